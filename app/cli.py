@@ -1,0 +1,164 @@
+"""The `coach` command line: composition root for serve, migrate, roster import and demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+from slack_sdk.errors import SlackApiError
+
+from app import logs
+from app.clock import system_clock
+from app.config import ConfigError, Settings
+from app.db import migrate as migrations
+from app.db.models import Workspace
+from app.db.store import Store
+from app.deps import Deps
+from app.domain.roster import RosterInvalid, apply_roster, parse_roster_csv
+from app.server import StartupError, check_schema
+from app.slack.client import make_web_client
+
+
+class CliError(Exception):
+    """A command failed in an expected way; the message says what to do."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        raise CliError(
+            f"{name} is not valid ({first['msg']}): fix it in the environment or .env."
+        ) from exc
+
+
+async def _migrate(settings: Settings) -> str:
+    deps = Deps.build(settings, system_clock)
+    try:
+        before = await migrations.schema_state(deps.engine)
+        await migrations.upgrade(deps.engine)
+        after = await migrations.schema_state(deps.engine)
+    except OSError as exc:
+        raise CliError(
+            f"Cannot reach the database at DATABASE_URL ({exc}): is it running?"
+        ) from exc
+    finally:
+        await deps.close()
+    if before.current == after.current:
+        return f"Database already at the newest schema ({after.current})."
+    return f"Database migrated from {before.current or 'empty'} to {after.current}."
+
+
+async def _team_for_import(store: Store, settings: Settings, team: str | None) -> str:
+    if team:
+        return team
+    known = await store.workspaces()
+    if len(known) == 1:
+        return known[0].team_id
+    if len(known) > 1:
+        raise CliError("coach serves several workspaces here: pass --team with this roster's one.")
+    if settings.slack_bot_token is None:
+        raise CliError(
+            "coach doesn't know your Slack workspace yet: pass --team T0123ABCD "
+            "(your workspace id), or set SLACK_BOT_TOKEN so coach can look it up."
+        )
+    client = make_web_client(settings, settings.slack_bot_token.get_secret_value())
+    try:
+        answer = await client.auth_test()
+    except SlackApiError as exc:
+        raise CliError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): check the token, "
+            "or pass --team."
+        ) from exc
+    return str(answer["team_id"])
+
+
+def _read_roster(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CliError(f"There is no file at {path}: check the path.") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path} is not UTF-8 text: save it as CSV (UTF-8) and try again.") from exc
+
+
+async def _import_roster(settings: Settings, path: Path, text: str, team: str | None) -> str:
+    try:
+        entries = parse_roster_csv(text)
+    except RosterInvalid as exc:
+        lines = [f"{path.name} {problem}" for problem in exc.problems]
+        lines.append(
+            f"Nothing was imported: fix the {len(exc.problems)} problem"
+            f"{'s' if len(exc.problems) != 1 else ''} above and run the import again."
+        )
+        raise CliError("\n".join(lines)) from exc
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        async with deps.db.begin() as session:
+            store = Store(session)
+            team_id = await _team_for_import(store, settings, team)
+            workspace: Workspace = await store.ensure_workspace(team_id, deps.clock())
+            summary = await apply_roster(store, workspace, entries, deps.clock())
+    except StartupError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return summary.describe()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach", description="Slack bot for a sales manager's weekly coaching loop."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    roster = commands.add_parser("roster", help="manage who is coached by whom")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True, metavar="ACTION")
+    importer = roster_commands.add_parser("import", help="create or update people from a CSV file")
+    importer.add_argument(
+        "file", type=Path, help="slack_user_id,role,manager_slack_user_id[,email,timezone]"
+    )
+    importer.add_argument(
+        "--team", help="Slack workspace id (T…); needed before coach has met Slack"
+    )
+    commands.add_parser("demo", help="run coach against the built-in Slack sandbox and print it")
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(argv)
+    logs.configure("WARNING" if args.command in ("demo", "roster", "migrate") else "INFO")
+    try:
+        if args.command == "demo":
+            from app.demo import run_demo
+
+            asyncio.run(run_demo(sys.stdout))
+            return 0
+        settings = _settings()
+        if args.command == "serve":
+            from app.server import serve
+
+            serve(settings)
+        elif args.command == "migrate":
+            print(asyncio.run(_migrate(settings)))
+        elif args.command == "roster":
+            text = _read_roster(args.file)
+            print(asyncio.run(_import_roster(settings, args.file, text, args.team)))
+    except (CliError, ConfigError, StartupError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,132 @@
+"""Settings from the environment (or `.env`), validated once at start-up and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """A setting is missing or contradicts another; the message names the variable to set."""
+
+
+class SlackMode(StrEnum):
+    HTTP = "http"  # one workspace, requests signed with SLACK_SIGNING_SECRET
+    SOCKET = "socket"  # one workspace over a Socket Mode websocket
+    OAUTH = "oauth"  # many workspaces installed through /slack/install
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./coach.db"
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    port: int = Field(default=3000, ge=1, le=65535)
+    coach_scheduler: Literal["on", "off"] = "on"
+    coach_default_tz: str = "UTC"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_ends_with_slash(cls, value: str) -> str:
+        # slack_sdk joins base_url + method name, so the slash matters.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("coach_default_tz")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"COACH_DEFAULT_TZ={value!r} is not an IANA time zone (e.g. Europe/Berlin)"
+            ) from exc
+        return value
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_secret",
+        "slack_state_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@dataclass(frozen=True)
+class SlackCredentials:
+    mode: SlackMode
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def slack_credentials(settings: Settings) -> SlackCredentials:
+    """Decide how `coach serve` talks to Slack, or say in one sentence what to set."""
+    bot = _secret(settings.slack_bot_token)
+    signing = _secret(settings.slack_signing_secret)
+    app_token = _secret(settings.slack_app_token)
+    oauth_parts = {
+        "SLACK_CLIENT_ID": settings.slack_client_id,
+        "SLACK_CLIENT_SECRET": _secret(settings.slack_client_secret),
+        "SLACK_STATE_SECRET": _secret(settings.slack_state_secret),
+    }
+    wants_oauth = any(oauth_parts.values())
+
+    if bot and wants_oauth:
+        raise ConfigError(
+            "Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/"
+            "SLACK_STATE_SECRET (OAuth for many workspaces), not both."
+        )
+    if bot is not None and not bot.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    if app_token is not None:
+        if not app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
+        if wants_oauth:
+            raise ConfigError(
+                "Socket Mode (SLACK_APP_TOKEN) runs one workspace: unset SLACK_CLIENT_*."
+            )
+        if not bot:
+            raise ConfigError(
+                "Socket Mode needs SLACK_BOT_TOKEN too: set it to the app's xoxb- token."
+            )
+        return SlackCredentials(SlackMode.SOCKET, bot, signing, app_token)
+    if wants_oauth:
+        missing = [name for name, value in oauth_parts.items() if not value]
+        if missing:
+            raise ConfigError(f"OAuth mode needs {missing[0]} as well: set it.")
+        if not signing:
+            raise ConfigError(
+                "Set SLACK_SIGNING_SECRET (Basic Information page of your Slack app)."
+            )
+        return SlackCredentials(SlackMode.OAUTH, None, signing, None)
+    if not bot:
+        raise ConfigError(
+            "Set SLACK_BOT_TOKEN (OAuth & Permissions page of your Slack app), "
+            "or run `coach demo` to try coach without Slack."
+        )
+    if not signing:
+        raise ConfigError("Set SLACK_SIGNING_SECRET (Basic Information page of your Slack app).")
+    return SlackCredentials(SlackMode.HTTP, bot, signing, None)

@@ -1,0 +1,146 @@
+"""Tables. Every schema change here needs an alembic revision (tests compare the two)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db.base import Base, BigId, UTCDateTime
+from app.domain.types import DeliveryStatus, Role, Step
+
+
+def _enum(enum_cls: type, length: int = 24) -> Enum:
+    # Stored as plain strings (no native PostgreSQL enum): adding a value needs no DDL.
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Workspace(Base):
+    __tablename__ = "workspace"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), index=True
+    )
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254))
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    # IANA name from the Slack profile (or the roster until Slack tells us); never an offset.
+    tz: Mapped[str | None] = mapped_column(String(64))
+    profile_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class ScheduleStep(Base):
+    """A workspace-wide (manager_id NULL) or per-team override of when a step fires."""
+
+    __tablename__ = "schedule_step"
+    __table_args__ = (
+        Index(
+            "uq_schedule_step_workspace_default",
+            "workspace_id",
+            "step",
+            unique=True,
+            sqlite_where=text("manager_id IS NULL"),
+            postgresql_where=text("manager_id IS NULL"),
+        ),
+        Index(
+            "uq_schedule_step_team",
+            "workspace_id",
+            "manager_id",
+            "step",
+            unique=True,
+            sqlite_where=text("manager_id IS NOT NULL"),
+            postgresql_where=text("manager_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    step: Mapped[Step] = mapped_column(_enum(Step))
+    weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 = Monday … 6 = Sunday
+    local_time: Mapped[time] = mapped_column(Time)
+
+
+class Delivery(Base):
+    """The ledger: one row per scheduled message, unique on (person, kind, week)."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "cycle_week"),
+        Index("ix_delivery_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[Step] = mapped_column(_enum(Step))
+    cycle_week: Mapped[str] = mapped_column(String(8))  # ISO week of the local Monday: 2026-W48
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # not sent by then → skipped
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    fence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventReceipt(Base):
+    """Events API deliveries already handled, so Slack's retries cause no second effect."""
+
+    __tablename__ = "event_receipt"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+from app.db import slack_tables as _slack_tables  # noqa: E402,F401  (register OAuth tables)

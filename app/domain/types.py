@@ -1,0 +1,35 @@
+"""Vocabulary shared by every layer: plain enums and value types, importing nothing of ours."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REP = "rep"
+    MANAGER = "manager"
+    DIRECTOR = "director"
+    ADMIN = "admin"
+
+
+class Step(StrEnum):
+    """A step of the weekly loop that fires at a person's local weekday and time."""
+
+    REP_PROMPT = "rep_prompt"  # Monday: top 3 deals with clips
+    MANAGER_REVIEW = "manager_review"  # Monday: score last week's drills
+    REP_REMINDER = "rep_reminder"  # Monday afternoon: reps who have not answered
+    MANAGER_PREP = "manager_prep"  # Tuesday: submissions, diagnose one gap per rep
+    ONE_ON_ONE = "one_on_one"  # Wednesday: the 1:1 agenda
+    NOTES_NUDGE = "notes_nudge"  # Wednesday evening: managers with no notes logged
+    DRILL_CHECK = "drill_check"  # Friday: reps without a recorded drill
+    MANAGER_HEADS_UP = "manager_heads_up"  # Friday afternoon: who still missed
+    DIGEST = "digest"  # Friday end of day: weekly digest
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # planned, waiting for its time or a retry
+    SENDING = "sending"  # claimed by a sender holding a lease
+    SENT = "sent"
+    FAILED = "failed"  # permanent Slack error; reason kept
+    SKIPPED = "skipped"  # person paused, or the window passed before it could go out
+    CANCELLED = "cancelled"  # no longer needed (e.g. the rep already answered)

@@ -1,0 +1,215 @@
+"""Sends what Slack sends to the bot's /slack/events: signed, encoded and shaped like Slack."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from app.sandbox.server import SlackSandbox
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The bot's HTTP answer to one inbound request."""
+
+    status: int
+    text: str
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class SlackDriver:
+    def __init__(
+        self,
+        sandbox: SlackSandbox,
+        bot_url: str,
+        signing_secret: str,
+        *,
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.sandbox = sandbox
+        self.events_url = bot_url.rstrip("/") + "/slack/events"
+        self.signing_secret = signing_secret
+        self.http = httpx.AsyncClient(timeout=timeout_s)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    @property
+    def team_id(self) -> str:
+        return self.sandbox.state.team_id
+
+    # --- raw ------------------------------------------------------------------------
+    async def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        extra_headers: dict[str, str] | None = None,
+        signed: bool = True,
+    ) -> Answer:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        headers = {"Content-Type": content_type, **(extra_headers or {})}
+        if signed:
+            headers["X-Slack-Request-Timestamp"] = ts
+            headers["X-Slack-Signature"] = sign(secret or self.signing_secret, ts, body)
+        response = await self.http.post(self.events_url, content=body, headers=headers)
+        return Answer(response.status_code, response.text, dict(response.headers))
+
+    # --- slash commands -------------------------------------------------------------
+    def command_body(self, user_id: str, command: str, text: str = "") -> bytes:
+        fields = {
+            "token": "deprecated-verification-token",
+            "team_id": self.team_id,
+            "team_domain": "sandbox",
+            "channel_id": self.sandbox.state.dm_channel(user_id),
+            "channel_name": "directmessage",
+            "user_id": user_id,
+            "user_name": self.sandbox.state.users[user_id].name
+            if user_id in self.sandbox.state.users
+            else user_id,
+            "command": command,
+            "text": text,
+            "api_app_id": "A0COACH",
+            "is_enterprise_install": "false",
+            "response_url": self.sandbox.issue_response_url(user_id, None),
+            "trigger_id": self.sandbox.issue_trigger(user_id),
+        }
+        return urlencode(fields).encode()
+
+    async def command(self, user_id: str, command: str, text: str = "", **kwargs: Any) -> Answer:
+        body = self.command_body(user_id, command, text)
+        return await self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    # --- Events API -----------------------------------------------------------------
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> bytes:
+        envelope = {
+            "token": "deprecated-verification-token",
+            "team_id": self.team_id,
+            "api_app_id": "A0COACH",
+            "event": {"event_ts": f"{time.time():.6f}", **event},
+            "type": "event_callback",
+            "event_id": event_id or "Ev" + secrets.token_hex(6).upper(),
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "team_id": self.team_id,
+                    "user_id": self.sandbox.state.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+        return json.dumps(envelope).encode()
+
+    async def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> Answer:
+        headers = {}
+        if retry_num:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return await self.post(
+            self.event_body(event, event_id), "application/json", extra_headers=headers
+        )
+
+    async def open_home(self, user_id: str) -> Answer:
+        event = {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": self.sandbox.state.dm_channel(user_id),
+            "tab": "home",
+        }
+        return await self.event(event)
+
+    async def user_change(self, user_id: str, *, event_id: str | None = None) -> Answer:
+        user = self.sandbox.state.users[user_id].as_slack(self.sandbox.clock(), self.team_id)
+        return await self.event({"type": "user_change", "user": user}, event_id=event_id)
+
+    # --- interactivity --------------------------------------------------------------
+    async def interaction(self, payload: dict[str, Any]) -> Answer:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    def _user_block(self, user_id: str) -> dict[str, Any]:
+        return {"id": user_id, "username": user_id, "name": user_id, "team_id": self.team_id}
+
+    async def click(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str | None = None,
+        *,
+        message: dict[str, Any] | None = None,
+        channel_id: str | None = None,
+        view: dict[str, Any] | None = None,
+        block_id: str = "actions",
+    ) -> Answer:
+        action = {
+            "type": "button",
+            "action_id": action_id,
+            "block_id": block_id,
+            "action_ts": f"{time.time():.6f}",
+            "text": {"type": "plain_text", "text": action_id},
+        }
+        if value is not None:
+            action["value"] = value
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "sandbox"},
+            "user": self._user_block(user_id),
+            "api_app_id": "A0COACH",
+            "trigger_id": self.sandbox.issue_trigger(user_id),
+            "actions": [action],
+        }
+        if message is not None:
+            channel = channel_id or self.sandbox.state.dm_channel(user_id)
+            payload["container"] = {
+                "type": "message",
+                "message_ts": message["ts"],
+                "channel_id": channel,
+            }
+            payload["channel"] = {"id": channel}
+            payload["message"] = message
+            payload["response_url"] = self.sandbox.issue_response_url(user_id, channel)
+        if view is not None:
+            payload["container"] = {"type": "view", "view_id": view["id"]}
+            payload["view"] = view
+        return await self.interaction(payload)
+
+    async def submit(
+        self, user_id: str, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]
+    ) -> Answer:
+        """Submit a modal the sandbox opened, with state values by block_id and action_id."""
+        submitted = {**view, "state": {"values": values}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "sandbox"},
+            "user": self._user_block(user_id),
+            "api_app_id": "A0COACH",
+            "trigger_id": self.sandbox.issue_trigger(user_id),
+            "view": submitted,
+            "response_urls": [],
+        }
+        return await self.interaction(payload)

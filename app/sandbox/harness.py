@@ -1,0 +1,51 @@
+"""Runs the real bot (bolt + Starlette + uvicorn) in this process on an ephemeral loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from dataclasses import dataclass
+
+import uvicorn
+
+from app.config import SlackCredentials, SlackMode
+from app.deps import Deps
+from app.server import uvicorn_server
+from app.slack.app import build_bolt_app
+from app.web import build_web_app
+
+
+@dataclass
+class RunningBot:
+    url: str
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_bot(deps: Deps) -> RunningBot:
+    """The bot in HTTP mode with the token and signing secret in deps.settings."""
+    settings = deps.settings
+    assert settings.slack_bot_token and settings.slack_signing_secret
+    credentials = SlackCredentials(
+        SlackMode.HTTP,
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_signing_secret.get_secret_value(),
+        None,
+    )
+    web_app = build_web_app(build_bolt_app(deps, credentials), deps.engine)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn_server(web_app, port=port, host="127.0.0.1")
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()  # raises what stopped it
+        await asyncio.sleep(0.01)
+    return RunningBot(f"http://127.0.0.1:{port}", server, task)

@@ -1,0 +1,57 @@
+"""Builds the bolt AsyncApp: credentials, the deps injector, listeners and the error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from app.config import SlackCredentials, SlackMode
+from app.deps import Deps
+from app.slack.client import make_web_client
+from app.slack.errors import handle_error
+from app.slack.ids import Command, Event
+from app.slack.listeners import commands, events
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp) -> None:
+    """Every listener, in one place (the manifest test reads this list)."""
+    app.command(Command.DRILL.value)(commands.on_drill)
+    app.command(Command.COACH.value)(commands.on_coach)
+    app.event(Event.APP_HOME_OPENED.value)(events.on_app_home_opened)
+    app.event(Event.USER_CHANGE.value)(events.on_user_change)
+    app.error(handle_error)
+
+
+def build_bolt_app(deps: Deps, credentials: SlackCredentials, **options: Any) -> AsyncApp:
+    if credentials.mode is SlackMode.OAUTH:
+        from app.slack.oauth import oauth_settings  # only OAuth mode needs the stores
+
+        app = AsyncApp(
+            client=make_web_client(deps.settings, None),
+            signing_secret=credentials.signing_secret,
+            oauth_settings=oauth_settings(deps),
+            **options,
+        )
+    else:
+        app = AsyncApp(
+            client=make_web_client(deps.settings, credentials.bot_token),
+            signing_secret=credentials.signing_secret or "",
+            # Socket Mode requests arrive over the websocket and carry no signature.
+            request_verification_enabled=credentials.mode is SlackMode.HTTP,
+            **options,
+        )
+
+    async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        # Middleware only injects: the listener runs after it returns (see STYLE.md).
+        context["deps"] = deps
+        await next()
+
+    app.use(inject_deps)
+    register(app)
+    return app

@@ -1,0 +1,60 @@
+"""Slash commands: parse, call one service, answer ephemerally in the ack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from app.db.store import Store
+from app.deps import Deps
+from app.domain import people
+from app.slack import forms
+from app.slack.render import help as render
+from app.slack.render.help import Reply
+
+
+async def _answer(ack: AsyncAck, reply: Reply) -> None:
+    await ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+
+
+async def on_drill(ack: AsyncAck, command: dict[str, Any]) -> None:
+    verb, _ = forms.split_subcommand(command.get("text"))
+    await _answer(ack, render.drill_help(unknown=verb if verb not in ("", "help") else None))
+
+
+async def on_coach(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
+    parsed = forms.parse_coach(command.get("text"))
+    if parsed.verb == "help":
+        await _answer(ack, render.coach_help())
+        return
+    if parsed.verb not in ("add", "move", "remove"):
+        await _answer(ack, render.coach_help(unknown=parsed.verb))
+        return
+    assert parsed.person is not None
+    now = deps.clock()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await people.actor(store, command["team_id"], command["user_id"], now)
+        if parsed.verb == "add":
+            assert parsed.role is not None
+            change = await people.set_person(
+                store,
+                actor,
+                slack_user_id=parsed.person,
+                role=parsed.role,
+                manager_slack_user_id=parsed.manager,
+                now=now,
+            )
+        elif parsed.verb == "move":
+            assert parsed.manager is not None
+            change = await people.move_person(
+                store,
+                actor,
+                slack_user_id=parsed.person,
+                manager_slack_user_id=parsed.manager,
+                now=now,
+            )
+        else:
+            change = await people.remove_person(store, actor, slack_user_id=parsed.person, now=now)
+    await _answer(ack, render.roster_changed(change, parsed.verb))

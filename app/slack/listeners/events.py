@@ -1,0 +1,77 @@
+"""Events API listeners. Slack retries deliveries, so effects are keyed on event_id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app.db.store import Store
+from app.deps import Deps
+from app.domain import home, people
+from app.slack.profiles import fetch_profile, profile_from_user
+from app.slack.render.home import home_view
+
+
+async def _sync_profile_if_stale(
+    client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
+) -> None:
+    now = deps.clock()
+    async with deps.db.begin() as session:
+        who = await people.actor(Store(session), team_id, slack_user_id, now)
+        stale = people.profile_is_stale(who.person, now)
+    if not stale:
+        return
+    profile = await fetch_profile(client, slack_user_id)
+    if profile is None:
+        return
+    async with deps.db.begin() as session:
+        await people.sync_profile(
+            Store(session),
+            team_id,
+            slack_user_id,
+            tz=profile.tz,
+            display_name=profile.display_name,
+            now=deps.clock(),
+        )
+
+
+async def publish_home(
+    client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
+) -> None:
+    await _sync_profile_if_stale(client, deps, team_id, slack_user_id)
+    async with deps.db.begin() as session:
+        model = await home.home_for(
+            Store(session),
+            team_id,
+            slack_user_id,
+            default_tz=deps.settings.coach_default_tz,
+            now=deps.clock(),
+        )
+    await client.views_publish(user_id=slack_user_id, view=home_view(model))
+
+
+async def on_app_home_opened(
+    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    await publish_home(client, deps, body["team_id"], event["user"])
+
+
+async def on_user_change(event: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
+    user = event.get("user") or {}
+    profile = profile_from_user(user)
+    now = deps.clock()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        if not await store.claim_event(body["event_id"], now):
+            return
+        await people.sync_profile(
+            store,
+            body["team_id"],
+            user["id"],
+            tz=profile.tz,
+            display_name=profile.display_name,
+            now=now,
+        )

@@ -1,0 +1,1 @@
+"""Pure builders from domain data to Block Kit. Every Slack-facing string lives here."""

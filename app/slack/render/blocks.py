@@ -1,0 +1,55 @@
+"""Small helpers shared by the renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+SECTION_TEXT_LIMIT = 3000
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=text[:150])
+
+
+def section(markdown: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=markdown[:SECTION_TEXT_LIMIT]))
+
+
+def context(markdown: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=markdown[:SECTION_TEXT_LIMIT])])
+
+
+def divider() -> DividerBlock:
+    return DividerBlock()
+
+
+def bullet_sections(lines: Iterable[str], *, per_block: int = 10) -> list[Block]:
+    """Lines packed into as few sections as the 3000-character limit allows."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    for line in lines:
+        candidate = [*chunk, line]
+        if chunk and (len(candidate) > per_block or len("\n".join(candidate)) > SECTION_TEXT_LIMIT):
+            blocks.append(section("\n".join(chunk)))
+            candidate = [line]
+        chunk = candidate
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks
+
+
+def mention(slack_user_id: str) -> str:
+    return f"<@{slack_user_id}>"
+
+
+def as_dicts(blocks: Iterable[Block]) -> list[dict]:
+    return [block.to_dict() for block in blocks]

@@ -1,0 +1,63 @@
+"""The HTTP surface: POST /slack/events for everything Slack sends, GET /healthz, OAuth pages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+log = logging.getLogger(__name__)
+
+# Slack's biggest payloads (a modal with 100 blocks of state) stay well under this.
+MAX_BODY_BYTES = 1_000_000
+HEALTH_TIMEOUT_S = 2.0
+
+
+async def database_answers(engine: AsyncEngine) -> bool:
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_S), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure means "not healthy"; say which in the log
+        log.warning("health check: database did not answer (%s)", type(exc).__name__)
+        return False
+    return True
+
+
+def build_web_app(bolt_app: AsyncApp, engine: AsyncEngine) -> Starlette:
+    handler = AsyncSlackRequestHandler(bolt_app)
+
+    async def slack_events(request: Request) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return PlainTextResponse("request body too large", status_code=413)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return PlainTextResponse("request body too large", status_code=413)
+        return await handler.handle(request)
+
+    async def slack_oauth(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        if await database_answers(engine):
+            return JSONResponse({"ok": True})
+        return JSONResponse({"ok": False, "error": "database unreachable"}, status_code=503)
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    if bolt_app.oauth_flow is not None:
+        routes += [
+            Route(bolt_app.oauth_flow.install_path, slack_oauth, methods=["GET"]),
+            Route(bolt_app.oauth_flow.redirect_uri_path, slack_oauth, methods=["GET"]),
+        ]
+    return Starlette(routes=routes)
