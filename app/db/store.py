@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
 
 from app.db.models import EventReceipt, Person, ScheduleStep, Workspace
-from app.domain.schedule import StepTime
-from app.domain.types import Role, Step
+from app.domain.types import Role, Step, StepTime
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type, values: Any) -> Insert:

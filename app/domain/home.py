@@ -9,8 +9,8 @@ from datetime import date, datetime
 from app.db.models import Person
 from app.db.store import Store
 from app.domain import people
-from app.domain.schedule import StepTime, effective_schedule
-from app.domain.types import Role, Step
+from app.domain.schedule import effective_schedule
+from app.domain.types import Role, Step, StepTime
 
 
 @dataclass(frozen=True)

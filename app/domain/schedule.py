@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import time
 
-from app.domain.types import Step
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@dataclass(frozen=True, order=True)
-class StepTime:
-    weekday: int  # 0 = Monday
-    at: time
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            raise ValueError(f"weekday must be 0..6, got {self.weekday}")
-
-    @property
-    def label(self) -> str:
-        return f"{WEEKDAY_NAMES[self.weekday][:3]} {self.at:%H:%M}"
-
+from app.domain.types import Step, StepTime
 
 DEFAULT_SCHEDULE: Mapping[Step, StepTime] = {
     Step.REP_PROMPT: StepTime(0, time(9, 0)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import time
 from enum import StrEnum
 
 
@@ -33,3 +35,20 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"  # permanent Slack error; reason kept
     SKIPPED = "skipped"  # person paused, or the window passed before it could go out
     CANCELLED = "cancelled"  # no longer needed (e.g. the rep already answered)
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, order=True)
+class StepTime:
+    weekday: int  # 0 = Monday
+    at: time
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise ValueError(f"weekday must be 0..6, got {self.weekday}")
+
+    @property
+    def label(self) -> str:
+        return f"{WEEKDAY_NAMES[self.weekday][:3]} {self.at:%H:%M}"

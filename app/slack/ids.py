@@ -16,16 +16,7 @@ class Event(StrEnum):
 
 
 # Web API methods the bot calls; the manifest test derives the needed bot scopes from these.
-WEB_API_METHODS: frozenset[str] = frozenset(
-    {
-        "auth.test",
-        "chat.postMessage",
-        "chat.postEphemeral",
-        "users.info",
-        "views.publish",
-        "views.update",
-    }
-)
+WEB_API_METHODS: frozenset[str] = frozenset({"auth.test", "users.info", "views.publish"})
 
 # Exactly the bot scopes the manifests request (a test derives them from the code's needs).
-BOT_SCOPES: frozenset[str] = frozenset({"chat:write", "commands", "users:read"})
+BOT_SCOPES: frozenset[str] = frozenset({"commands", "users:read"})

@@ -7,8 +7,7 @@ from slack_sdk.models.views import View
 
 from app.domain.home import HomeModel, Member
 from app.domain.roster import plural
-from app.domain.schedule import StepTime
-from app.domain.types import Role, Step
+from app.domain.types import Role, Step, StepTime
 from app.slack.render.blocks import bullet_sections, context, divider, header, mention, section
 
 REP_STEPS = {
@@ -110,7 +109,7 @@ def _manager(model: HomeModel) -> list[Block]:
 
 
 def _admin(model: HomeModel) -> list[Block]:
-    counts = ", ".join(f"{model.role_counts.get(role, 0)} {role.value}s" for role in Role)
+    counts = ", ".join(plural(model.role_counts.get(role, 0), role.value) for role in Role)
     return [
         header("coach admin"),
         section(f"*Roster:* {counts}."),

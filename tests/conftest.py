@@ -1,0 +1,173 @@
+"""Shared fixtures: a real database (SQLite or PostgreSQL), the Slack sandbox and the real bot.
+
+TEST_DATABASE_URL picks the database (default: a temporary SQLite file). The schema is built
+once per run with the real migrations; every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.clock import FrozenClock, system_clock
+from app.config import Settings
+from app.db import migrate
+from app.db.base import Base
+from app.db.engine import make_engine
+from app.db.store import Store
+from app.deps import Deps
+from app.domain.roster import apply_roster, parse_roster_csv
+from app.sandbox.driver import SlackDriver
+from app.sandbox.harness import RunningBot, start_bot
+from app.sandbox.server import SlackSandbox
+
+SIGNING_SECRET = "test-signing-secret"
+TEAM_ID = "T0SANDBOX"
+
+# A small org used across tests: director > two managers > reps, plus an admin.
+ORG_CSV = """slack_user_id,role,manager_slack_user_id,email,timezone
+U0DIR,director,,dana@example.com,America/New_York
+U0MGRA,manager,U0DIR,maya@example.com,America/Los_Angeles
+U0MGRB,manager,U0DIR,omar@example.com,Europe/Berlin
+U0REPA1,rep,U0MGRA,ana@example.com,America/Los_Angeles
+U0REPA2,rep,U0MGRA,ben@example.com,America/New_York
+U0REPB1,rep,U0MGRB,chen@example.com,Europe/Berlin
+U0ADMIN,admin,,ira@example.com,UTC
+"""
+ORG_TZ = {
+    "U0DIR": "America/New_York",
+    "U0MGRA": "America/Los_Angeles",
+    "U0MGRB": "Europe/Berlin",
+    "U0REPA1": "America/Los_Angeles",
+    "U0REPA2": "America/New_York",
+    "U0REPB1": "Europe/Berlin",
+    "U0ADMIN": "UTC",
+    "U0STRANGER": "Asia/Kolkata",
+}
+
+
+def _drop_everything(url: str) -> None:
+    async def go() -> None:
+        engine = make_engine(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        await engine.dispose()
+
+    asyncio.run(go())
+
+
+def _migrate(url: str) -> None:
+    async def go() -> None:
+        engine = make_engine(url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(go())
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _drop_everything(url)
+        _migrate(url)
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="coach-test-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"
+        _migrate(url)
+        yield url
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+async def empty_tables(deps: Deps) -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    async with deps.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(table.delete())
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SlackSandbox]:
+    box = SlackSandbox(team_id=TEAM_ID)
+    await box.start()
+    for user_id, tz in ORG_TZ.items():
+        box.add_user(user_id, user_id.removeprefix("U0").title(), tz)
+    yield box
+    await box.stop()
+
+
+def make_settings(
+    database_url: str, sandbox: SlackSandbox | None = None, **overrides: object
+) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "slack_bot_token": sandbox.bot_token if sandbox else "xoxb-test",
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": sandbox.api_url if sandbox else "http://127.0.0.1:9/api/",
+        "coach_scheduler": "off",
+        "slack_app_token": None,
+        "slack_client_id": None,
+        "slack_client_secret": None,
+        "slack_state_secret": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def deps(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
+    built = Deps.build(make_settings(database_url, sandbox), system_clock)
+    await empty_tables(built)
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+async def bot(deps: Deps) -> AsyncIterator[RunningBot]:
+    running = await start_bot(deps)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def driver(sandbox: SlackSandbox, bot: RunningBot) -> AsyncIterator[SlackDriver]:
+    client = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
+    yield client
+    await client.close()
+
+
+async def seed_org(deps: Deps, csv_text: str = ORG_CSV) -> None:
+    async with deps.db.begin() as session:
+        store = Store(session)
+        workspace = await store.ensure_workspace(TEAM_ID, deps.clock())
+        await apply_roster(store, workspace, parse_roster_csv(csv_text), deps.clock())
+
+
+async def count_rows(deps: Deps) -> dict[str, int]:
+    counts = {}
+    async with deps.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            result = await connection.execute(text(f"SELECT COUNT(*) FROM {table.name}"))
+            counts[table.name] = int(result.scalar_one())
+    return counts

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from app.config import ConfigError, Settings, SlackMode, slack_credentials
+
+
+def settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+def test_defaults_match_the_design() -> None:
+    s = settings()
+    assert s.database_url == "sqlite+aiosqlite:///./coach.db"
+    assert (s.port, s.coach_scheduler, s.coach_default_tz) == (3000, "on", "UTC")
+    assert s.slack_api_url == "https://slack.com/api/"
+
+
+def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9999/api")
+    monkeypatch.setenv("COACH_SCHEDULER", "off")
+    s = settings()
+    assert (s.port, s.slack_api_url, s.coach_scheduler) == (
+        8080,
+        "http://127.0.0.1:9999/api/",
+        "off",
+    )
+
+
+def test_tokens_are_secret() -> None:
+    s = settings(slack_bot_token="xoxb-123", slack_signing_secret="shh")
+    assert "xoxb-123" not in repr(s) and "shh" not in repr(s)
+
+
+def test_bad_time_zone_is_refused() -> None:
+    with pytest.raises(ValidationError, match="COACH_DEFAULT_TZ"):
+        settings(coach_default_tz="Mars/Olympus")
+
+
+@pytest.mark.parametrize(
+    ("values", "mode"),
+    [
+        ({"slack_bot_token": "xoxb-1", "slack_signing_secret": "s"}, SlackMode.HTTP),
+        ({"slack_bot_token": "xoxb-1", "slack_app_token": "xapp-1"}, SlackMode.SOCKET),
+        (
+            {
+                "slack_client_id": "1.2",
+                "slack_client_secret": "c",
+                "slack_state_secret": "st",
+                "slack_signing_secret": "s",
+            },
+            SlackMode.OAUTH,
+        ),
+    ],
+)
+def test_modes(values: dict, mode: SlackMode) -> None:
+    assert slack_credentials(settings(**values)).mode is mode
+
+
+@pytest.mark.parametrize(
+    ("values", "names"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"slack_bot_token": "xoxp-user"}, "SLACK_BOT_TOKEN must be a bot token"),
+        ({"slack_bot_token": "xoxb-1", "slack_client_id": "1.2"}, "not both"),
+        ({"slack_app_token": "xapp-1"}, "Socket Mode needs SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, "SLACK_APP_TOKEN must be"),
+        ({"slack_client_id": "1.2", "slack_client_secret": "c"}, "SLACK_STATE_SECRET"),
+        ({"slack_bot_token": "  ", "slack_signing_secret": "s"}, "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_missing_or_contradictory_settings_name_the_variable(values: dict, names: str) -> None:
+    with pytest.raises(ConfigError, match=names):
+        slack_credentials(settings(**values))

@@ -1,0 +1,112 @@
+"""The manifests list exactly what the code registers and calls, and pass Slack's schema."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.sandbox.server import _catalog
+from app.slack.app import register
+from app.slack.ids import BOT_SCOPES, WEB_API_METHODS
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFESTS = sorted((ROOT / "manifests").glob("*.json"))
+SCHEMA_VALIDATOR = ROOT.parent / "shared/data/slack/manifest-schema/validate_manifest_offline.py"
+# Events whose delivery needs a scope of their own.
+EVENT_SCOPES = {"app_home_opened": set(), "user_change": {"users:read"}}
+
+
+class RecordingApp:
+    """Stands in for AsyncApp in register(): records what gets registered."""
+
+    def __init__(self) -> None:
+        self.commands: set[str] = set()
+        self.events: set[str] = set()
+        self.interactive: list[str] = []
+
+    def _record(self, into: Callable[[str], None], name: Any) -> Callable[[Any], Any]:
+        into(str(name))
+        return lambda listener: listener
+
+    def command(self, name: str) -> Callable[[Any], Any]:
+        return self._record(self.commands.add, name)
+
+    def event(self, name: str) -> Callable[[Any], Any]:
+        return self._record(self.events.add, name)
+
+    def action(self, name: Any) -> Callable[[Any], Any]:
+        return self._record(self.interactive.append, name)
+
+    view = action
+    shortcut = action
+    options = action
+
+    def error(self, handler: Any) -> Any:
+        return handler
+
+
+@pytest.fixture(scope="module")
+def registered() -> RecordingApp:
+    app = RecordingApp()
+    register(app)  # type: ignore[arg-type]
+    return app
+
+
+def methods_called_in_code() -> set[str]:
+    pattern = re.compile(
+        r"\.(auth_test|team_info|(?:chat|views|users|conversations|reactions)_[A-Za-z]+)\("
+    )
+    found: set[str] = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        if "sandbox" in path.parts:
+            continue
+        for name in pattern.findall(path.read_text()):
+            found.add(name.replace("_", ".", 1))
+    return found
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_manifest_matches_the_code(path: Path, registered: RecordingApp) -> None:
+    manifest = json.loads(path.read_text())
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert commands == registered.commands
+    assert events == registered.events
+    assert manifest["settings"]["interactivity"]["is_enabled"] == bool(registered.interactive)
+    assert scopes == set(BOT_SCOPES)
+    assert manifest["settings"]["socket_mode_enabled"] == ("socket" in path.name)
+
+
+def test_scopes_are_exactly_what_the_calls_and_events_need(registered: RecordingApp) -> None:
+    assert methods_called_in_code() | {"auth.test"} == set(WEB_API_METHODS)  # bolt calls auth.test
+    catalog = _catalog()
+    needed: set[str] = {"commands"} if registered.commands else set()
+    for method in WEB_API_METHODS:
+        options = set(catalog[method]["bot_scopes"])
+        if options:
+            granted = options & BOT_SCOPES
+            assert granted, f"{method} needs one of {sorted(options)}"
+            needed |= granted
+    for event in registered.events:
+        needed |= EVENT_SCOPES[event]
+    assert needed == set(BOT_SCOPES), "no scope beyond what the code uses"
+
+
+@pytest.mark.skipif(
+    not SCHEMA_VALIDATOR.exists(), reason="../shared (Slack's manifest schema) absent"
+)
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_manifest_passes_slacks_json_schema(path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("manifest_validator", SCHEMA_VALIDATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    errors = list(module.build_validator().iter_errors(json.loads(path.read_text())))
+    assert errors == []
