@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,14 +14,15 @@ from slack_sdk.errors import SlackApiError
 
 from app import logs
 from app.clock import system_clock
-from app.config import ConfigError, Settings
+from app.config import ConfigError, Settings, slack_credentials
 from app.db import migrate as migrations
 from app.db.models import Workspace
 from app.db.store import Store
 from app.deps import Deps
 from app.domain.roster import RosterInvalid, apply_roster, parse_roster_csv
+from app.outbox import Outbox
 from app.server import StartupError, check_schema
-from app.slack.client import make_web_client
+from app.slack.client import OutboxClients, make_web_client
 
 
 class CliError(Exception):
@@ -113,6 +115,34 @@ async def _import_roster(settings: Settings, path: Path, text: str, team: str | 
     return summary.describe()
 
 
+def _instant(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time: write it like 2026-11-23T09:00:00+01:00"
+        ) from exc
+    if when.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no UTC offset: add one, like 2026-11-23T09:00:00+01:00 or ...Z"
+        )
+    return when.astimezone(UTC)
+
+
+async def _tick(settings: Settings, now: datetime | None) -> str:
+    credentials = slack_credentials(settings)  # ConfigError names what to set
+    del credentials
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        report = await Outbox(deps, OutboxClients(deps)).tick(now)
+    except StartupError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return f"Tick at {(now or deps.clock()):%Y-%m-%d %H:%M} UTC: {report.describe()}."
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach", description="Slack bot for a sales manager's weekly coaching loop."
@@ -129,13 +159,17 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--team", help="Slack workspace id (T…); needed before coach has met Slack"
     )
+    ticker = commands.add_parser("tick", help="send everything the weekly cadence has due, once")
+    ticker.add_argument(
+        "--now", type=_instant, help="act as if it were this time (ISO-8601 with offset)"
+    )
     commands.add_parser("demo", help="run coach against the built-in Slack sandbox and print it")
     return parser
 
 
 def run(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    logs.configure("WARNING" if args.command in ("demo", "roster", "migrate") else "INFO")
+    logs.configure("WARNING" if args.command in ("demo", "roster", "migrate", "tick") else "INFO")
     try:
         if args.command == "demo":
             from app.demo import run_demo
@@ -149,6 +183,8 @@ def run(argv: Sequence[str]) -> int:
             serve(settings)
         elif args.command == "migrate":
             print(asyncio.run(_migrate(settings)))
+        elif args.command == "tick":
+            print(asyncio.run(_tick(settings, args.now)))
         elif args.command == "roster":
             text = _read_roster(args.file)
             print(asyncio.run(_import_roster(settings, args.file, text, args.team)))

@@ -13,7 +13,10 @@ from app.clock import system_clock
 from app.config import Settings, SlackCredentials, SlackMode, slack_credentials
 from app.db.migrate import schema_state
 from app.deps import Deps
+from app.jobs.scheduler import start_scheduler
+from app.outbox import Outbox
 from app.slack.app import build_bolt_app
+from app.slack.client import OutboxClients
 from app.web import build_web_app
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,9 @@ async def run(settings: Settings, *, sock: socket.socket | None = None) -> None:
         if credentials.mode is SlackMode.SOCKET:
             socket_handler = await _socket_mode(bolt_app, credentials)
         server = uvicorn_server(build_web_app(bolt_app, deps.engine), port=settings.port)
+        scheduler = None
+        if settings.coach_scheduler == "on":
+            scheduler = start_scheduler(Outbox(deps, OutboxClients(deps)))
         log.info(
             "coach serving (%s mode) on port %s, database %s",
             credentials.mode.value,
@@ -80,6 +86,8 @@ async def run(settings: Settings, *, sock: socket.socket | None = None) -> None:
         try:
             await server.serve(sockets=[sock] if sock else None)
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             if socket_handler is not None:
                 await socket_handler.close_async()  # type: ignore[attr-defined]
     finally:

@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = sorted((ROOT / "manifests").glob("*.json"))
 SCHEMA_VALIDATOR = ROOT.parent / "shared/data/slack/manifest-schema/validate_manifest_offline.py"
 # Events whose delivery needs a scope of their own.
-EVENT_SCOPES = {"app_home_opened": set(), "user_change": {"users:read"}}
+EVENT_SCOPES = {
+    "app_home_opened": set(),
+    "user_change": {"users:read"},
+    "message.im": {"im:history"},
+}
+# bolt registers "message"; the manifest subscribes to the DM flavour only.
+MANIFEST_EVENT = {"message": "message.im"}
 
 
 class RecordingApp:
@@ -38,7 +44,7 @@ class RecordingApp:
         return self._record(self.commands.add, name)
 
     def event(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.events.add, name)
+        return self._record(self.events.add, MANIFEST_EVENT.get(str(name), name))
 
     def action(self, name: Any) -> Callable[[Any], Any]:
         return self._record(self.interactive.append, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     Enum,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, UTCDateTime
-from app.domain.types import DeliveryStatus, Role, Step
+from app.domain.types import DeliveryStatus, Gap, Role, Step
 
 
 def _enum(enum_cls: type, length: int = 24) -> Enum:
@@ -141,6 +142,113 @@ class EventReceipt(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Submission(Base):
+    """A rep's top deals of last week with the clip of the key moment: one per rep and cycle."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))
+    deals: Mapped[list[dict]] = mapped_column(JSON)  # [{name, stage, clip_url, moment, happened}]
+    source: Mapped[str] = mapped_column(String(16))  # modal | reply
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Diagnosis(Base):
+    """The one gap a manager diagnosed for a rep before the 1:1 of that cycle."""
+
+    __tablename__ = "diagnosis"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    answers: Mapped[dict] = mapped_column(JSON)  # the decision tree: question → yes/no
+    gap: Mapped[Gap] = mapped_column(_enum(Gap, 16))
+    focus_skill: Mapped[str] = mapped_column(String(120))
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    evidence_moment: Mapped[str | None] = mapped_column(String(16))
+    evidence_quote: Mapped[str | None] = mapped_column(Text)
+    did: Mapped[str | None] = mapped_column(Text)  # what the rep did …
+    good_looks_like: Mapped[str | None] = mapped_column(Text)  # … and what good looks like
+    manager_action: Mapped[str | None] = mapped_column(Text)  # a system gap is the manager's job
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OneOnOne(Base):
+    """The GROW notes of a rep's 1:1 in one cycle (or the record that it did not happen)."""
+
+    __tablename__ = "one_on_one"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    held: Mapped[bool] = mapped_column(Boolean)
+    goal: Mapped[str | None] = mapped_column(Text)
+    reality: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON)
+    commitment: Mapped[str | None] = mapped_column(Text)  # the rep's own words
+    drill: Mapped[dict | None] = mapped_column(JSON)  # {key, name, scenario, what_to_say, success}
+    practice_reps: Mapped[int | None] = mapped_column(SmallInteger)
+    accountability: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    measurement: Mapped[str | None] = mapped_column(Text)
+    private_notes: Mapped[str | None] = mapped_column(Text)  # the manager's eyes only
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DrillReport(Base):
+    """A recording of the drill the rep reported (a cycle can have several)."""
+
+    __tablename__ = "drill_report"
+    __table_args__ = (Index("ix_drill_report_person_cycle", "person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))
+    url: Mapped[str] = mapped_column(String(2000))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TransferScore(Base):
+    """The manager's 1–5 skill transfer score of the drill of one cycle."""
+
+    __tablename__ = "transfer_score"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the cycle whose drill was scored
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    score: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomDrill(Base):
+    """A drill a workspace added to the starting library."""
+
+    __tablename__ = "custom_drill"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(75))
+    scenario: Mapped[str] = mapped_column(Text)
+    what_to_say: Mapped[str | None] = mapped_column(Text)
+    success: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 from app.db import slack_tables as _slack_tables  # noqa: E402,F401  (register OAuth tables)

@@ -11,15 +11,39 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
 
-from app.db.models import EventReceipt, Person, ScheduleStep, Workspace
+from app.db.models import (
+    CustomDrill,
+    Diagnosis,
+    DrillReport,
+    EventReceipt,
+    OneOnOne,
+    Person,
+    ScheduleStep,
+    Submission,
+    TransferScore,
+    Workspace,
+)
 from app.domain.types import Role, Step, StepTime
+
+
+def _insert(session: AsyncSession, model: type) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type, values: Any) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return builder(model).values(values).on_conflict_do_nothing()
+    return _insert(session, model).values(values).on_conflict_do_nothing()
+
+
+def upsert(session: AsyncSession, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE: one statement, so double submissions race safely.
+
+    `values` may hold "created_at"; it is kept from the first insert.
+    """
+    statement = _insert(session, model).values({**key, **values})
+    changes = {name: statement.excluded[name] for name in values if name != "created_at"}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
 
 
 class Store:
@@ -117,3 +141,142 @@ class Store:
             )
         )
         return bool(result.rowcount)
+
+    async def all_schedule_overrides(self) -> Sequence[ScheduleStep]:
+        return (await self.session.scalars(select(ScheduleStep))).all()
+
+    async def schedulable_people(self) -> Sequence[Person]:
+        """Everyone active in an active workspace: the planner's whole input, in one query."""
+        query = (
+            select(Person)
+            .join(Workspace, Workspace.id == Person.workspace_id)
+            .where(Person.active.is_(True), Workspace.active.is_(True))
+            .order_by(Person.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def person_by_id(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    # --- the weekly loop's records ------------------------------------------------------
+    async def _save(self, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
+        await self.session.execute(upsert(self.session, model, key, values))
+        query = select(model).filter_by(**key).execution_options(populate_existing=True)
+        return await self.session.scalar(query)
+
+    async def _by_people(self, model: Any, person_ids: Iterable[int], cycle: str) -> dict[int, Any]:
+        wanted = list(set(person_ids))
+        if not wanted:
+            return {}
+        query = select(model).where(model.person_id.in_(wanted), model.cycle_week == cycle)
+        return {row.person_id: row for row in (await self.session.scalars(query)).all()}
+
+    async def submissions(self, person_ids: Iterable[int], cycle: str) -> dict[int, Submission]:
+        return await self._by_people(Submission, person_ids, cycle)
+
+    async def save_submission(
+        self, person_id: int, cycle: str, deals: list[dict], source: str, now: datetime
+    ) -> Submission:
+        return await self._save(
+            Submission,
+            {"person_id": person_id, "cycle_week": cycle},
+            {"deals": deals, "source": source, "created_at": now, "updated_at": now},
+        )
+
+    async def diagnoses(self, person_ids: Iterable[int], cycle: str) -> dict[int, Diagnosis]:
+        return await self._by_people(Diagnosis, person_ids, cycle)
+
+    async def diagnosis_history(
+        self, person_ids: Iterable[int], up_to_cycle: str
+    ) -> dict[int, list[Diagnosis]]:
+        """Each person's diagnoses up to a cycle, newest first (cycle names sort by time)."""
+        wanted = list(set(person_ids))
+        if not wanted:
+            return {}
+        query = (
+            select(Diagnosis)
+            .where(Diagnosis.person_id.in_(wanted), Diagnosis.cycle_week <= up_to_cycle)
+            .order_by(Diagnosis.person_id, Diagnosis.cycle_week.desc())
+        )
+        history: dict[int, list[Diagnosis]] = {}
+        for row in (await self.session.scalars(query)).all():
+            history.setdefault(row.person_id, []).append(row)
+        return history
+
+    async def save_diagnosis(
+        self, person_id: int, cycle: str, values: dict[str, Any], now: datetime
+    ) -> Diagnosis:
+        return await self._save(
+            Diagnosis,
+            {"person_id": person_id, "cycle_week": cycle},
+            {**values, "created_at": now, "updated_at": now},
+        )
+
+    async def one_on_ones(self, person_ids: Iterable[int], cycle: str) -> dict[int, OneOnOne]:
+        return await self._by_people(OneOnOne, person_ids, cycle)
+
+    async def save_one_on_one(
+        self, person_id: int, cycle: str, values: dict[str, Any], now: datetime
+    ) -> OneOnOne:
+        return await self._save(
+            OneOnOne,
+            {"person_id": person_id, "cycle_week": cycle},
+            {**values, "created_at": now, "updated_at": now},
+        )
+
+    async def drill_reports(
+        self, person_ids: Iterable[int], cycle: str
+    ) -> dict[int, list[DrillReport]]:
+        wanted = list(set(person_ids))
+        if not wanted:
+            return {}
+        query = (
+            select(DrillReport)
+            .where(DrillReport.person_id.in_(wanted), DrillReport.cycle_week == cycle)
+            .order_by(DrillReport.id)
+        )
+        reports: dict[int, list[DrillReport]] = {}
+        for row in (await self.session.scalars(query)).all():
+            reports.setdefault(row.person_id, []).append(row)
+        return reports
+
+    async def transfer_scores(
+        self, person_ids: Iterable[int], cycle: str
+    ) -> dict[int, TransferScore]:
+        return await self._by_people(TransferScore, person_ids, cycle)
+
+    async def latest_transfer_scores(
+        self, person_ids: Iterable[int], up_to_cycle: str
+    ) -> dict[int, TransferScore]:
+        wanted = list(set(person_ids))
+        if not wanted:
+            return {}
+        query = (
+            select(TransferScore)
+            .where(TransferScore.person_id.in_(wanted), TransferScore.cycle_week <= up_to_cycle)
+            .order_by(TransferScore.person_id, TransferScore.cycle_week.desc())
+        )
+        latest: dict[int, TransferScore] = {}
+        for row in (await self.session.scalars(query)).all():
+            latest.setdefault(row.person_id, row)
+        return latest
+
+    async def save_transfer_score(
+        self, person_id: int, cycle: str, score: int, author_id: int, now: datetime
+    ) -> TransferScore:
+        return await self._save(
+            TransferScore,
+            {"person_id": person_id, "cycle_week": cycle},
+            {"score": score, "author_id": author_id, "created_at": now, "updated_at": now},
+        )
+
+    async def custom_drills(self, workspace_id: int) -> Sequence[CustomDrill]:
+        query = select(CustomDrill).where(CustomDrill.workspace_id == workspace_id)
+        return (await self.session.scalars(query.order_by(CustomDrill.name))).all()
+
+    async def custom_drill(self, workspace_id: int, drill_id: int) -> CustomDrill | None:
+        return await self.session.scalar(
+            select(CustomDrill).where(
+                CustomDrill.workspace_id == workspace_id, CustomDrill.id == drill_id
+            )
+        )

@@ -22,3 +22,11 @@ class NotOnRoster(UserError):
 
 class NotAllowed(UserError):
     pass
+
+
+class FieldErrors(UserError):
+    """Several fields of a form are wrong: field name → what to fix. Nothing was stored."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors

@@ -26,6 +26,30 @@ class Step(StrEnum):
     DRILL_CHECK = "drill_check"  # Friday: reps without a recorded drill
     MANAGER_HEADS_UP = "manager_heads_up"  # Friday afternoon: who still missed
     DIGEST = "digest"  # Friday end of day: weekly digest
+    PROMPT_AGAIN = "prompt_again"  # the rep asked to be reminded later (not on the schedule)
+    DRILL_CARD = "drill_card"  # the rep's commitment and drill, once the 1:1 notes are logged
+
+
+REP_STEPS = frozenset({Step.REP_PROMPT, Step.REP_REMINDER, Step.ONE_ON_ONE, Step.DRILL_CHECK})
+MANAGER_STEPS = frozenset(
+    {
+        Step.MANAGER_REVIEW,
+        Step.MANAGER_PREP,
+        Step.ONE_ON_ONE,
+        Step.NOTES_NUDGE,
+        Step.MANAGER_HEADS_UP,
+    }
+)
+
+
+class Gap(StrEnum):
+    """What kind of gap the manager diagnosed (DOMAIN.md decision tree)."""
+
+    SKILL = "skill"
+    KNOWLEDGE = "knowledge"
+    CLARITY = "clarity"
+    SYSTEM = "system"
+    WILL = "will"
 
 
 class DeliveryStatus(StrEnum):

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import httpx
 
 from app.sandbox.server import SlackSandbox
+from app.sandbox.state import Message
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,31 @@ class SlackDriver:
     async def user_change(self, user_id: str, *, event_id: str | None = None) -> Answer:
         user = self.sandbox.state.users[user_id].as_slack(self.sandbox.clock(), self.team_id)
         return await self.event({"type": "user_change", "user": user}, event_id=event_id)
+
+    async def dm(self, user_id: str, text: str, *, thread_ts: str | None = None) -> Answer:
+        """The person types in their DM with the bot: the sandbox keeps it, the bot is told."""
+        channel = self.sandbox.state.dm_channel(user_id)
+        message = Message(
+            channel,
+            self.sandbox.state.new_ts(self.sandbox.clock()),
+            text,
+            None,
+            thread_ts=thread_ts,
+            user=user_id,
+        )
+        self.sandbox.state.messages.setdefault(channel, []).append(message)
+        event = {
+            "type": "message",
+            "channel": channel,
+            "channel_type": "im",
+            "user": user_id,
+            "text": text,
+            "ts": message.ts,
+            "event_ts": message.ts,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return await self.event(event)
 
     # --- interactivity --------------------------------------------------------------
     async def interaction(self, payload: dict[str, Any]) -> Answer:

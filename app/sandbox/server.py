@@ -196,6 +196,15 @@ class SlackSandbox:
                 raise TimeoutError(f"no {method} call matched within {timeout_s}s")
             await asyncio.sleep(0.01)
 
+    async def wait_for_response(self, *, since: int, timeout_s: float = 5.0) -> dict[str, Any]:
+        """The first message posted to a response_url after position `since` of that log."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while len(self.state.responses) <= since:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"nothing was posted to a response_url within {timeout_s}s")
+            await asyncio.sleep(0.01)
+        return self.state.responses[since]
+
     def messages_to(self, user_id: str) -> list[Message]:
         return self.state.messages.get(self.state.dm_channel(user_id), [])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,8 +14,8 @@ from app.config import SlackCredentials, SlackMode
 from app.deps import Deps
 from app.slack.client import make_web_client
 from app.slack.errors import handle_error
-from app.slack.ids import Command, Event
-from app.slack.listeners import commands, events
+from app.slack.ids import Action, Command, Event, View
+from app.slack.listeners import actions, commands, events, views
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,18 @@ def register(app: AsyncApp) -> None:
     app.command(Command.COACH.value)(commands.on_coach)
     app.event(Event.APP_HOME_OPENED.value)(events.on_app_home_opened)
     app.event(Event.USER_CHANGE.value)(events.on_user_change)
+    app.event(Event.MESSAGE.value)(events.on_message)
+    app.action(Action.OPEN_DEALS.value)(actions.on_open_deals)
+    app.action(Action.EDIT_DEALS.value)(actions.on_open_deals)
+    app.action(Action.SNOOZE.value)(actions.on_snooze)
+    app.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(actions.on_score)
+    app.action(Action.DIAGNOSE.value)(actions.on_diagnose)
+    app.action(Action.LOG_NOTES.value)(actions.on_log_notes)
+    app.action(Action.DRILL_DONE.value)(actions.on_drill_done_open)
+    app.view(View.DEALS.value)(views.on_deals_submit)
+    app.view(View.DIAGNOSIS.value)(views.on_diagnosis_submit)
+    app.view(View.GROW.value)(views.on_grow_submit)
+    app.view(View.DRILL_DONE.value)(views.on_drill_done_submit)
     app.error(handle_error)
 
 

@@ -10,7 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
-from app.domain.errors import UserError
+from app.domain.errors import FieldErrors, UserError
 from app.slack.render import errors as render
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,9 @@ async def handle_error(
     kind = body.get("type")
     if ack.response is None:  # not yet acknowledged: the answer can ride on the ack
         if kind == "view_submission":
-            if isinstance(error, UserError) and error.block_id:
+            if isinstance(error, FieldErrors):
+                await ack(response_action="errors", errors=error.errors)
+            elif isinstance(error, UserError) and error.block_id:
                 await ack(response_action="errors", errors={error.block_id: message})
             else:
                 await ack(response_action="update", view=render.error_modal(message))

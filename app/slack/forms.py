@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
+from app.domain.diagnosis import TREE
 from app.domain.errors import UserError
-from app.domain.types import Role
+from app.domain.evidence import MAX_DEALS
+from app.domain.loop import DealDraft, DiagnosisInput, GrowInput
+from app.domain.types import Gap, Role
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
@@ -14,10 +19,11 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 
 @dataclass(frozen=True)
 class CoachCommand:
-    verb: str  # add | move | remove | help
+    verb: str  # add | move | remove | pause | help
     person: str | None = None
     role: Role | None = None
     manager: str | None = None
+    until: date | None = None
 
 
 def split_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -54,4 +60,128 @@ def parse_coach(text: str | None) -> CoachCommand:
         if len(args) != 1:
             raise UserError("Use `/coach remove @person`.")
         return CoachCommand("remove", user_id(args[0], "the person"))
+    if verb == "pause":
+        if len(args) != 3 or args[1].lower() != "until":
+            raise UserError("Use `/coach pause @person until YYYY-MM-DD`.")
+        return CoachCommand("pause", user_id(args[0], "the person"), until=pause_date(args[2]))
     return CoachCommand(verb)  # unknown: the listener answers with help
+
+
+def pause_date(word: str) -> date:
+    try:
+        return date.fromisoformat(word)
+    except ValueError as exc:
+        raise UserError(f"{word!r} isn't a date: write it as YYYY-MM-DD, e.g. 2026-12-31.") from exc
+
+
+@dataclass(frozen=True)
+class DrillCommand:
+    verb: str  # done | status | pause | help | anything else (answered with help)
+    link: str = ""
+    note: str = ""
+    until: date | None = None
+
+
+def parse_drill(text: str | None) -> DrillCommand:
+    verb, args = split_subcommand(text)
+    if verb == "done":
+        if not args:
+            raise UserError("Add the link to your recording: `/drill done <link> [note]`.")
+        return DrillCommand("done", link=args[0], note=" ".join(args[1:]))
+    if verb == "pause":
+        if len(args) != 2 or args[0].lower() != "until":
+            raise UserError("Use `/drill pause until YYYY-MM-DD`.")
+        return DrillCommand("pause", until=pause_date(args[1]))
+    return DrillCommand(verb or "help")
+
+
+# --- modal state ------------------------------------------------------------------------
+def _value(values: dict[str, Any], block_id: str) -> Any:
+    return (values.get(block_id) or {}).get("value") or {}
+
+
+def text_of(values: dict[str, Any], block_id: str) -> str:
+    return str(_value(values, block_id).get("value") or "")
+
+
+def choice_of(values: dict[str, Any], block_id: str) -> str:
+    selected = _value(values, block_id).get("selected_option") or {}
+    return str(selected.get("value") or "")
+
+
+def checked(values: dict[str, Any], block_id: str) -> set[str]:
+    return {o.get("value") for o in _value(values, block_id).get("selected_options") or []}
+
+
+def date_of(values: dict[str, Any], block_id: str) -> date | None:
+    raw = _value(values, block_id).get("selected_date")
+    return date.fromisoformat(raw) if raw else None
+
+
+def state(view: dict[str, Any]) -> dict[str, Any]:
+    return (view.get("state") or {}).get("values") or {}
+
+
+def read_deals(view: dict[str, Any]) -> list[DealDraft]:
+    values = state(view)
+    return [
+        DealDraft(
+            name=text_of(values, f"deal{n}_name"),
+            stage=text_of(values, f"deal{n}_stage"),
+            clip_url=text_of(values, f"deal{n}_clip_url"),
+            moment=text_of(values, f"deal{n}_moment"),
+            happened=text_of(values, f"deal{n}_happened"),
+        )
+        for n in range(1, MAX_DEALS + 1)
+    ]
+
+
+def read_diagnosis(view: dict[str, Any]) -> DiagnosisInput:
+    values = state(view)
+    answers: dict[str, bool | None] = {
+        q.key: {"yes": True, "no": False}.get(choice_of(values, q.key)) for q in TREE
+    }
+    override = choice_of(values, "gap_override")
+    return DiagnosisInput(
+        answers=answers,
+        gap_override=Gap(override) if override in Gap._value2member_map_ else None,
+        focus_skill=text_of(values, "focus_skill"),
+        evidence_url=text_of(values, "evidence_url"),
+        evidence_moment=text_of(values, "evidence_moment"),
+        evidence_quote=text_of(values, "evidence_quote"),
+        did=text_of(values, "did"),
+        good_looks_like=text_of(values, "good_looks_like"),
+        manager_action=text_of(values, "manager_action"),
+    )
+
+
+def read_grow(view: dict[str, Any]) -> GrowInput:
+    values = state(view)
+    errors: dict[str, str] = {}
+    try:
+        follow_up = date_of(values, "follow_up_on")
+    except ValueError:
+        follow_up = None
+        errors["follow_up_on"] = "Pick the follow-up date from the calendar."
+    return GrowInput(
+        held="not_held" not in checked(values, "not_held"),
+        goal=text_of(values, "goal"),
+        reality=text_of(values, "reality"),
+        options=text_of(values, "options"),
+        commitment=text_of(values, "commitment"),
+        drill_choice=choice_of(values, "drill_choice"),
+        new_drill_name=text_of(values, "new_drill_name"),
+        new_drill_scenario=text_of(values, "new_drill_scenario"),
+        new_drill_success=text_of(values, "new_drill_success"),
+        practice_reps=text_of(values, "practice_reps"),
+        accountability=text_of(values, "accountability"),
+        follow_up_on=follow_up,
+        measurement=text_of(values, "measurement"),
+        private_notes=text_of(values, "private_notes"),
+        errors=errors,
+    )
+
+
+def read_drill_done(view: dict[str, Any]) -> tuple[str, str]:
+    values = state(view)
+    return text_of(values, "link"), text_of(values, "note")

@@ -13,10 +13,41 @@ class Command(StrEnum):
 class Event(StrEnum):
     APP_HOME_OPENED = "app_home_opened"
     USER_CHANGE = "user_change"
+    MESSAGE = "message"  # message.im: a rep answering the Monday prompt in text
+
+
+class Action(StrEnum):
+    OPEN_DEALS = "deals_open"
+    EDIT_DEALS = "deals_edit"
+    SNOOZE = "deals_snooze"
+    SCORE = "transfer_score"  # one button per score: transfer_score_1 … transfer_score_5
+    DIAGNOSE = "diagnose_open"
+    LOG_NOTES = "notes_open"
+    DRILL_DONE = "drill_done_open"
+
+
+class View(StrEnum):
+    DEALS = "deals_modal"
+    DIAGNOSIS = "diagnosis_modal"
+    GROW = "grow_modal"
+    DRILL_DONE = "drill_done_modal"
+
+
+# Message metadata event type carried by every scheduled DM (its payload names the delivery).
+DELIVERY_EVENT_TYPE = "coach_delivery"
 
 
 # Web API methods the bot calls; the manifest test derives the needed bot scopes from these.
-WEB_API_METHODS: frozenset[str] = frozenset({"auth.test", "users.info", "views.publish"})
+WEB_API_METHODS: frozenset[str] = frozenset(
+    {
+        "auth.test",
+        "users.info",
+        "views.publish",
+        "views.open",
+        "chat.postMessage",
+        "chat.update",
+    }
+)
 
 # Exactly the bot scopes the manifests request (a test derives them from the code's needs).
-BOT_SCOPES: frozenset[str] = frozenset({"commands", "users:read"})
+BOT_SCOPES: frozenset[str] = frozenset({"commands", "users:read", "chat:write", "im:history"})

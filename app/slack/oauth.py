@@ -13,6 +13,16 @@ from app.slack.ids import BOT_SCOPES
 STATE_TTL_SECONDS = 600
 
 
+def installation_store(deps: Deps) -> AsyncSQLAlchemyInstallationStore:
+    assert deps.settings.slack_client_id
+    return AsyncSQLAlchemyInstallationStore(
+        client_id=deps.settings.slack_client_id,
+        engine=deps.engine,
+        bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE,
+    )
+
+
 def oauth_settings(deps: Deps) -> AsyncOAuthSettings:
     settings = deps.settings
     assert settings.slack_client_id and settings.slack_client_secret and settings.slack_state_secret
@@ -20,12 +30,7 @@ def oauth_settings(deps: Deps) -> AsyncOAuthSettings:
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=sorted(BOT_SCOPES),
-        installation_store=AsyncSQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id,
-            engine=deps.engine,
-            bots_table_name=BOTS_TABLE,
-            installations_table_name=INSTALLATIONS_TABLE,
-        ),
+        installation_store=installation_store(deps),
         state_store=AsyncSQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_TTL_SECONDS,
             engine=deps.engine,

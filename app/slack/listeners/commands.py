@@ -8,7 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import people
+from app.domain import loop, people
 from app.slack import forms
 from app.slack.render import help as render
 from app.slack.render.help import Reply
@@ -18,15 +18,44 @@ async def _answer(ack: AsyncAck, reply: Reply) -> None:
     await ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
 
-async def on_drill(ack: AsyncAck, command: dict[str, Any]) -> None:
-    verb, _ = forms.split_subcommand(command.get("text"))
-    await _answer(ack, render.drill_help(unknown=verb if verb not in ("", "help") else None))
+async def on_drill(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
+    parsed = forms.parse_drill(command.get("text"))
+    if parsed.verb not in ("done", "status", "pause"):
+        await _answer(
+            ack, render.drill_help(unknown=None if parsed.verb == "help" else parsed.verb)
+        )
+        return
+    now, tz = deps.clock(), deps.settings.coach_default_tz
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await people.actor(store, command["team_id"], command["user_id"], now)
+        if parsed.verb == "done":
+            assignment = await loop.record_drill(store, actor, parsed.link, parsed.note, now, tz)
+            reply = render.drill_recorded(assignment)
+        elif parsed.verb == "status":
+            reply = render.drill_status(await loop.drill_status(store, actor, now, tz))
+        else:
+            assert parsed.until is not None
+            person = await loop.pause(store, actor, None, parsed.until, now, tz)
+            reply = render.paused(person.slack_user_id, parsed.until, yourself=True)
+    await _answer(ack, reply)
 
 
 async def on_coach(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
     parsed = forms.parse_coach(command.get("text"))
     if parsed.verb == "help":
         await _answer(ack, render.coach_help())
+        return
+    if parsed.verb == "pause":
+        assert parsed.person is not None and parsed.until is not None
+        now = deps.clock()
+        async with deps.db.begin() as session:
+            store = Store(session)
+            actor = await people.actor(store, command["team_id"], command["user_id"], now)
+            person = await loop.pause(
+                store, actor, parsed.person, parsed.until, now, deps.settings.coach_default_tz
+            )
+        await _answer(ack, render.paused(person.slack_user_id, parsed.until, yourself=False))
         return
     if parsed.verb not in ("add", "move", "remove"):
         await _answer(ack, render.coach_help(unknown=parsed.verb))

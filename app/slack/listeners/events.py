@@ -8,8 +8,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import home, people
+from app.domain import home, loop, people
+from app.domain.evidence import Deal, deals_from_reply
+from app.domain.types import Role
 from app.slack.profiles import fetch_profile, profile_from_user
+from app.slack.render import weekly
 from app.slack.render.home import home_view
 
 
@@ -75,3 +78,35 @@ async def on_user_change(event: dict[str, Any], body: dict[str, Any], deps: Deps
             display_name=profile.display_name,
             now=now,
         )
+
+
+async def on_message(
+    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """A rep answering the Monday prompt in plain text, in the DM or its thread."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return
+    now = deps.clock()
+    tz = deps.settings.coach_default_tz
+    async with deps.db.begin() as session:
+        store = Store(session)
+        if not await store.claim_event(body["event_id"], now):
+            return  # a retry of a reply we already read
+        actor = await people.actor(store, body["team_id"], event["user"], now)
+        if actor.person is None or actor.person.role is not Role.REP:
+            reply = weekly.dm_help()
+        else:
+            cycle = loop.rep_cycle(actor.person, now, tz)
+            deals = deals_from_reply(event.get("text") or "")
+            if deals:
+                saved = await loop.record_deals(store, actor, cycle, deals, "reply", now)
+                stored = [Deal.from_json(d) for d in saved.deals]
+                reply = weekly.deals_recorded(event["user"], cycle, stored, source="reply")
+            else:
+                reply = weekly.no_deals_found(event["user"], cycle)
+    await client.chat_postMessage(
+        channel=event["channel"],
+        thread_ts=event.get("thread_ts"),
+        text=reply.text,
+        blocks=reply.blocks,
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from app.domain.loop import DrillAssignment
 from app.domain.people import RosterChange
 from app.slack.render.blocks import as_dicts, context, section
 
@@ -24,9 +26,11 @@ def drill_help(unknown: str | None = None) -> Reply:
     )
     lines = [
         lead,
+        "• `/drill done <link> [note]` — report this week's drill with its recording",
+        "• `/drill status` — this week's drill, when it's due and whether it's recorded",
+        "• `/drill pause until YYYY-MM-DD` — out of office: no prompts or nudges until then",
         "• `/drill help` — this list",
-        "Your manager sets one drill a week in your 1:1; reporting it with "
-        "`/drill done <link>` and checking it with `/drill status` arrive with the weekly loop.",
+        "Your manager sets one drill a week in your 1:1.",
     ]
     return Reply(
         text=" ".join(lines[:2]),
@@ -39,6 +43,7 @@ COACH_USAGE = (
     "their role and manager\n"
     "• `/coach move @person @new-manager` — give someone a new manager\n"
     "• `/coach remove @person` — take someone off the roster (their history is kept)\n"
+    "• `/coach pause @person until YYYY-MM-DD` — out of office (managers for their reps)\n"
     "• `/coach help` — this list"
 )
 
@@ -47,7 +52,7 @@ def coach_help(unknown: str | None = None) -> Reply:
     lead = (
         f"I don't know `/coach {unknown}`. Here is what `/coach` does:"
         if unknown
-        else "`/coach` manages who is coached by whom (admins only):"
+        else "`/coach` manages who is coached by whom (roster changes: admins only):"
     )
     return Reply(
         text=lead,
@@ -78,3 +83,49 @@ def roster_changed(change: RosterChange, verb: str) -> Reply:
 
 def plain(text: str) -> Reply:
     return Reply(text=text, blocks=as_dicts([section(text)]))
+
+
+def _day(d: date) -> str:
+    return f"{d:%a %b} {d.day}"
+
+
+def drill_recorded(assignment: DrillAssignment) -> Reply:
+    count = len(assignment.reports)
+    text = (
+        f"Recorded your *{assignment.drill.name}* drill ({count} recording"
+        f"{'s' if count != 1 else ''} this week). Your manager scores it on Monday."
+    )
+    return Reply(text=text.replace("*", ""), blocks=as_dicts([section(f"✅ {text}")]))
+
+
+def drill_status(assignment: DrillAssignment | None) -> Reply:
+    if assignment is None:
+        return plain(
+            "You have no drill this week yet: your manager sets one when they log your 1:1."
+        )
+    state = (
+        f"recorded {len(assignment.reports)}×, last: <{assignment.reports[-1].url}|recording>"
+        if assignment.reports
+        else "not recorded yet"
+    )
+    practice = (
+        f"\n*Practice:* {assignment.practice_reps} reps before your next 1:1"
+        if assignment.practice_reps
+        else ""
+    )
+    commitment = f"\n*Your commitment:* {assignment.commitment}" if assignment.commitment else ""
+    text = (
+        f"*{assignment.drill.name}* — due {_day(assignment.due_on)}, {state}."
+        f"\n*Success:* {assignment.drill.success}{commitment}{practice}"
+    )
+    fallback = f"Your drill: {assignment.drill.name}, due {_day(assignment.due_on)}, {state}."
+    tip = "Report it with `/drill done <link> [note]`."
+    return Reply(text=fallback, blocks=as_dicts([section(text), context(tip)]))
+
+
+def paused(slack_user_id: str, until: date, *, yourself: bool) -> Reply:
+    who = "You're" if yourself else f"<@{slack_user_id}> is"
+    return plain(
+        f"{who} paused through {_day(until)}: no prompts or nudges, and those weeks count as "
+        "skipped, not missed."
+    )

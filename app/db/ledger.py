@@ -1,0 +1,172 @@
+"""The delivery ledger: plan rows idempotently, claim due ones with a lease, record outcomes.
+
+Every write after a claim is fenced by (id, fence): a sender whose lease ran out and was
+reclaimed by another can no longer change the row. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import Delivery
+from app.db.store import insert_ignoring_conflicts
+from app.domain.types import DeliveryStatus, Step
+
+PLAN_BATCH = 1000
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Planned:
+    workspace_id: int
+    person_id: int
+    kind: Step
+    cycle_week: str
+    due_at: datetime
+    expires_at: datetime
+    status: DeliveryStatus = DeliveryStatus.PENDING
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    fence: int
+    workspace_id: int
+    person_id: int
+    kind: Step
+    cycle_week: str
+    due_at: datetime
+    attempts: int
+
+
+class Ledger:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def plan(self, rows: Sequence[Planned], now: datetime) -> int:
+        """Insert rows not planned yet; a row that exists (any replica, any tick) is left as is."""
+        inserted = 0
+        for start in range(0, len(rows), PLAN_BATCH):
+            values = [
+                {
+                    "workspace_id": r.workspace_id,
+                    "person_id": r.person_id,
+                    "kind": r.kind,
+                    "cycle_week": r.cycle_week,
+                    "due_at": r.due_at,
+                    "expires_at": r.expires_at,
+                    "status": r.status,
+                    "attempts": 0,
+                    "fence": 0,
+                    "created_at": now,
+                }
+                for r in rows[start : start + PLAN_BATCH]
+            ]
+            result = await self.session.execute(
+                insert_ignoring_conflicts(self.session, Delivery, values)
+            )
+            inserted += max(result.rowcount or 0, 0)
+        return inserted
+
+    async def expire(self, now: datetime) -> int:
+        """Rows that could not go out inside their window are skipped, never sent late."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+                Delivery.expires_at <= now,
+                or_(Delivery.lease_until.is_(None), Delivery.lease_until <= now),
+            )
+            .values(status=DeliveryStatus.SKIPPED, error="window_passed", claimed_by=None)
+        )
+        return result.rowcount or 0
+
+    async def claim(self, now: datetime, owner: str, limit: int) -> list[Claimed]:
+        """Claim up to `limit` due rows. PostgreSQL skips rows other senders hold; SQLite has
+        one sender (its writes are serialised by BEGIN IMMEDIATE)."""
+        claimable = (
+            select(Delivery.id)
+            .where(
+                Delivery.due_at <= now,
+                Delivery.expires_at > now,
+                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+                or_(
+                    Delivery.status == DeliveryStatus.PENDING,
+                    and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until <= now),
+                ),
+            )
+            .order_by(Delivery.due_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list((await self.session.scalars(claimable)).all())
+        if not ids:
+            return []
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(
+                status=DeliveryStatus.SENDING,
+                claimed_by=owner,
+                lease_until=now + LEASE,
+                fence=Delivery.fence + 1,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(
+                Delivery.id,
+                Delivery.fence,
+                Delivery.workspace_id,
+                Delivery.person_id,
+                Delivery.kind,
+                Delivery.cycle_week,
+                Delivery.due_at,
+                Delivery.attempts,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        claimed = [Claimed(*row) for row in result.all()]
+        return sorted(claimed, key=lambda c: (c.due_at, c.id))
+
+    async def _finish(self, claim: Claimed, **values: object) -> bool:
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id == claim.id, Delivery.fence == claim.fence)
+            .values(claimed_by=None, lease_until=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)
+
+    async def sent(self, claim: Claimed, channel_id: str, ts: str, now: datetime) -> bool:
+        return await self._finish(
+            claim,
+            status=DeliveryStatus.SENT,
+            channel_id=channel_id,
+            message_ts=ts,
+            sent_at=now,
+            error=None,
+        )
+
+    async def cancelled(self, claim: Claimed, reason: str) -> bool:
+        return await self._finish(claim, status=DeliveryStatus.CANCELLED, error=reason)
+
+    async def failed(self, claim: Claimed, reason: str) -> bool:
+        return await self._finish(claim, status=DeliveryStatus.FAILED, error=reason)
+
+    async def retry_later(self, claim: Claimed, at: datetime, reason: str) -> bool:
+        return await self._finish(
+            claim, status=DeliveryStatus.PENDING, next_attempt_at=at, error=reason
+        )
+
+    async def find(self, person_id: int, kind: Step, cycle_week: str) -> Delivery | None:
+        return await self.session.scalar(
+            select(Delivery).where(
+                Delivery.person_id == person_id,
+                Delivery.kind == kind,
+                Delivery.cycle_week == cycle_week,
+            )
+        )

@@ -1,0 +1,51 @@
+"""Who may see and change whose coaching data (DESIGN.md decision 5), checked in one place.
+
+A rep's diagnosis, notes and scores belong to the rep's manager and that manager's
+director; the rep sees what is meant for them; nobody else sees anything.
+"""
+
+from __future__ import annotations
+
+from app.db.models import Person
+from app.db.store import Store
+from app.domain.errors import NotAllowed, UserError
+from app.domain.people import Actor
+from app.domain.types import Role
+
+
+async def rep_of(store: Store, actor: Actor, rep_slack_user_id: str) -> Person:
+    rep = await store.person(actor.workspace.id, rep_slack_user_id)
+    if rep is None or not rep.active or rep.role is not Role.REP:
+        raise UserError(f"<@{rep_slack_user_id}> isn't a rep on the coaching roster.")
+    return rep
+
+
+async def coaches_of(store: Store, rep: Person) -> set[int]:
+    """The rep's manager and that manager's manager (their director)."""
+    if rep.manager_id is None:
+        return set()
+    manager = await store.person_by_id(rep.manager_id)
+    if manager is None:
+        return set()
+    return {manager.id} | ({manager.manager_id} if manager.manager_id is not None else set())
+
+
+async def require_coach(store: Store, actor: Actor, rep: Person) -> Person:
+    """The acting person, when they coach this rep; otherwise refused with nothing changed."""
+    me = actor.require_person()
+    if me.id not in await coaches_of(store, rep):
+        raise NotAllowed(f"Only <@{rep.slack_user_id}>'s manager (or their director) can do that.")
+    return me
+
+
+async def coached_rep(store: Store, actor: Actor, rep_slack_user_id: str) -> tuple[Person, Person]:
+    """The rep and the acting coach, when the actor may coach that rep; refused otherwise."""
+    rep = await rep_of(store, actor, rep_slack_user_id)
+    return rep, await require_coach(store, actor, rep)
+
+
+def require_rep(actor: Actor) -> Person:
+    me = actor.require_person()
+    if me.role is not Role.REP:
+        raise NotAllowed("That's for reps: your coaching shows up in the coach App Home.")
+    return me

@@ -1,0 +1,127 @@
+"""Modal submissions: read the form, call one use case, answer in the modal, then follow up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app.db.ledger import Ledger, Planned
+from app.db.store import Store
+from app.deps import Deps
+from app.domain import calendar, loop, people
+from app.domain.evidence import Deal
+from app.domain.types import Step
+from app.outbox import Outbox
+from app.slack import forms
+from app.slack.client import OutboxClients
+from app.slack.metadata import ModalMeta
+from app.slack.render import modals
+from app.slack.render.weekly import deals_recorded
+
+
+async def _actor(store: Store, body: dict[str, Any], deps: Deps) -> people.Actor:
+    return await people.actor(store, body["team"]["id"], body["user"]["id"], deps.clock())
+
+
+async def on_deals_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    meta = ModalMeta.load(view.get("private_metadata"))
+    deals = loop.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await _actor(store, body, deps)
+        saved = await loop.record_deals(store, actor, meta.cycle, deals, "modal", deps.clock())
+    await ack()
+    if meta.channel and meta.ts:
+        stored = [Deal.from_json(d) for d in saved.deals]
+        message = deals_recorded(body["user"]["id"], meta.cycle, stored, source="modal")
+        await client.chat_update(
+            channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
+        )
+
+
+async def on_diagnosis_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
+    meta = ModalMeta.load(view.get("private_metadata"))
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await _actor(store, body, deps)
+        saved = await loop.diagnose(
+            store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
+        )
+        gap, focus = saved.gap, saved.focus_skill
+    await ack(
+        response_action="update",
+        view=modals.saved(
+            "Diagnosis saved",
+            f"<@{meta.rep}>: *{gap}* gap, focus *{focus}*. It's on the 1:1 agenda.",
+        ),
+    )
+
+
+async def on_grow_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
+    meta = ModalMeta.load(view.get("private_metadata"))
+    now = deps.clock()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await _actor(store, body, deps)
+        logged = await loop.log_one_on_one(
+            store,
+            actor,
+            meta.rep,
+            meta.cycle,
+            forms.read_grow(view),
+            now,
+            deps.settings.coach_default_tz,
+        )
+        if logged.drill is not None:
+            # The rep's drill card goes through the ledger: exactly once, even on a resubmit.
+            await Ledger(session).plan(
+                [
+                    Planned(
+                        workspace_id=logged.rep.workspace_id,
+                        person_id=logged.rep.id,
+                        kind=Step.DRILL_CARD,
+                        cycle_week=meta.cycle,
+                        due_at=now,
+                        expires_at=now + calendar.MIN_WINDOW,
+                    )
+                ],
+                now,
+            )
+    if not logged.record.held:
+        summary = "Logged as not held: it counts as a missed week of coaching."
+    elif logged.drill is not None:
+        summary = f"Saved. <@{meta.rep}> gets their commitment and the *{logged.drill.name}* drill."
+    else:
+        summary = "Saved. A system gap is yours to act on: no drill for the rep this week."
+    await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
+    if logged.drill is not None:
+        await Outbox(deps, OutboxClients(deps)).send_due()
+
+
+async def on_drill_done_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
+    link, note = forms.read_drill_done(view)
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await _actor(store, body, deps)
+        assignment = await loop.record_drill(
+            store, actor, link, note, deps.clock(), deps.settings.coach_default_tz
+        )
+    count = len(assignment.reports)
+    await ack(
+        response_action="update",
+        view=modals.saved(
+            "Drill recorded",
+            f"Recorded *{assignment.drill.name}* ({count} recording{'s' if count != 1 else ''} "
+            "this week). Your manager will score it Monday.",
+        ),
+    )

@@ -1,0 +1,355 @@
+"""The weekly loop's modals. Every input's block_id is the field name the domain reports
+errors under, and its action_id is always "value", so errors map straight back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    UrlInputElement,
+)
+from slack_sdk.models.views import View
+
+from app.domain.diagnosis import ADVICE, TREE
+from app.domain.drills import STARTING_LIBRARY, Drill
+from app.domain.evidence import MAX_DEALS, Deal
+from app.domain.types import Gap
+from app.slack.ids import View as ViewId
+from app.slack.metadata import ModalMeta
+from app.slack.render.blocks import context, header, mention, section
+from app.slack.render.weekly import deal_line
+
+
+class Diagnosis(Protocol):
+    """What the diagnosis modal shows of a stored diagnosis."""
+
+    answers: dict
+    gap: str
+    focus_skill: str
+    evidence_url: str | None
+    evidence_moment: str | None
+    evidence_quote: str | None
+    did: str | None
+    good_looks_like: str | None
+    manager_action: str | None
+
+
+class OneOnOne(Protocol):
+    """What the GROW modal shows of stored 1:1 notes."""
+
+    held: bool
+    goal: str | None
+    reality: str | None
+    options: list[str]
+    commitment: str | None
+    drill: dict | None
+    practice_reps: int | None
+    accountability: str | None
+    follow_up_on: date | None
+    measurement: str | None
+    private_notes: str | None
+
+
+VALUE = "value"
+YES, NO = "yes", "no"
+NEW_DRILL = "new"
+NOT_HELD = "not_held"
+
+
+def _text(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    multiline: bool = False,
+    optional: bool = True,
+    hint: str | None = None,
+    placeholder: str | None = None,
+    max_length: int = 3000,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=VALUE,
+            initial_value=initial or None,
+            multiline=multiline,
+            placeholder=placeholder,
+            max_length=max_length,
+        ),
+    )
+
+
+def _url(
+    block_id: str, label: str, *, initial: str | None = None, optional: bool = True
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        element=UrlInputElement(
+            action_id=VALUE, initial_value=initial or None, placeholder="https://…"
+        ),
+    )
+
+
+def _modal(
+    callback: ViewId, title: str, submit: str, meta: ModalMeta, blocks: Sequence[Block]
+) -> dict:
+    return View(
+        type="modal",
+        callback_id=callback.value,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=meta.dump(),
+        blocks=list(blocks),
+    ).to_dict()
+
+
+def deals_modal(meta: ModalMeta, existing: Sequence[Deal]) -> dict:
+    blocks: list[Block] = [
+        section("Your top 3 deals of last week, each with a ~2-minute clip of the key moment."),
+    ]
+    for n in range(1, MAX_DEALS + 1):
+        deal = existing[n - 1] if n <= len(existing) else None
+        blocks += [
+            header(f"Deal {n}"),
+            _text(f"deal{n}_name", "Deal", initial=deal.name if deal else None, max_length=120),
+            _text(f"deal{n}_stage", "Stage", initial=deal.stage if deal else None, max_length=40),
+            _url(f"deal{n}_clip_url", "Clip link", initial=deal.clip_url if deal else None),
+            _text(
+                f"deal{n}_moment",
+                "Key moment (mm:ss)",
+                initial=deal.moment if deal else None,
+                placeholder="12:45",
+                max_length=8,
+            ),
+            _text(
+                f"deal{n}_happened",
+                "What happened",
+                initial=deal.happened if deal else None,
+                multiline=True,
+                max_length=500,
+            ),
+        ]
+    return _modal(ViewId.DEALS, "Share my deals", "Share", meta, blocks)
+
+
+def _yes_no(question_key: str, text: str, initial: bool | None) -> InputBlock:
+    options = [Option(value=YES, text="Yes"), Option(value=NO, text="No")]
+    chosen = {True: options[0], False: options[1]}.get(initial) if initial is not None else None
+    return InputBlock(
+        block_id=question_key,
+        label=text,
+        optional=True,
+        element=RadioButtonsElement(action_id=VALUE, options=options, initial_option=chosen),
+    )
+
+
+def _gap_option(gap: Gap) -> Option:
+    advice = ADVICE[gap]
+    weight = f"{advice.coaching_pct}% coaching" if advice.rep_drill else "manager's action"
+    return Option(value=gap.value, text=f"{gap.value.capitalize()} gap ({weight})")
+
+
+def diagnosis_modal(meta: ModalMeta, deals: Sequence[Deal], existing: Diagnosis | None) -> dict:
+    answers = existing.answers if existing else {}
+    first_clip = deals[0] if deals else None
+    blocks: list[Block] = [
+        section(
+            f"One gap for {mention(meta.rep)}. Answer top-down: the first *No* names the gap "
+            "(four *Yes* = a will gap). You can pick the gap yourself below."
+        ),
+    ]
+    if deals:
+        blocks.append(context("\n".join(deal_line(d) for d in deals)))
+    blocks += [_yes_no(q.key, q.text, answers.get(q.key)) for q in TREE]
+    blocks.append(
+        InputBlock(
+            block_id="gap_override",
+            label="Gap (leave empty to use the answers)",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=VALUE,
+                options=[_gap_option(g) for g in Gap],
+                initial_option=_gap_option(Gap(existing.gap)) if existing else None,
+            ),
+        )
+    )
+    blocks += [
+        _text(
+            "focus_skill",
+            "Focus skill",
+            initial=existing.focus_skill if existing else None,
+            optional=False,
+            hint="Discovery, Objection handling, Multi-threading, Closing, or your own.",
+            max_length=120,
+        ),
+        _url(
+            "evidence_url",
+            "Evidence clip",
+            initial=existing.evidence_url
+            if existing
+            else (first_clip.clip_url if first_clip else None),
+        ),
+        _text(
+            "evidence_moment",
+            "Timestamp (mm:ss)",
+            initial=existing.evidence_moment
+            if existing
+            else (first_clip.moment if first_clip else None),
+            max_length=8,
+        ),
+        _text(
+            "evidence_quote",
+            "Quote",
+            initial=existing.evidence_quote if existing else None,
+            multiline=True,
+        ),
+        _text("did", "What they did", initial=existing.did if existing else None, multiline=True),
+        _text(
+            "good_looks_like",
+            "What good looks like",
+            initial=existing.good_looks_like if existing else None,
+            multiline=True,
+        ),
+        _text(
+            "manager_action",
+            "Your action (system gap)",
+            initial=existing.manager_action if existing else None,
+            multiline=True,
+            hint="Territory, lead routing, quota: what will you escalate?",
+        ),
+    ]
+    return _modal(ViewId.DIAGNOSIS, "Diagnose one gap", "Save", meta, blocks)
+
+
+def _drill_options(custom: Sequence[Drill]) -> list[Option]:
+    options = [Option(value=d.key, text=d.name[:75]) for d in (*STARTING_LIBRARY, *custom)]
+    return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe below)")]
+
+
+def grow_modal(
+    meta: ModalMeta,
+    diagnosis: Diagnosis | None,
+    custom_drills: Sequence[Drill],
+    existing: OneOnOne | None,
+    follow_up: date,
+) -> dict:
+    options = _drill_options(custom_drills)
+    chosen_key = (existing.drill or {}).get("key") if existing else None
+    chosen = next((o for o in options if o.value == chosen_key), None)
+    gap_line = (
+        f"Gap: *{diagnosis.gap}* · focus *{diagnosis.focus_skill}*"
+        if diagnosis
+        else "No diagnosis yet for this week."
+    )
+    not_held = Option(value=NOT_HELD, text="The 1:1 did not happen")
+    blocks: list[Block] = [
+        section(f"1:1 notes for {mention(meta.rep)} — {gap_line}"),
+        InputBlock(
+            block_id=NOT_HELD,
+            label="Did it happen?",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=VALUE,
+                options=[not_held],
+                initial_options=[not_held] if existing is not None and not existing.held else None,
+            ),
+            hint="A 1:1 that didn't happen counts as a missed week of coaching.",
+        ),
+        _text(
+            "goal",
+            "Goal",
+            initial=existing.goal if existing else None,
+            multiline=True,
+            hint="One outcome they'll change in a real deal, e.g. CFO agrees to a demo by Friday.",
+        ),
+        _text(
+            "reality",
+            "Reality",
+            initial=existing.reality if existing else None,
+            multiline=True,
+            hint="What actually happened on the call.",
+        ),
+        _text(
+            "options",
+            "Options (one per line, at least 3)",
+            multiline=True,
+            initial="\n".join(existing.options) if existing and existing.options else None,
+        ),
+        _text(
+            "commitment",
+            "Will: the commitment in their words",
+            multiline=True,
+            initial=existing.commitment if existing else None,
+        ),
+        InputBlock(
+            block_id="drill_choice",
+            label="Drill",
+            optional=True,
+            element=StaticSelectElement(action_id=VALUE, options=options, initial_option=chosen),
+        ),
+        _text("new_drill_name", "New drill: name", max_length=75),
+        _text("new_drill_scenario", "New drill: scenario", multiline=True),
+        _text("new_drill_success", "New drill: success looks like", multiline=True),
+        _text(
+            "practice_reps",
+            "Practice reps before next 1:1",
+            max_length=2,
+            initial=str(existing.practice_reps) if existing and existing.practice_reps else None,
+        ),
+        _text(
+            "accountability",
+            "Accountability: the number or deal",
+            initial=existing.accountability if existing else None,
+        ),
+        InputBlock(
+            block_id="follow_up_on",
+            label="Follow-up date",
+            optional=True,
+            element=DatePickerElement(
+                action_id=VALUE,
+                initial_date=(
+                    existing.follow_up_on if existing and existing.follow_up_on else follow_up
+                ).isoformat(),
+            ),
+        ),
+        _text(
+            "measurement", "Measurement target", initial=existing.measurement if existing else None
+        ),
+        _text(
+            "private_notes",
+            "Private notes",
+            multiline=True,
+            initial=existing.private_notes if existing else None,
+            hint="Only you and your director see these; never the rep.",
+        ),
+    ]
+    return _modal(ViewId.GROW, "1:1 notes (GROW)", "Save", meta, blocks)
+
+
+def drill_done_modal(meta: ModalMeta, drill_name: str) -> dict:
+    blocks = [
+        section(f"Nice work! Share the recording of *{drill_name}*."),
+        _url("link", "Recording link", optional=False),
+        _text("note", "Note (optional)", multiline=True, max_length=1000),
+    ]
+    return _modal(ViewId.DRILL_DONE, "Mark drill done", "Record", meta, blocks)
+
+
+def saved(title: str, message: str) -> dict:
+    return View(type="modal", title=title[:24], close="Done", blocks=[section(message)]).to_dict()

@@ -1,0 +1,355 @@
+"""The weekly loop's DMs: pure functions from the domain's models to text + Block Kit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from app.domain import weekly_messages as m
+from app.domain.diagnosis import ADVICE
+from app.domain.evidence import Deal
+from app.slack.ids import Action
+from app.slack.metadata import RepRef
+from app.slack.render.blocks import as_dicts, context, divider, header, mention, section
+
+MAX_TEAM_ROWS = 20  # keeps a team message under Slack's 50 blocks; the rest is in App Home
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str  # the notification preview: it must stand alone
+    blocks: list[dict]
+
+
+def _button(text: str, action: str, value: str, *, primary: bool = False) -> ButtonElement:
+    return ButtonElement(
+        text=text, action_id=action, value=value, style="primary" if primary else None
+    )
+
+
+def _day(d: date) -> str:
+    return f"{d:%a %b} {d.day}"
+
+
+def deal_line(deal: Deal) -> str:
+    moment = f" at {deal.moment}" if deal.moment else ""
+    stage = f" ({deal.stage})" if deal.stage else ""
+    happened = f" — {deal.happened}" if deal.happened else ""
+    return f"• *{deal.name}*{stage}: <{deal.clip_url}|{deal.source} clip{moment}>{happened}"
+
+
+def _rep_row(text: str, block_id: str, button: ButtonElement) -> list[Block]:
+    """One rep in a team message: a divider, what we know, and the one thing to do."""
+    return [divider(), section(text), ActionsBlock(block_id=block_id, elements=[button])]
+
+
+def _more(count: int) -> list[Block]:
+    if count <= MAX_TEAM_ROWS:
+        return []
+    return [context(f"…and {count - MAX_TEAM_ROWS} more: open the coach App Home.")]
+
+
+def deal_prompt(p: m.DealPrompt) -> Outgoing:
+    ref = RepRef(p.rep, p.cycle).dump()
+    if p.reminder:
+        lead = (
+            f"Quick reminder: your top 3 deals from the week of {_day(p.week_of)} are still open."
+        )
+    else:
+        lead = f"Good morning! What were your top 3 deals in the week of {_day(p.week_of)}?"
+    text = f"{lead} Share each with a clip of the key moment, so your manager can prep your 1:1."
+    blocks = [
+        section(
+            f"{lead}\nFor each deal: the name, its stage, and a link to a ~2-minute clip of the "
+            "key moment (Gong, Chorus, Zoom, Salesloft, Avoma or any link)."
+        ),
+        ActionsBlock(
+            block_id="deal_prompt",
+            elements=[
+                _button("Share my deals", Action.OPEN_DEALS, ref, primary=True),
+                _button("Remind me later", Action.SNOOZE, ref),
+            ],
+        ),
+        context("Or just reply here: one deal per line with its link. Your manager sees this."),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def deals_recorded(rep: str, cycle: str, deals: list[Deal], *, source: str) -> Outgoing:
+    how = "from your reply" if source == "reply" else ""
+    count = f"{len(deals)} deal{'s' if len(deals) != 1 else ''}"
+    text = f"Thanks! I recorded {count} {how} for your manager.".replace("  ", " ")
+    blocks = [
+        section(f"✅ {text}\n" + "\n".join(deal_line(d) for d in deals)),
+        ActionsBlock(
+            block_id="deals_recorded",
+            elements=[_button("Edit", Action.EDIT_DEALS, RepRef(rep, cycle).dump())],
+        ),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def no_deals_found(rep: str, cycle: str) -> Outgoing:
+    text = (
+        "I couldn't find a deal with a link in that: put each deal on its own line with its "
+        "clip link, or use the form."
+    )
+    blocks = [
+        section(text),
+        ActionsBlock(
+            block_id="deal_prompt",
+            elements=[_button("Share my deals", Action.OPEN_DEALS, RepRef(rep, cycle).dump())],
+        ),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def dm_help() -> Outgoing:
+    text = "Hi! I'm coach. Type `/drill help` to see what I can do; your coaching is in App Home."
+    return Outgoing(text, as_dicts([section(text)]))
+
+
+def snoozed(rep: str, cycle: str, local_time: str) -> Outgoing:
+    text = f"OK, I'll ask again at {local_time}. Your top 3 deals of last week, with clips."
+    blocks = [
+        section(f"⏰ {text}"),
+        ActionsBlock(
+            block_id="deal_prompt",
+            elements=[
+                _button(
+                    "Share my deals", Action.OPEN_DEALS, RepRef(rep, cycle).dump(), primary=True
+                )
+            ],
+        ),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def drill_review(p: m.DrillReview) -> Outgoing:
+    text = (
+        f"Score last week's drills: {len(p.items)} rep{'s' if len(p.items) != 1 else ''} "
+        "recorded theirs. How well did each carry over to live calls (1–5)?"
+    )
+    blocks: list[Block] = [header("Drill review: skill transfer"), section(text)]
+    for item in p.items[:MAX_TEAM_ROWS]:
+        clips = ", ".join(f"<{url}|recording {n}>" for n, url in enumerate(item.recordings, 1))
+        commitment = f"\n_Commitment:_ {item.commitment}" if item.commitment else ""
+        blocks.append(section(f"{mention(item.rep)} — *{item.drill}*: {clips}{commitment}"))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"score:{item.rep}",
+                elements=[
+                    _button(str(n), f"{Action.SCORE}_{n}", RepRef(item.rep, p.cycle, n).dump())
+                    for n in range(1, 6)
+                ],
+            )
+        )
+    blocks += _more(len(p.items))
+    blocks.append(context("4 or 5: ready for the next focus. 3 or less: re-diagnose on Tuesday."))
+    return Outgoing(text, as_dicts(blocks))
+
+
+def scored(rep: str, score: int, ready: bool) -> str:
+    follow = (
+        "ready for the next focus: pick it in Tuesday's diagnosis."
+        if ready
+        else "flagged for re-diagnosis on Tuesday."
+    )
+    return f"Scored {mention(rep)} {score}/5 — {follow}"
+
+
+def team_prep(p: m.TeamPrep) -> Outgoing:
+    submitted = sum(1 for r in p.rows if r.deals)
+    text = (
+        f"Prep for this week's 1:1s: {submitted} of {len(p.rows)} reps shared their deals. "
+        "Diagnose one gap per rep before Wednesday."
+    )
+    blocks: list[Block] = [header("Tuesday prep: one gap per rep"), section(text)]
+    for row in p.rows[:MAX_TEAM_ROWS]:
+        if row.paused_until:
+            blocks.append(context(f"{mention(row.rep)} is paused until {_day(row.paused_until)}."))
+            continue
+        deals = "\n".join(deal_line(d) for d in row.deals) if row.deals else "_No submission._"
+        focus = (
+            f"Focus: *{row.focus}* (week {row.weeks_on_focus + 1})" if row.focus else "No focus yet"
+        )
+        score = f" · last transfer {row.last_score}/5" if row.last_score is not None else ""
+        flags = "".join(f"\n⚑ {flag}" for flag in row.flags)
+        status = f"\n✅ Diagnosed: {row.diagnosed.value} gap" if row.diagnosed else ""
+        blocks += _rep_row(
+            f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}",
+            f"prep:{row.rep}",
+            _button(
+                "Edit diagnosis" if row.diagnosed else "Diagnose",
+                Action.DIAGNOSE,
+                RepRef(row.rep, p.cycle).dump(),
+                primary=row.diagnosed is None,
+            ),
+        )
+    blocks += _more(len(p.rows))
+    return Outgoing(text, as_dicts(blocks))
+
+
+def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
+    count = f"{len(p.items)} rep{'s' if len(p.items) != 1 else ''}"
+    text = (
+        f"Today's 1:1 agenda for {count}: 10 min pipeline, 15 min GROW on one gap, "
+        "5 min role-play and commitment."
+    )
+    blocks: list[Block] = [header("1:1 agenda (30 min)"), section(text)]
+    for item in p.items[:MAX_TEAM_ROWS]:
+        if item.gap is not None:
+            advice = ADVICE[item.gap]
+            gap = f"*Gap:* {item.gap.value} — {advice.what_to_do}" + (
+                f" (~{advice.coaching_pct}% coaching)" if advice.rep_drill else ""
+            )
+        else:
+            gap = "*Gap:* not diagnosed yet — diagnose before you meet."
+        evidence = (
+            f"\n*Evidence:* <{item.evidence_url}|clip"
+            + (f" at {item.evidence_moment}" if item.evidence_moment else "")
+            + ">"
+            if item.evidence_url
+            else ""
+        )
+        focus = f" · focus *{item.focus}*" if item.focus else ""
+        last = ""
+        if item.last_commitment:
+            done = {True: "drill recorded ✓", False: "drill not recorded ✗", None: ""}[
+                item.last_drill_recorded
+            ]
+            last = f"\n*Check last week's commitment:* {item.last_commitment} {done}".rstrip()
+        grow = (
+            "\n*GROW:* Goal — one outcome in a real deal? · Reality — what happened on the clip? "
+            "· Options — what else could you say (ask for 3)? · Will — what exactly, how many reps?"
+        )
+        logged = "\n✅ Notes logged." if item.logged else ""
+        blocks += _rep_row(
+            f"*{mention(item.rep)}*{focus}\n{gap}{evidence}{last}{grow}{logged}",
+            f"agenda:{item.rep}",
+            _button(
+                "Edit 1:1 notes" if item.logged else "Log 1:1 notes",
+                Action.LOG_NOTES,
+                RepRef(item.rep, p.cycle).dump(),
+                primary=not item.logged,
+            ),
+        )
+    blocks += _more(len(p.items))
+    blocks.append(context("Coaching first, accountability second. Talk less than 40%."))
+    return Outgoing(text, as_dicts(blocks))
+
+
+def rep_agenda(p: m.RepAgenda) -> Outgoing:
+    text = f"Your 1:1 with {mention(p.manager)} is today: bring one deal you want to win."
+    lines = [text]
+    if p.focus:
+        lines.append(f"• Your focus: *{p.focus}*")
+    if p.last_commitment:
+        lines.append(f"• Last week you committed to: {p.last_commitment}")
+    if not p.has_deals:
+        lines.append("• You haven't shared your deals yet: reply here with them before the 1:1.")
+    lines.append("• Come ready to role-play for 5 minutes and leave with one commitment.")
+    return Outgoing(text, as_dicts([section("\n".join(lines))]))
+
+
+def notes_nudge(p: m.NotesNudge) -> Outgoing:
+    names = ", ".join(mention(r) for r in p.reps)
+    text = f"No 1:1 notes logged yet for {names}. Log them while they're fresh (it takes 2 min)."
+    blocks: list[Block] = [section(text)]
+    for rep in p.reps[:MAX_TEAM_ROWS]:
+        blocks.append(
+            ActionsBlock(
+                block_id=f"nudge:{rep}",
+                elements=[
+                    _button(f"Log notes: {rep}", Action.LOG_NOTES, RepRef(rep, p.cycle).dump())
+                ],
+            )
+        )
+    blocks.append(
+        context("A 1:1 that didn't happen can be logged as such: it counts as a missed week.")
+    )
+    return Outgoing(text, as_dicts(blocks))
+
+
+def drill_card(p: m.DrillCard) -> Outgoing:
+    drill, reps, due, commitment = p.drill, p.practice_reps, p.due_on, p.commitment
+    text = f"Your drill this week: {drill.name}. Report it with /drill done <link> by {_day(due)}."
+    practice = (
+        f"\n*Practice:* record it {reps} time{'s' if reps != 1 else ''} before your next 1:1."
+        if reps
+        else ""
+    )
+    commit = f"*Your commitment:* {commitment}\n" if commitment else ""
+    blocks = [
+        header(f"Your drill: {drill.name}"),
+        section(
+            f"{commit}*Scenario:* {drill.scenario}\n"
+            + (f"*What to say:* {drill.what_to_say}\n" if drill.what_to_say else "")
+            + f"*Success:* {drill.success}{practice}"
+        ),
+        ActionsBlock(
+            block_id="drill_card",
+            elements=[
+                _button(
+                    "Mark drill done",
+                    Action.DRILL_DONE,
+                    RepRef(p.rep, p.cycle).dump(),
+                    primary=True,
+                )
+            ],
+        ),
+        context(f"Or type `/drill done <link to the recording> [note]` by {_day(due)}."),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def drill_check(p: m.DrillCheck) -> Outgoing:
+    text = f"Have you done this week's drill ({p.drill.name})? Share the recording today."
+    commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""
+    blocks = [
+        section(f"👋 {text}{commit}"),
+        ActionsBlock(
+            block_id="drill_check",
+            elements=[
+                _button(
+                    "Mark drill done",
+                    Action.DRILL_DONE,
+                    RepRef(p.rep, p.cycle).dump(),
+                    primary=True,
+                )
+            ],
+        ),
+        context("Or type `/drill done <link> [note]`."),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def heads_up(p: m.HeadsUp) -> Outgoing:
+    names = ", ".join(mention(rep) for rep, _ in p.missed)
+    who = "1 rep hasn't" if len(p.missed) == 1 else f"{len(p.missed)} reps haven't"
+    text = f"Drill heads-up: {who} recorded this week's drill: {names}."
+    lines = [f"• {mention(rep)} — {drill}" for rep, drill in p.missed[:MAX_TEAM_ROWS]]
+    blocks = [
+        section(text),
+        section("\n".join(lines)),
+        context("They got a reminder at noon. Ask about it Monday."),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def render(model: object) -> Outgoing:
+    """The DM for a composed step."""
+    renderers = {
+        m.DealPrompt: deal_prompt,
+        m.DrillReview: drill_review,
+        m.TeamPrep: team_prep,
+        m.ManagerAgenda: manager_agenda,
+        m.RepAgenda: rep_agenda,
+        m.NotesNudge: notes_nudge,
+        m.DrillCheck: drill_check,
+        m.DrillCard: drill_card,
+        m.HeadsUp: heads_up,
+    }
+    return renderers[type(model)](model)  # type: ignore[operator]
