@@ -130,8 +130,7 @@ def _instant(text: str) -> datetime:
 
 
 async def _tick(settings: Settings, now: datetime | None) -> str:
-    credentials = slack_credentials(settings)  # ConfigError names what to set
-    del credentials
+    slack_credentials(settings)  # only checks: a ConfigError names the variable to set
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)

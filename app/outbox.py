@@ -112,12 +112,12 @@ class Outbox:
         tz = self.deps.settings.coach_default_tz
         async with self.deps.db.begin() as session:
             store, ledger = Store(session), Ledger(session)
-            composed = await weekly_messages.compose(store, ledger, claim, now, tz)
             person = await store.person_by_id(claim.person_id)
-            if isinstance(composed, weekly_messages.Skip) or person is None:
-                reason = composed.reason if isinstance(composed, weekly_messages.Skip) else "gone"
-                await ledger.cancelled(claim, reason)
+            composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
+            if isinstance(composed, weekly_messages.Skip):
+                await ledger.cancelled(claim, composed.reason)
                 return "cancelled"
+            assert person is not None  # compose skips a recipient who is gone
         message = render(composed)
         client = await self.client_for(claim.workspace_id)
         try:

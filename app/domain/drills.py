@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,19 @@ class Drill:
             what_to_say=data.get("what_to_say") or "",
             success=data["success"],
         )
+
+
+class CustomDrillRow(Protocol):
+    id: int
+    name: str
+    scenario: str
+    what_to_say: str | None
+    success: str
+
+
+def custom(row: CustomDrillRow) -> Drill:
+    """A drill a workspace added, as the rest of the loop sees drills."""
+    return Drill(f"custom:{row.id}", row.name, row.scenario, row.what_to_say or "", row.success)
 
 
 STARTING_LIBRARY = (

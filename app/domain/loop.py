@@ -6,19 +6,19 @@ written then). Slack shapes never reach this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from app.db.ledger import Ledger, Planned
+from app.db.ledger import Ledger
 from app.db.models import CustomDrill, Diagnosis, DrillReport, OneOnOne, Person, Submission
 from app.db.store import Store
-from app.domain import access, calendar
+from app.domain import access, calendar, drills
 from app.domain.diagnosis import ADVICE, TREE, proposed_gap
 from app.domain.drills import BUILT_IN, Drill
 from app.domain.errors import FieldErrors, NotAllowed, UserError
 from app.domain.evidence import MAX_DEALS, BadInput, Deal, check_moment, check_url
 from app.domain.people import Actor
-from app.domain.planning import zone
+from app.domain.planning import plan_once, zone
 from app.domain.types import Gap, Role, Step
 
 SNOOZE = timedelta(hours=2)
@@ -107,19 +107,7 @@ async def record_deals(
 async def snooze_prompt(ledger: Ledger, rep: Person, cycle: str, now: datetime) -> datetime:
     """Ask again in two hours (once per cycle: a second click changes nothing)."""
     at = now + SNOOZE
-    await ledger.plan(
-        [
-            Planned(
-                workspace_id=rep.workspace_id,
-                person_id=rep.id,
-                kind=Step.PROMPT_AGAIN,
-                cycle_week=cycle,
-                due_at=at,
-                expires_at=at + calendar.MIN_WINDOW,
-            )
-        ],
-        now,
-    )
+    await plan_once(ledger, rep, Step.PROMPT_AGAIN, cycle, at, now)
     existing = await ledger.find(rep.id, Step.PROMPT_AGAIN, cycle)
     return existing.due_at if existing is not None else at
 
@@ -253,27 +241,23 @@ async def pick_drill(
         return BUILT_IN[choice]
     if choice.startswith("custom:") and choice[7:].isdigit():
         row = await store.custom_drill(workspace_id, int(choice[7:]))
-        if row is not None:
-            return Drill(
-                f"custom:{row.id}", row.name, row.scenario, row.what_to_say or "", row.success
-            )
-        return None
+        return drills.custom(row) if row is not None else None
     if choice == "new":
-        row = CustomDrill(
-            workspace_id=workspace_id,
-            name=form.new_drill_name.strip()[:75],
-            scenario=form.new_drill_scenario.strip(),
-            what_to_say=None,
-            success=form.new_drill_success.strip(),
-            created_at=now,
-        )
+        name = form.new_drill_name.strip()[:75]
         existing = {d.name.lower(): d for d in await store.custom_drills(workspace_id)}
-        if row.name.lower() in existing:
-            row = existing[row.name.lower()]
-        else:
+        row = existing.get(name.lower())
+        if row is None:
+            row = CustomDrill(
+                workspace_id=workspace_id,
+                name=name,
+                scenario=form.new_drill_scenario.strip(),
+                what_to_say=None,
+                success=form.new_drill_success.strip(),
+                created_at=now,
+            )
             store.add(row)
             await store.flush()
-        return Drill(f"custom:{row.id}", row.name, row.scenario, row.what_to_say or "", row.success)
+        return drills.custom(row)
     return None
 
 
@@ -319,6 +303,7 @@ class LoggedOneOnOne:
 
 async def log_one_on_one(
     store: Store,
+    ledger: Ledger,
     actor: Actor,
     rep_slack_user_id: str,
     cycle: str,
@@ -350,6 +335,9 @@ async def log_one_on_one(
         "private_notes": form.private_notes.strip() or None,
     }
     record = await store.save_one_on_one(rep.id, cycle, values, now)
+    if drill is not None:
+        # The rep's drill card goes through the ledger: exactly once, even on a resubmit.
+        await plan_once(ledger, rep, Step.DRILL_CARD, cycle, now, now)
     return LoggedOneOnOne(record, rep, drill, gap)
 
 
@@ -428,7 +416,7 @@ async def record_drill(
     )
     store.add(report)
     await store.flush()
-    return DrillAssignment(**{**assignment.__dict__, "reports": [*assignment.reports, report]})
+    return replace(assignment, reports=[*assignment.reports, report])
 
 
 # --- pauses -----------------------------------------------------------------------------

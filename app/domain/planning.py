@@ -51,10 +51,10 @@ def schedulables(
         if person.id in coaches:
             wanted |= MANAGER_STEPS
             team_of = team_of if team_of is not None else person.id
-        if not wanted:
+        if team_of is None:
             continue
         schedule = effective_schedule(
-            workspace_wide.get(person.workspace_id, ()), per_team.get(team_of or 0, ())
+            workspace_wide.get(person.workspace_id, ()), per_team.get(team_of, ())
         )
         plans.append(
             calendar.Schedulable(
@@ -81,6 +81,26 @@ def planned_rows(due: Sequence[calendar.Due]) -> list[Planned]:
         )
         for d in due
     ]
+
+
+async def plan_once(
+    ledger: Ledger, person: Person, kind: Step, cycle: str, due_at: datetime, now: datetime
+) -> None:
+    """One message outside the weekly schedule (a snooze, a drill card): planned once per
+    person, kind and cycle, so a second click or a resubmission plans nothing more."""
+    await ledger.plan(
+        [
+            Planned(
+                workspace_id=person.workspace_id,
+                person_id=person.id,
+                kind=kind,
+                cycle_week=cycle,
+                due_at=due_at,
+                expires_at=due_at + calendar.MIN_WINDOW,
+            )
+        ],
+        now,
+    )
 
 
 async def plan_due(store: Store, ledger: Ledger, now: datetime, default_tz: str) -> int:

@@ -159,8 +159,13 @@ def focus_of(history: list) -> tuple[str | None, int]:
     return focus, weeks
 
 
+async def _reps(store: Store, manager: Person) -> list[Person]:
+    return [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
+
+
 async def _team(store: Store, manager: Person, cycle: str) -> list[Person]:
-    reps = [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
+    """The manager's reps who are not paused in this cycle."""
+    reps = await _reps(store, manager)
     monday = calendar.monday_of(cycle)
     return [r for r in reps if not calendar.is_paused(r.paused_until, monday)]
 
@@ -208,7 +213,7 @@ async def _drill_review(store: Store, manager: Person, cycle: str) -> Composed:
 
 
 async def team_prep(store: Store, manager: Person, cycle: str) -> TeamPrep:
-    reps = [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
+    reps = await _reps(store, manager)
     ids = [r.id for r in reps]
     submissions = await store.submissions(ids, cycle)
     history = await store.diagnosis_history(ids, cycle)
@@ -333,9 +338,14 @@ async def _drill_check(
 
 
 async def compose(
-    store: Store, ledger: Ledger, claim: Claimed, now: datetime, default_tz: str
+    store: Store,
+    ledger: Ledger,
+    claim: Claimed,
+    person: Person | None,
+    now: datetime,
+    default_tz: str,
 ) -> Composed:
-    person = await store.person_by_id(claim.person_id)
+    """What `person`, the delivery's recipient, gets for this claim (or why nothing)."""
     if person is None or not person.active:
         return Skip("not_on_roster")
     cycle = claim.cycle_week

@@ -12,11 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import access, calendar, loop, people
-from app.domain.drills import Drill
+from app.domain import access, calendar, drills, loop, people
 from app.domain.errors import NotAllowed
 from app.domain.evidence import Deal
 from app.domain.planning import zone
+from app.slack.listeners.acting import actor_of
 from app.slack.metadata import ModalMeta, RepRef
 from app.slack.render import modals
 from app.slack.render.weekly import scored, snoozed
@@ -28,10 +28,6 @@ def _clicked(body: dict[str, Any]) -> tuple[RepRef, ModalMeta]:
     container = body.get("container") or {}
     meta = ModalMeta(ref.rep, ref.cycle, container.get("channel_id"), container.get("message_ts"))
     return ref, meta
-
-
-async def _actor(store: Store, body: dict[str, Any], deps: Deps) -> people.Actor:
-    return await people.actor(store, body["team"]["id"], body["user"]["id"], deps.clock())
 
 
 def _own(actor: people.Actor, ref: RepRef) -> None:
@@ -47,7 +43,7 @@ async def on_open_deals(
     ref, meta = _clicked(body)
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         _own(actor, ref)
         assert actor.person is not None
         found = (await store.submissions([actor.person.id], ref.cycle)).get(actor.person.id)
@@ -63,7 +59,7 @@ async def on_snooze(
     now = deps.clock()
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         _own(actor, ref)
         rep = actor.require_person()
         at = await loop.snooze_prompt(Ledger(session), rep, ref.cycle, now)
@@ -80,7 +76,7 @@ async def on_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, d
     ref, _ = _clicked(body)
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         result = await loop.score_transfer(
             store, actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
@@ -98,7 +94,7 @@ async def on_diagnose(
     ref, meta = _clicked(body)
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         rep, _ = await access.coached_rep(store, actor, ref.rep)
         submission = (await store.submissions([rep.id], ref.cycle)).get(rep.id)
         existing = (await store.diagnoses([rep.id], ref.cycle)).get(rep.id)
@@ -115,14 +111,11 @@ async def on_log_notes(
     ref, meta = _clicked(body)
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         rep, _ = await access.coached_rep(store, actor, ref.rep)
         diagnosis = (await store.diagnoses([rep.id], ref.cycle)).get(rep.id)
         existing = (await store.one_on_ones([rep.id], ref.cycle)).get(rep.id)
-        custom = [
-            Drill(f"custom:{d.id}", d.name, d.scenario, d.what_to_say or "", d.success)
-            for d in await store.custom_drills(rep.workspace_id)
-        ]
+        custom = [drills.custom(d) for d in await store.custom_drills(rep.workspace_id)]
     # Default follow-up: the next 1:1, a week after this one.
     follow_up = calendar.monday_of(calendar.next_cycle(ref.cycle)) + timedelta(days=2)
     view = modals.grow_modal(meta, diagnosis, custom, existing, follow_up)
@@ -136,7 +129,7 @@ async def on_drill_done_open(
     ref, meta = _clicked(body)
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         _own(actor, ref)
         assignment = await loop.drill_status(
             store, actor, deps.clock(), deps.settings.coach_default_tz

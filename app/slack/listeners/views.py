@@ -7,22 +7,18 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.db.ledger import Ledger, Planned
+from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import calendar, loop, people
+from app.domain import loop
 from app.domain.evidence import Deal
-from app.domain.types import Step
 from app.outbox import Outbox
 from app.slack import forms
 from app.slack.client import OutboxClients
+from app.slack.listeners.acting import actor_of
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
 from app.slack.render.weekly import deals_recorded
-
-
-async def _actor(store: Store, body: dict[str, Any], deps: Deps) -> people.Actor:
-    return await people.actor(store, body["team"]["id"], body["user"]["id"], deps.clock())
 
 
 async def on_deals_submit(
@@ -32,7 +28,7 @@ async def on_deals_submit(
     deals = loop.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         saved = await loop.record_deals(store, actor, meta.cycle, deals, "modal", deps.clock())
     await ack()
     if meta.channel and meta.ts:
@@ -49,7 +45,7 @@ async def on_diagnosis_submit(
     meta = ModalMeta.load(view.get("private_metadata"))
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         saved = await loop.diagnose(
             store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
         )
@@ -70,9 +66,10 @@ async def on_grow_submit(
     now = deps.clock()
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         logged = await loop.log_one_on_one(
             store,
+            Ledger(session),
             actor,
             meta.rep,
             meta.cycle,
@@ -80,21 +77,6 @@ async def on_grow_submit(
             now,
             deps.settings.coach_default_tz,
         )
-        if logged.drill is not None:
-            # The rep's drill card goes through the ledger: exactly once, even on a resubmit.
-            await Ledger(session).plan(
-                [
-                    Planned(
-                        workspace_id=logged.rep.workspace_id,
-                        person_id=logged.rep.id,
-                        kind=Step.DRILL_CARD,
-                        cycle_week=meta.cycle,
-                        due_at=now,
-                        expires_at=now + calendar.MIN_WINDOW,
-                    )
-                ],
-                now,
-            )
     if not logged.record.held:
         summary = "Logged as not held: it counts as a missed week of coaching."
     elif logged.drill is not None:
@@ -112,7 +94,7 @@ async def on_drill_done_submit(
     link, note = forms.read_drill_done(view)
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await _actor(store, body, deps)
+        actor = await actor_of(store, body, deps)
         assignment = await loop.record_drill(
             store, actor, link, note, deps.clock(), deps.settings.coach_default_tz
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
@@ -45,6 +46,11 @@ def bullet_sections(lines: Iterable[str], *, per_block: int = 10) -> list[Block]
     if chunk:
         blocks.append(section("\n".join(chunk)))
     return blocks
+
+
+def day_label(d: date) -> str:
+    """A date as people read it in a DM: "Mon Nov 23"."""
+    return f"{d:%a %b} {d.day}"
 
 
 def mention(slack_user_id: str) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.domain.loop import DrillAssignment
 from app.domain.people import RosterChange
-from app.slack.render.blocks import as_dicts, context, section
+from app.slack.render.blocks import as_dicts, context, day_label, section
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,6 @@ def plain(text: str) -> Reply:
     return Reply(text=text, blocks=as_dicts([section(text)]))
 
 
-def _day(d: date) -> str:
-    return f"{d:%a %b} {d.day}"
-
-
 def drill_recorded(assignment: DrillAssignment) -> Reply:
     count = len(assignment.reports)
     text = (
@@ -115,10 +111,10 @@ def drill_status(assignment: DrillAssignment | None) -> Reply:
     )
     commitment = f"\n*Your commitment:* {assignment.commitment}" if assignment.commitment else ""
     text = (
-        f"*{assignment.drill.name}* — due {_day(assignment.due_on)}, {state}."
+        f"*{assignment.drill.name}* — due {day_label(assignment.due_on)}, {state}."
         f"\n*Success:* {assignment.drill.success}{commitment}{practice}"
     )
-    fallback = f"Your drill: {assignment.drill.name}, due {_day(assignment.due_on)}, {state}."
+    fallback = f"Your drill: {assignment.drill.name}, due {day_label(assignment.due_on)}, {state}."
     tip = "Report it with `/drill done <link> [note]`."
     return Reply(text=fallback, blocks=as_dicts([section(text), context(tip)]))
 
@@ -126,6 +122,6 @@ def drill_status(assignment: DrillAssignment | None) -> Reply:
 def paused(slack_user_id: str, until: date, *, yourself: bool) -> Reply:
     who = "You're" if yourself else f"<@{slack_user_id}> is"
     return plain(
-        f"{who} paused through {_day(until)}: no prompts or nudges, and those weeks count as "
+        f"{who} paused through {day_label(until)}: no prompts or nudges, and those weeks count as "
         "skipped, not missed."
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
@@ -12,7 +11,15 @@ from app.domain.diagnosis import ADVICE
 from app.domain.evidence import Deal
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
-from app.slack.render.blocks import as_dicts, context, divider, header, mention, section
+from app.slack.render.blocks import (
+    as_dicts,
+    context,
+    day_label,
+    divider,
+    header,
+    mention,
+    section,
+)
 
 MAX_TEAM_ROWS = 20  # keeps a team message under Slack's 50 blocks; the rest is in App Home
 
@@ -29,8 +36,21 @@ def _button(text: str, action: str, value: str, *, primary: bool = False) -> But
     )
 
 
-def _day(d: date) -> str:
-    return f"{d:%a %b} {d.day}"
+def _share_deals(rep: str, cycle: str, *, snooze: bool, primary: bool = True) -> ActionsBlock:
+    """The buttons that answer the Monday prompt (the block id clicks are matched by)."""
+    ref = RepRef(rep, cycle).dump()
+    buttons = [_button("Share my deals", Action.OPEN_DEALS, ref, primary=primary)]
+    if snooze:
+        buttons.append(_button("Remind me later", Action.SNOOZE, ref))
+    return ActionsBlock(block_id="deal_prompt", elements=buttons)
+
+
+def _mark_drill_done(rep: str, cycle: str, block_id: str) -> ActionsBlock:
+    ref = RepRef(rep, cycle).dump()
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[_button("Mark drill done", Action.DRILL_DONE, ref, primary=True)],
+    )
 
 
 def deal_line(deal: Deal) -> str:
@@ -52,26 +72,20 @@ def _more(count: int) -> list[Block]:
 
 
 def deal_prompt(p: m.DealPrompt) -> Outgoing:
-    ref = RepRef(p.rep, p.cycle).dump()
     if p.reminder:
         lead = (
-            f"Quick reminder: your top 3 deals from the week of {_day(p.week_of)} are still open."
+            f"Quick reminder: your top 3 deals from the week of {day_label(p.week_of)} "
+            "are still open."
         )
     else:
-        lead = f"Good morning! What were your top 3 deals in the week of {_day(p.week_of)}?"
+        lead = f"Good morning! What were your top 3 deals in the week of {day_label(p.week_of)}?"
     text = f"{lead} Share each with a clip of the key moment, so your manager can prep your 1:1."
     blocks = [
         section(
             f"{lead}\nFor each deal: the name, its stage, and a link to a ~2-minute clip of the "
             "key moment (Gong, Chorus, Zoom, Salesloft, Avoma or any link)."
         ),
-        ActionsBlock(
-            block_id="deal_prompt",
-            elements=[
-                _button("Share my deals", Action.OPEN_DEALS, ref, primary=True),
-                _button("Remind me later", Action.SNOOZE, ref),
-            ],
-        ),
+        _share_deals(p.rep, p.cycle, snooze=True),
         context("Or just reply here: one deal per line with its link. Your manager sees this."),
     ]
     return Outgoing(text, as_dicts(blocks))
@@ -98,10 +112,7 @@ def no_deals_found(rep: str, cycle: str) -> Outgoing:
     )
     blocks = [
         section(text),
-        ActionsBlock(
-            block_id="deal_prompt",
-            elements=[_button("Share my deals", Action.OPEN_DEALS, RepRef(rep, cycle).dump())],
-        ),
+        _share_deals(rep, cycle, snooze=False, primary=False),
     ]
     return Outgoing(text, as_dicts(blocks))
 
@@ -115,14 +126,7 @@ def snoozed(rep: str, cycle: str, local_time: str) -> Outgoing:
     text = f"OK, I'll ask again at {local_time}. Your top 3 deals of last week, with clips."
     blocks = [
         section(f"⏰ {text}"),
-        ActionsBlock(
-            block_id="deal_prompt",
-            elements=[
-                _button(
-                    "Share my deals", Action.OPEN_DEALS, RepRef(rep, cycle).dump(), primary=True
-                )
-            ],
-        ),
+        _share_deals(rep, cycle, snooze=False),
     ]
     return Outgoing(text, as_dicts(blocks))
 
@@ -169,7 +173,9 @@ def team_prep(p: m.TeamPrep) -> Outgoing:
     blocks: list[Block] = [header("Tuesday prep: one gap per rep"), section(text)]
     for row in p.rows[:MAX_TEAM_ROWS]:
         if row.paused_until:
-            blocks.append(context(f"{mention(row.rep)} is paused until {_day(row.paused_until)}."))
+            blocks.append(
+                context(f"{mention(row.rep)} is paused until {day_label(row.paused_until)}.")
+            )
             continue
         deals = "\n".join(deal_line(d) for d in row.deals) if row.deals else "_No submission._"
         focus = (
@@ -275,7 +281,10 @@ def notes_nudge(p: m.NotesNudge) -> Outgoing:
 
 def drill_card(p: m.DrillCard) -> Outgoing:
     drill, reps, due, commitment = p.drill, p.practice_reps, p.due_on, p.commitment
-    text = f"Your drill this week: {drill.name}. Report it with /drill done <link> by {_day(due)}."
+    text = (
+        f"Your drill this week: {drill.name}. "
+        f"Report it with /drill done <link> by {day_label(due)}."
+    )
     practice = (
         f"\n*Practice:* record it {reps} time{'s' if reps != 1 else ''} before your next 1:1."
         if reps
@@ -289,18 +298,8 @@ def drill_card(p: m.DrillCard) -> Outgoing:
             + (f"*What to say:* {drill.what_to_say}\n" if drill.what_to_say else "")
             + f"*Success:* {drill.success}{practice}"
         ),
-        ActionsBlock(
-            block_id="drill_card",
-            elements=[
-                _button(
-                    "Mark drill done",
-                    Action.DRILL_DONE,
-                    RepRef(p.rep, p.cycle).dump(),
-                    primary=True,
-                )
-            ],
-        ),
-        context(f"Or type `/drill done <link to the recording> [note]` by {_day(due)}."),
+        _mark_drill_done(p.rep, p.cycle, "drill_card"),
+        context(f"Or type `/drill done <link to the recording> [note]` by {day_label(due)}."),
     ]
     return Outgoing(text, as_dicts(blocks))
 
@@ -310,17 +309,7 @@ def drill_check(p: m.DrillCheck) -> Outgoing:
     commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""
     blocks = [
         section(f"👋 {text}{commit}"),
-        ActionsBlock(
-            block_id="drill_check",
-            elements=[
-                _button(
-                    "Mark drill done",
-                    Action.DRILL_DONE,
-                    RepRef(p.rep, p.cycle).dump(),
-                    primary=True,
-                )
-            ],
-        ),
+        _mark_drill_done(p.rep, p.cycle, "drill_check"),
         context("Or type `/drill done <link> [note]`."),
     ]
     return Outgoing(text, as_dicts(blocks))
