@@ -5,162 +5,33 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from app.clock import FrozenClock
-from app.db.models import Delivery, Diagnosis, DrillReport, OneOnOne, Person, Submission
-from app.deps import Deps
-from app.domain.types import DeliveryStatus, Step
-from app.outbox import Outbox
-from app.sandbox.driver import SlackDriver
-from app.sandbox.harness import RunningBot, start_bot
+from app.db.models import Diagnosis, DrillReport, OneOnOne, Submission
+from app.domain.types import Step
+from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from app.slack.ids import Action
-from tests.conftest import SIGNING_SECRET, empty_tables, make_settings, seed_org
+from tests.week import TEAM_CSV, TZ, Week, local, open_week, sent
 
-TEAM_CSV = """slack_user_id,role,manager_slack_user_id,timezone
-U0DIR,director,,America/New_York
-U0MGRA,manager,U0DIR,America/Los_Angeles
-U0MGRB,manager,U0DIR,Europe/Berlin
-U0REPLA,rep,U0MGRA,America/Los_Angeles
-U0REPNY,rep,U0MGRA,America/New_York
-U0REPBER,rep,U0MGRB,Europe/Berlin
-U0REPKOL,rep,U0MGRB,Asia/Kolkata
-"""
-TZ = {
-    "U0DIR": "America/New_York",
-    "U0MGRA": "America/Los_Angeles",
-    "U0MGRB": "Europe/Berlin",
-    "U0REPLA": "America/Los_Angeles",
-    "U0REPNY": "America/New_York",
-    "U0REPBER": "Europe/Berlin",
-    "U0REPKOL": "Asia/Kolkata",
-}
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
 CYCLE = "2026-W48"
 
 
-@dataclass
-class Week:
-    deps: Deps
-    clock: FrozenClock
-    sandbox: SlackSandbox
-    driver: SlackDriver
-    outbox: Outbox
-    kinds: dict[int, Step] = field(default_factory=dict)
-
-    async def tick(self, at: datetime) -> None:
-        """Tick at `at` twice: the second must change nothing."""
-        self.clock.set(at)
-        await self.outbox.tick(at)
-        calls = len(self.sandbox.state.calls)
-        report = await self.outbox.tick(at)
-        assert report.planned == 0 and not report.outcomes
-        assert len(self.sandbox.state.calls) == calls
-
-    async def run_until(self, end: datetime, step: timedelta = timedelta(minutes=30)) -> None:
-        while self.clock.now + step <= end:
-            await self.tick(self.clock.now + step)
-
-    def last_dm(self, user: str, kind: Step) -> dict[str, Any]:
-        for message in reversed(self.sandbox.messages_to(user)):
-            payload = (message.metadata or {}).get("event_payload") or {}
-            if payload and self.kind_of(payload["delivery_id"]) is kind:
-                return message.as_slack()
-        raise AssertionError(f"{user} has no {kind.value} message")
-
-    def kind_of(self, delivery_id: int) -> Step:
-        return self.kinds[delivery_id]
-
-    async def refresh_kinds(self) -> None:
-        async with self.deps.db() as session:
-            rows = (await session.execute(select(Delivery.id, Delivery.kind))).all()
-        self.kinds = {row.id: Step(row.kind) for row in rows}
-
-    async def click(self, user: str, message: dict[str, Any], action_id: str, value: str) -> Any:
-        since = self.sandbox.mark()
-        answer = await self.driver.click(user, action_id, value, message=message)
-        assert answer.status == 200
-        return since
-
-    async def refused(self, user: str, message: dict[str, Any], action_id: str, value: str) -> str:
-        """Click as someone who may not: the answer is an ephemeral sentence."""
-        since = len(self.sandbox.state.responses)
-        await self.driver.click(user, action_id, value, message=message)
-        return str((await self.sandbox.wait_for_response(since=since))["text"])
-
-    async def open_modal(
-        self, user: str, message: dict[str, Any], action_id: str, value: str
-    ) -> dict:
-        since = await self.click(user, message, action_id, value)
-        call = await self.sandbox.wait_for_call("views.open", since=since)
-        assert call.ok, call.response
-        return call.response["view"]
-
-
-def button_value(message: dict[str, Any], action_id: str, block_prefix: str = "") -> str:
-    for block in message.get("blocks") or []:
-        if block["type"] == "actions" and block.get("block_id", "").startswith(block_prefix):
-            for element in block["elements"]:
-                if element["action_id"] == action_id:
-                    return str(element["value"])
-    raise AssertionError(f"no {action_id} button")
-
-
-def typed(value: str) -> dict[str, Any]:
-    return {"value": {"type": "plain_text_input", "value": value}}
-
-
-def chosen(value: str) -> dict[str, Any]:
-    return {"value": {"type": "static_select", "selected_option": {"value": value}}}
-
-
 @pytest.fixture
 async def week(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
-    for user, tz in TZ.items():
-        sandbox.add_user(user, user.removeprefix("U0").title(), tz)
-    clock = FrozenClock(MONDAY)
-    deps = Deps.build(make_settings(database_url, sandbox), clock)
-    await empty_tables(deps)
-    await seed_org(deps, TEAM_CSV)
-    bot: RunningBot = await start_bot(deps)
-    driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
-    yield Week(deps, clock, sandbox, driver, Outbox(deps, OutboxClients(deps), owner="test"))
-    await driver.close()
-    await bot.stop()
-    await deps.close()
-
-
-async def sent(deps: Deps) -> list[tuple[str, Step, datetime]]:
-    async with deps.db() as session:
-        rows = (
-            await session.execute(
-                select(Person.slack_user_id, Delivery.kind, Delivery.sent_at)
-                .join(Person, Person.id == Delivery.person_id)
-                .where(Delivery.status == DeliveryStatus.SENT)
-                .order_by(Delivery.sent_at)
-            )
-        ).all()
-    return [(user, Step(kind), at) for user, kind, at in rows]
-
-
-def local(user: str, at: datetime) -> str:
-    return f"{at.astimezone(ZoneInfo(TZ[user])):%a %H:%M}"
+    async with open_week(database_url, sandbox, TEAM_CSV, TZ, MONDAY) as opened:
+        yield opened
 
 
 async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
     # --- Monday: prompts at each rep's 09:00 ---------------------------------------------
     await week.run_until(MONDAY + timedelta(hours=9))  # 10:00 in Berlin
-    await week.refresh_kinds()
     # Berlin asks to be reminded later (twice: one reminder), then answers in the thread.
-    prompt = week.last_dm("U0REPBER", Step.REP_PROMPT)
+    prompt = await week.last_dm("U0REPBER", Step.REP_PROMPT)
     value = button_value(prompt, Action.SNOOZE)
     for _ in range(2):
         since = await week.click("U0REPBER", prompt, Action.SNOOZE, value)
@@ -171,20 +42,16 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
     assert "someone else" in refusal
 
     await week.run_until(MONDAY + timedelta(hours=11))  # 12:00 in Berlin
-    await week.refresh_kinds()
-    again = week.last_dm("U0REPBER", Step.PROMPT_AGAIN)
+    again = await week.last_dm("U0REPBER", Step.PROMPT_AGAIN)
     await week.driver.dm(
         "U0REPBER", "Initech https://chorus.ai/m/3 - lost the CFO", thread_ts=again["ts"]
     )
 
     await week.run_until(MONDAY + timedelta(hours=18))  # Monday 10:00 in Los Angeles
-    await week.refresh_kinds()
 
     # Los Angeles shares deals in the modal.
-    prompt = week.last_dm("U0REPLA", Step.REP_PROMPT)
-    view = await week.open_modal(
-        "U0REPLA", prompt, Action.OPEN_DEALS, button_value(prompt, Action.OPEN_DEALS)
-    )
+    prompt = await week.last_dm("U0REPLA", Step.REP_PROMPT)
+    view = await week.driver.open_modal("U0REPLA", prompt, Action.OPEN_DEALS)
     bad = await week.driver.submit(
         "U0REPLA", view, {"deal1_name": typed("Acme"), "deal1_clip_url": typed("gong call")}
     )
@@ -215,20 +82,19 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
 
     # --- Tuesday: prep; diagnosis by the right manager only ------------------------------
     await week.run_until(MONDAY + timedelta(days=1, hours=18))
-    await week.refresh_kinds()
-    prep = week.last_dm("U0MGRA", Step.MANAGER_PREP)
+    prep = await week.last_dm("U0MGRA", Step.MANAGER_PREP)
     assert "Acme" in str(prep["blocks"]) and "Globex" in str(prep["blocks"])
     diagnose = button_value(prep, Action.DIAGNOSE, "prep:U0REPLA")
 
     refusal = await week.refused("U0MGRB", prep, Action.DIAGNOSE, diagnose)  # another manager
     assert "Only <@U0REPLA>'s manager" in refusal
 
-    view = await week.open_modal("U0MGRA", prep, Action.DIAGNOSE, diagnose)
+    view = await week.driver.open_modal("U0MGRA", prep, Action.DIAGNOSE, diagnose)
     answer = await week.driver.submit(
         "U0MGRA",
         view,
         {
-            "can_do": {"value": {"type": "radio_buttons", "selected_option": {"value": "no"}}},
+            "can_do": chosen("no", "radio_buttons"),
             "focus_skill": typed("Objection handling"),
             "evidence_url": typed("https://app.gong.io/call?id=1"),
             "evidence_moment": typed("12:30"),
@@ -238,12 +104,11 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
 
     # --- Wednesday: agenda; GROW notes; the drill card ------------------------------------
     await week.run_until(MONDAY + timedelta(days=2, hours=18))
-    await week.refresh_kinds()
-    agenda = week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+    agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
     assert "skill" in str(agenda["blocks"]) and "Log 1:1 notes" in str(agenda["blocks"])
     for rep in ("U0REPLA", "U0REPNY"):
         value = button_value(agenda, Action.LOG_NOTES, f"agenda:{rep}")
-        view = await week.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
+        view = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
         notes = {
             "goal": typed("CFO agrees to a business-case review"),
             "reality": typed("Discounted at the first push"),
@@ -275,7 +140,6 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
 
     # --- Friday and the weekend ------------------------------------------------------------
     await week.run_until(MONDAY + timedelta(days=6))
-    await week.refresh_kinds()
 
     deliveries = await sent(week.deps)
     per_step = Counter((user, kind) for user, kind, _ in deliveries)
@@ -296,7 +160,7 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
     assert when[("U0REPNY", Step.DRILL_CHECK)] == "Fri 12:00"  # no recording
     assert ("U0REPLA", Step.DRILL_CHECK) not in when  # recorded on Thursday
     assert when[("U0MGRA", Step.MANAGER_HEADS_UP)] == "Fri 16:00"
-    heads_up = week.last_dm("U0MGRA", Step.MANAGER_HEADS_UP)
+    heads_up = await week.last_dm("U0MGRA", Step.MANAGER_HEADS_UP)
     assert "U0REPNY" in heads_up["text"] and "U0REPLA" not in heads_up["text"]
 
     async with week.deps.db() as session:

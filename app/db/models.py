@@ -208,10 +208,12 @@ class OneOnOne(Base):
 
 
 class DrillReport(Base):
-    """A recording of the drill the rep reported (a cycle can have several)."""
+    """A recording of the drill the rep reported (a cycle can have several, one per link)."""
 
     __tablename__ = "drill_report"
-    __table_args__ = (Index("ix_drill_report_person_cycle", "person_id", "cycle_week"),)
+    __table_args__ = (
+        Index("uq_drill_report_person_cycle_url", "person_id", "cycle_week", "url", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))

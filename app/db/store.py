@@ -132,6 +132,26 @@ class Store:
         rows = (await self.session.scalars(query)).all()
         return [(Step(row.step), StepTime(row.weekday, row.local_time)) for row in rows]
 
+    async def save_schedule_step(
+        self, workspace_id: int, manager_id: int | None, step: Step, when: StepTime
+    ) -> None:
+        """Set when a step fires for a team (or, with manager_id None, the workspace)."""
+        owner = (
+            ScheduleStep.manager_id.is_(None)
+            if manager_id is None
+            else ScheduleStep.manager_id == manager_id
+        )
+        row = await self.session.scalar(
+            select(ScheduleStep).where(
+                ScheduleStep.workspace_id == workspace_id, owner, ScheduleStep.step == step
+            )
+        )
+        if row is None:
+            row = ScheduleStep(workspace_id=workspace_id, manager_id=manager_id, step=step)
+            self.session.add(row)
+        row.weekday, row.local_time = when.weekday, when.at
+        await self.session.flush()
+
     # --- inbound events ---------------------------------------------------------------
     async def claim_event(self, event_id: str, now: datetime) -> bool:
         """True the first time an event id is seen (in this transaction's view)."""
@@ -223,6 +243,22 @@ class Store:
             {"person_id": person_id, "cycle_week": cycle},
             {**values, "created_at": now, "updated_at": now},
         )
+
+    async def add_drill_report(
+        self, person_id: int, cycle: str, url: str, note: str | None, now: datetime
+    ) -> bool:
+        """Record a drill recording; False when this link was already recorded for the cycle."""
+        values = {
+            "person_id": person_id,
+            "cycle_week": cycle,
+            "url": url,
+            "note": note,
+            "created_at": now,
+        }
+        result = await self.session.execute(
+            insert_ignoring_conflicts(self.session, DrillReport, values)
+        )
+        return bool(result.rowcount)
 
     async def drill_reports(
         self, person_ids: Iterable[int], cycle: str

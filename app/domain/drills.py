@@ -67,3 +67,12 @@ STARTING_LIBRARY = (
 BUILT_IN = {drill.key: drill for drill in STARTING_LIBRARY}
 
 COMPETENCIES = ("Discovery", "Objection handling", "Multi-threading", "Closing")
+
+
+def next_competency(current: str | None) -> str:
+    """The rubric competency after `current` (the first one after a custom or no focus)."""
+    names = [c.lower() for c in COMPETENCIES]
+    key = (current or "").strip().lower()
+    if key not in names:
+        return COMPETENCIES[0]
+    return COMPETENCIES[(names.index(key) + 1) % len(COMPETENCIES)]

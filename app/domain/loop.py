@@ -6,6 +6,7 @@ written then). Slack shapes never reach this module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -89,11 +90,28 @@ def check_deals(drafts: list[DealDraft]) -> list[Deal]:
     return deals
 
 
+def open_for_answers(rep: Person, cycle: str, now: datetime, default_tz: str) -> bool:
+    """Deals can be shared or edited for this week and, late, for last week: never other weeks."""
+    this_cycle = rep_cycle(rep, now, default_tz)
+    return cycle in (this_cycle, calendar.previous_cycle(this_cycle))
+
+
 async def record_deals(
-    store: Store, actor: Actor, cycle: str, deals: list[Deal], source: str, now: datetime
+    store: Store,
+    actor: Actor,
+    rep_slack_user_id: str,
+    cycle: str,
+    deals: list[Deal],
+    source: str,
+    now: datetime,
+    default_tz: str,
 ) -> Submission:
     """Store (or replace) the rep's deals for a cycle. Editing and late answers always work."""
     rep = access.require_rep(actor)
+    if rep.slack_user_id != rep_slack_user_id:
+        raise NotAllowed("That form belongs to someone else: share your deals from your own DM.")
+    if not open_for_answers(rep, cycle, now, default_tz):
+        raise UserError("That week is closed: share this week's deals from your latest prompt.")
     if not deals:
         raise UserError(
             "I couldn't find a deal with a link in that: put each deal on its own line with "
@@ -137,6 +155,45 @@ async def score_transfer(
 
 
 # --- Tuesday: diagnosis -----------------------------------------------------------------
+
+
+def focus_of(history: Sequence[Diagnosis]) -> tuple[str | None, int]:
+    """The current focus skill and for how many consecutive diagnosed weeks it has held
+    (`history` newest first)."""
+    if not history:
+        return None, 0
+    focus = history[0].focus_skill
+    weeks = 0
+    for diagnosis in history:
+        if diagnosis.focus_skill.strip().lower() != focus.strip().lower():
+            break
+        weeks += 1
+    return focus, weeks
+
+
+@dataclass(frozen=True)
+class DiagnosisForm:
+    """What the diagnosis modal starts from."""
+
+    rep: Person
+    deals: list[Deal]
+    existing: Diagnosis | None
+    next_focus: str | None  # suggested when moving the rep on after a transfer of 4+
+
+
+async def diagnosis_form(
+    store: Store, actor: Actor, rep_slack_user_id: str, cycle: str, *, moving_on: bool
+) -> DiagnosisForm:
+    rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
+    submission = (await store.submissions([rep.id], cycle)).get(rep.id)
+    existing = (await store.diagnoses([rep.id], cycle)).get(rep.id)
+    next_focus = None
+    if moving_on:
+        history = await store.diagnosis_history([rep.id], cycle)
+        current, _ = focus_of(history.get(rep.id, []))
+        next_focus = drills.next_competency(current)
+    deals = [Deal.from_json(d) for d in submission.deals] if submission else []
+    return DiagnosisForm(rep, deals, existing, next_focus)
 
 
 @dataclass(frozen=True)
@@ -341,12 +398,59 @@ async def log_one_on_one(
     return LoggedOneOnOne(record, rep, drill, gap)
 
 
-async def notes_for(
-    store: Store, actor: Actor, rep_slack_user_id: str, cycle: str
-) -> OneOnOne | None:
-    """A rep's 1:1 notes, for the people allowed to read them (never another rep)."""
+@dataclass(frozen=True)
+class NotesShown:
+    """1:1 notes as one reader may see them: `private_notes` is only ever set for a coach."""
+
+    rep: str
+    cycle: str
+    logged: bool
+    held: bool = False
+    goal: str | None = None
+    reality: str | None = None
+    options: tuple[str, ...] = ()
+    commitment: str | None = None
+    drill: str | None = None
+    practice_reps: int | None = None
+    accountability: str | None = None
+    follow_up_on: date | None = None
+    measurement: str | None = None
+    private_notes: str | None = None
+
+
+def shown_notes(rep: str, cycle: str, record: OneOnOne | None, *, coach: bool) -> NotesShown:
+    if record is None:
+        return NotesShown(rep, cycle, logged=False)
+    return NotesShown(
+        rep,
+        cycle,
+        logged=True,
+        held=record.held,
+        goal=record.goal,
+        reality=record.reality,
+        options=tuple(record.options or ()),
+        commitment=record.commitment,
+        drill=Drill.from_json(record.drill).name if record.drill else None,
+        practice_reps=record.practice_reps,
+        accountability=record.accountability,
+        follow_up_on=record.follow_up_on,
+        measurement=record.measurement,
+        private_notes=record.private_notes if coach else None,
+    )
+
+
+async def notes_for(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> NotesShown:
+    """A rep's 1:1 notes: the rep sees their own without the private notes; their manager and
+    director see everything; anyone else is refused."""
+    me = actor.require_person()
+    if me.slack_user_id == rep_slack_user_id and me.role is Role.REP:
+        record = (await store.one_on_ones([me.id], cycle)).get(me.id)
+        return shown_notes(rep_slack_user_id, cycle, record, coach=False)
+    if me.role is Role.REP:
+        raise NotAllowed("Those are someone else's 1:1 notes: you can only open your own.")
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
-    return (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    return shown_notes(rep_slack_user_id, cycle, record, coach=True)
 
 
 # --- Thursday/Friday: the drill ---------------------------------------------------------
@@ -396,7 +500,8 @@ async def drill_status(
 async def record_drill(
     store: Store, actor: Actor, link: str, note: str, now: datetime, default_tz: str
 ) -> DrillAssignment:
-    """Add a recording of the rep's current drill; a second one adds another."""
+    """Add a recording of the rep's current drill; another link adds another, the same one
+    (a double submission) changes nothing."""
     rep = access.require_rep(actor)
     try:
         url = check_url(link)
@@ -407,16 +512,9 @@ async def record_drill(
         raise UserError(
             "You have no drill assigned this week: your manager sets one when they log your 1:1."
         )
-    report = DrillReport(
-        person_id=rep.id,
-        cycle_week=assignment.cycle,
-        url=url,
-        note=note.strip()[:1000] or None,
-        created_at=now,
-    )
-    store.add(report)
-    await store.flush()
-    return replace(assignment, reports=[*assignment.reports, report])
+    await store.add_drill_report(rep.id, assignment.cycle, url, note.strip()[:1000] or None, now)
+    reports = (await store.drill_reports([rep.id], assignment.cycle)).get(rep.id, [])
+    return replace(assignment, reports=list(reports))
 
 
 # --- pauses -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.db.store import Store
 from app.domain import calendar
 from app.domain.drills import Drill
 from app.domain.evidence import Deal
-from app.domain.loop import current_drill
+from app.domain.loop import current_drill, focus_of
 from app.domain.types import DeliveryStatus, Gap, Role, Step
 
 # A reminder right after a late prompt would be noise.
@@ -144,19 +144,6 @@ Composed = (
     | HeadsUp
     | Skip
 )
-
-
-def focus_of(history: list) -> tuple[str | None, int]:
-    """The current focus skill and for how many consecutive diagnosed weeks it has held."""
-    if not history:
-        return None, 0
-    focus = history[0].focus_skill
-    weeks = 0
-    for diagnosis in history:
-        if diagnosis.focus_skill.strip().lower() != focus.strip().lower():
-            break
-        weeks += 1
-    return focus, weeks
 
 
 async def _reps(store: Store, manager: Person) -> list[Person]:

@@ -239,3 +239,37 @@ class SlackDriver:
             "response_urls": [],
         }
         return await self.interaction(payload)
+
+    async def open_modal(
+        self, user_id: str, message: dict[str, Any], action_id: str, value: str | None = None
+    ) -> dict[str, Any]:
+        """Click a message button that opens a modal; the view the sandbox opened (with its id)."""
+        since = self.sandbox.mark()
+        if value is None:
+            value = button_value(message, action_id)
+        answer = await self.click(user_id, action_id, value, message=message)
+        if answer.status != 200:
+            raise AssertionError(f"{action_id} click answered HTTP {answer.status}")
+        call = await self.sandbox.wait_for_call("views.open", since=since)
+        if not call.ok:
+            raise AssertionError(f"views.open refused: {call.response}")
+        return dict(call.response["view"])
+
+
+# --- what a person puts into a form, shaped like Slack's view state ----------------------
+def typed(value: str) -> dict[str, Any]:
+    return {"value": {"type": "plain_text_input", "value": value}}
+
+
+def chosen(value: str, kind: str = "static_select") -> dict[str, Any]:
+    return {"value": {"type": kind, "selected_option": {"value": value}}}
+
+
+def button_value(message: dict[str, Any], action_id: str, block_prefix: str = "") -> str:
+    """The value of the button `action_id` in the first actions block whose id starts so."""
+    for block in message.get("blocks") or []:
+        if block["type"] == "actions" and block.get("block_id", "").startswith(block_prefix):
+            for element in block["elements"]:
+                if element.get("action_id") == action_id:
+                    return str(element["value"])
+    raise LookupError(f"no {action_id} button in blocks starting {block_prefix!r}")

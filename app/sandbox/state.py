@@ -140,6 +140,13 @@ class SandboxState:
         self.channels.setdefault(channel, {user_id, self.bot_user_id})
         return channel
 
+    def user_of_dm(self, channel: str) -> str:
+        """The person in a DM channel with the bot."""
+        others = self.channels.get(channel, set()) - {self.bot_user_id}
+        if len(others) != 1:
+            raise LookupError(f"{channel} is not a DM with the bot")
+        return next(iter(others))
+
     def new_ts(self, now: datetime) -> str:
         return f"{int(now.timestamp())}.{next(self._ids):06d}"
 

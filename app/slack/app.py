@@ -34,6 +34,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.DIAGNOSE.value)(actions.on_diagnose)
     app.action(Action.LOG_NOTES.value)(actions.on_log_notes)
     app.action(Action.DRILL_DONE.value)(actions.on_drill_done_open)
+    app.action(Action.VIEW_NOTES.value)(actions.on_view_notes)
+    app.action(Action.NEXT_FOCUS.value)(actions.on_next_focus)
     app.view(View.DEALS.value)(views.on_deals_submit)
     app.view(View.DIAGNOSIS.value)(views.on_diagnosis_submit)
     app.view(View.GROW.value)(views.on_grow_submit)

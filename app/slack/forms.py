@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from app.domain.diagnosis import TREE
 from app.domain.errors import UserError
 from app.domain.evidence import MAX_DEALS
 from app.domain.loop import DealDraft, DiagnosisInput, GrowInput
-from app.domain.types import Gap, Role
+from app.domain.schedule import STEP_WORDS
+from app.domain.types import WEEKDAY_NAMES, Gap, Role, Step, StepTime
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
@@ -19,11 +20,13 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 
 @dataclass(frozen=True)
 class CoachCommand:
-    verb: str  # add | move | remove | pause | help
+    verb: str  # add | move | remove | pause | schedule | help
     person: str | None = None
     role: Role | None = None
     manager: str | None = None
     until: date | None = None
+    step: Step | None = None
+    when: StepTime | None = None
 
 
 def split_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -64,7 +67,34 @@ def parse_coach(text: str | None) -> CoachCommand:
         if len(args) != 3 or args[1].lower() != "until":
             raise UserError("Use `/coach pause @person until YYYY-MM-DD`.")
         return CoachCommand("pause", user_id(args[0], "the person"), until=pause_date(args[2]))
+    if verb == "schedule":
+        return parse_schedule(args)
     return CoachCommand(verb)  # unknown: the listener answers with help
+
+
+SCHEDULE_USAGE = "Use `/coach schedule <step> <day> <HH:MM> [@manager]`, e.g. `1:1 thu 14:00`."
+_STEP_ALIASES = {"1on1": "1:1", "one-on-one": "1:1", "oneonone": "1:1"}
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_schedule(args: list[str]) -> CoachCommand:
+    if not args:
+        return CoachCommand("schedule")
+    if len(args) not in (3, 4):
+        raise UserError(SCHEDULE_USAGE)
+    word = _STEP_ALIASES.get(args[0].lower(), args[0].lower())
+    if word not in STEP_WORDS:
+        raise UserError(f"{args[0]!r} isn't a step: use one of {', '.join(STEP_WORDS)}.")
+    days = [name.lower() for name in WEEKDAY_NAMES]
+    day = next((n for n, name in enumerate(days) if args[1].lower() in (name, name[:3])), None)
+    if day is None:
+        raise UserError(f"{args[1]!r} isn't a weekday: write mon, tue, wed, thu, fri, sat or sun.")
+    clock = _CLOCK.match(args[2])
+    if clock is None:
+        raise UserError(f"{args[2]!r} isn't a time: write it as HH:MM on a 24-hour clock.")
+    when = StepTime(day, time(int(clock.group(1)), int(clock.group(2))))
+    team = user_id(args[3], "the team's manager") if len(args) == 4 else None
+    return CoachCommand("schedule", manager=team, step=STEP_WORDS[word], when=when)
 
 
 def pause_date(word: str) -> date:

@@ -24,6 +24,8 @@ class Action(StrEnum):
     DIAGNOSE = "diagnose_open"
     LOG_NOTES = "notes_open"
     DRILL_DONE = "drill_done_open"
+    VIEW_NOTES = "notes_view"
+    NEXT_FOCUS = "next_focus_open"
 
 
 class View(StrEnum):

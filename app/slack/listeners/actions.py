@@ -80,28 +80,51 @@ async def on_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, d
         result = await loop.score_transfer(
             store, actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
-    await respond(
-        text=scored(ref.rep, result.score, result.ready_for_next_focus),
-        response_type="ephemeral",
-        replace_original=False,
+    message = scored(
+        ref.rep, result.score, result.ready_for_next_focus, calendar.next_cycle(ref.cycle)
     )
+    await respond(
+        text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False
+    )
+
+
+async def _open_diagnosis(
+    body: dict[str, Any], client: AsyncWebClient, deps: Deps, *, moving_on: bool
+) -> None:
+    ref, meta = _clicked(body)
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await actor_of(store, body, deps)
+        form = await loop.diagnosis_form(store, actor, ref.rep, ref.cycle, moving_on=moving_on)
+    view = modals.diagnosis_modal(meta, form.deals, form.existing, next_focus=form.next_focus)
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 async def on_diagnose(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
-    ref, meta = _clicked(body)
+    await _open_diagnosis(body, client, deps, moving_on=False)
+
+
+async def on_next_focus(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """After a transfer score of 4+: the diagnosis modal, with the next competency suggested."""
+    await ack()
+    await _open_diagnosis(body, client, deps, moving_on=True)
+
+
+async def on_view_notes(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    await ack()
+    ref, _ = _clicked(body)
     async with deps.db.begin() as session:
         store = Store(session)
         actor = await actor_of(store, body, deps)
-        rep, _ = await access.coached_rep(store, actor, ref.rep)
-        submission = (await store.submissions([rep.id], ref.cycle)).get(rep.id)
-        existing = (await store.diagnoses([rep.id], ref.cycle)).get(rep.id)
-    deals = [Deal.from_json(d) for d in submission.deals] if submission else []
-    await client.views_open(
-        trigger_id=body["trigger_id"], view=modals.diagnosis_modal(meta, deals, existing)
-    )
+        notes = await loop.notes_for(store, actor, ref.rep, ref.cycle)
+    await client.views_open(trigger_id=body["trigger_id"], view=modals.notes_modal(notes))
 
 
 async def on_log_notes(

@@ -8,7 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import loop, people
+from app.domain import loop, people, scheduling
 from app.slack import forms
 from app.slack.render import help as render
 from app.slack.render.help import Reply
@@ -56,6 +56,19 @@ async def on_coach(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
                 store, actor, parsed.person, parsed.until, now, deps.settings.coach_default_tz
             )
         await _answer(ack, render.paused(person.slack_user_id, parsed.until, yourself=False))
+        return
+    if parsed.verb == "schedule":
+        async with deps.db.begin() as session:
+            store = Store(session)
+            actor = await people.actor(store, command["team_id"], command["user_id"], deps.clock())
+            if parsed.step is None or parsed.when is None:
+                reply = render.schedule_reply(await scheduling.schedule_of(store, actor))
+            else:
+                team = await scheduling.change_step(
+                    store, actor, parsed.step, parsed.when, parsed.manager
+                )
+                reply = render.schedule_reply(team, parsed.step)
+        await _answer(ack, reply)
         return
     if parsed.verb not in ("add", "move", "remove"):
         await _answer(ack, render.coach_help(unknown=parsed.verb))

@@ -99,7 +99,9 @@ async def on_message(
             cycle = loop.rep_cycle(actor.person, now, tz)
             deals = deals_from_reply(event.get("text") or "")
             if deals:
-                saved = await loop.record_deals(store, actor, cycle, deals, "reply", now)
+                saved = await loop.record_deals(
+                    store, actor, event["user"], cycle, deals, "reply", now, tz
+                )
                 stored = [Deal.from_json(d) for d in saved.deals]
                 reply = weekly.deals_recorded(event["user"], cycle, stored, source="reply")
             else:

@@ -18,6 +18,7 @@ from app.slack.client import OutboxClients
 from app.slack.listeners.acting import actor_of
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
+from app.slack.render.help import drill_recorded_line
 from app.slack.render.weekly import deals_recorded
 
 
@@ -29,7 +30,16 @@ async def on_deals_submit(
     async with deps.db.begin() as session:
         store = Store(session)
         actor = await actor_of(store, body, deps)
-        saved = await loop.record_deals(store, actor, meta.cycle, deals, "modal", deps.clock())
+        saved = await loop.record_deals(
+            store,
+            actor,
+            meta.rep,
+            meta.cycle,
+            deals,
+            "modal",
+            deps.clock(),
+            deps.settings.coach_default_tz,
+        )
     await ack()
     if meta.channel and meta.ts:
         stored = [Deal.from_json(d) for d in saved.deals]
@@ -98,12 +108,7 @@ async def on_drill_done_submit(
         assignment = await loop.record_drill(
             store, actor, link, note, deps.clock(), deps.settings.coach_default_tz
         )
-    count = len(assignment.reports)
     await ack(
         response_action="update",
-        view=modals.saved(
-            "Drill recorded",
-            f"Recorded *{assignment.drill.name}* ({count} recording{'s' if count != 1 else ''} "
-            "this week). Your manager will score it Monday.",
-        ),
+        view=modals.saved("Drill recorded", drill_recorded_line(assignment)),
     )

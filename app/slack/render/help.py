@@ -7,6 +7,9 @@ from datetime import date
 
 from app.domain.loop import DrillAssignment
 from app.domain.people import RosterChange
+from app.domain.schedule import WORD_OF
+from app.domain.scheduling import TeamSchedule
+from app.domain.types import Step
 from app.slack.render.blocks import as_dicts, context, day_label, section
 
 
@@ -44,6 +47,8 @@ COACH_USAGE = (
     "• `/coach move @person @new-manager` — give someone a new manager\n"
     "• `/coach remove @person` — take someone off the roster (their history is kept)\n"
     "• `/coach pause @person until YYYY-MM-DD` — out of office (managers for their reps)\n"
+    "• `/coach schedule` — when each step fires for your team; "
+    "`/coach schedule 1:1 thu 14:00 [@manager]` moves one\n"
     "• `/coach help` — this list"
 )
 
@@ -85,12 +90,16 @@ def plain(text: str) -> Reply:
     return Reply(text=text, blocks=as_dicts([section(text)]))
 
 
-def drill_recorded(assignment: DrillAssignment) -> Reply:
+def drill_recorded_line(assignment: DrillAssignment) -> str:
     count = len(assignment.reports)
-    text = (
+    return (
         f"Recorded your *{assignment.drill.name}* drill ({count} recording"
         f"{'s' if count != 1 else ''} this week). Your manager scores it on Monday."
     )
+
+
+def drill_recorded(assignment: DrillAssignment) -> Reply:
+    text = drill_recorded_line(assignment)
     return Reply(text=text.replace("*", ""), blocks=as_dicts([section(f"✅ {text}")]))
 
 
@@ -124,4 +133,27 @@ def paused(slack_user_id: str, until: date, *, yourself: bool) -> Reply:
     return plain(
         f"{who} paused through {day_label(until)}: no prompts or nudges, and those weeks count as "
         "skipped, not missed."
+    )
+
+
+def schedule_reply(team: TeamSchedule, changed: Step | None = None) -> Reply:
+    whose = f"<@{team.manager}>'s team" if team.manager else "every team (workspace default)"
+    lead = (
+        f"Moved the {WORD_OF[changed]} to {team.schedule[changed].label} for {whose}."
+        if changed
+        else f"When each step fires for {whose}, in each person's local time:"
+    )
+    ordered = sorted((when, step) for step, when in team.schedule.items() if step in WORD_OF)
+    lines = "\n".join(
+        f"• *{when.label}* {WORD_OF[step]}" + (" ← changed" if step is changed else "")
+        for when, step in ordered
+    )
+    return Reply(
+        text=lead,
+        blocks=as_dicts(
+            [
+                section(f"{lead}\n{lines}"),
+                context("Move one: `/coach schedule <step> <day> <HH:MM> [@manager]`."),
+            ]
+        ),
     )

@@ -23,10 +23,11 @@ from slack_sdk.models.views import View
 from app.domain.diagnosis import ADVICE, TREE
 from app.domain.drills import STARTING_LIBRARY, Drill
 from app.domain.evidence import MAX_DEALS, Deal
+from app.domain.loop import NotesShown
 from app.domain.types import Gap
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
-from app.slack.render.blocks import context, header, mention, section
+from app.slack.render.blocks import context, day_label, header, mention, section
 from app.slack.render.weekly import deal_line
 
 
@@ -165,7 +166,14 @@ def _gap_option(gap: Gap) -> Option:
     return Option(value=gap.value, text=f"{gap.value.capitalize()} gap ({weight})")
 
 
-def diagnosis_modal(meta: ModalMeta, deals: Sequence[Deal], existing: Diagnosis | None) -> dict:
+def diagnosis_modal(
+    meta: ModalMeta,
+    deals: Sequence[Deal],
+    existing: Diagnosis | None,
+    *,
+    next_focus: str | None = None,
+) -> dict:
+    """The decision tree; with `next_focus`, opened to move a rep on after a transfer of 4+."""
     answers = existing.answers if existing else {}
     first_clip = deals[0] if deals else None
     blocks: list[Block] = [
@@ -174,6 +182,11 @@ def diagnosis_modal(meta: ModalMeta, deals: Sequence[Deal], existing: Diagnosis 
             "(four *Yes* = a will gap). You can pick the gap yourself below."
         ),
     ]
+    if next_focus:
+        blocks.append(
+            context(f"Last focus transferred (4+): pick the next one. Suggested: *{next_focus}*.")
+        )
+    focus = existing.focus_skill if existing else next_focus
     if deals:
         blocks.append(context("\n".join(deal_line(d) for d in deals)))
     blocks += [_yes_no(q.key, q.text, answers.get(q.key)) for q in TREE]
@@ -193,7 +206,7 @@ def diagnosis_modal(meta: ModalMeta, deals: Sequence[Deal], existing: Diagnosis 
         _text(
             "focus_skill",
             "Focus skill",
-            initial=existing.focus_skill if existing else None,
+            initial=focus,
             optional=False,
             hint="Discovery, Objection handling, Multi-threading, Closing, or your own.",
             max_length=120,
@@ -349,6 +362,36 @@ def drill_done_modal(meta: ModalMeta, drill_name: str) -> dict:
         _text("note", "Note (optional)", multiline=True, max_length=1000),
     ]
     return _modal(ViewId.DRILL_DONE, "Mark drill done", "Record", meta, blocks)
+
+
+def _notes_lines(notes: NotesShown) -> list[str]:
+    if not notes.logged:
+        return ["No 1:1 notes logged for this week yet."]
+    if not notes.held:
+        return ["Logged as *not held*: the 1:1 didn't happen this week."]
+    fields = [
+        ("Goal", notes.goal),
+        ("Reality", notes.reality),
+        ("Options", "; ".join(notes.options) or None),
+        ("Commitment", notes.commitment),
+        ("Drill", notes.drill),
+        ("Practice reps", str(notes.practice_reps) if notes.practice_reps else None),
+        ("Accountability", notes.accountability),
+        ("Follow-up", day_label(notes.follow_up_on) if notes.follow_up_on else None),
+        ("Measurement", notes.measurement),
+    ]
+    return [f"*{label}:* {value}" for label, value in fields if value]
+
+
+def notes_modal(notes: NotesShown) -> dict:
+    """Read-only 1:1 notes; private notes appear only when the domain let them through."""
+    blocks: list[Block] = [
+        section(f"1:1 notes for {mention(notes.rep)}, week {notes.cycle}"),
+        section("\n".join(_notes_lines(notes))),
+    ]
+    if notes.private_notes:
+        blocks.append(section(f"*Private (you and their director only):* {notes.private_notes}"))
+    return View(type="modal", title="1:1 notes", close="Close", blocks=blocks).to_dict()
 
 
 def saved(title: str, message: str) -> dict:

@@ -49,7 +49,10 @@ def _mark_drill_done(rep: str, cycle: str, block_id: str) -> ActionsBlock:
     ref = RepRef(rep, cycle).dump()
     return ActionsBlock(
         block_id=block_id,
-        elements=[_button("Mark drill done", Action.DRILL_DONE, ref, primary=True)],
+        elements=[
+            _button("Mark drill done", Action.DRILL_DONE, ref, primary=True),
+            _button("My 1:1 notes", Action.VIEW_NOTES, ref),
+        ],
     )
 
 
@@ -155,13 +158,14 @@ def drill_review(p: m.DrillReview) -> Outgoing:
     return Outgoing(text, as_dicts(blocks))
 
 
-def scored(rep: str, score: int, ready: bool) -> str:
-    follow = (
-        "ready for the next focus: pick it in Tuesday's diagnosis."
-        if ready
-        else "flagged for re-diagnosis on Tuesday."
-    )
-    return f"Scored {mention(rep)} {score}/5 — {follow}"
+def scored(rep: str, score: int, ready: bool, next_cycle: str) -> Outgoing:
+    if not ready:
+        text = f"Scored {mention(rep)} {score}/5 — flagged for re-diagnosis on Tuesday."
+        return Outgoing(text, as_dicts([section(text)]))
+    text = f"Scored {mention(rep)} {score}/5 — ready for the next focus."
+    button = _button("Pick next focus", Action.NEXT_FOCUS, RepRef(rep, next_cycle).dump())
+    blocks = [section(text), ActionsBlock(block_id=f"next_focus:{rep}", elements=[button])]
+    return Outgoing(text, as_dicts(blocks))
 
 
 def team_prep(p: m.TeamPrep) -> Outgoing:

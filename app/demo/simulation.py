@@ -1,0 +1,162 @@
+"""A week of coach on a hand-moved clock: the outbox ticks, Slack (the sandbox) keeps the DMs.
+
+Used by `coach demo` and by the end-to-end tests: both drive the real bot and the real
+outbox, and read what each person received from the sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.clock import FrozenClock
+from app.db.ledger import Ledger
+from app.db.models import Delivery
+from app.db.store import Store
+from app.deps import Deps
+from app.domain import calendar, loop, people
+from app.domain.types import Step
+from app.outbox import Outbox, TickReport
+from app.sandbox.driver import SlackDriver
+from app.sandbox.server import SlackSandbox
+from app.slack.ids import DELIVERY_EVENT_TYPE
+
+HALF_HOUR = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One scheduled DM as the person got it."""
+
+    user: str
+    step: Step
+    message: dict[str, Any]
+
+
+@dataclass
+class SimulatedWeek:
+    deps: Deps
+    clock: FrozenClock
+    sandbox: SlackSandbox
+    driver: SlackDriver
+    outbox: Outbox
+    _steps: dict[int, Step] = field(default_factory=dict)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now
+
+    async def tick(self, at: datetime) -> TickReport:
+        self.clock.set(at)
+        return await self.outbox.tick(at)
+
+    async def run_until(
+        self,
+        end: datetime,
+        *,
+        every: timedelta = HALF_HOUR,
+        after_tick: Callable[[list[Received]], Awaitable[None]] | None = None,
+    ) -> None:
+        """Tick every `every` up to `end`; `after_tick` sees the DMs each tick sent."""
+        while self.clock.now + every <= end:
+            since = self.sandbox.mark()
+            await self.tick(self.clock.now + every)
+            if after_tick is not None:
+                await after_tick(await self.received_since(since))
+
+    async def step_of(self, delivery_id: int) -> Step:
+        if delivery_id not in self._steps:
+            async with self.deps.db() as session:
+                rows = (await session.execute(select(Delivery.id, Delivery.kind))).all()
+            self._steps = {row.id: Step(row.kind) for row in rows}
+        return self._steps[delivery_id]
+
+    async def _received(self, user: str, message: dict[str, Any]) -> Received | None:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") != DELIVERY_EVENT_TYPE:
+            return None
+        step = await self.step_of(int(metadata["event_payload"]["delivery_id"]))
+        return Received(user, step, message)
+
+    async def received_since(self, since: int) -> list[Received]:
+        """Scheduled DMs the outbox posted after sandbox mark `since`, in order."""
+        found = []
+        for call in self.sandbox.state.calls[since:]:
+            if call.method != "chat.postMessage" or not call.ok:
+                continue
+            user = self.sandbox.state.user_of_dm(call.response["channel"])
+            item = await self._received(user, call.response["message"])
+            if item is not None:
+                found.append(item)
+        return found
+
+    async def last_dm(self, user: str, step: Step) -> dict[str, Any]:
+        """The newest scheduled DM of this step that `user` received."""
+        for message in reversed(self.sandbox.messages_to(user)):
+            item = await self._received(user, message.as_slack())
+            if item is not None and item.step is step:
+                return item.message
+        raise LookupError(f"{user} has no {step.value} message")
+
+
+@dataclass(frozen=True)
+class PastWeek:
+    """A rep's earlier cycle, recorded through the real use cases (diagnosis, GROW, drill)."""
+
+    team_id: str
+    manager: str
+    rep: str
+    cycle: str
+    focus: str
+    drill: str  # a drill key from the library
+    commitment: str
+    evidence: str  # the clip the diagnosis rests on
+    recording: str | None = None  # the drill recording's link, if the rep did it
+    private_notes: str = ""
+
+
+@asynccontextmanager
+async def acting_as(
+    deps: Deps, team_id: str, slack_user_id: str, at: datetime
+) -> AsyncIterator[tuple[Store, people.Actor]]:
+    """One transaction on behalf of someone, at a given moment."""
+    async with deps.db.begin() as session:
+        store = Store(session)
+        yield store, await people.actor(store, team_id, slack_user_id, at)
+
+
+async def record_past_week(deps: Deps, week: PastWeek) -> None:
+    """Tuesday diagnosis, Wednesday notes and (maybe) a Thursday recording of `week.cycle`,
+    each at its own moment, as if the bot had been running."""
+    monday = datetime.combine(calendar.monday_of(week.cycle), time(12), UTC)
+    tz = deps.settings.coach_default_tz
+    tuesday, wednesday, thursday = (monday + timedelta(days=n) for n in (1, 2, 3))
+    async with acting_as(deps, week.team_id, week.manager, tuesday) as (store, manager):
+        form = loop.DiagnosisInput(
+            answers={"can_do": False},
+            gap_override=None,
+            focus_skill=week.focus,
+            evidence_url=week.evidence,
+        )
+        await loop.diagnose(store, manager, week.rep, week.cycle, form, tuesday)
+    async with acting_as(deps, week.team_id, week.manager, wednesday) as (store, manager):
+        grow = loop.GrowInput(
+            goal="Win the next step in a live deal",
+            reality="Lost control at the key moment",
+            options="Ask a better question\nReframe\nBring a peer",
+            commitment=week.commitment,
+            drill_choice=week.drill,
+            practice_reps="3",
+            private_notes=week.private_notes,
+        )
+        await loop.log_one_on_one(
+            store, Ledger(store.session), manager, week.rep, week.cycle, grow, wednesday, tz
+        )
+    if week.recording is not None:
+        async with acting_as(deps, week.team_id, week.rep, thursday) as (store, rep):
+            await loop.record_drill(store, rep, week.recording, "", thursday, tz)

@@ -1,0 +1,75 @@
+"""Who may see and change when a team's steps fire, and the change itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.db.models import Person
+from app.db.store import Store
+from app.domain.errors import NotAllowed, UserError
+from app.domain.people import Actor
+from app.domain.schedule import effective_schedule, moved, order_problem
+from app.domain.types import Role, Step, StepTime
+
+LEADS = (Role.MANAGER, Role.DIRECTOR)
+
+
+@dataclass(frozen=True)
+class TeamSchedule:
+    manager: str | None  # whose team; None: the workspace's default for every team
+    schedule: dict[Step, StepTime]
+
+
+async def _schedule(store: Store, workspace_id: int, manager: Person | None) -> TeamSchedule:
+    overrides = await store.schedule_overrides(workspace_id, None)
+    team = await store.schedule_overrides(workspace_id, manager.id) if manager else []
+    if manager is None:
+        return TeamSchedule(None, effective_schedule(overrides))
+    return TeamSchedule(manager.slack_user_id, effective_schedule(overrides, team))
+
+
+async def _lead(store: Store, actor: Actor, slack_user_id: str) -> Person:
+    lead = await store.person(actor.workspace.id, slack_user_id)
+    if lead is None or not lead.active or lead.role not in LEADS:
+        raise UserError(f"<@{slack_user_id}> doesn't lead a team: name their manager instead.")
+    return lead
+
+
+async def schedule_of(store: Store, actor: Actor) -> TeamSchedule:
+    """The schedule that applies to the person asking: their team's, or the workspace's."""
+    me = actor.require_person()
+    if me.role in LEADS:
+        return await _schedule(store, actor.workspace.id, me)
+    manager = await store.person_by_id(me.manager_id) if me.manager_id is not None else None
+    return await _schedule(store, actor.workspace.id, manager)
+
+
+async def change_step(
+    store: Store, actor: Actor, step: Step, when: StepTime, team_of: str | None
+) -> TeamSchedule:
+    """Move one step for a team: a manager or director their own team, a director their
+    managers' teams, an admin any team or (without a team) the workspace default."""
+    me = actor.require_person()
+    if team_of is None:
+        if me.role not in (*LEADS, Role.ADMIN):
+            raise NotAllowed("Only managers and admins change the schedule: ask your manager.")
+        team = me if me.role in LEADS else None
+    else:
+        team = await _lead(store, actor, team_of)
+        if me.role is not Role.ADMIN and me.id not in (team.id, team.manager_id):
+            raise NotAllowed(
+                f"Only <@{team.slack_user_id}>, their director or an admin can change that "
+                "team's schedule."
+            )
+    current = await _schedule(store, actor.workspace.id, team)
+    proposed = moved(current.schedule, step, when)
+    changes = [s for s in proposed if proposed[s] != current.schedule[s]] or [step]
+    for changed in changes:
+        problem = order_problem(proposed, changed)
+        if problem:
+            raise UserError(problem)
+    for changed in changes:
+        await store.save_schedule_step(
+            actor.workspace.id, team.id if team else None, changed, proposed[changed]
+        )
+    return TeamSchedule(current.manager, proposed)

@@ -1,0 +1,178 @@
+"""Wrong users, forged payloads and repeated deliveries: refused or absorbed, never doubled.
+
+Each test runs the real bot over signed HTTP against the sandbox, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db.models import DrillReport, Submission, TransferScore
+from app.demo.simulation import PastWeek, record_past_week
+from app.domain.types import Step
+from app.sandbox.driver import button_value, typed
+from app.sandbox.server import SlackSandbox
+from app.slack.ids import Action
+from app.slack.metadata import ModalMeta, RepRef
+from tests.conftest import TEAM_ID
+from tests.week import TEAM_CSV, TZ, Week, open_week
+
+MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
+CYCLE, LAST_CYCLE = "2026-W48", "2026-W47"
+DEALS = {
+    "deal1_name": typed("Acme"),
+    "deal1_clip_url": typed("https://app.gong.io/call?id=1"),
+    "deal1_moment": typed("12:30"),
+}
+
+
+@pytest.fixture
+async def week(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
+    async with open_week(database_url, sandbox, TEAM_CSV, TZ, MONDAY) as opened:
+        # Last week: Los Angeles was coached on discovery, did the drill; New York did not.
+        for rep, recording in (("U0REPLA", "https://app.gong.io/call?id=7"), ("U0REPNY", None)):
+            past = PastWeek(
+                TEAM_ID,
+                "U0MGRA",
+                rep,
+                LAST_CYCLE,
+                focus="Discovery",
+                drill="objection_reframe",
+                commitment="Reframe price on every call",
+                evidence="https://app.gong.io/call?id=6",
+                recording=recording,
+                private_notes="PRIVATE: going through a hard time",
+            )
+            await record_past_week(opened.deps, past)
+        await opened.run_until(MONDAY + timedelta(hours=18))  # Monday 10:00 in Los Angeles
+        yield opened
+
+
+async def count(week: Week, model: type) -> int:
+    async with week.deps.db() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def modal_text(view: dict[str, Any]) -> str:
+    return json.dumps(view["blocks"])
+
+
+async def test_a_forged_deals_submission_stores_nothing(week: Week) -> None:
+    prompt = await week.last_dm("U0REPLA", Step.REP_PROMPT)
+    view = await week.driver.open_modal("U0REPLA", prompt, Action.OPEN_DEALS)
+
+    # New York submits Los Angeles's modal (its private_metadata names Los Angeles).
+    answer = await week.driver.submit("U0REPNY", view, DEALS)
+    assert answer.json()["response_action"] == "update"
+    assert "someone else" in json.dumps(answer.json()["view"])
+
+    # Los Angeles submits with the metadata edited to an old week.
+    old = ModalMeta.load(view["private_metadata"])
+    forged = {**view, "private_metadata": ModalMeta(old.rep, "2026-W30").dump()}
+    answer = await week.driver.submit("U0REPLA", forged, DEALS)
+    assert "That week is closed" in json.dumps(answer.json()["view"])
+    assert await count(week, Submission) == 0
+
+    # The genuine submission, delivered twice (a double click on Submit), is stored once.
+    for _ in range(2):
+        answer = await week.driver.submit("U0REPLA", view, DEALS)
+        assert answer.status == 200 and not answer.text
+    assert await count(week, Submission) == 1
+
+
+async def test_a_retried_dm_reply_is_read_once(week: Week) -> None:
+    channel = week.sandbox.state.dm_channel("U0REPNY")
+    event = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im",
+        "user": "U0REPNY",
+        "text": "Globex https://acme.zoom.us/rec/2 4:05 - champion went quiet",
+        "ts": "1795000000.000100",
+    }
+    since = week.sandbox.mark()
+    first = await week.driver.event(event, event_id="Ev0REPLY1")
+    retry = await week.driver.event(event, event_id="Ev0REPLY1", retry_num=1)
+    assert first.status == retry.status == 200
+    await week.sandbox.wait_for_call("chat.postMessage", since=since)
+    replies = [
+        c for c in week.sandbox.state.calls[since:] if c.method == "chat.postMessage" and c.ok
+    ]
+    assert len(replies) == 1 and "Globex" in str(replies[0].args)
+    assert await count(week, Submission) == 1
+
+
+async def test_scores_count_once_and_only_from_the_reps_coach(week: Week) -> None:
+    review = await week.last_dm("U0MGRA", Step.MANAGER_REVIEW)
+    assert "U0REPLA" in str(review["blocks"]) and "U0REPNY" not in str(review["blocks"])
+    four = RepRef("U0REPLA", LAST_CYCLE, 4).dump()
+
+    refusal = await week.refused("U0MGRB", review, f"{Action.SCORE}_4", four)  # another manager
+    assert "Only <@U0REPLA>'s manager" in refusal
+    refusal = await week.refused("U0REPNY", review, f"{Action.SCORE}_4", four)  # a rep
+    assert "Only <@U0REPLA>'s manager" in refusal
+    assert await count(week, TransferScore) == 0
+
+    since = len(week.sandbox.state.responses)
+    for _ in range(2):  # a double click
+        await week.click("U0MGRA", review, f"{Action.SCORE}_4", four)
+    answer = await week.sandbox.wait_for_response(since=since)
+    assert await count(week, TransferScore) == 1
+    assert "ready for the next focus" in answer["text"]
+
+    # 4+: the offer to move on opens this week's diagnosis with the next competency.
+    offer = {"ts": "1.0", **answer}
+    view = await week.driver.open_modal("U0MGRA", offer, Action.NEXT_FOCUS)
+    focus = next(b for b in view["blocks"] if b.get("block_id") == "focus_skill")
+    assert focus["element"]["initial_value"] == "Objection handling"  # after Discovery
+    assert ModalMeta.load(view["private_metadata"]).cycle == CYCLE
+    refusal = await week.refused(
+        "U0MGRB", offer, Action.NEXT_FOCUS, button_value(offer, Action.NEXT_FOCUS)
+    )
+    assert "Only <@U0REPLA>'s manager" in refusal
+
+
+async def test_notes_open_only_for_the_rep_and_their_coaches(week: Week) -> None:
+    ref = RepRef("U0REPLA", LAST_CYCLE).dump()
+    card = {"ts": "1.0", "blocks": []}
+
+    own = await week.driver.open_modal("U0REPLA", card, Action.VIEW_NOTES, ref)
+    assert "Reframe price on every call" in modal_text(own)
+    assert "PRIVATE" not in json.dumps(own)
+
+    for coach in ("U0MGRA", "U0DIR"):
+        full = await week.driver.open_modal(coach, card, Action.VIEW_NOTES, ref)
+        assert "PRIVATE: going through a hard time" in modal_text(full)
+
+    assert "someone else's 1:1 notes" in await week.refused("U0REPNY", card, Action.VIEW_NOTES, ref)
+    assert "Only <@U0REPLA>'s manager" in await week.refused("U0MGRB", card, Action.VIEW_NOTES, ref)
+    opened = [c for c in week.sandbox.state.calls if c.method == "views.open"]
+    assert len(opened) == 3
+
+
+async def test_a_drill_recording_submitted_twice_counts_once(week: Week) -> None:
+    before = await count(week, DrillReport)  # last week's recording
+    card = {"ts": "1.0", "blocks": []}
+    view = await week.driver.open_modal(
+        "U0REPNY", card, Action.DRILL_DONE, RepRef("U0REPNY", LAST_CYCLE).dump()
+    )
+    link = {"link": {"value": {"type": "url_text_input", "value": "https://app.gong.io/call?id=8"}}}
+    for _ in range(2):
+        answer = await week.driver.submit("U0REPNY", view, link)
+        assert answer.json()["response_action"] == "update"
+    assert "1 recording this week" in json.dumps(answer.json()["view"])
+    other = await week.driver.command("U0REPNY", "/drill", "done https://app.gong.io/call?id=9")
+    assert "(2 recordings this week)" in other.json()["text"]
+    assert await count(week, DrillReport) == before + 2
+
+    # Someone else's "Mark drill done" button is refused.
+    refusal = await week.refused(
+        "U0REPLA", card, Action.DRILL_DONE, RepRef("U0REPNY", LAST_CYCLE).dump()
+    )
+    assert "someone else" in refusal

@@ -1,0 +1,120 @@
+"""/coach schedule: a team moves its steps; the week's order holds; only the right people."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from app.db.store import Store
+from app.deps import Deps
+from app.domain.schedule import DEFAULT_SCHEDULE, moved, order_problem
+from app.domain.types import Step, StepTime
+from app.sandbox.driver import SlackDriver
+from tests.conftest import count_rows, seed_org
+from tests.test_coach_command import coach
+
+
+async def overrides(deps: Deps) -> list[tuple[str, Step, str]]:
+    """(team manager or "" for the workspace default, step, when), sorted."""
+    async with deps.db() as session:
+        store = Store(session)
+        rows = await store.all_schedule_overrides()
+        ids = {
+            p.id: p.slack_user_id
+            for p in await store.people_by_ids([r.manager_id for r in rows if r.manager_id])
+        }
+    return sorted(
+        (
+            ids[r.manager_id] if r.manager_id else "",
+            Step(r.step),
+            StepTime(r.weekday, r.local_time).label,
+        )
+        for r in rows
+    )
+
+
+def test_the_notes_nudge_and_the_reminder_follow_their_step() -> None:
+    thursday = moved(DEFAULT_SCHEDULE, Step.ONE_ON_ONE, StepTime(3, time(14)))
+    assert thursday[Step.NOTES_NUDGE] == StepTime(3, time(17))  # same day, same hour
+    assert order_problem(thursday, Step.ONE_ON_ONE) is None
+    evening = moved(DEFAULT_SCHEDULE, Step.ONE_ON_ONE, StepTime(3, time(18)))
+    assert evening[Step.NOTES_NUDGE] == StepTime(4, time(17))  # the next day
+    assert order_problem(evening, Step.NOTES_NUDGE) is None
+    late_prompt = moved(DEFAULT_SCHEDULE, Step.REP_PROMPT, StepTime(0, time(16)))
+    assert late_prompt[Step.REP_REMINDER] == StepTime(1, time(15))
+    assert order_problem(late_prompt, Step.REP_REMINDER) == (
+        "The reminder must come before the prep (Tue 09:00): pick another time, or move "
+        "the prep first."
+    )
+
+
+def test_order_problem_names_the_step_in_the_way() -> None:
+    monday = {**DEFAULT_SCHEDULE, Step.ONE_ON_ONE: StepTime(0, time(10))}
+    assert order_problem(monday, Step.ONE_ON_ONE) == (
+        "The 1:1 must come after the prep (Tue 09:00): pick another time, or move the prep first."
+    )
+    late_check = {**DEFAULT_SCHEDULE, Step.DRILL_CHECK: StepTime(4, time(17))}
+    assert order_problem(late_check, Step.DRILL_CHECK) == (
+        "The drill-check must come before the heads-up (Fri 16:00): pick another time, or move "
+        "the heads-up first."
+    )
+
+
+async def test_a_manager_moves_their_teams_one_on_one(driver: SlackDriver, deps: Deps) -> None:
+    await seed_org(deps)
+    reply = await coach(driver, "U0MGRA", "schedule 1on1 Thursday 14:30")
+    assert reply == "Moved the 1:1 to Thu 14:30 for <@U0MGRA>'s team."
+    assert await overrides(deps) == [
+        ("U0MGRA", Step.NOTES_NUDGE, "Thu 17:00"),
+        ("U0MGRA", Step.ONE_ON_ONE, "Thu 14:30"),
+    ]
+
+    # Their reps see the team's schedule; the other team keeps the default.
+    answer = await driver.command("U0REPA1", "/coach", "schedule")
+    assert "*Thu 14:30* 1:1" in str(answer.json()["blocks"])
+    answer = await driver.command("U0REPB1", "/coach", "schedule")
+    assert "*Wed 09:00* 1:1" in str(answer.json()["blocks"])
+
+    # Moving it again replaces the team's time.
+    assert "The 1:1 must come before the drill-check" in await coach(
+        driver, "U0MGRA", "schedule 1:1 fri 14:00"
+    )
+    await coach(driver, "U0MGRA", "schedule 1:1 thu 10:00")
+    assert await overrides(deps) == [
+        ("U0MGRA", Step.NOTES_NUDGE, "Thu 17:00"),
+        ("U0MGRA", Step.ONE_ON_ONE, "Thu 10:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "expected"),
+    [
+        ("U0REPA1", "schedule 1:1 thu 14:00", "Only managers and admins change the schedule"),
+        ("U0MGRB", "schedule 1:1 thu 14:00 <@U0MGRA>", "Only <@U0MGRA>, their director"),
+        ("U0MGRA", "schedule 1:1 mon 10:00", "The 1:1 must come after the prep"),
+        ("U0MGRA", "schedule lunch thu 12:00", "'lunch' isn't a step"),
+        ("U0MGRA", "schedule 1:1 someday 12:00", "'someday' isn't a weekday"),
+        ("U0MGRA", "schedule 1:1 thu 25:00", "'25:00' isn't a time"),
+        ("U0MGRA", "schedule 1:1 thu", "Use `/coach schedule <step> <day> <HH:MM> [@manager]`"),
+        ("U0ADMIN", "schedule 1:1 thu 14:00 <@U0REPA1>", "<@U0REPA1> doesn't lead a team"),
+    ],
+)
+async def test_bad_or_unauthorised_changes_change_nothing(
+    driver: SlackDriver, deps: Deps, user: str, text: str, expected: str
+) -> None:
+    await seed_org(deps)
+    before = await count_rows(deps)
+    assert expected in await coach(driver, user, text)
+    assert await count_rows(deps) == before
+
+
+async def test_directors_and_admins_change_other_teams(driver: SlackDriver, deps: Deps) -> None:
+    await seed_org(deps)
+    await coach(driver, "U0DIR", "schedule prep tue 08:00 <@U0MGRB>")
+    reply = await coach(driver, "U0ADMIN", "schedule drill-check thu 16:00")
+    assert reply == "Moved the drill-check to Thu 16:00 for every team (workspace default)."
+    assert await overrides(deps) == [
+        ("", Step.DRILL_CHECK, "Thu 16:00"),
+        ("U0MGRB", Step.MANAGER_PREP, "Tue 08:00"),
+    ]
