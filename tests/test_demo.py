@@ -1,19 +1,42 @@
-"""`coach demo` runs the real bot against the sandbox and prints a readable transcript."""
+"""`coach demo` runs one week of the real bot against the sandbox and prints it readably."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
-from app.demo import NEWCOMER, SAMPLE_TEAM, run_demo
+from app.demo import run_demo
 
 
-async def test_demo_prints_a_transcript_of_accepted_calls() -> None:
+async def test_the_demo_prints_one_week_for_the_sample_team() -> None:
     out = io.StringIO()
-    await run_demo(out)
+    await run_demo(out, week_of=date(2026, 11, 25))
     text = out.getvalue()
-    assert "`coach roster import`: " in text
-    for person in SAMPLE_TEAM:
-        assert f"@{person.name} ({person.role}" in text
-    assert f"@{NEWCOMER.name}, not on the roster yet, sees:" in text
+    lines = text.splitlines()
+
+    def line_with(*parts: str) -> str:
+        found = [line for line in lines if all(part in line for part in parts)]
+        assert found, parts
+        return found[0]
+
+    assert "### Set-up: week 2026-W48" in text
+    # Each person at their own 09:00, shown in their time zone.
+    assert line_with("Dev (Mon 09:00 Kolkata) ← deal prompt").startswith("[Mon 03:30 UTC]")
+    assert line_with("Ana (Mon 09:00 Los Angeles) ← deal prompt").startswith("[Mon 17:00 UTC]")
+    assert "Chen (Mon 11:30 Berlin) ← snoozed prompt" in text
+    assert "Dev (Mon 15:00 Kolkata) ← reminder" in text
+    assert "Ana (Mon 15:00" not in text  # answered: not reminded
+    assert "→ Thanks! I recorded 2 deals from your reply for your manager." in text
+    assert "→ inline error, nothing stored: Paste a full link" in text
+    assert "“Objection handling” suggested" in text
+    assert "Omar (Wed 17:00 Berlin) ← notes nudge: No 1:1 notes logged yet for @Eve." in text
+    assert "Ben (Fri 12:00 New York) ← drill check" in text
+    assert "Ana (Fri 12:00" not in text  # recorded on Thursday: no check
+    assert "Maya (Fri 16:00 Los Angeles) ← heads-up: Drill heads-up: 1 rep hasn't recorded" in text
+    assert "PRIVATE" not in text and "senior role" not in text  # private notes stay private
+    assert "only he sees: Those are someone else's 1:1 notes" in text
     assert "wrong secret → HTTP 401" in text
+    assert "• Eve: no deals; will gap, focus Closing; 1:1 not held; no drill recording" in text
+    assert "• Dev: 1 deal by reply; knowledge gap, focus Discovery; 1:1 held" in text
+    assert "(no duplicates)" in text
     assert "all accepted by the sandbox: True." in text

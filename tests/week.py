@@ -61,7 +61,8 @@ class Week(SimulatedWeek):
     async def refused(self, user: str, message: dict[str, Any], action_id: str, value: str) -> str:
         """Click as someone who may not: the answer is an ephemeral sentence."""
         since = len(self.sandbox.state.responses)
-        await self.driver.click(user, action_id, value, message=message)
+        answer = await self.driver.click(user, action_id, value, message=message)
+        assert answer.status == 200, answer  # acknowledged: Slack shows no error
         return str((await self.sandbox.wait_for_response(since=since))["text"])
 
 

@@ -55,7 +55,11 @@ def blocks_to_text(
     lines: list[str] = []
     for block in blocks or []:
         lines += _block(block)
-    text = "\n".join(lines) if lines else (fallback or "")
+    return with_names("\n".join(lines) if lines else (fallback or ""), names)
+
+
+def with_names(text: str, names: Mapping[str, str] | None) -> str:
+    """Mentions (<@U123>) as @name, for people reading a transcript."""
     known = names or {}
 
     def name_of(match: re.Match[str]) -> str:

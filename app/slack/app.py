@@ -13,7 +13,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from app.config import SlackCredentials, SlackMode
 from app.deps import Deps
 from app.slack.client import make_web_client
-from app.slack.errors import handle_error
+from app.slack.errors import answering_after_ack, handle_error
 from app.slack.ids import Action, Command, Event, View
 from app.slack.listeners import actions, commands, events, views
 
@@ -27,19 +27,19 @@ def register(app: AsyncApp) -> None:
     app.event(Event.APP_HOME_OPENED.value)(events.on_app_home_opened)
     app.event(Event.USER_CHANGE.value)(events.on_user_change)
     app.event(Event.MESSAGE.value)(events.on_message)
-    app.action(Action.OPEN_DEALS.value)(actions.on_open_deals)
-    app.action(Action.EDIT_DEALS.value)(actions.on_open_deals)
-    app.action(Action.SNOOZE.value)(actions.on_snooze)
-    app.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(actions.on_score)
-    app.action(Action.DIAGNOSE.value)(actions.on_diagnose)
-    app.action(Action.LOG_NOTES.value)(actions.on_log_notes)
-    app.action(Action.DRILL_DONE.value)(actions.on_drill_done_open)
-    app.action(Action.VIEW_NOTES.value)(actions.on_view_notes)
-    app.action(Action.NEXT_FOCUS.value)(actions.on_next_focus)
-    app.view(View.DEALS.value)(views.on_deals_submit)
-    app.view(View.DIAGNOSIS.value)(views.on_diagnosis_submit)
-    app.view(View.GROW.value)(views.on_grow_submit)
-    app.view(View.DRILL_DONE.value)(views.on_drill_done_submit)
+    app.action(Action.OPEN_DEALS.value)(answering_after_ack(actions.on_open_deals))
+    app.action(Action.EDIT_DEALS.value)(answering_after_ack(actions.on_open_deals))
+    app.action(Action.SNOOZE.value)(answering_after_ack(actions.on_snooze))
+    app.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(answering_after_ack(actions.on_score))
+    app.action(Action.DIAGNOSE.value)(answering_after_ack(actions.on_diagnose))
+    app.action(Action.LOG_NOTES.value)(answering_after_ack(actions.on_log_notes))
+    app.action(Action.DRILL_DONE.value)(answering_after_ack(actions.on_drill_done_open))
+    app.action(Action.VIEW_NOTES.value)(answering_after_ack(actions.on_view_notes))
+    app.action(Action.NEXT_FOCUS.value)(answering_after_ack(actions.on_next_focus))
+    app.view(View.DEALS.value)(answering_after_ack(views.on_deals_submit))
+    app.view(View.DIAGNOSIS.value)(answering_after_ack(views.on_diagnosis_submit))
+    app.view(View.GROW.value)(answering_after_ack(views.on_grow_submit))
+    app.view(View.DRILL_DONE.value)(answering_after_ack(views.on_drill_done_submit))
     app.error(handle_error)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -58,3 +60,33 @@ async def handle_error(
     if respond is not None and body.get("response_url"):
         await respond(text=message, response_type="ephemeral", replace_original=False)
     return None
+
+
+def answering_after_ack(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Wrap a listener that acks first: what it raises afterwards is answered here.
+
+    Bolt (1.2x, HTTP mode) runs such a listener in the background and polls for the ack; when
+    the listener then raises, bolt overwrites the ack it sent with "no response", so Slack
+    would get a 404 after 3 s instead of the 200 already given. Before the ack, errors still
+    go to `handle_error`, which answers in the ack itself.
+    """
+    wanted = list(inspect.signature(listener).parameters)
+    names = [*wanted, *(n for n in ("ack", "body", "respond") if n not in wanted)]
+
+    async def run(**kwargs: Any) -> None:
+        ack: AsyncAck = kwargs["ack"]
+        try:
+            await listener(**{name: kwargs[name] for name in wanted})
+        except Exception as error:
+            if ack.response is None:
+                raise
+            message = _message_for(error, kwargs["body"])
+            respond: AsyncRespond | None = kwargs.get("respond")
+            if respond is not None and kwargs["body"].get("response_url"):
+                await respond(text=message, response_type="ephemeral", replace_original=False)
+
+    run.__name__ = getattr(listener, "__name__", "listener")
+    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names]
+    )
+    return run
