@@ -33,10 +33,12 @@ async def test_the_demo_prints_one_week_for_the_sample_team() -> None:
     assert "Ben (Fri 12:00 New York) ← drill check" in text
     assert "Ana (Fri 12:00" not in text  # recorded on Thursday: no check
     assert "Maya (Fri 16:00 Los Angeles) ← heads-up: Drill heads-up: 1 rep hasn't recorded" in text
-    assert "PRIVATE" not in text and "senior role" not in text  # private notes stay private
+    assert "enterprise" not in text and "senior role" not in text  # private notes stay private
+    assert "Maya opening the same notes also sees her private notes: True" in text
+    assert "*Commitment:* Name the cost of delay before any discount talk" in text
     assert "only he sees: Those are someone else's 1:1 notes" in text
     assert "wrong secret → HTTP 401" in text
     assert "• Eve: no deals; will gap, focus Closing; 1:1 not held; no drill recording" in text
     assert "• Dev: 1 deal by reply; knowledge gap, focus Discovery; 1:1 held" in text
-    assert "(no duplicates)" in text
+    assert "scheduled DMs reached Slack (no duplicates)" in text
     assert "all accepted by the sandbox: True." in text

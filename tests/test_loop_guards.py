@@ -5,6 +5,7 @@ Each test runs the real bot over signed HTTP against the sandbox, on SQLite and 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.db.models import DrillReport, Submission, TransferScore
+from app.db.models import DealProgress, DrillReport, Helpfulness, Submission, TransferScore
+from app.db.store import Store
 from app.demo.simulation import PastWeek, record_past_week
 from app.domain.types import Step
 from app.sandbox.driver import button_value, typed
@@ -35,7 +37,8 @@ DEALS = {
 @pytest.fixture
 async def week(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
     async with open_week(database_url, sandbox, TEAM_CSV, TZ, MONDAY) as opened:
-        # Last week: Los Angeles was coached on discovery, did the drill; New York did not.
+        # Last week: Los Angeles shared two deals, was coached on discovery and did the
+        # drill; New York was coached (no deals shared) and did not.
         for rep, recording in (("U0REPLA", "https://app.gong.io/call?id=7"), ("U0REPNY", None)):
             past = PastWeek(
                 TEAM_ID,
@@ -48,6 +51,7 @@ async def week(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
                 evidence="https://app.gong.io/call?id=6",
                 recording=recording,
                 private_notes="PRIVATE: going through a hard time",
+                deals=("Acme", "Globex") if recording else (),
             )
             await record_past_week(opened.deps, past)
         await opened.run_until(MONDAY + timedelta(hours=18))  # Monday 10:00 in Los Angeles
@@ -77,13 +81,13 @@ async def test_a_forged_deals_submission_stores_nothing(week: Week) -> None:
     forged = {**view, "private_metadata": ModalMeta(old.rep, "2026-W30").dump()}
     answer = await week.driver.submit("U0REPLA", forged, DEALS)
     assert "That week is closed" in json.dumps(answer.json()["view"])
-    assert await count(week, Submission) == 0
+    assert await count(week, Submission) == 1  # last week's, seeded
 
     # The genuine submission, delivered twice (a double click on Submit), is stored once.
     for _ in range(2):
         answer = await week.driver.submit("U0REPLA", view, DEALS)
         assert answer.status == 200 and not answer.text
-    assert await count(week, Submission) == 1
+    assert await count(week, Submission) == 2
 
 
 async def test_a_retried_dm_reply_is_read_once(week: Week) -> None:
@@ -101,11 +105,12 @@ async def test_a_retried_dm_reply_is_read_once(week: Week) -> None:
     retry = await week.driver.event(event, event_id="Ev0REPLY1", retry_num=1)
     assert first.status == retry.status == 200
     await week.sandbox.wait_for_call("chat.postMessage", since=since)
+    await asyncio.sleep(1)  # time for a second reply, were the retry read again
     replies = [
         c for c in week.sandbox.state.calls[since:] if c.method == "chat.postMessage" and c.ok
     ]
     assert len(replies) == 1 and "Globex" in str(replies[0].args)
-    assert await count(week, Submission) == 1
+    assert await count(week, Submission) == 2
 
 
 async def test_scores_count_once_and_only_from_the_reps_coach(week: Week) -> None:
@@ -123,6 +128,8 @@ async def test_scores_count_once_and_only_from_the_reps_coach(week: Week) -> Non
     for _ in range(2):  # a double click
         await week.click("U0MGRA", review, f"{Action.SCORE}_4", four)
     answer = await week.sandbox.wait_for_response(since=since)
+    second = await week.sandbox.wait_for_response(since=since + 1)
+    assert second["text"] == answer["text"]  # the second click is answered, not an error
     assert await count(week, TransferScore) == 1
     assert "ready for the next focus" in answer["text"]
 
@@ -143,8 +150,9 @@ async def test_notes_open_only_for_the_rep_and_their_coaches(week: Week) -> None
     card = {"ts": "1.0", "blocks": []}
 
     own = await week.driver.open_modal("U0REPLA", card, Action.VIEW_NOTES, ref)
-    assert "Reframe price on every call" in modal_text(own)
+    assert "Reframe price on every call" in modal_text(own)  # their commitment
     assert "PRIVATE" not in json.dumps(own)
+    assert "Win the next step" not in json.dumps(own)  # the manager's GROW working notes
 
     for coach in ("U0MGRA", "U0DIR"):
         full = await week.driver.open_modal(coach, card, Action.VIEW_NOTES, ref)
@@ -154,6 +162,22 @@ async def test_notes_open_only_for_the_rep_and_their_coaches(week: Week) -> None
     assert "Only <@U0REPLA>'s manager" in await week.refused("U0MGRB", card, Action.VIEW_NOTES, ref)
     opened = [c for c in week.sandbox.state.calls if c.method == "views.open"]
     assert len(opened) == 3
+
+    # Los Angeles moves to the other manager: they coach from now on, but the private notes
+    # stay with the manager who wrote them (and that manager's director).
+    async with week.deps.db.begin() as session:
+        store = Store(session)
+        workspace = await store.workspace_by_team(TEAM_ID)
+        assert workspace is not None
+        rep = await store.person(workspace.id, "U0REPLA")
+        new_manager = await store.person(workspace.id, "U0MGRB")
+        assert rep is not None and new_manager is not None
+        rep.manager_id = new_manager.id
+    new = await week.driver.open_modal("U0MGRB", card, Action.VIEW_NOTES, ref)
+    assert "Win the next step" in modal_text(new) and "PRIVATE" not in json.dumps(new)
+    director = await week.driver.open_modal("U0DIR", card, Action.VIEW_NOTES, ref)
+    assert "PRIVATE: going through a hard time" in modal_text(director)
+    assert "Only <@U0REPLA>'s manager" in await week.refused("U0MGRA", card, Action.VIEW_NOTES, ref)
 
 
 async def test_a_drill_recording_submitted_twice_counts_once(week: Week) -> None:
@@ -176,3 +200,51 @@ async def test_a_drill_recording_submitted_twice_counts_once(week: Week) -> None
         "U0REPLA", card, Action.DRILL_DONE, RepRef("U0REPNY", LAST_CYCLE).dump()
     )
     assert "someone else" in refusal
+
+
+async def test_reps_tell_whether_coached_deals_moved(week: Week) -> None:
+    prompt = await week.last_dm("U0REPLA", Step.REP_PROMPT)
+    assert "did these deals move to the next stage?" in str(prompt["blocks"])
+    acme = button_value(prompt, f"{Action.DEAL_PROGRESS}_yes", "deal_progress:0")
+    globex = button_value(prompt, f"{Action.DEAL_PROGRESS}_no", "deal_progress:1")
+    assert "deal_progress" not in str((await week.last_dm("U0REPNY", Step.REP_PROMPT))["blocks"])
+
+    # Someone else's buttons are refused.
+    refusal = await week.refused("U0REPNY", prompt, f"{Action.DEAL_PROGRESS}_yes", acme)
+    assert "someone else" in refusal
+    assert await count(week, DealProgress) == 0
+
+    since = len(week.sandbox.state.responses)
+    await week.click("U0REPLA", prompt, f"{Action.DEAL_PROGRESS}_no", acme)
+    await week.click("U0REPLA", prompt, f"{Action.DEAL_PROGRESS}_yes", acme)  # changed mind
+    await week.click("U0REPLA", prompt, f"{Action.DEAL_PROGRESS}_no", globex)
+    await week.sandbox.wait_for_response(since=since + 2)
+    async with week.deps.db() as session:
+        rows = (await session.scalars(select(DealProgress).order_by(DealProgress.deal_index))).all()
+    assert [(r.cycle_week, r.deal_index, r.moved) for r in rows] == [
+        (LAST_CYCLE, 0, True),
+        (LAST_CYCLE, 1, False),
+    ]
+    assert "*Acme* moved to the next stage" in week.sandbox.state.responses[since + 1]["text"]
+
+
+async def test_reps_rate_their_own_one_on_one_only(week: Week) -> None:
+    card = {"ts": "1.0", "blocks": []}
+
+    async def rate(user: str, rep: str, cycle: str, score: int) -> str:
+        since = len(week.sandbox.state.responses)
+        payload_value = RepRef(rep, cycle, score).dump()
+        answer = await week.driver.click(
+            user, Action.RATE_ONE_ON_ONE, None, message=card, selected=payload_value
+        )
+        assert answer.status == 200
+        return str((await week.sandbox.wait_for_response(since=since))["text"])
+
+    assert "8/10 noted" in await rate("U0REPLA", "U0REPLA", LAST_CYCLE, 8)
+    assert "6/10 noted" in await rate("U0REPLA", "U0REPLA", LAST_CYCLE, 6)  # replaces the 8
+    assert "someone else" in await rate("U0REPNY", "U0REPLA", LAST_CYCLE, 1)
+    assert "no 1:1 logged" in await rate("U0REPLA", "U0REPLA", CYCLE, 9)
+    assert "from 1 to 10" in await rate("U0REPLA", "U0REPLA", LAST_CYCLE, 11)
+    async with week.deps.db() as session:
+        rows = (await session.scalars(select(Helpfulness))).all()
+    assert [(r.cycle_week, r.score) for r in rows] == [(LAST_CYCLE, 6)]

@@ -98,6 +98,7 @@ async def test_a_manager_moves_their_teams_one_on_one(driver: SlackDriver, deps:
         ("U0MGRA", "schedule 1:1 thu 25:00", "'25:00' isn't a time"),
         ("U0MGRA", "schedule 1:1 thu", "Use `/coach schedule <step> <day> <HH:MM> [@manager]`"),
         ("U0ADMIN", "schedule 1:1 thu 14:00 <@U0REPA1>", "<@U0REPA1> doesn't lead a team"),
+        ("U0DIR", "schedule 1:1 thu 14:00", "You have no reps of your own: name the team"),
     ],
 )
 async def test_bad_or_unauthorised_changes_change_nothing(
@@ -118,3 +119,17 @@ async def test_directors_and_admins_change_other_teams(driver: SlackDriver, deps
         ("", Step.DRILL_CHECK, "Thu 16:00"),
         ("U0MGRB", Step.MANAGER_PREP, "Tue 08:00"),
     ]
+
+
+async def test_a_new_default_cannot_break_a_teams_own_order(
+    driver: SlackDriver, deps: Deps
+) -> None:
+    await seed_org(deps)
+    await coach(driver, "U0MGRA", "schedule 1:1 thu 14:30")
+    before = await overrides(deps)
+    reply = await coach(driver, "U0ADMIN", "schedule drill-check thu 12:00")
+    assert reply == (
+        "That clashes with <@U0MGRA>'s team schedule: the drill-check must come after the 1:1 "
+        "(Thu 14:30): pick another time, or move the 1:1 first."
+    )
+    assert await overrides(deps) == before

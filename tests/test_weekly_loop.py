@@ -142,6 +142,7 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
     await week.run_until(MONDAY + timedelta(days=6))
 
     deliveries = await sent(week.deps)
+    assert week.posted_twice() == []
     per_step = Counter((user, kind) for user, kind, _ in deliveries)
     assert all(count == 1 for count in per_step.values())
     when = {(user, kind): local(user, at) for user, kind, at in deliveries}

@@ -178,6 +178,7 @@ class Diagnosis(Base):
     did: Mapped[str | None] = mapped_column(Text)  # what the rep did …
     good_looks_like: Mapped[str | None] = mapped_column(Text)  # … and what good looks like
     manager_action: Mapped[str | None] = mapped_column(Text)  # a system gap is the manager's job
+    rubric_level: Mapped[int | None] = mapped_column(SmallInteger)  # the focus skill, 1–4
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -251,6 +252,49 @@ class CustomDrill(Base):
     what_to_say: Mapped[str | None] = mapped_column(Text)
     success: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Pause(Base):
+    """Someone was out of office (inclusive dates): those weeks count as skipped, not missed."""
+
+    __tablename__ = "pause"
+    __table_args__ = (Index("ix_pause_person", "person_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Helpfulness(Base):
+    """The rep's own 1–10 answer: how much did this week's 1:1 help you win a deal?"""
+
+    __tablename__ = "helpfulness"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the week of the 1:1
+    score: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DealProgress(Base):
+    """Did a coached deal move to the next stage within the week? The rep's one tap."""
+
+    __tablename__ = "deal_progress"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week", "deal_index"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the week the deal was coached
+    deal_index: Mapped[int] = mapped_column(SmallInteger)  # its place in that submission
+    moved: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 from app.db import slack_tables as _slack_tables  # noqa: E402,F401  (register OAuth tables)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,10 +13,13 @@ from sqlalchemy.sql import Insert
 
 from app.db.models import (
     CustomDrill,
+    DealProgress,
     Diagnosis,
     DrillReport,
     EventReceipt,
+    Helpfulness,
     OneOnOne,
+    Pause,
     Person,
     ScheduleStep,
     Submission,
@@ -275,6 +278,66 @@ class Store:
         for row in (await self.session.scalars(query)).all():
             reports.setdefault(row.person_id, []).append(row)
         return reports
+
+    async def weeks_of(
+        self, model: Any, person_ids: Iterable[int], first_cycle: str, last_cycle: str
+    ) -> list[Any]:
+        """Every `model` row of these people from `first_cycle` to `last_cycle`, in one query."""
+        wanted = list(set(person_ids))
+        if not wanted:
+            return []
+        query = (
+            select(model)
+            .where(
+                model.person_id.in_(wanted),
+                model.cycle_week >= first_cycle,
+                model.cycle_week <= last_cycle,
+            )
+            .order_by(model.id)
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def save_helpfulness(
+        self, person_id: int, cycle: str, score: int, now: datetime
+    ) -> Helpfulness:
+        return await self._save(
+            Helpfulness,
+            {"person_id": person_id, "cycle_week": cycle},
+            {"score": score, "created_at": now, "updated_at": now},
+        )
+
+    async def save_deal_progress(
+        self, person_id: int, cycle: str, deal_index: int, moved: bool, now: datetime
+    ) -> DealProgress:
+        return await self._save(
+            DealProgress,
+            {"person_id": person_id, "cycle_week": cycle, "deal_index": deal_index},
+            {"moved": moved, "created_at": now, "updated_at": now},
+        )
+
+    async def deal_progress(self, person_ids: Iterable[int], cycle: str) -> list[DealProgress]:
+        return await self.weeks_of(DealProgress, person_ids, cycle, cycle)
+
+    async def add_pause(
+        self, person_id: int, starts_on: date, ends_on: date, set_by: int | None, now: datetime
+    ) -> None:
+        self.session.add(
+            Pause(
+                person_id=person_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                set_by=set_by,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def pauses(self, person_ids: Iterable[int]) -> list[Pause]:
+        wanted = list(set(person_ids))
+        if not wanted:
+            return []
+        query = select(Pause).where(Pause.person_id.in_(wanted)).order_by(Pause.id)
+        return list((await self.session.scalars(query)).all())
 
     async def transfer_scores(
         self, person_ids: Iterable[int], cycle: str

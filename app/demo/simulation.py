@@ -6,6 +6,7 @@ outbox, and read what each person received from the sandbox.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from app.db.models import Delivery
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import calendar, loop, people
+from app.domain.evidence import Deal
 from app.domain.types import Step
 from app.outbox import Outbox, TickReport
 from app.sandbox.driver import SlackDriver
@@ -95,6 +97,16 @@ class SimulatedWeek:
                 found.append(item)
         return found
 
+    def posted_twice(self) -> list[int]:
+        """Delivery ids that reached Slack more than once (each must arrive exactly once)."""
+        seen = Counter(
+            int(m.metadata["event_payload"]["delivery_id"])
+            for messages in self.sandbox.state.messages.values()
+            for m in messages
+            if m.metadata and m.metadata.get("event_type") == DELIVERY_EVENT_TYPE
+        )
+        return [delivery for delivery, count in seen.items() if count > 1]
+
     async def last_dm(self, user: str, step: Step) -> dict[str, Any]:
         """The newest scheduled DM of this step that `user` received."""
         for message in reversed(self.sandbox.messages_to(user)):
@@ -118,6 +130,7 @@ class PastWeek:
     evidence: str  # the clip the diagnosis rests on
     recording: str | None = None  # the drill recording's link, if the rep did it
     private_notes: str = ""
+    deals: tuple[str, ...] = ()  # names of the deals the rep shared that Monday
 
 
 @asynccontextmanager
@@ -136,6 +149,10 @@ async def record_past_week(deps: Deps, week: PastWeek) -> None:
     monday = datetime.combine(calendar.monday_of(week.cycle), time(12), UTC)
     tz = deps.settings.coach_default_tz
     tuesday, wednesday, thursday = (monday + timedelta(days=n) for n in (1, 2, 3))
+    if week.deals:
+        async with acting_as(deps, week.team_id, week.rep, monday) as (store, rep):
+            deals = [Deal(name, week.evidence) for name in week.deals]
+            await loop.record_deals(store, rep, week.rep, week.cycle, deals, "modal", monday, tz)
     async with acting_as(deps, week.team_id, week.manager, tuesday) as (store, manager):
         form = loop.DiagnosisInput(
             answers={"can_do": False},

@@ -23,6 +23,8 @@ from app.domain.planning import plan_once, zone
 from app.domain.types import Gap, Role, Step
 
 SNOOZE = timedelta(hours=2)
+RUBRIC_LEVELS = ("1", "2", "3", "4")
+NO_DRILL = "You have no drill assigned this week: your manager sets one when they log your 1:1."
 MIN_OPTIONS = 3
 
 
@@ -207,6 +209,7 @@ class DiagnosisInput:
     did: str = ""
     good_looks_like: str = ""
     manager_action: str = ""
+    rubric_level: str = ""  # "1".."4" for the focus skill, or "" when not scored
 
 
 def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
@@ -233,6 +236,9 @@ def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
         moment = None
     if gap is Gap.SYSTEM and not form.manager_action.strip():
         errors["manager_action"] = "A system gap is yours to fix: say what you'll escalate."
+    level = form.rubric_level.strip()
+    if level and level not in RUBRIC_LEVELS:
+        errors["rubric_level"] = "Pick a rubric level from 1 to 4."
     if errors:
         raise FieldErrors(errors)
     assert gap is not None
@@ -246,6 +252,7 @@ def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
         "did": form.did.strip() or None,
         "good_looks_like": form.good_looks_like.strip() or None,
         "manager_action": form.manager_action.strip() or None,
+        "rubric_level": int(level) if level else None,
     }
 
 
@@ -351,6 +358,26 @@ def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class GrowForm:
+    """What the GROW modal starts from."""
+
+    diagnosis: Diagnosis | None
+    existing: OneOnOne | None
+    custom_drills: list[Drill]
+    follow_up: date  # default: the next 1:1, a week after this one
+
+
+async def grow_form(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> GrowForm:
+    rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
+    return GrowForm(
+        diagnosis=(await store.diagnoses([rep.id], cycle)).get(rep.id),
+        existing=(await store.one_on_ones([rep.id], cycle)).get(rep.id),
+        custom_drills=[drills.custom(d) for d in await store.custom_drills(rep.workspace_id)],
+        follow_up=calendar.monday_of(calendar.next_cycle(cycle)) + timedelta(days=2),
+    )
+
+
+@dataclass(frozen=True)
 class LoggedOneOnOne:
     record: OneOnOne
     rep: Person
@@ -418,7 +445,11 @@ class NotesShown:
     private_notes: str | None = None
 
 
-def shown_notes(rep: str, cycle: str, record: OneOnOne | None, *, coach: bool) -> NotesShown:
+def shown_notes(
+    rep: str, cycle: str, record: OneOnOne | None, *, coach: bool, private: bool = False
+) -> NotesShown:
+    """The rep sees what is meant for them (focus, commitment, drill, the number and the
+    follow-up); a coach sees the whole GROW record; private notes only with `private`."""
     if record is None:
         return NotesShown(rep, cycle, logged=False)
     return NotesShown(
@@ -426,22 +457,23 @@ def shown_notes(rep: str, cycle: str, record: OneOnOne | None, *, coach: bool) -
         cycle,
         logged=True,
         held=record.held,
-        goal=record.goal,
-        reality=record.reality,
-        options=tuple(record.options or ()),
+        goal=record.goal if coach else None,
+        reality=record.reality if coach else None,
+        options=tuple(record.options or ()) if coach else (),
         commitment=record.commitment,
         drill=Drill.from_json(record.drill).name if record.drill else None,
         practice_reps=record.practice_reps,
         accountability=record.accountability,
         follow_up_on=record.follow_up_on,
         measurement=record.measurement,
-        private_notes=record.private_notes if coach else None,
+        private_notes=record.private_notes if coach and private else None,
     )
 
 
 async def notes_for(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> NotesShown:
-    """A rep's 1:1 notes: the rep sees their own without the private notes; their manager and
-    director see everything; anyone else is refused."""
+    """A rep's 1:1 notes. The rep sees their own, without the coaching record's working notes;
+    their manager and director see the record; the private notes only their author and the
+    author's director. Anyone else is refused."""
     me = actor.require_person()
     if me.slack_user_id == rep_slack_user_id and me.role is Role.REP:
         record = (await store.one_on_ones([me.id], cycle)).get(me.id)
@@ -450,7 +482,19 @@ async def notes_for(store: Store, actor: Actor, rep_slack_user_id: str, cycle: s
         raise NotAllowed("Those are someone else's 1:1 notes: you can only open your own.")
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
-    return shown_notes(rep_slack_user_id, cycle, record, coach=True)
+    private = record is not None and await _may_read_private(store, me, record)
+    return shown_notes(rep_slack_user_id, cycle, record, coach=True, private=private)
+
+
+async def _may_read_private(store: Store, me: Person, record: OneOnOne) -> bool:
+    """Private notes stay with whoever wrote them (and that person's director), even after
+    the rep moves to another manager."""
+    if record.author_id is None:
+        return False
+    if record.author_id == me.id:
+        return True
+    author = await store.person_by_id(record.author_id)
+    return author is not None and author.manager_id == me.id
 
 
 # --- Thursday/Friday: the drill ---------------------------------------------------------
@@ -497,6 +541,16 @@ async def drill_status(
     return await current_drill(store, rep, now, default_tz)
 
 
+async def drill_to_report(
+    store: Store, actor: Actor, now: datetime, default_tz: str
+) -> DrillAssignment:
+    """The drill a rep is about to report; refused when there is none."""
+    assignment = await drill_status(store, actor, now, default_tz)
+    if assignment is None:
+        raise UserError(NO_DRILL)
+    return assignment
+
+
 async def record_drill(
     store: Store, actor: Actor, link: str, note: str, now: datetime, default_tz: str
 ) -> DrillAssignment:
@@ -509,9 +563,7 @@ async def record_drill(
         raise UserError(str(exc), block_id="link") from exc
     assignment = await current_drill(store, rep, now, default_tz)
     if assignment is None:
-        raise UserError(
-            "You have no drill assigned this week: your manager sets one when they log your 1:1."
-        )
+        raise UserError(NO_DRILL)
     await store.add_drill_report(rep.id, assignment.cycle, url, note.strip()[:1000] or None, now)
     reports = (await store.drill_reports([rep.id], assignment.cycle)).get(rep.id, [])
     return replace(assignment, reports=list(reports))
@@ -547,4 +599,6 @@ async def pause(
             )
     target.paused_until = until
     target.updated_at = now
+    starts_on = local_date(target, now, default_tz)
+    await store.add_pause(target.id, starts_on, until, me.id, now)
     return target

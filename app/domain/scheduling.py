@@ -54,6 +54,13 @@ async def change_step(
         if me.role not in (*LEADS, Role.ADMIN):
             raise NotAllowed("Only managers and admins change the schedule: ask your manager.")
         team = me if me.role in LEADS else None
+        if team is not None and not any(
+            p.role is Role.REP for p in await store.reports_of([team.id])
+        ):
+            raise UserError(
+                "You have no reps of your own: name the team, e.g. "
+                "`/coach schedule 1:1 thu 14:00 @manager`."
+            )
     else:
         team = await _lead(store, actor, team_of)
         if me.role is not Role.ADMIN and me.id not in (team.id, team.manager_id):
@@ -68,8 +75,32 @@ async def change_step(
         problem = order_problem(proposed, changed)
         if problem:
             raise UserError(problem)
+    if team is None:
+        await _check_teams_keep_their_order(store, actor.workspace.id, proposed, changes)
     for changed in changes:
         await store.save_schedule_step(
             actor.workspace.id, team.id if team else None, changed, proposed[changed]
         )
     return TeamSchedule(current.manager, proposed)
+
+
+async def _check_teams_keep_their_order(
+    store: Store, workspace_id: int, default: dict[Step, StepTime], changes: list[Step]
+) -> None:
+    """A new workspace default must not break the order of a team that set its own times."""
+    by_team: dict[int, list[tuple[Step, StepTime]]] = {}
+    for row in await store.all_schedule_overrides():
+        if row.workspace_id == workspace_id and row.manager_id is not None:
+            by_team.setdefault(row.manager_id, []).append(
+                (Step(row.step), StepTime(row.weekday, row.local_time))
+            )
+    leads = {p.id: p for p in await store.people_by_ids(by_team)}
+    for manager_id, overrides in sorted(by_team.items()):
+        schedule = {**default, **dict(overrides)}
+        for changed in changes:
+            problem = order_problem(schedule, changed)
+            if problem and manager_id in leads:
+                raise UserError(
+                    f"That clashes with <@{leads[manager_id].slack_user_id}>'s team schedule: "
+                    f"{problem[0].lower()}{problem[1:]}"
+                )

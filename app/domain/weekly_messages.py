@@ -16,6 +16,7 @@ from app.db.store import Store
 from app.domain import calendar
 from app.domain.drills import Drill
 from app.domain.evidence import Deal
+from app.domain.feedback import CoachedDeal, coached_deals
 from app.domain.loop import current_drill, focus_of
 from app.domain.types import DeliveryStatus, Gap, Role, Step
 
@@ -34,6 +35,8 @@ class DealPrompt:
     cycle: str
     week_of: date  # the Monday of the week the deals are from
     reminder: bool = False
+    coached_cycle: str = ""  # last week, whose coached deals are asked about
+    coached: tuple[CoachedDeal, ...] = ()  # not answered yet
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,9 @@ async def _deal_prompt(
         return Skip("already_answered")
     week_of = calendar.monday_of(cycle) - timedelta(days=7)
     if claim.kind is Step.REP_PROMPT:
-        return DealPrompt(person.slack_user_id, cycle, week_of)
+        last = calendar.previous_cycle(cycle)
+        open_deals = tuple(d for d in await coached_deals(store, person, last) if d.moved is None)
+        return DealPrompt(person.slack_user_id, cycle, week_of, False, last, open_deals)
     prompt = await ledger.find(person.id, Step.REP_PROMPT, cycle)
     if prompt is None or prompt.status is not DeliveryStatus.SENT or prompt.sent_at is None:
         return Skip("no_prompt_sent")

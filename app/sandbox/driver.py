@@ -191,7 +191,9 @@ class SlackDriver:
         channel_id: str | None = None,
         view: dict[str, Any] | None = None,
         block_id: str = "actions",
+        selected: str | None = None,
     ) -> Answer:
+        """A button click, or with `selected` the choice of an option in a select menu."""
         action = {
             "type": "button",
             "action_id": action_id,
@@ -201,6 +203,12 @@ class SlackDriver:
         }
         if value is not None:
             action["value"] = value
+        if selected is not None:
+            action["type"] = "static_select"
+            action["selected_option"] = {
+                "text": {"type": "plain_text", "text": selected},
+                "value": selected,
+            }
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "sandbox"},

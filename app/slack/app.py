@@ -36,6 +36,10 @@ def register(app: AsyncApp) -> None:
     app.action(Action.DRILL_DONE.value)(answering_after_ack(actions.on_drill_done_open))
     app.action(Action.VIEW_NOTES.value)(answering_after_ack(actions.on_view_notes))
     app.action(Action.NEXT_FOCUS.value)(answering_after_ack(actions.on_next_focus))
+    app.action(re.compile(rf"^{Action.DEAL_PROGRESS.value}_(yes|no)$"))(
+        answering_after_ack(actions.on_deal_progress)
+    )
+    app.action(Action.RATE_ONE_ON_ONE.value)(answering_after_ack(actions.on_rate_one_on_one))
     app.view(View.DEALS.value)(answering_after_ack(views.on_deals_submit))
     app.view(View.DIAGNOSIS.value)(answering_after_ack(views.on_diagnosis_submit))
     app.view(View.GROW.value)(answering_after_ack(views.on_grow_submit))

@@ -63,12 +63,12 @@ async def handle_error(
 
 
 def answering_after_ack(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Wrap a listener that acks first: what it raises afterwards is answered here.
+    """Wrap a listener that acks first, so what it raises afterwards is answered by us.
 
-    Bolt (1.2x, HTTP mode) runs such a listener in the background and polls for the ack; when
-    the listener then raises, bolt overwrites the ack it sent with "no response", so Slack
-    would get a 404 after 3 s instead of the 200 already given. Before the ack, errors still
-    go to `handle_error`, which answers in the ack itself.
+    In HTTP mode bolt runs such a listener in the background and polls for its ack every
+    10 ms; when the listener raises soon after acking (a refused click usually does), bolt's
+    error path resets the ack before the poll sees it, and Slack gets a 404 after 3 s on top
+    of our sentence. Errors before the ack still go to bolt and `handle_error` as usual.
     """
     wanted = list(inspect.signature(listener).parameters)
     names = [*wanted, *(n for n in ("ack", "body", "respond") if n not in wanted)]
@@ -80,10 +80,7 @@ def answering_after_ack(listener: Callable[..., Awaitable[None]]) -> Callable[..
         except Exception as error:
             if ack.response is None:
                 raise
-            message = _message_for(error, kwargs["body"])
-            respond: AsyncRespond | None = kwargs.get("respond")
-            if respond is not None and kwargs["body"].get("response_url"):
-                await respond(text=message, response_type="ephemeral", replace_original=False)
+            await handle_error(error, kwargs["body"], ack, kwargs.get("respond"))
 
     run.__name__ = getattr(listener, "__name__", "listener")
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

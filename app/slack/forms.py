@@ -182,6 +182,7 @@ def read_diagnosis(view: dict[str, Any]) -> DiagnosisInput:
         did=text_of(values, "did"),
         good_looks_like=text_of(values, "good_looks_like"),
         manager_action=text_of(values, "manager_action"),
+        rubric_level=choice_of(values, "rubric_level"),
     )
 
 

@@ -26,6 +26,8 @@ class Action(StrEnum):
     DRILL_DONE = "drill_done_open"
     VIEW_NOTES = "notes_view"
     NEXT_FOCUS = "next_focus_open"
+    DEAL_PROGRESS = "deal_progress"  # deal_progress_yes / deal_progress_no
+    RATE_ONE_ON_ONE = "one_on_one_rating"
 
 
 class View(StrEnum):

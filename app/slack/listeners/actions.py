@@ -1,8 +1,10 @@
-"""Button clicks: ack at once, check who is clicking, then open a modal or update the message."""
+"""Button clicks: ack at once, check who is clicking, then open a modal or answer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -12,60 +14,73 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import access, calendar, drills, loop, people
+from app.domain import access, calendar, feedback, loop, people
 from app.domain.errors import NotAllowed
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.slack.listeners.acting import actor_of
 from app.slack.metadata import ModalMeta, RepRef
 from app.slack.render import modals
-from app.slack.render.weekly import scored, snoozed
+from app.slack.render.weekly import deal_progress_noted, helpfulness_noted, scored, snoozed
 
 
-def _clicked(body: dict[str, Any]) -> tuple[RepRef, ModalMeta]:
-    """The button's rep and cycle, and where its message is (to update it later)."""
-    ref = RepRef.load(body["actions"][0].get("value"))
+@dataclass(frozen=True)
+class Click:
+    """One click, inside its transaction: who clicked, on what, and where the message is."""
+
+    store: Store
+    actor: people.Actor
+    ref: RepRef  # the button's (or chosen option's) rep and cycle
+    meta: ModalMeta  # the same, plus the message to update from a modal
+
+    def own(self) -> people.Person:
+        """The clicking rep, when the button is theirs; refused otherwise."""
+        me = access.require_rep(self.actor)
+        if me.slack_user_id != self.ref.rep:
+            raise NotAllowed("That button belongs to someone else's message.")
+        return me
+
+
+@asynccontextmanager
+async def clicked(body: dict[str, Any], deps: Deps) -> AsyncIterator[Click]:
+    action = body["actions"][0]
+    ref = RepRef.load(action.get("value") or (action.get("selected_option") or {}).get("value"))
     container = body.get("container") or {}
     meta = ModalMeta(ref.rep, ref.cycle, container.get("channel_id"), container.get("message_ts"))
-    return ref, meta
+    async with deps.db.begin() as session:
+        store = Store(session)
+        yield Click(store, await actor_of(store, body, deps), ref, meta)
 
 
-def _own(actor: people.Actor, ref: RepRef) -> None:
-    me = access.require_rep(actor)
-    if me.slack_user_id != ref.rep:
-        raise NotAllowed("That button belongs to someone else's message.")
+async def tell(respond: AsyncRespond, text: str, blocks: list[dict] | None = None) -> None:
+    """An ephemeral answer under the clicked message, which stays as it is."""
+    await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
 
 async def on_open_deals(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
-    ref, meta = _clicked(body)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        _own(actor, ref)
-        assert actor.person is not None
-        found = (await store.submissions([actor.person.id], ref.cycle)).get(actor.person.id)
+    async with clicked(body, deps) as click:
+        me = click.own()
+        found = (await click.store.submissions([me.id], click.ref.cycle)).get(me.id)
     existing = [Deal.from_json(d) for d in found.deals] if found else []
-    await client.views_open(trigger_id=body["trigger_id"], view=modals.deals_modal(meta, existing))
+    view = modals.deals_modal(click.meta, existing)
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 async def on_snooze(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
-    ref, meta = _clicked(body)
     now = deps.clock()
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        _own(actor, ref)
-        rep = actor.require_person()
-        at = await loop.snooze_prompt(Ledger(session), rep, ref.cycle, now)
+    async with clicked(body, deps) as click:
+        rep = click.own()
+        at = await loop.snooze_prompt(Ledger(click.store.session), rep, click.ref.cycle, now)
         local = at.astimezone(zone(rep.tz, deps.settings.coach_default_tz))
+    meta = click.meta
     if meta.channel and meta.ts:
-        message = snoozed(ref.rep, ref.cycle, f"{local:%H:%M}")
+        message = snoozed(meta.rep, meta.cycle, f"{local:%H:%M}")
         await client.chat_update(
             channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
         )
@@ -73,30 +88,25 @@ async def on_snooze(
 
 async def on_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
     await ack()
-    ref, _ = _clicked(body)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
+    async with clicked(body, deps) as click:
+        ref = click.ref
         result = await loop.score_transfer(
-            store, actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
+            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
     message = scored(
         ref.rep, result.score, result.ready_for_next_focus, calendar.next_cycle(ref.cycle)
     )
-    await respond(
-        text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False
-    )
+    await tell(respond, message.text, message.blocks)
 
 
 async def _open_diagnosis(
     body: dict[str, Any], client: AsyncWebClient, deps: Deps, *, moving_on: bool
 ) -> None:
-    ref, meta = _clicked(body)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        form = await loop.diagnosis_form(store, actor, ref.rep, ref.cycle, moving_on=moving_on)
-    view = modals.diagnosis_modal(meta, form.deals, form.existing, next_focus=form.next_focus)
+    async with clicked(body, deps) as click:
+        form = await loop.diagnosis_form(
+            click.store, click.actor, click.ref.rep, click.ref.cycle, moving_on=moving_on
+        )
+    view = modals.diagnosis_modal(click.meta, form.deals, form.existing, next_focus=form.next_focus)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -119,11 +129,8 @@ async def on_view_notes(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
-    ref, _ = _clicked(body)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        notes = await loop.notes_for(store, actor, ref.rep, ref.cycle)
+    async with clicked(body, deps) as click:
+        notes = await loop.notes_for(click.store, click.actor, click.ref.rep, click.ref.cycle)
     await client.views_open(trigger_id=body["trigger_id"], view=modals.notes_modal(notes))
 
 
@@ -131,17 +138,11 @@ async def on_log_notes(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
-    ref, meta = _clicked(body)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        rep, _ = await access.coached_rep(store, actor, ref.rep)
-        diagnosis = (await store.diagnoses([rep.id], ref.cycle)).get(rep.id)
-        existing = (await store.one_on_ones([rep.id], ref.cycle)).get(rep.id)
-        custom = [drills.custom(d) for d in await store.custom_drills(rep.workspace_id)]
-    # Default follow-up: the next 1:1, a week after this one.
-    follow_up = calendar.monday_of(calendar.next_cycle(ref.cycle)) + timedelta(days=2)
-    view = modals.grow_modal(meta, diagnosis, custom, existing, follow_up)
+    async with clicked(body, deps) as click:
+        form = await loop.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
+    view = modals.grow_modal(
+        click.meta, form.diagnosis, form.custom_drills, form.existing, form.follow_up
+    )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -149,15 +150,36 @@ async def on_drill_done_open(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
-    ref, meta = _clicked(body)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        _own(actor, ref)
-        assignment = await loop.drill_status(
-            store, actor, deps.clock(), deps.settings.coach_default_tz
+    async with clicked(body, deps) as click:
+        click.own()
+        assignment = await loop.drill_to_report(
+            click.store, click.actor, deps.clock(), deps.settings.coach_default_tz
         )
-    if assignment is None:
-        raise NotAllowed("You have no drill assigned this week: it comes with your 1:1 notes.")
-    view = modals.drill_done_modal(meta, assignment.drill.name)
+    view = modals.drill_done_modal(click.meta, assignment.drill.name)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def on_deal_progress(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps
+) -> None:
+    """One tap per coached deal on the Monday prompt: moved to the next stage, or not yet."""
+    await ack()
+    moved = body["actions"][0]["action_id"].endswith("_yes")
+    async with clicked(body, deps) as click:
+        ref = click.ref
+        deal = await feedback.record_deal_progress(
+            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, moved, deps.clock()
+        )
+    await tell(respond, deal_progress_noted(deal.name, moved))
+
+
+async def on_rate_one_on_one(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps
+) -> None:
+    await ack()
+    async with clicked(body, deps) as click:
+        ref = click.ref
+        score = await feedback.rate_one_on_one(
+            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
+        )
+    await tell(respond, helpfulness_noted(score))

@@ -43,6 +43,7 @@ class Diagnosis(Protocol):
     did: str | None
     good_looks_like: str | None
     manager_action: str | None
+    rubric_level: int | None
 
 
 class OneOnOne(Protocol):
@@ -246,8 +247,32 @@ def diagnosis_modal(
             multiline=True,
             hint="Territory, lead routing, quota: what will you escalate?",
         ),
+        _rubric_level(existing.rubric_level if existing else None),
     ]
     return _modal(ViewId.DIAGNOSIS, "Diagnose one gap", "Save", meta, blocks)
+
+
+RUBRIC_LABELS = {
+    1: "1 — surface: asks the basics only",
+    2: "2 — developing: does it when prompted",
+    3: "3 — solid: does it unprompted, most calls",
+    4: "4 — expert: ties it to a metric the buyer owns",
+}
+
+
+def _rubric_level(initial: int | None) -> InputBlock:
+    options = [Option(value=str(level), text=text) for level, text in RUBRIC_LABELS.items()]
+    return InputBlock(
+        block_id="rubric_level",
+        label="Rubric level of the focus skill today",
+        optional=True,
+        element=StaticSelectElement(
+            action_id=VALUE,
+            options=options,
+            initial_option=options[initial - 1] if initial in RUBRIC_LABELS else None,
+        ),
+        hint="Same rubric for every rep, so levels compare across the team.",
+    )
 
 
 def _drill_options(custom: Sequence[Drill]) -> list[Option]:
@@ -390,7 +415,7 @@ def notes_modal(notes: NotesShown) -> dict:
         section("\n".join(_notes_lines(notes))),
     ]
     if notes.private_notes:
-        blocks.append(section(f"*Private (you and their director only):* {notes.private_notes}"))
+        blocks.append(section(f"*Private notes (never shown to the rep):* {notes.private_notes}"))
     return View(type="modal", title="1:1 notes", close="Close", blocks=blocks).to_dict()
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, Option, StaticSelectElement
 
 from app.domain import weekly_messages as m
 from app.domain.diagnosis import ADVICE
-from app.domain.evidence import Deal
+from app.domain.evidence import MAX_DEALS, Deal
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
 from app.slack.render.blocks import (
@@ -90,8 +90,60 @@ def deal_prompt(p: m.DealPrompt) -> Outgoing:
         ),
         _share_deals(p.rep, p.cycle, snooze=True),
         context("Or just reply here: one deal per line with its link. Your manager sees this."),
+        *_deal_progress(p),
     ]
     return Outgoing(text, as_dicts(blocks))
+
+
+def _deal_progress(p: m.DealPrompt) -> list[Block]:
+    """One tap per deal coached last week: did it move to the next stage?"""
+    if not p.coached:
+        return []
+    blocks: list[Block] = [
+        divider(),
+        section("*Since your last 1:1:* did these deals move to the next stage?"),
+    ]
+    for deal in p.coached[:MAX_DEALS]:
+        ref = RepRef(p.rep, p.coached_cycle, deal.index).dump()
+        blocks.append(section(f"*{deal.name}*"))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"deal_progress:{deal.index}",
+                elements=[
+                    _button("Moved ✓", f"{Action.DEAL_PROGRESS}_yes", ref),
+                    _button("Not yet", f"{Action.DEAL_PROGRESS}_no", ref),
+                ],
+            )
+        )
+    return blocks
+
+
+def deal_progress_noted(deal: str, moved: bool) -> str:
+    state = "moved to the next stage" if moved else "hasn't moved yet"
+    return f"Noted: *{deal}* {state}. Tap the other button if that's wrong."
+
+
+HELPFULNESS_QUESTION = "How much did this week's 1:1 help you win a deal?"
+
+
+def _helpfulness(rep: str, cycle: str) -> list[Block]:
+    options = [Option(value=RepRef(rep, cycle, n).dump(), text=str(n)) for n in range(1, 11)]
+    return [
+        section(f"*{HELPFULNESS_QUESTION}* (1 = not at all, 10 = a lot)"),
+        ActionsBlock(
+            block_id="helpfulness",
+            elements=[
+                StaticSelectElement(
+                    action_id=Action.RATE_ONE_ON_ONE, placeholder="1–10", options=options
+                )
+            ],
+        ),
+        context("Your manager sees only an average of 3 or more ratings, never one answer."),
+    ]
+
+
+def helpfulness_noted(score: int) -> str:
+    return f"Thanks: {score}/10 noted. Your manager only ever sees an average of 3 or more."
 
 
 def deals_recorded(rep: str, cycle: str, deals: list[Deal], *, source: str) -> Outgoing:
@@ -304,6 +356,8 @@ def drill_card(p: m.DrillCard) -> Outgoing:
         ),
         _mark_drill_done(p.rep, p.cycle, "drill_card"),
         context(f"Or type `/drill done <link to the recording> [note]` by {day_label(due)}."),
+        divider(),
+        *_helpfulness(p.rep, p.cycle),
     ]
     return Outgoing(text, as_dicts(blocks))
 
