@@ -25,6 +25,7 @@ from app.db.ledger import Claimed, Ledger
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import planning, weekly_messages
+from app.domain.types import Step
 from app.slack.ids import DELIVERY_EVENT_TYPE
 from app.slack.render.weekly import render
 
@@ -97,12 +98,17 @@ class Outbox:
             report.expired = await Ledger(session).expire(now)
         return report
 
-    async def send_due(self, now: datetime | None = None) -> Counter[str]:
+    async def send_due(
+        self, now: datetime | None = None, *, person_id: int | None = None, kind: Step | None = None
+    ) -> Counter[str]:
+        """Send what is due (only one person's deliveries of one kind, when given)."""
         outcomes: Counter[str] = Counter()
         while True:
             at = now or self.deps.clock()
             async with self.deps.db.begin() as session:
-                claimed = await Ledger(session).claim(at, self.owner, CLAIM_BATCH)
+                claimed = await Ledger(session).claim(
+                    at, self.owner, CLAIM_BATCH, person_id=person_id, kind=kind
+                )
             if not claimed:
                 return outcomes
             for claim in claimed:

@@ -33,6 +33,10 @@ async def test_the_demo_prints_one_week_for_the_sample_team() -> None:
     assert "Ben (Fri 12:00 New York) ← drill check" in text
     assert "Ana (Fri 12:00" not in text  # recorded on Thursday: no check
     assert "Maya (Fri 16:00 Los Angeles) ← heads-up: Drill heads-up: 1 rep hasn't recorded" in text
+    assert "Maya (Fri 17:00 Los Angeles) ← digest: Your coaching week (2026-W48): team " in text
+    assert (
+        "@Ben — skill · Multi-threading (wk 1) · 1:1 ✓ · drill ✗ · transfer — · helpful —" in text
+    )
     assert "enterprise" not in text and "senior role" not in text  # private notes stay private
     assert "Maya opening the same notes also sees her private notes: True" in text
     assert "*Commitment:* Name the cost of delay before any discount talk" in text

@@ -162,3 +162,11 @@ def test_a_fully_covered_team_with_mixed_gaps_has_no_insight() -> None:
     gaps = {"a": Gap.SKILL, "b": Gap.WILL, "c": Gap.SKILL, "d": Gap.SYSTEM}
     assert insights.team_insights("U0M", gaps, Ratio(4, 4)) == []
     assert insights.team_insights("U0M", {}, Ratio(0, 0)) == []  # nobody active: "—", no alarm
+
+
+def test_weeks_before_a_rep_joined_are_not_counted() -> None:
+    newcomer = [week(46, enrolled=False), week(47, enrolled=False), coached(48, "Closing", True, 3)]
+    assert metrics.coverage([newcomer[0]]) == Ratio(0, 0)  # "—", not 0%
+    card = metrics.scorecard(newcomer, NOW)
+    assert card.completion_4w == Ratio(1, 1) and card.weeks_on_focus == 1
+    assert insights.rep_insights("U0NEW", newcomer, NOW) == []

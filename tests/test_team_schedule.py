@@ -10,7 +10,8 @@ from app.db.store import Store
 from app.deps import Deps
 from app.domain.schedule import DEFAULT_SCHEDULE, moved, order_problem
 from app.domain.types import Step, StepTime
-from app.sandbox.driver import SlackDriver
+from app.sandbox.driver import SlackDriver, chosen
+from app.sandbox.server import SlackSandbox
 from tests.conftest import count_rows, seed_org
 from tests.test_coach_command import coach
 
@@ -133,3 +134,47 @@ async def test_a_new_default_cannot_break_a_teams_own_order(
         "(Thu 14:30): pick another time, or move the 1:1 first."
     )
     assert await overrides(deps) == before
+
+
+async def test_the_admin_changes_the_schedule_in_a_form(
+    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox
+) -> None:
+    await seed_org(deps)
+    since = sandbox.mark()
+    await driver.open_home("U0ADMIN")
+    home = await sandbox.wait_for_call("views.publish", since=since)
+    button = next(b for b in home.args["view"]["blocks"] if b.get("block_id") == "admin_schedule")[
+        "elements"
+    ][0]
+    since = sandbox.mark()
+    await driver.click("U0ADMIN", button["action_id"], button["value"])
+    view = (await sandbox.wait_for_call("views.open", since=since)).response["view"]
+
+    def form(step: str, day: str, clock: str, team: str) -> dict:
+        return {
+            "step": chosen(step),
+            "weekday": chosen(day),
+            "at": {"value": {"type": "timepicker", "selected_time": clock}},
+            "team": chosen(team),
+        }
+
+    refused = await driver.submit("U0ADMIN", view, form("1:1", "0", "10:00", "U0MGRA"))
+    assert refused.json() == {
+        "response_action": "errors",
+        "errors": {
+            "at": "The 1:1 must come after the prep (Tue 09:00): pick another time, or move "
+            "the prep first."
+        },
+    }
+    assert await overrides(deps) == []
+    saved = await driver.submit("U0ADMIN", view, form("1:1", "3", "14:30", "U0MGRA"))
+    assert saved.json()["response_action"] == "update"
+    assert await overrides(deps) == [
+        ("U0MGRA", Step.NOTES_NUDGE, "Thu 17:00"),
+        ("U0MGRA", Step.ONE_ON_ONE, "Thu 14:30"),
+    ]
+
+    # A rep who forges the form is refused and nothing changes.
+    answer = await driver.submit("U0REPA1", view, form("prep", "2", "08:00", "all"))
+    assert "Only managers and admins" in str(answer.json())
+    assert len(await overrides(deps)) == 2

@@ -83,7 +83,8 @@ async def open_week(
     bot = await start_bot(deps)
     driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
     try:
-        yield Week(deps, clock, sandbox, driver, Outbox(deps, OutboxClients(deps), owner="test"))
+        outbox = Outbox(deps, OutboxClients(deps), owner="test")
+        yield Week(deps, clock, sandbox, driver, outbox, bot.settle)
     finally:
         await driver.close()
         await bot.stop()

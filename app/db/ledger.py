@@ -8,17 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.base import UTCDateTime
 from app.db.models import Delivery
 from app.db.store import insert_ignoring_conflicts
 from app.domain.types import DeliveryStatus, Step
 
 PLAN_BATCH = 1000
 LEASE = timedelta(seconds=60)
+
+
+def wall_clock(session: AsyncSession, plus: timedelta = timedelta(0)) -> ColumnElement[datetime]:
+    """Now, for leases: the database's own clock on PostgreSQL (clock_timestamp(), which moves
+    inside a transaction, so an idle replica cannot freeze expiry for the others), the real
+    time on SQLite. Never the app clock: a lease is about whether a sender is alive, and a
+    simulated or skewed app clock must not expire a send that is still in flight."""
+    if session.bind.dialect.name == "postgresql":
+        return func.clock_timestamp() + plus if plus else func.clock_timestamp()
+    return literal(datetime.now(UTC) + plus, UTCDateTime())
 
 
 @dataclass(frozen=True)
@@ -45,8 +56,9 @@ class Claimed:
 
 
 class Ledger:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, lease: timedelta = LEASE) -> None:
         self.session = session
+        self.lease = lease  # how long a claim holds before another sender may take it
 
     async def plan(self, rows: Sequence[Planned], now: datetime) -> int:
         """Insert rows not planned yet; a row that exists (any replica, any tick) is left as is."""
@@ -80,15 +92,27 @@ class Ledger:
             .where(
                 Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
                 Delivery.expires_at <= now,
-                or_(Delivery.lease_until.is_(None), Delivery.lease_until <= now),
+                or_(
+                    Delivery.lease_until.is_(None), Delivery.lease_until <= wall_clock(self.session)
+                ),
             )
             .values(status=DeliveryStatus.SKIPPED, error="window_passed", claimed_by=None)
         )
         return result.rowcount or 0
 
-    async def claim(self, now: datetime, owner: str, limit: int) -> list[Claimed]:
-        """Claim up to `limit` due rows. PostgreSQL skips rows other senders hold; SQLite has
-        one sender (its writes are serialised by BEGIN IMMEDIATE)."""
+    async def claim(
+        self,
+        now: datetime,
+        owner: str,
+        limit: int,
+        *,
+        person_id: int | None = None,
+        kind: Step | None = None,
+    ) -> list[Claimed]:
+        """Claim up to `limit` due rows (only one person's, one kind, when given). PostgreSQL
+        skips rows other senders hold; SQLite has one writer at a time (BEGIN IMMEDIATE)."""
+        only = [Delivery.person_id == person_id] if person_id is not None else []
+        only += [Delivery.kind == kind] if kind is not None else []
         claimable = (
             select(Delivery.id)
             .where(
@@ -97,9 +121,13 @@ class Ledger:
                 or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
                 or_(
                     Delivery.status == DeliveryStatus.PENDING,
-                    and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until <= now),
+                    and_(
+                        Delivery.status == DeliveryStatus.SENDING,
+                        Delivery.lease_until <= wall_clock(self.session),
+                    ),
                 ),
             )
+            .where(*only)
             .order_by(Delivery.due_at, Delivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -113,7 +141,7 @@ class Ledger:
             .values(
                 status=DeliveryStatus.SENDING,
                 claimed_by=owner,
-                lease_until=now + LEASE,
+                lease_until=wall_clock(self.session, self.lease),
                 fence=Delivery.fence + 1,
                 attempts=Delivery.attempts + 1,
             )

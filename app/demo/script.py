@@ -41,7 +41,13 @@ from app.slack.metadata import RepRef
 DEMO_SIGNING_SECRET = "demo-signing-secret"  # only ever signs requests to the local sandbox bot
 ANA, BEN, CHEN, DEV, EVE = (BY_NAME[n].slack_user_id for n in ("Ana", "Ben", "Chen", "Dev", "Eve"))
 MAYA, OMAR = BY_NAME["Maya"].slack_user_id, BY_NAME["Omar"].slack_user_id
-SHOWN_IN_FULL = {(MAYA, Step.MANAGER_PREP), (MAYA, Step.ONE_ON_ONE), (ANA, Step.DRILL_CARD)}
+SHOWN_IN_FULL = {
+    (MAYA, Step.MANAGER_PREP),
+    (MAYA, Step.ONE_ON_ONE),
+    (ANA, Step.DRILL_CARD),
+    (MAYA, Step.DIGEST),
+    (ANA, Step.DIGEST),
+}
 
 
 def _yes_no(*answers: str) -> dict[str, Any]:
@@ -81,6 +87,7 @@ class DemoWeek:
         await self.until(at)
         since = self.box.mark()
         await play()
+        await self.sim.settle()
         await self._print_received(since)
 
     def modal_text(self, answer: Any) -> str:
@@ -515,7 +522,8 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
             bot = await start_bot(deps)
             driver = SlackDriver(sandbox, bot.url, DEMO_SIGNING_SECRET)
             show.line(f"Bot serving on {bot.url}; the outbox ticks every 30 simulated minutes.")
-            sim = SimulatedWeek(deps, clock, sandbox, driver, Outbox(deps, OutboxClients(deps)))
+            outbox = Outbox(deps, OutboxClients(deps))
+            sim = SimulatedWeek(deps, clock, sandbox, driver, outbox, bot.settle)
             week = DemoWeek(sim, show)
             await play_week(week, monday)
             await show_guard_rails(week, cycle)

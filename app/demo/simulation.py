@@ -47,6 +47,7 @@ class SimulatedWeek:
     sandbox: SlackSandbox
     driver: SlackDriver
     outbox: Outbox
+    settle: Callable[[], Awaitable[None]]  # waits until the bot has finished reacting
     _steps: dict[int, Step] = field(default_factory=dict)
 
     @property
@@ -54,8 +55,11 @@ class SimulatedWeek:
         return self.clock.now
 
     async def tick(self, at: datetime) -> TickReport:
+        await self.settle()
         self.clock.set(at)
-        return await self.outbox.tick(at)
+        report = await self.outbox.tick(at)
+        await self.settle()
+        return report
 
     async def run_until(
         self,

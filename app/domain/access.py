@@ -49,3 +49,13 @@ def require_rep(actor: Actor) -> Person:
     if me.role is not Role.REP:
         raise NotAllowed("That's for reps: your coaching shows up in the coach App Home.")
     return me
+
+
+async def home_audience(store: Store, team_id: str, rep_slack_user_id: str) -> list[str]:
+    """Whose App Home shows this rep's week: the rep, their manager and director."""
+    workspace = await store.workspace_by_team(team_id)
+    rep = await store.person(workspace.id, rep_slack_user_id) if workspace else None
+    if rep is None:
+        return []
+    coaches = await store.people_by_ids(await coaches_of(store, rep))
+    return [rep.slack_user_id, *sorted(c.slack_user_id for c in coaches)]

@@ -8,9 +8,14 @@ from datetime import date, datetime
 
 from app.db.models import Person
 from app.db.store import Store
-from app.domain import people
+from app.domain import loop, people, scorecards
+from app.domain.loop import DrillAssignment
+from app.domain.metrics import RepWeek
 from app.domain.schedule import effective_schedule
+from app.domain.scorecards import DirectorView, RepCard, TeamView
 from app.domain.types import Role, Step, StepTime
+
+RECENT_WEEKS = 6
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,13 @@ class HomeModel:
     managers: list[Member] = field(default_factory=list)
     role_counts: dict[Role, int] = field(default_factory=dict)
     admins: list[str] = field(default_factory=list)
+    cycle: str = ""  # the person's current week
+    scorecard: RepCard | None = None  # reps: their own numbers
+    drill: DrillAssignment | None = None  # reps: this week's drill (or last week's, still open)
+    recent: list[RepWeek] = field(default_factory=list)  # reps: their last weeks, newest first
+    team: TeamView | None = None  # whoever coaches reps
+    organisation: DirectorView | None = None  # whoever leads managers
+    teams: list[str] = field(default_factory=list)  # admins: managers whose team they can set
 
 
 def _member(person: Person, reps: int = 0) -> Member:
@@ -74,6 +86,23 @@ async def home_for(
     )
     managers = [_member(m, rep_counts.get(m.id, 0)) for m in leads]
     role_counts = await store.role_counts(who.workspace.id) if role is Role.ADMIN else {}
+    cycle = loop.rep_cycle(person, now, default_tz)
+    scorecard = drill = None
+    recent: list[RepWeek] = []
+    if role is Role.REP:
+        scorecard = await scorecards.rep_card(store, person, cycle)
+        drill = await loop.current_drill(store, person, now, default_tz)
+        weeks = await scorecards.rep_weeks(
+            store, [person], scorecards.cycles_back(cycle, RECENT_WEEKS)
+        )
+        recent = [w for w in reversed(weeks[person.id]) if w.enrolled]
+    team = await scorecards.team_view(store, person, cycle) if reps else None
+    organisation = await scorecards.director_view(store, person, cycle) if leads else None
+    teams: list[str] = []
+    if role is Role.ADMIN:
+        everyone = await store.people(who.workspace.id)
+        coaches = {p.manager_id for p in everyone if p.role is Role.REP}
+        teams = sorted(p.slack_user_id for p in everyone if p.id in coaches)
     return HomeModel(
         slack_user_id=slack_user_id,
         role=role,
@@ -86,4 +115,11 @@ async def home_for(
         reps=reps,
         managers=managers,
         role_counts=role_counts,
+        cycle=cycle,
+        scorecard=scorecard,
+        drill=drill,
+        recent=recent,
+        team=team,
+        organisation=organisation,
+        teams=teams,
     )

@@ -51,6 +51,7 @@ class RepWeek:
 
     cycle: str
     paused: bool = False
+    enrolled: bool = True  # False before the rep's first week with coach: not counted at all
     held: bool | None = None  # the 1:1: True held, False logged as not held, None not logged
     drill_assigned: bool = False
     drill_recorded: bool = False
@@ -64,13 +65,18 @@ class RepWeek:
     rubric: dict[str, int] = field(default_factory=dict)  # competency → level 1–4, if scored
 
 
+def counted(week: RepWeek) -> bool:
+    """Weeks that count: the rep was with coach and not paused."""
+    return week.enrolled and not week.paused
+
+
 def active(weeks: Sequence[RepWeek]) -> list[RepWeek]:
-    """Not-paused weeks, oldest first."""
-    return sorted((w for w in weeks if not w.paused), key=lambda w: w.cycle)
+    """Counted weeks, oldest first."""
+    return sorted((w for w in weeks if counted(w)), key=lambda w: w.cycle)
 
 
 def last_weeks(weeks: Sequence[RepWeek], up_to: str, count: int = WINDOW) -> list[RepWeek]:
-    """The last `count` not-paused weeks up to cycle `up_to` (inclusive), oldest first."""
+    """The last `count` counted weeks up to cycle `up_to` (inclusive), oldest first."""
     return [w for w in active(weeks) if w.cycle <= up_to][-count:]
 
 
@@ -179,17 +185,17 @@ def coverage(team_weeks: Sequence[RepWeek]) -> Ratio:
     """Reps with a held, logged 1:1 ÷ reps not paused (one RepWeek per rep, same cycle).
 
     A 1:1 logged as "did not happen" counts against coverage, like one never logged."""
-    counted = [w for w in team_weeks if not w.paused]
-    return Ratio(sum(w.held is True for w in counted), len(counted))
+    active_reps = [w for w in team_weeks if counted(w)]
+    return Ratio(sum(w.held is True for w in active_reps), len(active_reps))
 
 
 def reviews_done(scored_weeks: Sequence[RepWeek]) -> Ratio:
     """Recorded drills the manager scored ÷ recorded drills (the weeks being reviewed)."""
-    recorded = [w for w in scored_weeks if not w.paused and w.drill_recorded]
+    recorded = [w for w in scored_weeks if counted(w) and w.drill_recorded]
     return Ratio(sum(w.transfer is not None for w in recorded), len(recorded))
 
 
 def diagnosed_first(team_weeks: Sequence[RepWeek]) -> Ratio:
     """Held 1:1s that had their diagnosis before the notes ÷ held 1:1s."""
-    held = [w for w in team_weeks if not w.paused and w.held]
+    held = [w for w in team_weeks if counted(w) and w.held]
     return Ratio(sum(w.diagnosed_before_notes for w in held), len(held))

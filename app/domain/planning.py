@@ -11,7 +11,15 @@ from app.db.models import Person, ScheduleStep
 from app.db.store import Store
 from app.domain import calendar
 from app.domain.schedule import effective_schedule
-from app.domain.types import MANAGER_STEPS, REP_STEPS, DeliveryStatus, Role, Step, StepTime
+from app.domain.types import (
+    DIRECTOR_STEPS,
+    MANAGER_STEPS,
+    REP_STEPS,
+    DeliveryStatus,
+    Role,
+    Step,
+    StepTime,
+)
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
@@ -41,6 +49,11 @@ def schedulables(
         for p in people
         if p.role is Role.REP and p.manager_id is not None and p.manager_id in by_id
     }
+    directors = {
+        p.manager_id
+        for p in people
+        if p.id in coaches and p.manager_id is not None and p.manager_id in by_id
+    }
     plans = []
     for person in people:
         wanted: set[Step] = set()
@@ -50,6 +63,9 @@ def schedulables(
             team_of = person.manager_id
         if person.id in coaches:
             wanted |= MANAGER_STEPS
+            team_of = team_of if team_of is not None else person.id
+        if person.id in directors:
+            wanted |= DIRECTOR_STEPS
             team_of = team_of if team_of is not None else person.id
         if team_of is None:
             continue

@@ -20,7 +20,7 @@ class TeamSchedule:
     schedule: dict[Step, StepTime]
 
 
-async def _schedule(store: Store, workspace_id: int, manager: Person | None) -> TeamSchedule:
+async def team_schedule(store: Store, workspace_id: int, manager: Person | None) -> TeamSchedule:
     overrides = await store.schedule_overrides(workspace_id, None)
     team = await store.schedule_overrides(workspace_id, manager.id) if manager else []
     if manager is None:
@@ -39,9 +39,9 @@ async def schedule_of(store: Store, actor: Actor) -> TeamSchedule:
     """The schedule that applies to the person asking: their team's, or the workspace's."""
     me = actor.require_person()
     if me.role in LEADS:
-        return await _schedule(store, actor.workspace.id, me)
+        return await team_schedule(store, actor.workspace.id, me)
     manager = await store.person_by_id(me.manager_id) if me.manager_id is not None else None
-    return await _schedule(store, actor.workspace.id, manager)
+    return await team_schedule(store, actor.workspace.id, manager)
 
 
 async def change_step(
@@ -68,7 +68,7 @@ async def change_step(
                 f"Only <@{team.slack_user_id}>, their director or an admin can change that "
                 "team's schedule."
             )
-    current = await _schedule(store, actor.workspace.id, team)
+    current = await team_schedule(store, actor.workspace.id, team)
     proposed = moved(current.schedule, step, when)
     changes = [s for s in proposed if proposed[s] != current.schedule[s]] or [step]
     for changed in changes:
@@ -104,3 +104,17 @@ async def _check_teams_keep_their_order(
                     f"That clashes with <@{leads[manager_id].slack_user_id}>'s team schedule: "
                     f"{problem[0].lower()}{problem[1:]}"
                 )
+
+
+async def settable_teams(store: Store, actor: Actor) -> list[str]:
+    """The managers whose team schedule this person may set (admins: every team)."""
+    me = actor.require_person()
+    everyone = await store.people(actor.workspace.id)
+    coaches = {p.manager_id for p in everyone if p.role is Role.REP}
+    if me.role is Role.ADMIN:
+        allowed = [p for p in everyone if p.id in coaches]
+    else:
+        allowed = [p for p in everyone if p.id in coaches and me.id in (p.id, p.manager_id)]
+    if not allowed and me.role is not Role.ADMIN:
+        raise NotAllowed("Only managers and admins change the schedule: ask your manager.")
+    return sorted(p.slack_user_id for p in allowed)

@@ -30,7 +30,9 @@ class Step(StrEnum):
     DRILL_CARD = "drill_card"  # the rep's commitment and drill, once the 1:1 notes are logged
 
 
-REP_STEPS = frozenset({Step.REP_PROMPT, Step.REP_REMINDER, Step.ONE_ON_ONE, Step.DRILL_CHECK})
+REP_STEPS = frozenset(
+    {Step.REP_PROMPT, Step.REP_REMINDER, Step.ONE_ON_ONE, Step.DRILL_CHECK, Step.DIGEST}
+)
 MANAGER_STEPS = frozenset(
     {
         Step.MANAGER_REVIEW,
@@ -38,8 +40,10 @@ MANAGER_STEPS = frozenset(
         Step.ONE_ON_ONE,
         Step.NOTES_NUDGE,
         Step.MANAGER_HEADS_UP,
+        Step.DIGEST,
     }
 )
+DIRECTOR_STEPS = frozenset({Step.DIGEST})  # for whoever leads managers
 
 
 class Gap(StrEnum):

@@ -14,6 +14,7 @@ from app.db.ledger import Claimed, Ledger
 from app.db.models import Person
 from app.db.store import Store
 from app.domain import calendar
+from app.domain.digests import Digest, digest_for
 from app.domain.drills import Drill
 from app.domain.evidence import Deal
 from app.domain.feedback import CoachedDeal, coached_deals
@@ -145,6 +146,7 @@ Composed = (
     | DrillCheck
     | DrillCard
     | HeadsUp
+    | Digest
     | Skip
 )
 
@@ -370,6 +372,9 @@ async def compose(
             record.practice_reps,
             calendar.monday_of(cycle) + timedelta(days=4),
         )
+    if kind is Step.DIGEST:
+        digest = await digest_for(store, person, cycle)
+        return Skip("nothing_to_report") if digest.empty else digest
     if kind is Step.MANAGER_HEADS_UP:
         missed = await drill_misses(store, person, cycle)
         return HeadsUp(person.slack_user_id, cycle, missed) if missed else Skip("nobody_missed")

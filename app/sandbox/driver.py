@@ -192,8 +192,10 @@ class SlackDriver:
         view: dict[str, Any] | None = None,
         block_id: str = "actions",
         selected: str | None = None,
+        element: str = "static_select",
     ) -> Answer:
-        """A button click, or with `selected` the choice of an option in a select menu."""
+        """A button click, or with `selected` the choice of an option in a menu (`element`:
+        static_select or overflow)."""
         action = {
             "type": "button",
             "action_id": action_id,
@@ -204,7 +206,7 @@ class SlackDriver:
         if value is not None:
             action["value"] = value
         if selected is not None:
-            action["type"] = "static_select"
+            action["type"] = element
             action["selected_option"] = {
                 "text": {"type": "plain_text", "text": selected},
                 "value": selected,

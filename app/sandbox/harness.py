@@ -14,6 +14,17 @@ from app.server import uvicorn_server
 from app.slack.app import build_bolt_app
 from app.web import build_web_app
 
+# Bolt (HTTP mode) acks, then runs the rest of a listener in a task of this name.
+LISTENER_TASK = "run_ack_function_asynchronously"
+
+
+def _listener_tasks() -> list[asyncio.Task[object]]:
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and LISTENER_TASK in getattr(task.get_coro(), "__qualname__", "")
+    ]
+
 
 @dataclass
 class RunningBot:
@@ -21,7 +32,19 @@ class RunningBot:
     server: uvicorn.Server
     task: asyncio.Task[None]
 
+    async def settle(self, timeout_s: float = 10.0) -> None:
+        """Wait for what listeners still do after their ack (modals, DMs, App Home refreshes),
+        so a test or the demo moves its clock only once the bot has finished reacting."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while pending := _listener_tasks():
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError(f"{len(pending)} listener tasks still running")
+            await asyncio.wait(pending, timeout=left)
+
     async def stop(self) -> None:
+        await self.settle()
         self.server.should_exit = True
         await self.task
 

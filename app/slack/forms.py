@@ -8,7 +8,7 @@ from datetime import date, time
 from typing import Any
 
 from app.domain.diagnosis import TREE
-from app.domain.errors import UserError
+from app.domain.errors import FieldErrors, UserError
 from app.domain.evidence import MAX_DEALS
 from app.domain.loop import DealDraft, DiagnosisInput, GrowInput
 from app.domain.schedule import STEP_WORDS
@@ -216,3 +216,17 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
 def read_drill_done(view: dict[str, Any]) -> tuple[str, str]:
     values = state(view)
     return text_of(values, "link"), text_of(values, "note")
+
+
+def read_schedule(view: dict[str, Any]) -> tuple[Step, StepTime, str | None]:
+    """The schedule form: which step, when, and for whose team (None: every team)."""
+    values = state(view)
+    word, day = choice_of(values, "step"), choice_of(values, "weekday")
+    clock = _CLOCK.match(str(_value(values, "at").get("selected_time") or ""))
+    if word not in STEP_WORDS or not day.isdigit() or not 0 <= int(day) <= 6:
+        raise FieldErrors({"step": "Pick a step and a day."})
+    if clock is None:
+        raise FieldErrors({"at": "Pick a time."})
+    team = choice_of(values, "team")
+    when = StepTime(int(day), time(int(clock.group(1)), int(clock.group(2))))
+    return STEP_WORDS[word], when, None if team in ("", "all") else team

@@ -28,6 +28,8 @@ class Action(StrEnum):
     NEXT_FOCUS = "next_focus_open"
     DEAL_PROGRESS = "deal_progress"  # deal_progress_yes / deal_progress_no
     RATE_ONE_ON_ONE = "one_on_one_rating"
+    REP_MENU = "rep_menu"  # App Home: diagnose / log notes / open notes for one rep
+    EDIT_SCHEDULE = "schedule_edit_open"
 
 
 class View(StrEnum):
@@ -35,6 +37,7 @@ class View(StrEnum):
     DIAGNOSIS = "diagnosis_modal"
     GROW = "grow_modal"
     DRILL_DONE = "drill_done_modal"
+    SCHEDULE = "schedule_modal"
 
 
 # Message metadata event type carried by every scheduled DM (its payload names the delivery).

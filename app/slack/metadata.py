@@ -65,3 +65,24 @@ class ModalMeta:
         if not _USER.match(meta.rep) or not _CYCLE.match(meta.cycle):
             raise _bad()
         return meta
+
+
+MENU_VERBS = ("diagnose", "notes", "view")
+
+
+@dataclass(frozen=True)
+class MenuChoice:
+    """An App Home menu option: what to do for which rep and week ("diagnose:U123|2026-W48")."""
+
+    verb: str
+    ref: RepRef
+
+    def dump(self) -> str:
+        return f"{self.verb}:{self.ref.dump()}"
+
+    @classmethod
+    def load(cls, value: str | None) -> MenuChoice:
+        verb, _, ref = (value or "").partition(":")
+        if verb not in MENU_VERBS:
+            raise _bad()
+        return cls(verb, RepRef.load(ref))

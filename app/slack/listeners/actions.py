@@ -14,12 +14,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import access, calendar, feedback, loop, people
+from app.domain import access, calendar, feedback, loop, people, scheduling
 from app.domain.errors import NotAllowed
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.slack.listeners.acting import actor_of
-from app.slack.metadata import ModalMeta, RepRef
+from app.slack.listeners.homes import refresh_homes
+from app.slack.metadata import MenuChoice, ModalMeta, RepRef
 from app.slack.render import modals
 from app.slack.render.weekly import deal_progress_noted, helpfulness_noted, scored, snoozed
 
@@ -44,7 +45,8 @@ class Click:
 @asynccontextmanager
 async def clicked(body: dict[str, Any], deps: Deps) -> AsyncIterator[Click]:
     action = body["actions"][0]
-    ref = RepRef.load(action.get("value") or (action.get("selected_option") or {}).get("value"))
+    raw = action.get("value") or (action.get("selected_option") or {}).get("value")
+    ref = MenuChoice.load(raw).ref if action.get("type") == "overflow" else RepRef.load(raw)
     container = body.get("container") or {}
     meta = ModalMeta(ref.rep, ref.cycle, container.get("channel_id"), container.get("message_ts"))
     async with deps.db.begin() as session:
@@ -86,7 +88,13 @@ async def on_snooze(
         )
 
 
-async def on_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
+async def on_score(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+) -> None:
     await ack()
     async with clicked(body, deps) as click:
         ref = click.ref
@@ -97,6 +105,7 @@ async def on_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, d
         ref.rep, result.score, result.ready_for_next_focus, calendar.next_cycle(ref.cycle)
     )
     await tell(respond, message.text, message.blocks)
+    await refresh_homes(client, deps, body["team"]["id"], ref.rep)
 
 
 async def _open_diagnosis(
@@ -129,6 +138,10 @@ async def on_view_notes(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
+    await _open_notes(body, client, deps)
+
+
+async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         notes = await loop.notes_for(click.store, click.actor, click.ref.rep, click.ref.cycle)
     await client.views_open(trigger_id=body["trigger_id"], view=modals.notes_modal(notes))
@@ -138,6 +151,10 @@ async def on_log_notes(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     await ack()
+    await _open_grow(body, client, deps)
+
+
+async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         form = await loop.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
     view = modals.grow_modal(
@@ -160,7 +177,11 @@ async def on_drill_done_open(
 
 
 async def on_deal_progress(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
 ) -> None:
     """One tap per coached deal on the Monday prompt: moved to the next stage, or not yet."""
     await ack()
@@ -171,10 +192,15 @@ async def on_deal_progress(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, moved, deps.clock()
         )
     await tell(respond, deal_progress_noted(deal.name, moved))
+    await refresh_homes(client, deps, body["team"]["id"], ref.rep)
 
 
 async def on_rate_one_on_one(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
 ) -> None:
     await ack()
     async with clicked(body, deps) as click:
@@ -183,3 +209,29 @@ async def on_rate_one_on_one(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
     await tell(respond, helpfulness_noted(score))
+    await refresh_homes(client, deps, body["team"]["id"], ref.rep)
+
+
+async def on_rep_menu(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """The App Home menu next to each rep: diagnose, log notes or open notes."""
+    await ack()
+    choice = MenuChoice.load((body["actions"][0].get("selected_option") or {}).get("value"))
+    if choice.verb == "diagnose":
+        await _open_diagnosis(body, client, deps, moving_on=False)
+    elif choice.verb == "notes":
+        await _open_grow(body, client, deps)
+    else:
+        await _open_notes(body, client, deps)
+
+
+async def on_edit_schedule(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """The admin's schedule form (App Home)."""
+    await ack()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        teams = await scheduling.settable_teams(store, await actor_of(store, body, deps))
+    await client.views_open(trigger_id=body["trigger_id"], view=modals.schedule_modal(teams))

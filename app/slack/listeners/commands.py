@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import loop, people, scheduling
 from app.slack import forms
+from app.slack.listeners.homes import refresh_homes
 from app.slack.render import help as render
-from app.slack.render.help import Reply
+from app.slack.render.blocks import Outgoing
 
 
-async def _answer(ack: AsyncAck, reply: Reply) -> None:
+async def _answer(ack: AsyncAck, reply: Outgoing) -> None:
     await ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
 
-async def on_drill(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
+async def on_drill(
+    ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     parsed = forms.parse_drill(command.get("text"))
     if parsed.verb not in ("done", "status", "pause"):
         await _answer(
@@ -39,6 +43,8 @@ async def on_drill(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
             person = await loop.pause(store, actor, None, parsed.until, now, tz)
             reply = render.paused(person.slack_user_id, parsed.until, yourself=True)
     await _answer(ack, reply)
+    if parsed.verb != "status":
+        await refresh_homes(client, deps, command["team_id"], command["user_id"])
 
 
 async def on_coach(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:

@@ -8,50 +8,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import home, loop, people
+from app.domain import loop, people
 from app.domain.evidence import Deal, deals_from_reply
 from app.domain.types import Role
-from app.slack.profiles import fetch_profile, profile_from_user
+from app.slack.listeners.homes import publish_home, refresh_homes
+from app.slack.profiles import profile_from_user
 from app.slack.render import weekly
-from app.slack.render.home import home_view
-
-
-async def _sync_profile_if_stale(
-    client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
-) -> None:
-    now = deps.clock()
-    async with deps.db.begin() as session:
-        who = await people.actor(Store(session), team_id, slack_user_id, now)
-        stale = people.profile_is_stale(who.person, now)
-    if not stale:
-        return
-    profile = await fetch_profile(client, slack_user_id)
-    if profile is None:
-        return
-    async with deps.db.begin() as session:
-        await people.sync_profile(
-            Store(session),
-            team_id,
-            slack_user_id,
-            tz=profile.tz,
-            display_name=profile.display_name,
-            now=deps.clock(),
-        )
-
-
-async def publish_home(
-    client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
-) -> None:
-    await _sync_profile_if_stale(client, deps, team_id, slack_user_id)
-    async with deps.db.begin() as session:
-        model = await home.home_for(
-            Store(session),
-            team_id,
-            slack_user_id,
-            default_tz=deps.settings.coach_default_tz,
-            now=deps.clock(),
-        )
-    await client.views_publish(user_id=slack_user_id, view=home_view(model))
 
 
 async def on_app_home_opened(
@@ -88,6 +50,7 @@ async def on_message(
         return
     now = deps.clock()
     tz = deps.settings.coach_default_tz
+    recorded = False
     async with deps.db.begin() as session:
         store = Store(session)
         if not await store.claim_event(body["event_id"], now):
@@ -102,6 +65,7 @@ async def on_message(
                 saved = await loop.record_deals(
                     store, actor, event["user"], cycle, deals, "reply", now, tz
                 )
+                recorded = True
                 stored = [Deal.from_json(d) for d in saved.deals]
                 reply = weekly.deals_recorded(event["user"], cycle, stored, source="reply")
             else:
@@ -112,3 +76,5 @@ async def on_message(
         text=reply.text,
         blocks=reply.blocks,
     )
+    if recorded:
+        await refresh_homes(client, deps, body["team_id"], event["user"])

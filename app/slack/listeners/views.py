@@ -10,15 +10,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import loop
+from app.domain import loop, scheduling
+from app.domain.errors import NotAllowed, UserError
 from app.domain.evidence import Deal
+from app.domain.types import Step
 from app.outbox import Outbox
 from app.slack import forms
 from app.slack.client import OutboxClients
 from app.slack.listeners.acting import actor_of
+from app.slack.listeners.homes import refresh_homes
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
-from app.slack.render.help import drill_recorded_line
+from app.slack.render.help import drill_recorded_line, schedule_reply
 from app.slack.render.weekly import deals_recorded
 
 
@@ -47,10 +50,11 @@ async def on_deals_submit(
         await client.chat_update(
             channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
         )
+    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
 
 
 async def on_diagnosis_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     async with deps.db.begin() as session:
@@ -67,10 +71,11 @@ async def on_diagnosis_submit(
             f"<@{meta.rep}>: *{gap}* gap, focus *{focus}*. It's on the 1:1 agenda.",
         ),
     )
+    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
 
 
 async def on_grow_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     now = deps.clock()
@@ -95,11 +100,15 @@ async def on_grow_submit(
         summary = "Saved. A system gap is yours to act on: no drill for the rep this week."
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
     if logged.drill is not None:
-        await Outbox(deps, OutboxClients(deps)).send_due()
+        # The drill card, now, through the ledger (exactly once even on a resubmit).
+        await Outbox(deps, OutboxClients(deps)).send_due(
+            person_id=logged.rep.id, kind=Step.DRILL_CARD
+        )
+    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
 
 
 async def on_drill_done_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     link, note = forms.read_drill_done(view)
     async with deps.db.begin() as session:
@@ -112,3 +121,21 @@ async def on_drill_done_submit(
         response_action="update",
         view=modals.saved("Drill recorded", drill_recorded_line(assignment)),
     )
+    await refresh_homes(client, deps, body["team"]["id"], body["user"]["id"])
+
+
+async def on_schedule_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
+    step, when, team = forms.read_schedule(view)
+    try:
+        async with deps.db.begin() as session:
+            store = Store(session)
+            actor = await actor_of(store, body, deps)
+            changed = await scheduling.change_step(store, actor, step, when, team)
+    except NotAllowed:
+        raise
+    except UserError as refused:  # the week's order: shown under the time picked
+        raise UserError(refused.message, block_id="at") from refused
+    reply = schedule_reply(changed, step)
+    await ack(response_action="update", view=modals.saved("Schedule changed", reply.text))

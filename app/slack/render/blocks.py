@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -15,6 +16,15 @@ from slack_sdk.models.blocks import (
 )
 
 SECTION_TEXT_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message or ephemeral answer: its blocks and the fallback text, which is also the
+    notification preview, so it must stand alone."""
+
+    text: str
+    blocks: list[dict]
 
 
 def header(text: str) -> HeaderBlock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from app.domain.loop import DrillAssignment
@@ -10,18 +9,10 @@ from app.domain.people import RosterChange
 from app.domain.schedule import WORD_OF
 from app.domain.scheduling import TeamSchedule
 from app.domain.types import Step
-from app.slack.render.blocks import as_dicts, context, day_label, section
+from app.slack.render.blocks import Outgoing, as_dicts, context, day_label, section
 
 
-@dataclass(frozen=True)
-class Reply:
-    """An ephemeral answer: fallback text plus blocks."""
-
-    text: str
-    blocks: list[dict]
-
-
-def drill_help(unknown: str | None = None) -> Reply:
+def drill_help(unknown: str | None = None) -> Outgoing:
     lead = (
         f"I don't know `/drill {unknown}`. Here is what `/drill` does:"
         if unknown
@@ -35,7 +26,7 @@ def drill_help(unknown: str | None = None) -> Reply:
         "• `/drill help` — this list",
         "Your manager sets one drill a week in your 1:1.",
     ]
-    return Reply(
+    return Outgoing(
         text=" ".join(lines[:2]),
         blocks=as_dicts([section("\n".join(lines)), context("Your coaching data stays private.")]),
     )
@@ -53,13 +44,13 @@ COACH_USAGE = (
 )
 
 
-def coach_help(unknown: str | None = None) -> Reply:
+def coach_help(unknown: str | None = None) -> Outgoing:
     lead = (
         f"I don't know `/coach {unknown}`. Here is what `/coach` does:"
         if unknown
         else "`/coach` manages who is coached by whom (roster changes: admins only):"
     )
-    return Reply(
+    return Outgoing(
         text=lead,
         blocks=as_dicts(
             [
@@ -73,7 +64,7 @@ def coach_help(unknown: str | None = None) -> Reply:
     )
 
 
-def roster_changed(change: RosterChange, verb: str) -> Reply:
+def roster_changed(change: RosterChange, verb: str) -> Outgoing:
     manager = (
         f", reporting to <@{change.manager_slack_user_id}>" if change.manager_slack_user_id else ""
     )
@@ -83,11 +74,11 @@ def roster_changed(change: RosterChange, verb: str) -> Reply:
         text = f"Added <@{change.slack_user_id}> as a {change.role.value}{manager}."
     else:
         text = f"<@{change.slack_user_id}> is now a {change.role.value}{manager}."
-    return Reply(text=text, blocks=as_dicts([section(text)]))
+    return Outgoing(text=text, blocks=as_dicts([section(text)]))
 
 
-def plain(text: str) -> Reply:
-    return Reply(text=text, blocks=as_dicts([section(text)]))
+def plain(text: str) -> Outgoing:
+    return Outgoing(text=text, blocks=as_dicts([section(text)]))
 
 
 def drill_recorded_line(assignment: DrillAssignment) -> str:
@@ -98,12 +89,12 @@ def drill_recorded_line(assignment: DrillAssignment) -> str:
     )
 
 
-def drill_recorded(assignment: DrillAssignment) -> Reply:
+def drill_recorded(assignment: DrillAssignment) -> Outgoing:
     text = drill_recorded_line(assignment)
-    return Reply(text=text.replace("*", ""), blocks=as_dicts([section(f"✅ {text}")]))
+    return Outgoing(text=text.replace("*", ""), blocks=as_dicts([section(f"✅ {text}")]))
 
 
-def drill_status(assignment: DrillAssignment | None) -> Reply:
+def drill_status(assignment: DrillAssignment | None) -> Outgoing:
     if assignment is None:
         return plain(
             "You have no drill this week yet: your manager sets one when they log your 1:1."
@@ -125,10 +116,10 @@ def drill_status(assignment: DrillAssignment | None) -> Reply:
     )
     fallback = f"Your drill: {assignment.drill.name}, due {day_label(assignment.due_on)}, {state}."
     tip = "Report it with `/drill done <link> [note]`."
-    return Reply(text=fallback, blocks=as_dicts([section(text), context(tip)]))
+    return Outgoing(text=fallback, blocks=as_dicts([section(text), context(tip)]))
 
 
-def paused(slack_user_id: str, until: date, *, yourself: bool) -> Reply:
+def paused(slack_user_id: str, until: date, *, yourself: bool) -> Outgoing:
     who = "You're" if yourself else f"<@{slack_user_id}> is"
     return plain(
         f"{who} paused through {day_label(until)}: no prompts or nudges, and those weeks count as "
@@ -136,7 +127,7 @@ def paused(slack_user_id: str, until: date, *, yourself: bool) -> Reply:
     )
 
 
-def schedule_reply(team: TeamSchedule, changed: Step | None = None) -> Reply:
+def schedule_reply(team: TeamSchedule, changed: Step | None = None) -> Outgoing:
     whose = f"<@{team.manager}>'s team" if team.manager else "every team (workspace default)"
     lead = (
         f"Moved the {WORD_OF[changed]} to {team.schedule[changed].label} for {whose}."
@@ -148,7 +139,7 @@ def schedule_reply(team: TeamSchedule, changed: Step | None = None) -> Reply:
         f"• *{when.label}* {WORD_OF[step]}" + (" ← changed" if step is changed else "")
         for when, step in ordered
     )
-    return Reply(
+    return Outgoing(
         text=lead,
         blocks=as_dicts(
             [

@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
+from app.domain import calendar
 from app.domain.home import HomeModel, Member
+from app.domain.metrics import RepWeek
 from app.domain.roster import plural
+from app.domain.scorecards import TeamView
 from app.domain.types import Role, Step, StepTime
-from app.slack.render.blocks import bullet_sections, context, divider, header, mention, section
+from app.slack.ids import Action
+from app.slack.metadata import MenuChoice, RepRef
+from app.slack.render.blocks import (
+    bullet_sections,
+    context,
+    day_label,
+    divider,
+    header,
+    mention,
+    section,
+)
+from app.slack.render.scorecards import (
+    director_blocks,
+    insight_blocks,
+    rep_lines,
+    team_blocks,
+    team_line,
+)
+from app.slack.render.weekly import drill_buttons, score_buttons
+
+MAX_HOME_REPS = 40  # one block each; the Home tab holds 100 blocks
+MAX_HOME_SCORES = 8  # two blocks each
+MAX_HOME_INSIGHTS = 6  # up to two blocks each
 
 REP_STEPS = {
     Step.REP_PROMPT: "I ask for your top 3 deals of last week, each with a clip of the key moment.",
@@ -66,6 +99,30 @@ def _stranger(model: HomeModel) -> list[Block]:
     ]
 
 
+def _drill(model: HomeModel) -> list[Block]:
+    drill = model.drill
+    if drill is None:
+        return [section("*Drill:* none this week yet: it comes with your 1:1 notes.")]
+    count = len(drill.reports)
+    state = f"recorded ✓ ({count})" if count else f"not recorded yet, due {day_label(drill.due_on)}"
+    commitment = f"\n*Your commitment:* {drill.commitment}" if drill.commitment else ""
+    return [
+        section(f"*Drill:* {drill.drill.name} — {state}{commitment}\n{drill.drill.success}"),
+        drill_buttons(drill.rep.slack_user_id, drill.cycle, "home_drill"),
+    ]
+
+
+def _week_line(week: RepWeek) -> str:
+    if week.paused:
+        return f"• {week.cycle}: paused"
+    held = {True: "1:1 ✓", False: "1:1 didn't happen", None: "no 1:1 notes"}[week.held]
+    drill = ("drill ✓" if week.drill_recorded else "drill ✗") if week.drill_assigned else "—"
+    transfer = f"transfer {week.transfer}/5" if week.transfer is not None else "not scored"
+    helpful = f" · you rated it {week.helpfulness}/10" if week.helpfulness else ""
+    focus = f" · {week.focus}" if week.focus else ""
+    return f"• {week.cycle}{focus}: {held} · {drill} · {transfer}{helpful}"
+
+
 def _rep(model: HomeModel) -> list[Block]:
     coached_by = (
         f"You're coached by {mention(model.manager)}"
@@ -77,6 +134,12 @@ def _rep(model: HomeModel) -> list[Block]:
     blocks: list[Block] = [header("Your coaching week"), section(coached_by)]
     if model.paused_until:
         blocks.append(section(f":palm_tree: Paused until {model.paused_until:%A, %b %d}."))
+    if model.scorecard is not None:
+        blocks += [divider(), section("\n".join(rep_lines(model.scorecard.card)))]
+    blocks += _drill(model)
+    if model.recent:
+        blocks += [section(f"*Your last {len(model.recent)} weeks*")]
+        blocks += bullet_sections(_week_line(w) for w in model.recent)
     blocks += [divider(), section("*How your week runs*"), *_week(model.schedule, REP_STEPS)]
     blocks.append(context(_tz_line(model) + " Only you and your manager see your coaching notes."))
     return blocks
@@ -100,10 +163,53 @@ def _team(model: HomeModel) -> list[Block]:
     return blocks
 
 
+def _rep_menu(rep: str, cycle: str) -> OverflowMenuElement:
+    ref = RepRef(rep, cycle)
+    options = [
+        Option(value=MenuChoice("diagnose", ref).dump(), text="Diagnose this week"),
+        Option(value=MenuChoice("notes", ref).dump(), text="Log 1:1 notes"),
+        Option(value=MenuChoice("view", ref).dump(), text="Open 1:1 notes"),
+    ]
+    return OverflowMenuElement(action_id=Action.REP_MENU, options=options)
+
+
+def _team_table(team: TeamView) -> list[Block]:
+    blocks: list[Block] = [section(f"*Your reps* ({len(team.rows)})"), *team_blocks(team)[:1]]
+    for row in team.rows[:MAX_HOME_REPS]:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=team_line(row)),
+                accessory=_rep_menu(row.rep, team.cycle),
+            )
+        )
+    if len(team.rows) > MAX_HOME_REPS:
+        blocks.append(context(f"…and {len(team.rows) - MAX_HOME_REPS} more reps."))
+    if team.to_score:
+        last = calendar.previous_cycle(team.cycle)
+        blocks.append(section("*Score last week's drills* (skill transfer, 1–5)"))
+        for rep in team.to_score[:MAX_HOME_SCORES]:
+            blocks += [context(f"{mention(rep)}'s drill of {last}"), score_buttons(rep, last)]
+    if team.insights:
+        blocks += [section("*Insights*")]
+        blocks += insight_blocks(
+            team.insights, team.cycle, team.cycle, limit=MAX_HOME_INSIGHTS, elsewhere=""
+        )
+    return blocks
+
+
 def _manager(model: HomeModel) -> list[Block]:
     title = "Your team" if model.role is Role.MANAGER else "Your organisation"
-    blocks: list[Block] = [header(title), *_team(model), divider()]
-    blocks += [section("*How your week runs*"), *_week(model.schedule, MANAGER_STEPS)]
+    blocks: list[Block] = [header(title)]
+    if model.organisation is not None:
+        blocks += director_blocks(model.organisation)
+    if model.team is not None:
+        blocks += _team_table(model.team)
+    if model.organisation is None and model.team is None:
+        blocks += _team(model)
+    elif model.managers:
+        blocks += [section(f"*Your managers* ({len(model.managers)})")]
+        blocks += bullet_sections(_member_line(m) for m in model.managers)
+    blocks += [divider(), section("*How your week runs*"), *_week(model.schedule, MANAGER_STEPS)]
     blocks.append(context(_tz_line(model)))
     return blocks
 
@@ -121,6 +227,18 @@ def _admin(model: HomeModel) -> list[Block]:
         divider(),
         section("*Workspace schedule* (each person's local time)"),
         *_week(model.schedule, {**REP_STEPS, **MANAGER_STEPS}),
+        ActionsBlock(
+            block_id="admin_schedule",
+            elements=[
+                ButtonElement(
+                    text="Change the schedule", action_id=Action.EDIT_SCHEDULE, value="edit"
+                )
+            ],
+        ),
+        context(
+            f"Teams with their own times: set them per team in the same form. "
+            f"{plural(len(model.teams), 'team')} on the roster."
+        ),
     ]
 
 

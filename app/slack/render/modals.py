@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     RadioButtonsElement,
     StaticSelectElement,
+    TimePickerElement,
     UrlInputElement,
 )
 from slack_sdk.models.views import View
@@ -24,7 +25,8 @@ from app.domain.diagnosis import ADVICE, TREE
 from app.domain.drills import STARTING_LIBRARY, Drill
 from app.domain.evidence import MAX_DEALS, Deal
 from app.domain.loop import NotesShown
-from app.domain.types import Gap
+from app.domain.schedule import STEP_WORDS
+from app.domain.types import WEEKDAY_NAMES, Gap
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
 from app.slack.render.blocks import context, day_label, header, mention, section
@@ -108,7 +110,7 @@ def _url(
 
 
 def _modal(
-    callback: ViewId, title: str, submit: str, meta: ModalMeta, blocks: Sequence[Block]
+    callback: ViewId, title: str, submit: str, meta: ModalMeta | None, blocks: Sequence[Block]
 ) -> dict:
     return View(
         type="modal",
@@ -116,7 +118,7 @@ def _modal(
         title=title,
         submit=submit,
         close="Cancel",
-        private_metadata=meta.dump(),
+        private_metadata=meta.dump() if meta else None,
         blocks=list(blocks),
     ).to_dict()
 
@@ -417,6 +419,46 @@ def notes_modal(notes: NotesShown) -> dict:
     if notes.private_notes:
         blocks.append(section(f"*Private notes (never shown to the rep):* {notes.private_notes}"))
     return View(type="modal", title="1:1 notes", close="Close", blocks=blocks).to_dict()
+
+
+WORKSPACE_DEFAULT = "all"
+
+
+def schedule_modal(teams: Sequence[str]) -> dict:
+    """Move one step, for one team or for the workspace default (admins)."""
+    steps = [Option(value=word, text=word) for word in STEP_WORDS]
+    days = [Option(value=str(n), text=name) for n, name in enumerate(WEEKDAY_NAMES)]
+    team_options = [Option(value=WORKSPACE_DEFAULT, text="Every team (workspace default)")]
+    team_options += [Option(value=t, text=f"Team of {t}") for t in teams[:99]]
+    blocks: list[Block] = [
+        section(
+            "Move one step of the week. Times are each person's local time; the notes nudge "
+            "follows the 1:1 and the reminder follows the prompt."
+        ),
+        InputBlock(
+            block_id="step",
+            label="Step",
+            element=StaticSelectElement(action_id=VALUE, options=steps),
+        ),
+        InputBlock(
+            block_id="weekday",
+            label="Day",
+            element=StaticSelectElement(action_id=VALUE, options=days),
+        ),
+        InputBlock(
+            block_id="at",
+            label="Time",
+            element=TimePickerElement(action_id=VALUE, initial_time="09:00"),
+        ),
+        InputBlock(
+            block_id="team",
+            label="For",
+            element=StaticSelectElement(
+                action_id=VALUE, options=team_options, initial_option=team_options[0]
+            ),
+        ),
+    ]
+    return _modal(ViewId.SCHEDULE, "Change the schedule", "Save", None, blocks)
 
 
 def saved(title: str, message: str) -> dict:

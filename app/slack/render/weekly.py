@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, Option, StaticSelectElement
 
 from app.domain import weekly_messages as m
 from app.domain.diagnosis import ADVICE
+from app.domain.digests import Digest
 from app.domain.evidence import MAX_DEALS, Deal
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
+from app.slack.render import scorecards
 from app.slack.render.blocks import (
+    Outgoing,
     as_dicts,
     context,
     day_label,
@@ -22,12 +23,6 @@ from app.slack.render.blocks import (
 )
 
 MAX_TEAM_ROWS = 20  # keeps a team message under Slack's 50 blocks; the rest is in App Home
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    text: str  # the notification preview: it must stand alone
-    blocks: list[dict]
 
 
 def _button(text: str, action: str, value: str, *, primary: bool = False) -> ButtonElement:
@@ -45,7 +40,18 @@ def _share_deals(rep: str, cycle: str, *, snooze: bool, primary: bool = True) ->
     return ActionsBlock(block_id="deal_prompt", elements=buttons)
 
 
-def _mark_drill_done(rep: str, cycle: str, block_id: str) -> ActionsBlock:
+def score_buttons(rep: str, cycle: str) -> ActionsBlock:
+    """1–5: how well the rep's drill of `cycle` carried over to live calls."""
+    return ActionsBlock(
+        block_id=f"score:{rep}",
+        elements=[
+            _button(str(n), f"{Action.SCORE}_{n}", RepRef(rep, cycle, n).dump())
+            for n in range(1, 6)
+        ],
+    )
+
+
+def drill_buttons(rep: str, cycle: str, block_id: str) -> ActionsBlock:
     ref = RepRef(rep, cycle).dump()
     return ActionsBlock(
         block_id=block_id,
@@ -196,15 +202,7 @@ def drill_review(p: m.DrillReview) -> Outgoing:
         clips = ", ".join(f"<{url}|recording {n}>" for n, url in enumerate(item.recordings, 1))
         commitment = f"\n_Commitment:_ {item.commitment}" if item.commitment else ""
         blocks.append(section(f"{mention(item.rep)} — *{item.drill}*: {clips}{commitment}"))
-        blocks.append(
-            ActionsBlock(
-                block_id=f"score:{item.rep}",
-                elements=[
-                    _button(str(n), f"{Action.SCORE}_{n}", RepRef(item.rep, p.cycle, n).dump())
-                    for n in range(1, 6)
-                ],
-            )
-        )
+        blocks.append(score_buttons(item.rep, p.cycle))
     blocks += _more(len(p.items))
     blocks.append(context("4 or 5: ready for the next focus. 3 or less: re-diagnose on Tuesday."))
     return Outgoing(text, as_dicts(blocks))
@@ -354,7 +352,7 @@ def drill_card(p: m.DrillCard) -> Outgoing:
             + (f"*What to say:* {drill.what_to_say}\n" if drill.what_to_say else "")
             + f"*Success:* {drill.success}{practice}"
         ),
-        _mark_drill_done(p.rep, p.cycle, "drill_card"),
+        drill_buttons(p.rep, p.cycle, "drill_card"),
         context(f"Or type `/drill done <link to the recording> [note]` by {day_label(due)}."),
         divider(),
         *_helpfulness(p.rep, p.cycle),
@@ -367,7 +365,7 @@ def drill_check(p: m.DrillCheck) -> Outgoing:
     commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""
     blocks = [
         section(f"👋 {text}{commit}"),
-        _mark_drill_done(p.rep, p.cycle, "drill_check"),
+        drill_buttons(p.rep, p.cycle, "drill_check"),
         context("Or type `/drill done <link> [note]`."),
     ]
     return Outgoing(text, as_dicts(blocks))
@@ -398,5 +396,6 @@ def render(model: object) -> Outgoing:
         m.DrillCheck: drill_check,
         m.DrillCard: drill_card,
         m.HeadsUp: heads_up,
+        Digest: scorecards.digest,
     }
     return renderers[type(model)](model)  # type: ignore[operator]
