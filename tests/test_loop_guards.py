@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.db.ledger import Ledger
 from app.db.models import DealProgress, DrillReport, Helpfulness, Submission, TransferScore
 from app.db.store import Store
-from app.demo.simulation import PastWeek, record_past_week
+from app.demo.simulation import PastWeek, acting_as, record_past_week
+from app.domain import loop
 from app.domain.types import Step
 from app.sandbox.driver import button_value, typed
 from app.sandbox.server import SlackSandbox
@@ -250,3 +252,31 @@ async def test_reps_rate_their_own_one_on_one_only(week: Week) -> None:
     async with week.deps.db() as session:
         rows = (await session.scalars(select(Helpfulness))).all()
     assert [(r.cycle_week, r.score) for r in rows] == [(LAST_CYCLE, 6)]
+
+
+async def test_a_one_on_one_without_a_drill_still_asks_how_it_helped(week: Week) -> None:
+    now = week.clock.now
+    async with acting_as(week.deps, TEAM_ID, "U0MGRA", now) as (store, manager):
+        system_gap = loop.DiagnosisInput(
+            answers={"can_do": True, "knows": True, "clear": True, "math_works": False},
+            gap_override=None,
+            focus_skill="Pipeline",
+            manager_action="Ask for a fair share of inbound leads",
+        )
+        await loop.diagnose(store, manager, "U0REPNY", CYCLE, system_gap, now)
+        grow = loop.GrowInput(
+            goal="Enough pipeline to hit the number",
+            reality="Territory has half the leads",
+            options="Escalate\nRebalance\nOutbound",
+            commitment="Book 5 outbound meetings",
+            drill_choice="objection_reframe",  # ignored: a system gap is not the rep's drill
+        )
+        logged = await loop.log_one_on_one(
+            store, Ledger(session=store.session), manager, "U0REPNY", CYCLE, grow, now, "UTC"
+        )
+        assert logged.drill is None
+    await week.tick(now + timedelta(minutes=30))
+    card = await week.last_dm("U0REPNY", Step.DRILL_CARD)
+    assert "No drill this week" in str(card["blocks"])
+    assert "Book 5 outbound meetings" in card["text"]
+    assert Action.RATE_ONE_ON_ONE in str(card["blocks"])

@@ -427,3 +427,41 @@ async def test_the_home_menu_acts_only_for_the_reps_coach(team: Week) -> None:
     assert "Commitment U0ANA W48" in str(opened[0].args["view"])
     opened, said = await choose("U0OMAR", "view")
     assert not opened and said == ["Only <@U0ANA>'s manager (or their director) can do that."]
+
+
+async def test_a_manager_pauses_a_rep_from_the_home_menu(team: Week) -> None:
+    home_message = {"ts": "1.0", "blocks": []}
+    choice = MenuChoice("pause", RepRef("U0BEN", "2026-W48")).dump()
+
+    since = len(team.sandbox.state.responses)
+    await team.driver.click(
+        "U0OMAR", Action.REP_MENU, None, message=home_message, selected=choice, element="overflow"
+    )
+    refusal = (await team.sandbox.wait_for_response(since=since))["text"]
+    assert refusal == "Only <@U0BEN>'s manager or a coach admin can pause them."
+
+    mark = team.sandbox.mark()
+    await team.driver.click(
+        "U0MAYA", Action.REP_MENU, None, message=home_message, selected=choice, element="overflow"
+    )
+    view = (await team.sandbox.wait_for_call("views.open", since=mark)).response["view"]
+
+    def until(day: str) -> dict:
+        return {"until": {"value": {"type": "datepicker", "selected_date": day}}}
+
+    past = await team.driver.submit("U0MAYA", view, until("2026-11-01"))
+    assert past.json() == {
+        "response_action": "errors",
+        "errors": {"until": "Pick a date from today on."},
+    }
+    done = await team.driver.submit("U0MAYA", view, until("2026-12-11"))
+    assert "<@U0BEN> is paused through Fri Dec 11" in str(done.json())
+    async with team.deps.db() as session:
+        store = Store(session)
+        workspace = await store.workspace_by_team(TEAM_ID)
+        assert workspace is not None
+        ben = await store.person(workspace.id, "U0BEN")
+        assert ben is not None and ben.paused_until == date(2026, 12, 11)
+        assert [(p.starts_on, p.ends_on) for p in await store.pauses([ben.id])] == [
+            (date(2026, 11, 27), date(2026, 12, 11))
+        ]

@@ -12,6 +12,7 @@ from app.domain.schedule import DEFAULT_SCHEDULE, moved, order_problem
 from app.domain.types import Step, StepTime
 from app.sandbox.driver import SlackDriver, chosen
 from app.sandbox.server import SlackSandbox
+from app.slack.ids import Action
 from tests.conftest import count_rows, seed_org
 from tests.test_coach_command import coach
 
@@ -143,9 +144,8 @@ async def test_the_admin_changes_the_schedule_in_a_form(
     since = sandbox.mark()
     await driver.open_home("U0ADMIN")
     home = await sandbox.wait_for_call("views.publish", since=since)
-    button = next(b for b in home.args["view"]["blocks"] if b.get("block_id") == "admin_schedule")[
-        "elements"
-    ][0]
+    actions = next(b for b in home.args["view"]["blocks"] if b.get("block_id") == "admin_actions")
+    button = next(e for e in actions["elements"] if e["action_id"] == Action.EDIT_SCHEDULE)
     since = sandbox.mark()
     await driver.click("U0ADMIN", button["action_id"], button["value"])
     view = (await sandbox.wait_for_call("views.open", since=since)).response["view"]
@@ -178,3 +178,34 @@ async def test_the_admin_changes_the_schedule_in_a_form(
     answer = await driver.submit("U0REPA1", view, form("prep", "2", "08:00", "all"))
     assert "Only managers and admins" in str(answer.json())
     assert len(await overrides(deps)) == 2
+
+
+async def test_the_admin_adds_someone_in_a_form(
+    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox
+) -> None:
+    await seed_org(deps)
+    home = {"ts": "1.0", "blocks": []}
+    view = await driver.open_modal("U0ADMIN", home, Action.EDIT_ROSTER, "edit")
+
+    def form(person: str, role: str, manager: str | None) -> dict:
+        values = {
+            "person": {"value": {"type": "users_select", "selected_user": person}},
+            "role": chosen(role),
+        }
+        if manager:
+            values["manager"] = {"value": {"type": "users_select", "selected_user": manager}}
+        return values
+
+    before = await count_rows(deps)
+    refused = await driver.submit("U0ADMIN", view, form("U0NEW", "rep", None))
+    assert refused.json()["response_action"] == "errors"
+    assert "manager" in refused.json()["errors"]
+    assert await count_rows(deps) == before
+
+    saved = await driver.submit("U0ADMIN", view, form("U0NEW", "rep", "U0MGRA"))
+    assert "Added <@U0NEW> as a rep, reporting to <@U0MGRA>." in str(saved.json())
+
+    # Anyone else is refused at the button.
+    since = len(sandbox.state.responses)
+    await driver.click("U0MGRA", Action.EDIT_ROSTER, "edit", message=home)
+    assert "Only a coach admin" in (await sandbox.wait_for_response(since=since))["text"]

@@ -419,8 +419,9 @@ async def log_one_on_one(
         "private_notes": form.private_notes.strip() or None,
     }
     record = await store.save_one_on_one(rep.id, cycle, values, now)
-    if drill is not None:
-        # The rep's drill card goes through the ledger: exactly once, even on a resubmit.
+    if form.held:
+        # The rep's card (commitment, drill, "did it help?") goes through the ledger:
+        # exactly once, even on a resubmit.
         await plan_once(ledger, rep, Step.DRILL_CARD, cycle, now, now)
     return LoggedOneOnOne(record, rep, drill, gap)
 
@@ -572,6 +573,26 @@ async def record_drill(
 # --- pauses -----------------------------------------------------------------------------
 
 
+async def _pausable(store: Store, actor: Actor, target_slack_user_id: str) -> Person:
+    """Someone the actor may pause: their rep (or their managers' reps), or anyone, for an
+    admin. Refused otherwise."""
+    me = actor.require_person()
+    found = await store.person(actor.workspace.id, target_slack_user_id)
+    if found is None or not found.active:
+        raise UserError(f"<@{target_slack_user_id}> isn't on the coaching roster.")
+    if me.role is not Role.ADMIN and me.id not in await access.coaches_of(store, found):
+        raise NotAllowed(
+            f"Only <@{found.slack_user_id}>'s manager or a coach admin can pause them."
+        )
+    return found
+
+
+async def may_pause(store: Store, actor: Actor, target_slack_user_id: str) -> Person:
+    """The acting person, when they may pause this one (the pause form opens only then)."""
+    await _pausable(store, actor, target_slack_user_id)
+    return actor.require_person()
+
+
 async def pause(
     store: Store,
     actor: Actor,
@@ -583,20 +604,13 @@ async def pause(
     """Pause someone's loop through `until` (inclusive): they get nothing, miss nothing."""
     me = actor.require_person()
     if until < local_date(me, now, default_tz):
-        raise UserError("Pick a date from today on, as YYYY-MM-DD.")
+        raise UserError("Pick a date from today on.")
     if until > local_date(me, now, default_tz) + timedelta(days=366):
         raise UserError("Pauses last a year at most: pick an earlier date.")
     if target_slack_user_id is None or target_slack_user_id == me.slack_user_id:
         target = me
     else:
-        found = await store.person(actor.workspace.id, target_slack_user_id)
-        if found is None or not found.active:
-            raise UserError(f"<@{target_slack_user_id}> isn't on the coaching roster.")
-        target = found
-        if me.role is not Role.ADMIN and me.id not in await access.coaches_of(store, target):
-            raise NotAllowed(
-                f"Only <@{target.slack_user_id}>'s manager or a coach admin can pause them."
-            )
+        target = await _pausable(store, actor, target_slack_user_id)
     target.paused_until = until
     target.updated_at = now
     starts_on = local_date(target, now, default_tz)

@@ -73,7 +73,7 @@ class RosterChange:
     created: bool
 
 
-async def _require_admin(store: Store, actor: Actor) -> None:
+async def require_admin(store: Store, actor: Actor) -> None:
     if actor.person is not None and actor.person.role is Role.ADMIN:
         return
     admins = await store.admins(actor.workspace.id)
@@ -114,7 +114,7 @@ async def set_person(
     now: datetime,
 ) -> RosterChange:
     """Add someone to the roster, or change their role and manager (admin only)."""
-    await _require_admin(store, actor)
+    await require_admin(store, actor)
     workspace_id = actor.workspace.id
     roster = await _active_roster(store, workspace_id)
     roster[slack_user_id] = RosterEntry(slack_user_id, role, manager_slack_user_id)
@@ -148,7 +148,7 @@ async def move_person(
     """Give someone on the roster a new manager, keeping their role."""
     person = await store.person(actor.workspace.id, slack_user_id)
     if person is None or not person.active:
-        await _require_admin(store, actor)
+        await require_admin(store, actor)
         raise UserError(
             f"<@{slack_user_id}> is not on the roster: add them with "
             f"`/coach add <@{slack_user_id}> rep <@{manager_slack_user_id}>`."
@@ -167,7 +167,7 @@ async def remove_person(
     store: Store, actor: Actor, *, slack_user_id: str, now: datetime
 ) -> RosterChange:
     """Take someone off the roster (deactivated, never deleted: their history stays)."""
-    await _require_admin(store, actor)
+    await require_admin(store, actor)
     person = await store.person(actor.workspace.id, slack_user_id)
     if person is None or not person.active:
         raise UserError(f"<@{slack_user_id}> is not on the roster, so there is nothing to remove.")

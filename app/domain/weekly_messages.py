@@ -121,9 +121,11 @@ class DrillCheck:
 
 @dataclass(frozen=True)
 class DrillCard:
+    """After a held 1:1: the rep's commitment, their drill (if any) and the 1–10 question."""
+
     rep: str
     cycle: str
-    drill: Drill
+    drill: Drill | None
     commitment: str | None
     practice_reps: int | None
     due_on: date
@@ -362,12 +364,12 @@ async def compose(
         return await _drill_check(store, person, claim, now, default_tz)
     if kind is Step.DRILL_CARD:
         record = (await store.one_on_ones([person.id], cycle)).get(person.id)
-        if record is None or not record.held or not record.drill:
-            return Skip("no_drill_assigned")
+        if record is None or not record.held:
+            return Skip("no_one_on_one_held")
         return DrillCard(
             person.slack_user_id,
             cycle,
-            Drill.from_json(record.drill),
+            Drill.from_json(record.drill) if record.drill else None,
             record.commitment,
             record.practice_reps,
             calendar.monday_of(cycle) + timedelta(days=4),

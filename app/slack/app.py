@@ -42,11 +42,15 @@ def register(app: AsyncApp) -> None:
     app.action(Action.RATE_ONE_ON_ONE.value)(answering_after_ack(actions.on_rate_one_on_one))
     app.action(Action.REP_MENU.value)(answering_after_ack(actions.on_rep_menu))
     app.action(Action.EDIT_SCHEDULE.value)(answering_after_ack(actions.on_edit_schedule))
+    app.action(Action.EDIT_ROSTER.value)(answering_after_ack(actions.on_edit_roster))
+    app.action(Action.PAUSE.value)(answering_after_ack(actions.on_pause_open))
     app.view(View.DEALS.value)(answering_after_ack(views.on_deals_submit))
     app.view(View.DIAGNOSIS.value)(answering_after_ack(views.on_diagnosis_submit))
     app.view(View.GROW.value)(answering_after_ack(views.on_grow_submit))
     app.view(View.DRILL_DONE.value)(answering_after_ack(views.on_drill_done_submit))
     app.view(View.SCHEDULE.value)(answering_after_ack(views.on_schedule_submit))
+    app.view(View.PAUSE.value)(answering_after_ack(views.on_pause_submit))
+    app.view(View.ROSTER.value)(answering_after_ack(views.on_roster_submit))
     app.error(handle_error)
 
 

@@ -230,3 +230,22 @@ def read_schedule(view: dict[str, Any]) -> tuple[Step, StepTime, str | None]:
     team = choice_of(values, "team")
     when = StepTime(int(day), time(int(clock.group(1)), int(clock.group(2))))
     return STEP_WORDS[word], when, None if team in ("", "all") else team
+
+
+def read_pause(view: dict[str, Any]) -> date:
+    until = date_of(state(view), "until")
+    if until is None:
+        raise FieldErrors({"until": "Pick the last day of the pause."})
+    return until
+
+
+def read_roster_change(view: dict[str, Any]) -> tuple[str, Role, str | None]:
+    values = state(view)
+    person = str(_value(values, "person").get("selected_user") or "")
+    role = choice_of(values, "role")
+    manager = _value(values, "manager").get("selected_user")
+    if not person:
+        raise FieldErrors({"person": "Pick the person."})
+    if role not in Role._value2member_map_:
+        raise FieldErrors({"role": "Pick a role."})
+    return person, Role(role), str(manager) if manager else None

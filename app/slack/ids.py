@@ -30,6 +30,8 @@ class Action(StrEnum):
     RATE_ONE_ON_ONE = "one_on_one_rating"
     REP_MENU = "rep_menu"  # App Home: diagnose / log notes / open notes for one rep
     EDIT_SCHEDULE = "schedule_edit_open"
+    EDIT_ROSTER = "roster_edit_open"
+    PAUSE = "pause_open"
 
 
 class View(StrEnum):
@@ -38,6 +40,8 @@ class View(StrEnum):
     GROW = "grow_modal"
     DRILL_DONE = "drill_done_modal"
     SCHEDULE = "schedule_modal"
+    ROSTER = "roster_modal"
+    PAUSE = "pause_modal"
 
 
 # Message metadata event type carried by every scheduled DM (its payload names the delivery).

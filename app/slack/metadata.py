@@ -67,7 +67,7 @@ class ModalMeta:
         return meta
 
 
-MENU_VERBS = ("diagnose", "notes", "view")
+MENU_VERBS = ("diagnose", "notes", "view", "pause")
 
 
 @dataclass(frozen=True)

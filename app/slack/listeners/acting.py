@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import people
+from app.domain.errors import FieldErrors, NotAllowed, UserError
 
 
 async def actor_of(store: Store, body: dict[str, Any], deps: Deps) -> people.Actor:
     return await people.actor(store, body["team"]["id"], body["user"]["id"], deps.clock())
+
+
+@asynccontextmanager
+async def submitted(
+    body: dict[str, Any], deps: Deps, *, refusals_under: str | None = None
+) -> AsyncIterator[tuple[Store, people.Actor]]:
+    """One transaction for a modal submission, as the person who submitted it. A refusal of
+    what they entered (not of who they are) shows under the field `refusals_under`."""
+    try:
+        async with deps.db.begin() as session:
+            store = Store(session)
+            yield store, await actor_of(store, body, deps)
+    except (NotAllowed, FieldErrors):
+        raise
+    except UserError as refused:
+        if refusals_under is None or refused.block_id:
+            raise
+        raise UserError(refused.message, block_id=refusals_under) from refused

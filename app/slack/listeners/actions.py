@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -18,6 +19,7 @@ from app.domain import access, calendar, feedback, loop, people, scheduling
 from app.domain.errors import NotAllowed
 from app.domain.evidence import Deal
 from app.domain.planning import zone
+from app.domain.types import Role
 from app.slack.listeners.acting import actor_of
 from app.slack.listeners.homes import refresh_homes
 from app.slack.metadata import MenuChoice, ModalMeta, RepRef
@@ -52,6 +54,23 @@ async def clicked(body: dict[str, Any], deps: Deps) -> AsyncIterator[Click]:
     async with deps.db.begin() as session:
         store = Store(session)
         yield Click(store, await actor_of(store, body, deps), ref, meta)
+
+
+Opener = Callable[[dict[str, Any], AsyncWebClient, Deps], Awaitable[None]]
+
+
+def opens(opener: Opener) -> Callable[..., Awaitable[None]]:
+    """A listener that acks at once, then opens a modal (the opener checks who clicked)."""
+
+    async def listener(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ) -> None:
+        await ack()
+        await opener(body, client, deps)
+
+    name = getattr(opener, "__name__", None) or getattr(opener, "func", opener).__name__
+    listener.__name__ = f"on{name}"
+    return listener
 
 
 async def tell(respond: AsyncRespond, text: str, blocks: list[dict] | None = None) -> None:
@@ -119,39 +138,10 @@ async def _open_diagnosis(
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def on_diagnose(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    await ack()
-    await _open_diagnosis(body, client, deps, moving_on=False)
-
-
-async def on_next_focus(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    """After a transfer score of 4+: the diagnosis modal, with the next competency suggested."""
-    await ack()
-    await _open_diagnosis(body, client, deps, moving_on=True)
-
-
-async def on_view_notes(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    await ack()
-    await _open_notes(body, client, deps)
-
-
 async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         notes = await loop.notes_for(click.store, click.actor, click.ref.rep, click.ref.cycle)
     await client.views_open(trigger_id=body["trigger_id"], view=modals.notes_modal(notes))
-
-
-async def on_log_notes(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    await ack()
-    await _open_grow(body, client, deps)
 
 
 async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -222,8 +212,19 @@ async def on_rep_menu(
         await _open_diagnosis(body, client, deps, moving_on=False)
     elif choice.verb == "notes":
         await _open_grow(body, client, deps)
+    elif choice.verb == "pause":
+        await _open_pause(body, client, deps)
     else:
         await _open_notes(body, client, deps)
+
+
+async def _open_pause(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    async with clicked(body, deps) as click:
+        me = await loop.may_pause(click.store, click.actor, click.ref.rep)
+        today = loop.local_date(me, deps.clock(), deps.settings.coach_default_tz)
+    await client.views_open(
+        trigger_id=body["trigger_id"], view=modals.pause_modal(click.meta, today)
+    )
 
 
 async def on_edit_schedule(
@@ -235,3 +236,23 @@ async def on_edit_schedule(
         store = Store(session)
         teams = await scheduling.settable_teams(store, await actor_of(store, body, deps))
     await client.views_open(trigger_id=body["trigger_id"], view=modals.schedule_modal(teams))
+
+
+async def on_edit_roster(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """The admin's roster form (App Home)."""
+    await ack()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        await people.require_admin(store, await actor_of(store, body, deps))
+    roles = [role.value for role in Role]
+    await client.views_open(trigger_id=body["trigger_id"], view=modals.roster_modal(roles))
+
+
+on_diagnose = opens(partial(_open_diagnosis, moving_on=False))
+# After a transfer score of 4+: the diagnosis, with the next competency suggested.
+on_next_focus = opens(partial(_open_diagnosis, moving_on=True))
+on_view_notes = opens(_open_notes)
+on_log_notes = opens(_open_grow)
+on_pause_open = opens(_open_pause)

@@ -8,20 +8,18 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.ledger import Ledger
-from app.db.store import Store
 from app.deps import Deps
-from app.domain import loop, scheduling
-from app.domain.errors import NotAllowed, UserError
+from app.domain import loop, people, scheduling
 from app.domain.evidence import Deal
 from app.domain.types import Step
 from app.outbox import Outbox
 from app.slack import forms
 from app.slack.client import OutboxClients
-from app.slack.listeners.acting import actor_of
+from app.slack.listeners.acting import submitted
 from app.slack.listeners.homes import refresh_homes
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
-from app.slack.render.help import drill_recorded_line, schedule_reply
+from app.slack.render.help import drill_recorded_line, paused, roster_changed, schedule_reply
 from app.slack.render.weekly import deals_recorded
 
 
@@ -30,9 +28,7 @@ async def on_deals_submit(
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     deals = loop.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
+    async with submitted(body, deps) as (store, actor):
         saved = await loop.record_deals(
             store,
             actor,
@@ -57,9 +53,7 @@ async def on_diagnosis_submit(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
+    async with submitted(body, deps) as (store, actor):
         saved = await loop.diagnose(
             store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
         )
@@ -79,12 +73,10 @@ async def on_grow_submit(
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     now = deps.clock()
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
+    async with submitted(body, deps) as (store, actor):
         logged = await loop.log_one_on_one(
             store,
-            Ledger(session),
+            Ledger(store.session),
             actor,
             meta.rep,
             meta.cycle,
@@ -99,8 +91,8 @@ async def on_grow_submit(
     else:
         summary = "Saved. A system gap is yours to act on: no drill for the rep this week."
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
-    if logged.drill is not None:
-        # The drill card, now, through the ledger (exactly once even on a resubmit).
+    if logged.record.held:
+        # The rep's card, now, through the ledger (exactly once even on a resubmit).
         await Outbox(deps, OutboxClients(deps)).send_due(
             person_id=logged.rep.id, kind=Step.DRILL_CARD
         )
@@ -111,9 +103,7 @@ async def on_drill_done_submit(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     link, note = forms.read_drill_done(view)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
+    async with submitted(body, deps) as (store, actor):
         assignment = await loop.record_drill(
             store, actor, link, note, deps.clock(), deps.settings.coach_default_tz
         )
@@ -128,14 +118,38 @@ async def on_schedule_submit(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
 ) -> None:
     step, when, team = forms.read_schedule(view)
-    try:
-        async with deps.db.begin() as session:
-            store = Store(session)
-            actor = await actor_of(store, body, deps)
-            changed = await scheduling.change_step(store, actor, step, when, team)
-    except NotAllowed:
-        raise
-    except UserError as refused:  # the week's order: shown under the time picked
-        raise UserError(refused.message, block_id="at") from refused
+    async with submitted(body, deps, refusals_under="at") as (store, actor):  # the week's order
+        changed = await scheduling.change_step(store, actor, step, when, team)
     reply = schedule_reply(changed, step)
     await ack(response_action="update", view=modals.saved("Schedule changed", reply.text))
+
+
+async def on_pause_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    meta = ModalMeta.load(view.get("private_metadata"))
+    until = forms.read_pause(view)
+    now = deps.clock()
+    async with submitted(body, deps, refusals_under="until") as (store, actor):
+        await loop.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
+    reply = paused(meta.rep, until, yourself=False)
+    await ack(response_action="update", view=modals.saved("Paused", reply.text))
+    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
+
+
+async def on_roster_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
+    person, role, manager = forms.read_roster_change(view)
+    # e.g. a rep without a manager, or a reporting cycle: shown under the manager
+    async with submitted(body, deps, refusals_under="manager") as (store, actor):
+        change = await people.set_person(
+            store,
+            actor,
+            slack_user_id=person,
+            role=role,
+            manager_slack_user_id=manager,
+            now=deps.clock(),
+        )
+    reply = roster_changed(change, "add")
+    await ack(response_action="update", view=modals.saved("Roster updated", reply.text))

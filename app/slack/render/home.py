@@ -169,6 +169,7 @@ def _rep_menu(rep: str, cycle: str) -> OverflowMenuElement:
         Option(value=MenuChoice("diagnose", ref).dump(), text="Diagnose this week"),
         Option(value=MenuChoice("notes", ref).dump(), text="Log 1:1 notes"),
         Option(value=MenuChoice("view", ref).dump(), text="Open 1:1 notes"),
+        Option(value=MenuChoice("pause", ref).dump(), text="Pause (out of office)"),
     ]
     return OverflowMenuElement(action_id=Action.REP_MENU, options=options)
 
@@ -228,11 +229,14 @@ def _admin(model: HomeModel) -> list[Block]:
         section("*Workspace schedule* (each person's local time)"),
         *_week(model.schedule, {**REP_STEPS, **MANAGER_STEPS}),
         ActionsBlock(
-            block_id="admin_schedule",
+            block_id="admin_actions",
             elements=[
                 ButtonElement(
+                    text="Add or change someone", action_id=Action.EDIT_ROSTER, value="edit"
+                ),
+                ButtonElement(
                     text="Change the schedule", action_id=Action.EDIT_SCHEDULE, value="edit"
-                )
+                ),
             ],
         ),
         context(

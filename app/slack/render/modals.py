@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     TimePickerElement,
     UrlInputElement,
+    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -459,6 +460,46 @@ def schedule_modal(teams: Sequence[str]) -> dict:
         ),
     ]
     return _modal(ViewId.SCHEDULE, "Change the schedule", "Save", None, blocks)
+
+
+def pause_modal(meta: ModalMeta, today: date) -> dict:
+    blocks: list[Block] = [
+        section(
+            f"Pause {mention(meta.rep)} (out of office): no prompts or nudges, and those weeks "
+            "count as skipped, not missed."
+        ),
+        InputBlock(
+            block_id="until",
+            label="Paused through",
+            element=DatePickerElement(action_id=VALUE, initial_date=today.isoformat()),
+        ),
+    ]
+    return _modal(ViewId.PAUSE, "Pause coaching", "Pause", meta, blocks)
+
+
+def roster_modal(roles: Sequence[str]) -> dict:
+    """Add someone to the roster, or change their role or manager (admins)."""
+    options = [Option(value=role, text=role) for role in roles]
+    blocks: list[Block] = [
+        InputBlock(
+            block_id="person",
+            label="Person",
+            element=UserSelectElement(action_id=VALUE),
+        ),
+        InputBlock(
+            block_id="role",
+            label="Role",
+            element=StaticSelectElement(action_id=VALUE, options=options),
+        ),
+        InputBlock(
+            block_id="manager",
+            label="Manager (every rep needs one)",
+            optional=True,
+            element=UserSelectElement(action_id=VALUE),
+        ),
+        context("To take someone off the roster (their history is kept): `/coach remove @person`."),
+    ]
+    return _modal(ViewId.ROSTER, "Add or change someone", "Save", None, blocks)
 
 
 def saved(title: str, message: str) -> dict:

@@ -101,6 +101,7 @@ def _insight_buttons(insight: Insight, diagnose_in: str, notes_of: str) -> list[
         ButtonElement(
             text="Open notes", action_id=Action.VIEW_NOTES, value=RepRef(rep, notes_of).dump()
         ),
+        ButtonElement(text="Pause", action_id=Action.PAUSE, value=RepRef(rep, notes_of).dump()),
     ]
 
 

@@ -335,6 +335,8 @@ def notes_nudge(p: m.NotesNudge) -> Outgoing:
 
 def drill_card(p: m.DrillCard) -> Outgoing:
     drill, reps, due, commitment = p.drill, p.practice_reps, p.due_on, p.commitment
+    if drill is None:
+        return _commitment_card(p)
     text = (
         f"Your drill this week: {drill.name}. "
         f"Report it with /drill done <link> by {day_label(due)}."
@@ -354,6 +356,22 @@ def drill_card(p: m.DrillCard) -> Outgoing:
         ),
         drill_buttons(p.rep, p.cycle, "drill_card"),
         context(f"Or type `/drill done <link to the recording> [note]` by {day_label(due)}."),
+        divider(),
+        *_helpfulness(p.rep, p.cycle),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def _commitment_card(p: m.DrillCard) -> Outgoing:
+    """A held 1:1 without a drill (a system gap is the manager's to fix)."""
+    text = "Your 1:1 is logged: " + (
+        f"you committed to {p.commitment}." if p.commitment else "no drill this week."
+    )
+    lines = [f"*Your commitment:* {p.commitment}"] if p.commitment else []
+    lines.append("No drill this week: your manager is taking the next step.")
+    blocks: list[Block] = [
+        header("Your 1:1 is logged"),
+        section("\n".join(lines)),
         divider(),
         *_helpfulness(p.rep, p.cycle),
     ]
