@@ -21,7 +21,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.db.ledger import Claimed, Ledger
+from app.db.ledger import AMBIGUOUS, Claimed, Ledger
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import planning, weekly_messages
@@ -32,6 +32,8 @@ from app.slack.render.weekly import render
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 20
+RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before the due time
+RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
 # Errors about the person or the workspace that no retry will fix.
 PERMANENT_ERRORS = frozenset(
@@ -72,6 +74,30 @@ class TickReport:
         parts = [f"{self.planned} planned", f"{self.expired} past their window"]
         parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
         return ", ".join(parts)
+
+
+async def posted_before(
+    client: AsyncWebClient, slack_user_id: str, claim: Claimed
+) -> tuple[str, str] | None:
+    """(channel, ts) of this delivery's message, if an earlier attempt did post it: every DM
+    carries its delivery id in message metadata, and the DM's history says what arrived."""
+    opened = await client.conversations_open(users=slack_user_id)
+    channel = str(opened["channel"]["id"])
+    history = await client.conversations_history(
+        channel=channel,
+        oldest=f"{(claim.due_at - RECONCILE_SLACK).timestamp():.6f}",
+        limit=RECONCILE_DEPTH,
+        include_all_metadata=True,
+    )
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if (
+            metadata.get("event_type") == DELIVERY_EVENT_TYPE
+            and payload.get("delivery_id") == claim.id
+        ):
+            return channel, str(message["ts"])
+    return None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -126,6 +152,17 @@ class Outbox:
             assert person is not None  # compose skips a recipient who is gone
         message = render(composed)
         client = await self.client_for(claim.workspace_id)
+        if claim.ambiguous:
+            try:
+                found = await posted_before(client, person.slack_user_id, claim)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                reason = f"{AMBIGUOUS}reconcile_failed:{type(exc).__name__}"
+                return await self._retry(claim, backoff(claim.attempts), reason)
+            if found is not None:
+                async with self.deps.db.begin() as session:
+                    await Ledger(session).sent(claim, found[0], found[1], self.deps.clock())
+                log.info("delivery reconciled id=%s: it had reached Slack", claim.id)
+                return "reconciled"
         try:
             response = await client.chat_postMessage(
                 channel=person.slack_user_id,
@@ -139,7 +176,9 @@ class Outbox:
         except SlackApiError as exc:
             return await self._failed_send(claim, exc)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            return await self._retry(claim, backoff(claim.attempts), type(exc).__name__)
+            # The request may have been processed before the connection failed.
+            reason = f"{AMBIGUOUS}{type(exc).__name__}"
+            return await self._retry(claim, backoff(claim.attempts), reason)
         async with self.deps.db.begin() as session:
             await Ledger(session).sent(
                 claim, str(response["channel"]), str(response["ts"]), self.deps.clock()
@@ -158,7 +197,9 @@ class Outbox:
                 await Ledger(session).failed(claim, error)
             log.warning("delivery failed id=%s error=%s", claim.id, error)
             return "failed"
-        return await self._retry(claim, backoff(claim.attempts), error)
+        ambiguous = status >= 500  # Slack may have posted before failing
+        reason = f"{AMBIGUOUS}{error}" if ambiguous else error
+        return await self._retry(claim, backoff(claim.attempts), reason)
 
     async def _retry(self, claim: Claimed, wait: timedelta, reason: str) -> str:
         async with self.deps.db.begin() as session:

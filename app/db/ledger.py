@@ -53,6 +53,12 @@ class Claimed:
     cycle_week: str
     due_at: datetime
     attempts: int
+    # The last attempt may have reached Slack: its lease ran out mid-send, or it timed out or
+    # got a 5xx after sending. Look for the message before posting again.
+    ambiguous: bool = False
+
+
+AMBIGUOUS = "ambiguous:"  # prefix of a retry reason after which the message may exist
 
 
 class Ledger:
@@ -114,7 +120,7 @@ class Ledger:
         only = [Delivery.person_id == person_id] if person_id is not None else []
         only += [Delivery.kind == kind] if kind is not None else []
         claimable = (
-            select(Delivery.id)
+            select(Delivery.id, Delivery.status, Delivery.error)
             .where(
                 Delivery.due_at <= now,
                 Delivery.expires_at > now,
@@ -132,9 +138,10 @@ class Ledger:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        ids = list((await self.session.scalars(claimable)).all())
-        if not ids:
+        before = {row.id: row for row in (await self.session.execute(claimable)).all()}
+        if not before:
             return []
+        ids = list(before)
         result = await self.session.execute(
             update(Delivery)
             .where(Delivery.id.in_(ids))
@@ -157,7 +164,13 @@ class Ledger:
             )
             .execution_options(synchronize_session=False)
         )
-        claimed = [Claimed(*row) for row in result.all()]
+        claimed = []
+        for row in result.all():
+            old = before[row.id]
+            ambiguous = old.status == DeliveryStatus.SENDING or (old.error or "").startswith(
+                AMBIGUOUS
+            )
+            claimed.append(Claimed(*row, ambiguous=ambiguous))
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
     async def _finish(self, claim: Claimed, **values: object) -> bool:

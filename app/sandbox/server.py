@@ -499,7 +499,11 @@ class SlackSandbox:
         oldest = float(args.get("oldest") or 0)
         messages = [m for m in self.state.messages.get(channel, []) if float(m.ts) >= oldest]
         newest_first = sorted(messages, key=lambda m: float(m.ts), reverse=True)[:limit]
-        return {"messages": [m.as_slack() for m in newest_first], "has_more": False}
+        shown = [m.as_slack() for m in newest_first]
+        if str(args.get("include_all_metadata")).lower() not in ("true", "1"):
+            for message in shown:  # as Slack: metadata only when asked for
+                message.pop("metadata", None)
+        return {"messages": shown, "has_more": False}
 
     async def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         view = self._check_view(args["view"], "modal")

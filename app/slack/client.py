@@ -26,24 +26,27 @@ def make_web_client(settings: Settings, token: str | None) -> AsyncWebClient:
     )
 
 
-def make_outbox_client(settings: Settings, token: str) -> AsyncWebClient:
+def make_outbox_client(settings: Settings, token: str, timeout_s: float = 10) -> AsyncWebClient:
     """For scheduled DMs: no SDK retries, because the ledger decides when to try again."""
     return AsyncWebClient(
-        token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[]
+        token=token, base_url=settings.slack_api_url, timeout=timeout_s, retry_handlers=[]
     )
 
 
 class OutboxClients:
     """The bot client of each workspace, for the outbox (one token, or OAuth installations)."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, timeout_s: float = 10) -> None:
         self.deps = deps
+        self.timeout_s = timeout_s
         self._clients: dict[int, AsyncWebClient] = {}
 
     async def __call__(self, workspace_id: int) -> AsyncWebClient:
         if workspace_id not in self._clients:
             token = await self._token(workspace_id)
-            self._clients[workspace_id] = make_outbox_client(self.deps.settings, token)
+            self._clients[workspace_id] = make_outbox_client(
+                self.deps.settings, token, self.timeout_s
+            )
         return self._clients[workspace_id]
 
     async def _token(self, workspace_id: int) -> str:

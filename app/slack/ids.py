@@ -57,8 +57,12 @@ WEB_API_METHODS: frozenset[str] = frozenset(
         "views.open",
         "chat.postMessage",
         "chat.update",
+        "conversations.open",  # the outbox, to find a DM it may already have sent
+        "conversations.history",
     }
 )
 
 # Exactly the bot scopes the manifests request (a test derives them from the code's needs).
-BOT_SCOPES: frozenset[str] = frozenset({"commands", "users:read", "chat:write", "im:history"})
+BOT_SCOPES: frozenset[str] = frozenset(
+    {"commands", "users:read", "chat:write", "im:history", "im:write"}
+)
