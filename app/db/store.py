@@ -165,8 +165,14 @@ class Store:
         )
         return bool(result.rowcount)
 
-    async def all_schedule_overrides(self) -> Sequence[ScheduleStep]:
-        return (await self.session.scalars(select(ScheduleStep))).all()
+    async def all_schedule_overrides(
+        self, workspace_id: int | None = None
+    ) -> Sequence[ScheduleStep]:
+        """Every override (of one workspace, when given)."""
+        query = select(ScheduleStep)
+        if workspace_id is not None:
+            query = query.where(ScheduleStep.workspace_id == workspace_id)
+        return (await self.session.scalars(query)).all()
 
     async def schedulable_people(self) -> Sequence[Person]:
         """Everyone active in an active workspace: the planner's whole input, in one query."""

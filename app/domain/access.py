@@ -44,6 +44,14 @@ async def coached_rep(store: Store, actor: Actor, rep_slack_user_id: str) -> tup
     return rep, await require_coach(store, actor, rep)
 
 
+def require_own(actor: Actor, rep_slack_user_id: str) -> Person:
+    """The acting rep, when the button they pressed is theirs; refused otherwise."""
+    me = require_rep(actor)
+    if me.slack_user_id != rep_slack_user_id:
+        raise NotAllowed("That button belongs to someone else's message.")
+    return me
+
+
 def require_rep(actor: Actor) -> Person:
     me = actor.require_person()
     if me.role is not Role.REP:

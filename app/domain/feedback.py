@@ -12,25 +12,18 @@ from datetime import datetime
 from app.db.models import Person
 from app.db.store import Store
 from app.domain import access
-from app.domain.errors import NotAllowed, UserError
+from app.domain.errors import UserError
 from app.domain.evidence import Deal
 from app.domain.people import Actor
 
 HELPFULNESS_SCALE = range(1, 11)
 
 
-def _own(actor: Actor, rep_slack_user_id: str) -> Person:
-    rep = access.require_rep(actor)
-    if rep.slack_user_id != rep_slack_user_id:
-        raise NotAllowed("That button belongs to someone else's message.")
-    return rep
-
-
 async def rate_one_on_one(
     store: Store, actor: Actor, rep_slack_user_id: str, cycle: str, score: int, now: datetime
 ) -> int:
     """The rep's 1–10 answer to "how much did this week's 1:1 help you win a deal?"."""
-    rep = _own(actor, rep_slack_user_id)
+    rep = access.require_own(actor, rep_slack_user_id)
     if score not in HELPFULNESS_SCALE:
         raise UserError("Pick a number from 1 to 10.")
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
@@ -69,7 +62,7 @@ async def record_deal_progress(
     moved: bool,
     now: datetime,
 ) -> CoachedDeal:
-    rep = _own(actor, rep_slack_user_id)
+    rep = access.require_own(actor, rep_slack_user_id)
     deals = {d.index: d for d in await coached_deals(store, rep, cycle)}
     if deal_index not in deals:
         raise UserError("That deal isn't one of your coached deals: use the latest prompt.")

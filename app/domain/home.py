@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from app.db.models import Person
 from app.db.store import Store
-from app.domain import loop, people, scorecards
+from app.domain import loop, people, scheduling, scorecards
 from app.domain.loop import DrillAssignment
 from app.domain.metrics import RepWeek
 from app.domain.schedule import effective_schedule
@@ -92,17 +92,10 @@ async def home_for(
     if role is Role.REP:
         scorecard = await scorecards.rep_card(store, person, cycle)
         drill = await loop.current_drill(store, person, now, default_tz)
-        weeks = await scorecards.rep_weeks(
-            store, [person], scorecards.cycles_back(cycle, RECENT_WEEKS)
-        )
-        recent = [w for w in reversed(weeks[person.id]) if w.enrolled]
+        recent = [w for w in reversed(scorecard.weeks[-RECENT_WEEKS:]) if w.enrolled]
     team = await scorecards.team_view(store, person, cycle) if reps else None
     organisation = await scorecards.director_view(store, person, cycle) if leads else None
-    teams: list[str] = []
-    if role is Role.ADMIN:
-        everyone = await store.people(who.workspace.id)
-        coaches = {p.manager_id for p in everyone if p.role is Role.REP}
-        teams = sorted(p.slack_user_id for p in everyone if p.id in coaches)
+    teams = await scheduling.settable_teams(store, who) if role is Role.ADMIN else []
     return HomeModel(
         slack_user_id=slack_user_id,
         role=role,

@@ -89,8 +89,8 @@ async def _check_teams_keep_their_order(
 ) -> None:
     """A new workspace default must not break the order of a team that set its own times."""
     by_team: dict[int, list[tuple[Step, StepTime]]] = {}
-    for row in await store.all_schedule_overrides():
-        if row.workspace_id == workspace_id and row.manager_id is not None:
+    for row in await store.all_schedule_overrides(workspace_id):
+        if row.manager_id is not None:
             by_team.setdefault(row.manager_id, []).append(
                 (Step(row.step), StepTime(row.weekday, row.local_time))
             )

@@ -121,6 +121,7 @@ class RepCard:
     rep: str
     card: RepScorecard
     insights: list[Insight]
+    weeks: list[RepWeek]  # the HISTORY weeks read, oldest first
 
 
 async def rep_card(store: Store, rep: Person, cycle: str) -> RepCard:
@@ -129,6 +130,7 @@ async def rep_card(store: Store, rep: Person, cycle: str) -> RepCard:
         rep.slack_user_id,
         metrics.scorecard(weeks, cycle),
         insights.rep_insights(rep.slack_user_id, weeks, cycle),
+        weeks,
     )
 
 

@@ -16,7 +16,6 @@ from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import access, calendar, feedback, loop, people, scheduling
-from app.domain.errors import NotAllowed
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.domain.types import Role
@@ -38,10 +37,7 @@ class Click:
 
     def own(self) -> people.Person:
         """The clicking rep, when the button is theirs; refused otherwise."""
-        me = access.require_rep(self.actor)
-        if me.slack_user_id != self.ref.rep:
-            raise NotAllowed("That button belongs to someone else's message.")
-        return me
+        return access.require_own(self.actor, self.ref.rep)
 
 
 @asynccontextmanager

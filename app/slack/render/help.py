@@ -6,6 +6,7 @@ from datetime import date
 
 from app.domain.loop import DrillAssignment
 from app.domain.people import RosterChange
+from app.domain.roster import plural
 from app.domain.schedule import WORD_OF
 from app.domain.scheduling import TeamSchedule
 from app.domain.types import Step
@@ -82,10 +83,10 @@ def plain(text: str) -> Outgoing:
 
 
 def drill_recorded_line(assignment: DrillAssignment) -> str:
-    count = len(assignment.reports)
+    count = plural(len(assignment.reports), "recording")
     return (
-        f"Recorded your *{assignment.drill.name}* drill ({count} recording"
-        f"{'s' if count != 1 else ''} this week). Your manager scores it on Monday."
+        f"Recorded your *{assignment.drill.name}* drill ({count} this week). "
+        "Your manager scores it on Monday."
     )
 
 

@@ -8,6 +8,7 @@ from app.domain import weekly_messages as m
 from app.domain.diagnosis import ADVICE
 from app.domain.digests import Digest
 from app.domain.evidence import MAX_DEALS, Deal
+from app.domain.roster import plural
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
 from app.slack.render import scorecards
@@ -154,7 +155,7 @@ def helpfulness_noted(score: int) -> str:
 
 def deals_recorded(rep: str, cycle: str, deals: list[Deal], *, source: str) -> Outgoing:
     how = "from your reply" if source == "reply" else ""
-    count = f"{len(deals)} deal{'s' if len(deals) != 1 else ''}"
+    count = plural(len(deals), "deal")
     text = f"Thanks! I recorded {count} {how} for your manager.".replace("  ", " ")
     blocks = [
         section(f"✅ {text}\n" + "\n".join(deal_line(d) for d in deals)),
@@ -194,8 +195,8 @@ def snoozed(rep: str, cycle: str, local_time: str) -> Outgoing:
 
 def drill_review(p: m.DrillReview) -> Outgoing:
     text = (
-        f"Score last week's drills: {len(p.items)} rep{'s' if len(p.items) != 1 else ''} "
-        "recorded theirs. How well did each carry over to live calls (1–5)?"
+        f"Score last week's drills: {plural(len(p.items), 'rep')} recorded theirs."
+        " How well did each carry over to live calls (1–5)?"
     )
     blocks: list[Block] = [header("Drill review: skill transfer"), section(text)]
     for item in p.items[:MAX_TEAM_ROWS]:
@@ -253,7 +254,7 @@ def team_prep(p: m.TeamPrep) -> Outgoing:
 
 
 def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
-    count = f"{len(p.items)} rep{'s' if len(p.items) != 1 else ''}"
+    count = plural(len(p.items), "rep")
     text = (
         f"Today's 1:1 agenda for {count}: 10 min pipeline, 15 min GROW on one gap, "
         "5 min role-play and commitment."
@@ -342,9 +343,7 @@ def drill_card(p: m.DrillCard) -> Outgoing:
         f"Report it with /drill done <link> by {day_label(due)}."
     )
     practice = (
-        f"\n*Practice:* record it {reps} time{'s' if reps != 1 else ''} before your next 1:1."
-        if reps
-        else ""
+        f"\n*Practice:* record it {plural(reps, 'time')} before your next 1:1." if reps else ""
     )
     commit = f"*Your commitment:* {commitment}\n" if commitment else ""
     blocks = [
