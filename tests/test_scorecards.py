@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from app.db.store import Store
 from app.demo.simulation import acting_as
@@ -24,6 +23,7 @@ from app.sandbox.transcript import blocks_to_text
 from app.slack.ids import Action
 from app.slack.metadata import MenuChoice, RepRef
 from tests.conftest import TEAM_ID
+from tests.statements import recorded_statements
 from tests.week import Week, open_week
 
 ROSTER = """slack_user_id,role,manager_slack_user_id,timezone
@@ -358,10 +358,6 @@ async def test_the_team_view_reads_the_same_number_of_statements_for_any_team_si
     big_team: Week,
 ) -> None:
     """No N+1: one query per kind of record, whatever the number of reps."""
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
 
     async def measured(reps: int) -> int:
         async with big_team.deps.db.begin() as session:
@@ -375,12 +371,8 @@ async def test_the_team_view_reads_the_same_number_of_statements_for_any_team_si
                     person.active = int(person.slack_user_id[3:]) < reps
         async with big_team.deps.db() as session:
             store = Store(session)
-            statements.clear()
-            event.listen(big_team.deps.engine.sync_engine, "before_cursor_execute", count)
-            try:
+            with recorded_statements(big_team.deps.engine) as statements:
                 view = await scorecards.team_view(store, maya, "2026-W48")
-            finally:
-                event.remove(big_team.deps.engine.sync_engine, "before_cursor_execute", count)
             assert len(view.rows) == reps
             return len(statements)
 

@@ -8,22 +8,9 @@ from zoneinfo import ZoneInfo
 
 from app.demo.simulation import Received
 from app.demo.team import BY_ID
-from app.domain.types import Step
+from app.domain.schedule import STEP_NAMES
 from app.sandbox.transcript import blocks_to_text, with_names
 
-STEP_NAMES = {
-    Step.REP_PROMPT: "deal prompt",
-    Step.MANAGER_REVIEW: "drill review",
-    Step.REP_REMINDER: "reminder",
-    Step.PROMPT_AGAIN: "snoozed prompt",
-    Step.MANAGER_PREP: "team prep",
-    Step.ONE_ON_ONE: "1:1 agenda",
-    Step.NOTES_NUDGE: "notes nudge",
-    Step.DRILL_CARD: "drill card",
-    Step.DRILL_CHECK: "drill check",
-    Step.MANAGER_HEADS_UP: "heads-up",
-    Step.DIGEST: "digest",
-}
 NAMES = {p.slack_user_id: p.name for p in BY_ID.values()}
 
 

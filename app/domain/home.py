@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 from app.db.models import Person
 from app.db.store import Store
-from app.domain import loop, people, scheduling, scorecards
+from app.domain import delivery_health, loop, people, scheduling, scorecards
+from app.domain.delivery_health import DeliveryHealth
 from app.domain.loop import DrillAssignment
 from app.domain.metrics import RepWeek
 from app.domain.schedule import effective_schedule
@@ -48,6 +49,7 @@ class HomeModel:
     team: TeamView | None = None  # whoever coaches reps
     organisation: DirectorView | None = None  # whoever leads managers
     teams: list[str] = field(default_factory=list)  # admins: managers whose team they can set
+    delivery: DeliveryHealth | None = None  # admins: how the workspace's messages got through
 
 
 def _member(person: Person, reps: int = 0) -> Member:
@@ -96,6 +98,11 @@ async def home_for(
     team = await scorecards.team_view(store, person, cycle) if reps else None
     organisation = await scorecards.director_view(store, person, cycle) if leads else None
     teams = await scheduling.settable_teams(store, who) if role is Role.ADMIN else []
+    delivery = (
+        await delivery_health.delivery_health(store, who, now, default_tz)
+        if role is Role.ADMIN
+        else None
+    )
     return HomeModel(
         slack_user_id=slack_user_id,
         role=role,
@@ -115,4 +122,5 @@ async def home_for(
         team=team,
         organisation=organisation,
         teams=teams,
+        delivery=delivery,
     )

@@ -73,7 +73,8 @@ class RosterChange:
     created: bool
 
 
-async def require_admin(store: Store, actor: Actor) -> None:
+async def require_admin(store: Store, actor: Actor, to: str = "change the roster") -> None:
+    """Refused, in one sentence naming who to ask, unless the actor is an admin."""
     if actor.person is not None and actor.person.role is Role.ADMIN:
         return
     admins = await store.admins(actor.workspace.id)
@@ -82,7 +83,7 @@ async def require_admin(store: Store, actor: Actor) -> None:
         if admins
         else "ask whoever installed coach to import the roster"
     )
-    raise NotAllowed(f"Only a coach admin can change the roster: {ask}.")
+    raise NotAllowed(f"Only a coach admin can {to}: {ask}.")
 
 
 async def _active_roster(store: Store, workspace_id: int) -> dict[str, RosterEntry]:

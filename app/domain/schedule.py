@@ -45,6 +45,21 @@ STEP_WORDS: Mapping[str, Step] = {
 }
 WORD_OF: Mapping[Step, str] = {step: word for word, step in STEP_WORDS.items()}
 
+# What each message is called when coach talks about it (transcripts, delivery reports).
+STEP_NAMES: Mapping[Step, str] = {
+    Step.REP_PROMPT: "deal prompt",
+    Step.MANAGER_REVIEW: "drill review",
+    Step.REP_REMINDER: "reminder",
+    Step.PROMPT_AGAIN: "snoozed prompt",
+    Step.MANAGER_PREP: "team prep",
+    Step.ONE_ON_ONE: "1:1 agenda",
+    Step.NOTES_NUDGE: "notes nudge",
+    Step.DRILL_CARD: "drill card",
+    Step.DRILL_CHECK: "drill check",
+    Step.MANAGER_HEADS_UP: "heads-up",
+    Step.DIGEST: "digest",
+}
+
 # Each pair must stay in this order within a week, or the loop stops making sense.
 ORDER: tuple[tuple[Step, Step], ...] = (
     (Step.REP_PROMPT, Step.REP_REMINDER),

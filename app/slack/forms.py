@@ -20,7 +20,7 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 
 @dataclass(frozen=True)
 class CoachCommand:
-    verb: str  # add | move | remove | pause | schedule | help
+    verb: str  # add | move | remove | pause | schedule | status | help
     person: str | None = None
     role: Role | None = None
     manager: str | None = None
@@ -69,6 +69,8 @@ def parse_coach(text: str | None) -> CoachCommand:
         return CoachCommand("pause", user_id(args[0], "the person"), until=pause_date(args[2]))
     if verb == "schedule":
         return parse_schedule(args)
+    if verb == "status" and args:
+        raise UserError("Use `/coach status` on its own.")
     return CoachCommand(verb)  # unknown: the listener answers with help
 
 

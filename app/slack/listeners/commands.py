@@ -9,9 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import loop, people, scheduling
+from app.domain import delivery_health, loop, people, scheduling
 from app.slack import forms
 from app.slack.listeners.homes import refresh_homes
+from app.slack.render import delivery
 from app.slack.render import help as render
 from app.slack.render.blocks import Outgoing
 
@@ -47,6 +48,15 @@ async def on_drill(
         await refresh_homes(client, deps, command["team_id"], command["user_id"])
 
 
+async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
+    now, tz = deps.clock(), deps.settings.coach_default_tz
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await people.actor(store, command["team_id"], command["user_id"], now)
+        health = await delivery_health.delivery_health(store, actor, now, tz)
+    return delivery.status_reply(health)
+
+
 async def on_coach(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
     parsed = forms.parse_coach(command.get("text"))
     if parsed.verb == "help":
@@ -75,6 +85,9 @@ async def on_coach(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
                 )
                 reply = render.schedule_reply(team, parsed.step)
         await _answer(ack, reply)
+        return
+    if parsed.verb == "status":
+        await _answer(ack, await _status(command, deps))
         return
     if parsed.verb not in ("add", "move", "remove"):
         await _answer(ack, render.coach_help(unknown=parsed.verb))

@@ -41,6 +41,8 @@ COACH_USAGE = (
     "• `/coach pause @person until YYYY-MM-DD` — out of office (managers for their reps)\n"
     "• `/coach schedule` — when each step fires for your team; "
     "`/coach schedule 1:1 thu 14:00 [@manager]` moves one\n"
+    "• `/coach status` — this week's messages by state, and any that didn't reach people "
+    "(admins)\n"
     "• `/coach help` — this list"
 )
 

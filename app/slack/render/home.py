@@ -30,6 +30,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.delivery import problem_blocks
 from app.slack.render.scorecards import (
     director_blocks,
     insight_blocks,
@@ -215,6 +216,16 @@ def _manager(model: HomeModel) -> list[Block]:
     return blocks
 
 
+def _delivery_problems(model: HomeModel) -> list[Block]:
+    if model.delivery is None or not model.delivery.problems:
+        return []
+    return [
+        divider(),
+        *problem_blocks(model.delivery),
+        context("`/coach status` shows this week's messages by state."),
+    ]
+
+
 def _admin(model: HomeModel) -> list[Block]:
     counts = ", ".join(plural(model.role_counts.get(role, 0), role.value) for role in Role)
     return [
@@ -225,6 +236,7 @@ def _admin(model: HomeModel) -> list[Block]:
             "server; change one person with `/coach add`, `/coach move` or `/coach remove` "
             "(`/coach help`)."
         ),
+        *_delivery_problems(model),
         divider(),
         section("*Workspace schedule* (each person's local time)"),
         *_week(model.schedule, {**REP_STEPS, **MANAGER_STEPS}),

@@ -1,0 +1,64 @@
+"""The admin's delivery report: `/coach status` and the "Delivery problems" part of the Home."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block
+
+from app.domain.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem
+from app.domain.roster import plural
+from app.slack.render.blocks import (
+    Outgoing,
+    as_dicts,
+    bullet_sections,
+    context,
+    day_label,
+    mention,
+    section,
+)
+
+
+def problem_line(p: Problem) -> str:
+    return f"• {mention(p.slack_user_id)} — {p.what}, {day_label(p.due_on)} — {p.advice.sentence}"
+
+
+def problem_blocks(health: DeliveryHealth) -> list[Block]:
+    """The failed and skipped deliveries of the last days, newest first (nothing if none)."""
+    if not health.problems:
+        return []
+    days = PROBLEM_WINDOW.days
+    lead = f"*Delivery problems* — {plural(health.total_problems, 'message')} not delivered"
+    blocks: list[Block] = [section(f"{lead} in the last {days} days")]
+    blocks += bullet_sections(problem_line(p) for p in health.problems)
+    if health.more:
+        blocks.append(context(f"…and {health.more} more."))
+    return blocks
+
+
+def week_line(health: DeliveryHealth) -> str:
+    week = health.week
+    line = (
+        f"{week.sent} sent · {week.waiting} waiting · {week.failed} failed · {week.skipped} skipped"
+    )
+    others = [
+        f"{count} {what}"
+        for count, what in ((week.paused, "paused"), (week.not_needed, "not needed"))
+        if count
+    ]
+    return line + (f" (and {', '.join(others)})" if others else "")
+
+
+def status_reply(health: DeliveryHealth) -> Outgoing:
+    week = f"This week ({health.cycle})"
+    days = PROBLEM_WINDOW.days
+    problems = (
+        f"{plural(health.total_problems, 'message')} not delivered in the last {days} days."
+        if health.total_problems
+        else f"No delivery problems in the last {days} days."
+    )
+    blocks = [section(f"*{week}:* {week_line(health)}."), *problem_blocks(health)]
+    if not health.problems:
+        blocks.append(section(problems))
+    blocks.append(
+        context("coach doesn't resend a failed or skipped message: fix the cause for next time.")
+    )
+    return Outgoing(text=f"{week}: {week_line(health)}. {problems}", blocks=as_dicts(blocks))
