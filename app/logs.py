@@ -2,15 +2,90 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# At DEBUG these log what people typed (coaching notes): slack_bolt its response bodies,
+# slack_sdk every Web API request body, aiosqlite every statement with its parameters.
+NEVER_DEBUG = ("slack_bolt", "slack_sdk", "aiosqlite")
+TOKEN = re.compile(r"(?:xox[abpre]|xapp)-[\w-]*")
+REDACTED = "[redacted token]"
+_RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 
-def configure(default_level: str = "INFO") -> None:
-    level = os.environ.get("COACH_LOG_LEVEL", default_level).upper()
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # slack_bolt logs request bodies at DEBUG; they can hold coaching notes.
-    logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLogger().level))
+def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """What the caller passed with `extra=` (delivery_id, job_id, ...)."""
+    return {k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts (ISO-8601 UTC), level, logger, message, extras, exc_info."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in extra_fields(record).items():
+            entry.setdefault(key, value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc_info"] = record.exc_text
+        if record.stack_info:
+            entry["stack_info"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, default=str)
+
+
+class RedactTokens(logging.Filter):
+    """A second line of defence: no Slack token reaches a log line, whoever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if TOKEN.search(message):
+            record.msg, record.args = TOKEN.sub(REDACTED, message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = TOKEN.sub(REDACTED, record.exc_text)
+        if record.stack_info:
+            record.stack_info = TOKEN.sub(REDACTED, record.stack_info)
+        for key, value in extra_fields(record).items():
+            if isinstance(value, str):
+                setattr(record, key, TOKEN.sub(REDACTED, value))
+        return True
+
+
+def quiet_logger(name: str) -> logging.Logger:
+    """`name`'s logger, raised to INFO if it would log DEBUG."""
+    logger = logging.getLogger(name)
+    logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
+    return logger
+
+
+class _CoachHandler(logging.StreamHandler[TextIO]):
+    """The handler configure() installs, so calling it again replaces rather than adds."""
+
+
+def configure(default_level: str = "INFO", fmt: str | None = None) -> None:
+    level = logging.getLevelName(os.environ.get("COACH_LOG_LEVEL", default_level).upper())
+    if not isinstance(level, int):
+        raise ValueError(f"unknown log level {level!r}")
+    fmt = (fmt or os.environ.get("COACH_LOG_FORMAT") or "text").lower()
+    handler = _CoachHandler()
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(RedactTokens())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _CoachHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in NEVER_DEBUG:
+        logging.getLogger(name).setLevel(max(logging.INFO, level))

@@ -1,10 +1,13 @@
-"""The HTTP surface: POST /slack/events for everything Slack sends, GET /healthz, OAuth pages."""
+"""The HTTP surface: POST /slack/events for everything Slack sends, GET /healthz, GET /metrics,
+OAuth pages."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
@@ -13,6 +16,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from app import observability
+from app.clock import Clock, system_clock
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +37,25 @@ async def database_answers(engine: AsyncEngine) -> bool:
     return True
 
 
-def build_web_app(bolt_app: AsyncApp, engine: AsyncEngine) -> Starlette:
+def build_web_app(
+    bolt_app: AsyncApp, engine: AsyncEngine, *, clock: Clock = system_clock
+) -> Starlette:
     handler = AsyncSlackRequestHandler(bolt_app)
 
     async def slack_events(request: Request) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            return PlainTextResponse("request body too large", status_code=413)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return PlainTextResponse("request body too large", status_code=413)
-        return await handler.handle(request)
+        started = time.perf_counter()
+        kind = "other"
+        try:
+            declared = request.headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                return PlainTextResponse("request body too large", status_code=413)
+            body = await request.body()
+            if len(body) > MAX_BODY_BYTES:
+                return PlainTextResponse("request body too large", status_code=413)
+            kind = observability.request_kind(request.headers.get("content-type", ""), body)
+            return await handler.handle(request)
+        finally:
+            observability.record_ack(kind, time.perf_counter() - started)
 
     async def slack_oauth(request: Request) -> Response:
         return await handler.handle(request)
@@ -51,9 +65,14 @@ def build_web_app(bolt_app: AsyncApp, engine: AsyncEngine) -> Starlette:
             return JSONResponse({"ok": True})
         return JSONResponse({"ok": False, "error": "database unreachable"}, status_code=503)
 
+    async def metrics(_: Request) -> Response:
+        depth = await observability.queue_depth(engine, clock())
+        return Response(observability.exposition(depth), media_type=CONTENT_TYPE_LATEST)
+
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
     ]
     if bolt_app.oauth_flow is not None:
         routes += [

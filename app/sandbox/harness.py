@@ -59,7 +59,7 @@ async def start_bot(deps: Deps) -> RunningBot:
         settings.slack_signing_secret.get_secret_value(),
         None,
     )
-    web_app = build_web_app(build_bolt_app(deps, credentials), deps.engine)
+    web_app = build_web_app(build_bolt_app(deps, credentials), deps.engine, clock=deps.clock)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -10,10 +10,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from app import logs
 from app.config import SlackCredentials, SlackMode
 from app.deps import Deps
 from app.slack.client import make_web_client
-from app.slack.errors import answering_after_ack, handle_error
+from app.slack.errors import acked_in_time, answering_after_ack, handle_error
 from app.slack.ids import Action, Command, Event, View
 from app.slack.listeners import actions, commands, events, views
 
@@ -22,8 +23,8 @@ log = logging.getLogger(__name__)
 
 def register(app: AsyncApp) -> None:
     """Every listener, in one place (the manifest test reads this list)."""
-    app.command(Command.DRILL.value)(commands.on_drill)
-    app.command(Command.COACH.value)(commands.on_coach)
+    app.command(Command.DRILL.value)(acked_in_time(commands.on_drill))
+    app.command(Command.COACH.value)(acked_in_time(commands.on_coach))
     app.event(Event.APP_HOME_OPENED.value)(events.on_app_home_opened)
     app.event(Event.USER_CHANGE.value)(events.on_user_change)
     app.event(Event.MESSAGE.value)(events.on_message)
@@ -55,6 +56,8 @@ def register(app: AsyncApp) -> None:
 
 
 def build_bolt_app(deps: Deps, credentials: SlackCredentials, **options: Any) -> AsyncApp:
+    # Bolt copies this logger's level into every logger it makes (else the root's, DEBUG too).
+    options.setdefault("logger", logs.quiet_logger("slack_bolt"))
     if credentials.mode is SlackMode.OAUTH:
         from app.slack.oauth import oauth_settings  # only OAuth mode needs the stores
 

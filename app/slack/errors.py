@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import secrets
@@ -86,4 +87,49 @@ def answering_after_ack(listener: Callable[..., Awaitable[None]]) -> Callable[..
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names]
     )
+    return run
+
+
+# Slack shows an error when a slash command is not acknowledged within 3 s.
+COMMAND_ACK_BUDGET_S = 2.0
+
+
+class _AckOrRespond:
+    """The `ack` a slash command listener sees: the real ack while Slack still waits; once
+    `late` (Slack already got a "one moment"), the answer goes to the command's response_url."""
+
+    def __init__(self, ack: AsyncAck, respond: AsyncRespond) -> None:
+        self.ack = ack
+        self.respond = respond
+        self.late = False
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self.ack.response
+
+    async def __call__(self, text: str = "", blocks: Any = None, **kwargs: Any) -> BoltResponse:
+        if not self.late:
+            return await self.ack(text=text, blocks=blocks, **kwargs)
+        await self.respond(text=text, blocks=blocks, response_type="ephemeral")
+        assert self.ack.response is not None
+        return self.ack.response
+
+
+def acked_in_time(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Wrap a slash command listener that answers in its ack: when the answer takes longer
+    than the budget (a slow database), ack with "one moment" and send the answer after."""
+    inner = answering_after_ack(listener)
+
+    async def run(**kwargs: Any) -> None:
+        ack: AsyncAck = kwargs["ack"]
+        ack_or_respond = _AckOrRespond(ack, kwargs["respond"])
+        answering = asyncio.ensure_future(inner(**{**kwargs, "ack": ack_or_respond}))
+        done, _ = await asyncio.wait({answering}, timeout=COMMAND_ACK_BUDGET_S)
+        if not done and ack.response is None:
+            ack_or_respond.late = True
+            await ack(text=render.one_moment(), response_type="ephemeral")
+        await answering
+
+    run.__name__ = getattr(listener, "__name__", "listener")
+    run.__signature__ = inner.__signature__  # type: ignore[attr-defined]
     return run
