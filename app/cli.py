@@ -17,9 +17,11 @@ from app.clock import system_clock
 from app.config import ConfigError, Settings, slack_credentials
 from app.db import migrate as migrations
 from app.db.models import Workspace
+from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
 from app.deps import Deps
 from app.domain.roster import RosterInvalid, apply_roster, parse_roster_csv
+from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
 from app.server import StartupError, check_schema
 from app.slack.client import OutboxClients, make_web_client
@@ -134,8 +136,13 @@ async def _tick(settings: Settings, now: datetime | None) -> str:
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)
-        report = await Outbox(deps, OutboxClients(deps)).tick(now)
-    except StartupError as exc:
+        outbox = Outbox(deps, OutboxClients(deps))
+        with single_sender(settings.database_url), stop_on_signals(outbox.stop):
+            try:
+                report = await outbox.tick(now)
+            finally:
+                await outbox.release()
+    except (StartupError, SenderBusy) as exc:
         raise CliError(str(exc)) from exc
     finally:
         await deps.close()

@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     coach_scheduler: Literal["on", "off"] = "on"
     coach_default_tz: str = "UTC"
+    # How often the in-process scheduler ticks (the cadence needs one a minute; tests go faster).
+    coach_tick_seconds: float = Field(default=60, gt=0, le=3600)
+    # How long a claimed delivery is held before another sender may take it over.
+    coach_lease_seconds: float = Field(default=60, ge=1, le=3600)
+    # Scheduled DMs per minute per workspace (Slack allows about one a second, with bursts).
+    coach_send_rate_per_minute: int = Field(default=60, ge=1, le=100_000)
+    # Scheduled DMs in flight at once per process.
+    coach_send_concurrency: int = Field(default=8, ge=1, le=256)
+    # Log lines as JSON objects (production) or as text (a terminal).
+    coach_log_format: Literal["json", "text"] = "text"
 
     @field_validator("slack_api_url")
     @classmethod

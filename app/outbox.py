@@ -8,12 +8,14 @@ queue goes on. Every scheduled DM carries its delivery id in the message metadat
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import random
 import socket
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,7 +23,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.db.ledger import AMBIGUOUS, Claimed, Ledger
+from app import observability
+from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
+from app.db.pace import Pacer, Rate
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import planning, weekly_messages
@@ -31,7 +35,9 @@ from app.slack.render.weekly import render
 
 log = logging.getLogger(__name__)
 
-CLAIM_BATCH = 20
+CLAIM_BATCH = 20  # claimed at once; claiming again when fewer than `concurrency` remain
+POST_METHOD = "chat.postMessage"
+MAX_PACE_WAIT_S = 5.0  # look again at least this often while paced back
 RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before the due time
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
@@ -69,10 +75,13 @@ class TickReport:
     planned: int = 0
     expired: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    stopped: bool = False  # asked to stop: what was not sent waits for the next tick
 
     def describe(self) -> str:
         parts = [f"{self.planned} planned", f"{self.expired} past their window"]
         parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
+        if self.stopped:
+            parts.append("stopped early; the rest goes out on the next tick")
         return ", ".join(parts)
 
 
@@ -106,44 +115,137 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Outbox:
+    """Sends what the ledger has due. One per process: `stop()` then `release()` at shutdown."""
+
     def __init__(self, deps: Deps, client_for: ClientFor, owner: str | None = None) -> None:
         self.deps = deps
         self.client_for = client_for
         self.owner = owner or sender_id()
+        settings = deps.settings
+        self.rate = Rate(settings.coach_send_rate_per_minute)
+        self.concurrency = settings.coach_send_concurrency
+        self.lease = timedelta(seconds=settings.coach_lease_seconds)
+        self.stopping = asyncio.Event()
+        self._runs = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def stop(self) -> None:
+        """Claim nothing more; sends already under way finish."""
+        self.stopping.set()
+
+    async def release(self, timeout_s: float = 30) -> int:
+        """After `stop()`: wait for sends under way, then give back any row still held."""
+        self.stop()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout_s)
+        except TimeoutError:
+            log.warning("outbox: sends still under way after %ss; releasing them", timeout_s)
+        async with self.deps.db.begin() as session:
+            released = await Ledger(session).release(self.owner)
+        if released:
+            log.info("outbox: released %s claimed deliveries", released)
+        return released
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Plan, expire and send everything due at `now`. Twice is the same as once."""
         now = now or self.deps.clock()
         report = TickReport()
-        async with self.deps.db.begin() as session:
-            report.planned = await planning.plan_due(
-                Store(session), Ledger(session), now, self.deps.settings.coach_default_tz
-            )
-        report.outcomes = await self.send_due(now)
-        async with self.deps.db.begin() as session:
-            report.expired = await Ledger(session).expire(now)
+        with self._running():
+            # Read, work out what is due with no transaction open, then insert: a big roster
+            # must not keep a connection idle in transaction while Python thinks.
+            async with self.deps.db() as session:
+                schedules = await planning.read_schedules(Store(session))
+            due = schedules.due(now, self.deps.settings.coach_default_tz)
+            async with self.deps.db.begin() as session:
+                report.planned = await Ledger(session).plan(due, now)
+            report.outcomes = await self.send_due(now)
+            async with self.deps.db.begin() as session:
+                report.expired = await Ledger(session).expire(now)
+            observability.record_delivery("skipped", report.expired)
+        report.stopped = self.stopping.is_set()
         return report
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        self._runs += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._idle.set()
 
     async def send_due(
         self, now: datetime | None = None, *, person_id: int | None = None, kind: Step | None = None
     ) -> Counter[str]:
-        """Send what is due (only one person's deliveries of one kind, when given)."""
+        """Send what is due, at the workspaces' pace and up to `concurrency` at once. Only one
+        person's deliveries of one kind, when given: then a paced-back row waits for a tick."""
         outcomes: Counter[str] = Counter()
-        while True:
-            at = now or self.deps.clock()
-            async with self.deps.db.begin() as session:
-                claimed = await Ledger(session).claim(
-                    at, self.owner, CLAIM_BATCH, person_id=person_id, kind=kind
+        in_flight: set[asyncio.Task[None]] = set()
+        senders = asyncio.Semaphore(self.concurrency)
+
+        async def send(claim: Claimed, at: datetime) -> None:
+            try:
+                async with senders:
+                    if self.stopping.is_set():  # claimed, never started: hand it straight back
+                        outcome = await self._give_back(claim)
+                    else:
+                        outcome = await self.send_one(claim, at)
+            except Exception:  # one row's surprise must not stop everyone else's prompt
+                log.exception(
+                    "delivery id=%s failed unexpectedly; retried after its lease", claim.id
                 )
-            if not claimed:
-                return outcomes
-            for claim in claimed:
-                outcomes[await self.send_one(claim, at)] += 1
+                outcome = "error"
+            outcomes[outcome] += 1
+            observability.record_delivery(outcome)
+
+        with self._running():
+            async with asyncio.TaskGroup() as group:
+                while not self.stopping.is_set():
+                    if len(in_flight) >= self.concurrency:
+                        await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                        continue
+                    at = now or self.deps.clock()
+                    claims = await self._claim(at, CLAIM_BATCH, person_id, kind)
+                    for claim in claims.rows:
+                        task = group.create_task(send(claim, at))
+                        in_flight.add(task)
+                        task.add_done_callback(in_flight.discard)
+                    if claims.rows:
+                        continue
+                    if claims.wait_s is None or person_id is not None:
+                        break
+                    await self._pause(claims.wait_s)
+        return outcomes
+
+    async def _claim(
+        self, at: datetime, limit: int, person_id: int | None, kind: Step | None
+    ) -> Claims:
+        async with self.deps.db.begin() as session:
+            pacer = Pacer(session, POST_METHOD, self.rate)
+            return await Ledger(session, lease=self.lease).claim(
+                at, self.owner, limit, person_id=person_id, kind=kind, pacer=pacer
+            )
+
+    async def _give_back(self, claim: Claimed) -> str:
+        async with self.deps.db.begin() as session:
+            await Ledger(session).give_back(claim)
+        return "released"
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait for the pace (woken early by stop())."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), min(max(seconds, 0.001), MAX_PACE_WAIT_S))
 
     async def send_one(self, claim: Claimed, now: datetime) -> str:
         tz = self.deps.settings.coach_default_tz
         async with self.deps.db.begin() as session:
-            store, ledger = Store(session), Ledger(session)
+            store, ledger = Store(session), Ledger(session, lease=self.lease)
+            if not await ledger.renew(claim):
+                log.warning("delivery lease lost id=%s: another sender has it", claim.id)
+                return "lost"
             person = await store.person_by_id(claim.person_id)
             composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
             if isinstance(composed, weekly_messages.Skip):
@@ -190,8 +292,18 @@ class Outbox:
         status = exc.response.status_code
         error = str(exc.response.get("error") or f"http_{status}")
         if status == 429:
-            retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
-            return await self._retry(claim, timedelta(seconds=retry_after), "ratelimited")
+            observability.record_ratelimited(POST_METHOD)
+            wait = timedelta(seconds=int(exc.response.headers.get("Retry-After", "1") or 1))
+            async with self.deps.db.begin() as session:
+                await Pacer(session, POST_METHOD, self.rate).pause(
+                    claim.workspace_id, wait, await wall_now(session)
+                )
+            log.warning(
+                "slack 429 workspace=%s: pausing sends for %ss",
+                claim.workspace_id,
+                int(wait.total_seconds()),
+            )
+            return await self._retry(claim, wait, "ratelimited")
         if error in PERMANENT_ERRORS:
             async with self.deps.db.begin() as session:
                 await Ledger(session).failed(claim, error)

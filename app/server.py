@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
+from collections.abc import Iterator
 
 import uvicorn
 from slack_bolt.async_app import AsyncApp
@@ -12,14 +14,18 @@ from slack_bolt.async_app import AsyncApp
 from app.clock import system_clock
 from app.config import Settings, SlackCredentials, SlackMode, slack_credentials
 from app.db.migrate import schema_state
+from app.db.sender_lock import SenderBusy, single_sender
 from app.deps import Deps
 from app.jobs.scheduler import start_scheduler
+from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
 from app.slack.app import build_bolt_app
 from app.slack.client import OutboxClients
 from app.web import build_web_app
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 20  # within the 30 s most orchestrators wait after SIGTERM
 
 
 class StartupError(Exception):
@@ -69,29 +75,54 @@ async def run(settings: Settings, *, sock: socket.socket | None = None) -> None:
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)
-        bolt_app = build_bolt_app(deps, credentials)
-        socket_handler = None
-        if credentials.mode is SlackMode.SOCKET:
-            socket_handler = await _socket_mode(bolt_app, credentials)
-        server = uvicorn_server(build_web_app(bolt_app, deps.engine), port=settings.port)
-        scheduler = None
-        if settings.coach_scheduler == "on":
-            scheduler = start_scheduler(Outbox(deps, OutboxClients(deps)))
-        log.info(
-            "coach serving (%s mode) on port %s, database %s",
-            credentials.mode.value,
-            settings.port,
-            "SQLite" if settings.is_sqlite else "PostgreSQL",
-        )
-        try:
-            await server.serve(sockets=[sock] if sock else None)
-        finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            if socket_handler is not None:
-                await socket_handler.close_async()  # type: ignore[attr-defined]
+        with _sender(settings):
+            await _serve(deps, credentials, sock)
     finally:
         await deps.close()
+
+
+@contextlib.contextmanager
+def _sender(settings: Settings) -> Iterator[None]:
+    """Running the cadence makes this process a sender: one per SQLite database."""
+    if settings.coach_scheduler == "off":
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(single_sender(settings.database_url))
+        except SenderBusy as exc:
+            raise StartupError(f"{exc} Or set COACH_SCHEDULER=off for this one.") from exc
+        yield
+
+
+async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket | None) -> None:
+    settings = deps.settings
+    bolt_app = build_bolt_app(deps, credentials)
+    socket_handler = None
+    if credentials.mode is SlackMode.SOCKET:
+        socket_handler = await _socket_mode(bolt_app, credentials)
+    server = uvicorn_server(build_web_app(bolt_app, deps.engine), port=settings.port)
+    scheduler = None
+    outbox = Outbox(deps, OutboxClients(deps))
+    if settings.coach_scheduler == "on":
+        scheduler = start_scheduler(outbox, every_s=settings.coach_tick_seconds)
+    log.info(
+        "coach serving (%s mode) on port %s, database %s",
+        credentials.mode.value,
+        settings.port,
+        "SQLite" if settings.is_sqlite else "PostgreSQL",
+    )
+    # uvicorn turns SIGTERM into a graceful stop (no new requests, open ones finish), then
+    # raises the signal again: our handler takes it, so the outbox can drain below.
+    try:
+        with stop_on_signals(outbox.stop):
+            await server.serve(sockets=[sock] if sock else None)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)  # no new ticks
+        await outbox.release(SHUTDOWN_GRACE_S)  # sends under way finish, leases go back
+        if socket_handler is not None:
+            await socket_handler.close_async()  # type: ignore[attr-defined]
 
 
 def serve(settings: Settings) -> None:

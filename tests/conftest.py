@@ -126,6 +126,8 @@ def make_settings(
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": sandbox.api_url if sandbox else "http://127.0.0.1:9/api/",
         "coach_scheduler": "off",
+        # The sandbox enforces no limit unless a test sets one; pacing tests lower this.
+        "coach_send_rate_per_minute": 100_000,
         "slack_app_token": None,
         "slack_client_id": None,
         "slack_client_secret": None,

@@ -95,9 +95,10 @@ async def test_a_sender_that_died_after_posting_is_reconciled_not_repeated(
 
         await planning.plan_due(Store(session), Ledger(session), DUE, "UTC")
     async with deps.db.begin() as session:
-        (claim,) = await Ledger(session, lease=timedelta(milliseconds=300)).claim(
+        claims = await Ledger(session, lease=timedelta(milliseconds=300)).claim(
             DUE, "crashed", 10, kind=Step.REP_PROMPT
         )
+    (claim,) = claims.rows
     client = make_outbox_client(deps.settings, sandbox.bot_token)
     await client.chat_postMessage(
         channel=REP,
@@ -116,13 +117,13 @@ async def test_rate_limits_wait_and_permanent_errors_fail_without_blocking(
     box: tuple[Deps, Outbox], sandbox: SlackSandbox
 ) -> None:
     deps, outbox = box
-    sandbox.rate_limit_next("chat.postMessage", retry_after=120)
+    sandbox.rate_limit_next("chat.postMessage", retry_after=1)
     await outbox.tick(DUE)
     row = await prompt_row(deps)
     assert row.status is DeliveryStatus.PENDING and row.error == "ratelimited"
-    assert row.next_attempt_at == DUE + timedelta(seconds=120)
-    assert (await outbox.tick(DUE + timedelta(seconds=60))).outcomes == {}  # still waiting
-    await outbox.tick(DUE + timedelta(seconds=121))
+    assert row.next_attempt_at == DUE + timedelta(seconds=1)
+    assert (await outbox.tick(DUE)).outcomes == {}  # still waiting
+    await outbox.tick(DUE + timedelta(seconds=2))
     assert sandbox.calls_to("conversations.history") == []  # a 429 is never ambiguous
     assert prompts_in_slack(sandbox) == 1
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.db.sender_lock import single_sender
 from tests.conftest import is_postgres
 from tests.processes import coach_env, free_port, run_coach
 
@@ -93,8 +94,24 @@ def test_migrate_then_serve_answers_healthz(tmp_path: Path, database_url: str) -
         unsigned = httpx.post(f"http://127.0.0.1:{port}/slack/events", content=b"{}", timeout=5)
         assert unsigned.status_code == 401
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process.terminate()  # SIGTERM: a clean stop, not a death by signal
+        assert process.wait(timeout=30) == 0
+
+
+def test_sqlite_runs_one_sender(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    env = serve_env(url, PORT=str(free_port()))
+    assert run_coach("migrate", env=env, cwd=tmp_path).returncode == 0
+    with single_sender(url):  # as a running `coach serve` or `coach tick` holds it
+        ticked = run_coach("tick", env=env, cwd=tmp_path)
+        served = run_coach("serve", env=env, cwd=tmp_path)
+    for result in (ticked, served):
+        assert result.returncode == 1
+        last_line = result.stderr.strip().splitlines()[-1]
+        assert last_line.startswith("Another coach process is already sending")
+        assert "Traceback" not in result.stderr
+    assert "COACH_SCHEDULER=off" in served.stderr
+    assert run_coach("tick", env=env, cwd=tmp_path).returncode == 0  # free again
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")

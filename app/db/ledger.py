@@ -6,15 +6,18 @@ reclaimed by another can no longer change the row. The caller owns the transacti
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.base import UTCDateTime
 from app.db.models import Delivery
+from app.db.pace import Pacer
 from app.db.store import insert_ignoring_conflicts
 from app.domain.types import DeliveryStatus, Step
 
@@ -59,6 +62,20 @@ class Claimed:
 
 
 AMBIGUOUS = "ambiguous:"  # prefix of a retry reason after which the message may exist
+
+
+@dataclass(frozen=True)
+class Claims:
+    rows: list[Claimed]
+    # Due rows were held back by the sending pace: claim again after this many seconds.
+    wait_s: float | None = None
+
+
+async def wall_now(session: AsyncSession) -> datetime:
+    """The value of `wall_clock` now (one statement on PostgreSQL)."""
+    if session.bind.dialect.name == "postgresql":
+        return (await session.scalar(select(func.clock_timestamp()))).astimezone(UTC)
+    return datetime.now(UTC)
 
 
 class Ledger:
@@ -114,37 +131,70 @@ class Ledger:
         *,
         person_id: int | None = None,
         kind: Step | None = None,
-    ) -> list[Claimed]:
-        """Claim up to `limit` due rows (only one person's, one kind, when given). PostgreSQL
-        skips rows other senders hold; SQLite has one writer at a time (BEGIN IMMEDIATE)."""
+        pacer: Pacer | None = None,
+    ) -> Claims:
+        """Claim up to `limit` due rows (only one person's, one kind, when given), within the
+        workspaces' sending pace when a pacer is given. PostgreSQL skips rows other senders
+        hold; SQLite has one writer at a time (BEGIN IMMEDIATE)."""
+        wall = await wall_now(self.session)
+        due = self._due(now, wall, person_id=person_id, kind=kind)
+        claimable = due.where(~Delivery.workspace_id.in_(pacer.held_back(wall))) if pacer else due
+        candidates = (
+            await self.session.execute(
+                claimable.order_by(Delivery.due_at, Delivery.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        if pacer is None:
+            return Claims(await self._take(candidates, owner))
+        granted = await self._paced(candidates, pacer, wall)
+        if granted:
+            return Claims(await self._take(granted, owner))
+        held = select(due.subquery().c.workspace_id)
+        ready = await pacer.next_ready(held, wall)
+        return Claims([], (ready - wall).total_seconds() if ready else None)
+
+    def _due(
+        self, now: datetime, wall: datetime, *, person_id: int | None, kind: Step | None
+    ) -> Select[tuple[int, int, DeliveryStatus, str | None]]:
         only = [Delivery.person_id == person_id] if person_id is not None else []
         only += [Delivery.kind == kind] if kind is not None else []
-        claimable = (
-            select(Delivery.id, Delivery.status, Delivery.error)
-            .where(
-                Delivery.due_at <= now,
-                Delivery.expires_at > now,
-                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
-                or_(
-                    Delivery.status == DeliveryStatus.PENDING,
-                    and_(
-                        Delivery.status == DeliveryStatus.SENDING,
-                        Delivery.lease_until <= wall_clock(self.session),
-                    ),
-                ),
-            )
-            .where(*only)
-            .order_by(Delivery.due_at, Delivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        return select(Delivery.id, Delivery.workspace_id, Delivery.status, Delivery.error).where(
+            Delivery.due_at <= now,
+            Delivery.expires_at > now,
+            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+            or_(
+                Delivery.status == DeliveryStatus.PENDING,
+                and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until <= wall),
+            ),
+            *only,
         )
-        before = {row.id: row for row in (await self.session.execute(claimable)).all()}
-        if not before:
+
+    @staticmethod
+    async def _paced(
+        candidates: Sequence[Row[Any]], pacer: Pacer, wall: datetime
+    ) -> list[Row[Any]]:
+        """The candidates the workspaces' buckets allow now, in due order."""
+        wanted = Counter(row.workspace_id for row in candidates)
+        granted = {
+            workspace_id: (await pacer.take(workspace_id, count, wall)).granted
+            for workspace_id, count in sorted(wanted.items())  # one lock order: no deadlocks
+        }
+        kept = []
+        for row in candidates:
+            if granted[row.workspace_id] > 0:
+                granted[row.workspace_id] -= 1
+                kept.append(row)
+        return kept
+
+    async def _take(self, candidates: Sequence[Row[Any]], owner: str) -> list[Claimed]:
+        if not candidates:
             return []
-        ids = list(before)
+        before = {row.id: row for row in candidates}
         result = await self.session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(ids))
+            .where(Delivery.id.in_(list(before)))
             .values(
                 status=DeliveryStatus.SENDING,
                 claimed_by=owner,
@@ -172,6 +222,37 @@ class Ledger:
             )
             claimed.append(Claimed(*row, ambiguous=ambiguous))
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
+
+    async def renew(self, claim: Claimed) -> bool:
+        """Extend the lease just before sending; False when it was lost (do not send)."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == claim.id,
+                Delivery.fence == claim.fence,
+                Delivery.status == DeliveryStatus.SENDING,
+                Delivery.lease_until > wall_clock(self.session),
+            )
+            .values(lease_until=wall_clock(self.session, self.lease))
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)
+
+    async def release(self, owner: str) -> int:
+        """Give back what this sender still holds at shutdown. Such a send was interrupted and
+        may have reached Slack, so whoever takes it next looks before posting."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.claimed_by == owner, Delivery.status == DeliveryStatus.SENDING)
+            .values(
+                status=DeliveryStatus.PENDING,
+                claimed_by=None,
+                lease_until=None,
+                error=f"{AMBIGUOUS}interrupted",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
 
     async def _finish(self, claim: Claimed, **values: object) -> bool:
         result = await self.session.execute(
@@ -201,6 +282,14 @@ class Ledger:
     async def retry_later(self, claim: Claimed, at: datetime, reason: str) -> bool:
         return await self._finish(
             claim, status=DeliveryStatus.PENDING, next_attempt_at=at, error=reason
+        )
+
+    async def give_back(self, claim: Claimed) -> bool:
+        """Un-claim a row this sender never started to send. If an earlier attempt may have
+        posted it, say so, as its old status did."""
+        keep_doubt = {"error": f"{AMBIGUOUS}unfinished"} if claim.ambiguous else {}
+        return await self._finish(
+            claim, status=DeliveryStatus.PENDING, attempts=Delivery.attempts - 1, **keep_doubt
         )
 
     async def find(self, person_id: int, kind: Step, cycle_week: str) -> Delivery | None:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -111,6 +112,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "kind", "cycle_week"),
         Index("ix_delivery_status_due_at", "status", "due_at"),
+        Index("ix_delivery_workspace_id_cycle_week", "workspace_id", "cycle_week"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -133,6 +135,21 @@ class Delivery(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SendPace(Base):
+    """A token bucket per workspace and Web API method, shared by every sender process, so
+    replicas together stay under Slack's limit; a 429 pauses the workspace for all of them."""
+
+    __tablename__ = "send_pace"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
+    )
+    method: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    refilled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ready_at: Mapped[datetime] = mapped_column(UTCDateTime)  # no send before this
 
 
 class EventReceipt(Base):

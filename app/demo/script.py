@@ -479,6 +479,7 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
             slack_client_id=None,
             slack_api_url=sandbox.api_url,
             coach_scheduler="off",
+            coach_send_rate_per_minute=100_000,  # the demo's sandbox sets no rate limit
         )
         deps = Deps.build(settings, clock)
         bot = driver = None

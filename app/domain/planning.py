@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -119,9 +120,25 @@ async def plan_once(
     )
 
 
+@dataclass(frozen=True)
+class Schedules:
+    """Everything the planner reads: who is scheduled, and with which team overrides."""
+
+    people: Sequence[Person]
+    overrides: Sequence[ScheduleStep]
+
+    def due(self, now: datetime, default_tz: str) -> list[Planned]:
+        """The rows due at `now` (pure: the database need not be held while this runs)."""
+        return planned_rows(
+            calendar.due_steps(schedulables(self.people, self.overrides, default_tz), now)
+        )
+
+
+async def read_schedules(store: Store) -> Schedules:
+    return Schedules(await store.schedulable_people(), await store.all_schedule_overrides())
+
+
 async def plan_due(store: Store, ledger: Ledger, now: datetime, default_tz: str) -> int:
     """Insert every step due at `now` that is not in the ledger yet; returns how many."""
-    people = await store.schedulable_people()
-    overrides = await store.all_schedule_overrides()
-    due = calendar.due_steps(schedulables(people, overrides, default_tz), now)
-    return await ledger.plan(planned_rows(due), now)
+    schedules = await read_schedules(store)
+    return await ledger.plan(schedules.due(now, default_tz), now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import random
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -91,6 +92,9 @@ class SlackSandbox:
         self.catalog = _catalog()
         self.faults: list[Fault] = []
         self.rate_limits: dict[str, int] = {}  # method -> calls per minute
+        self._flaky: dict[str, tuple[float, random.Random, float]] = {}
+        self._latency: dict[str, float] = {}
+        self._watchers: dict[str, list[tuple[int, Callable[[], None]]]] = {}
         self._windows: dict[str, deque[datetime]] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -158,10 +162,39 @@ class SlackSandbox:
     ) -> None:
         self.faults.append(Fault(method, count, status=status, error=error))
 
-    def rate_limit_next(self, method: str, *, count: int = 1, retry_after: int = 0) -> None:
+    def rate_limit_next(
+        self,
+        method: str,
+        *,
+        count: int = 1,
+        retry_after: int = 0,
+        channels: frozenset[str] | None = None,
+    ) -> None:
         self.faults.append(
-            Fault(method, count, status=429, error="ratelimited", retry_after=retry_after)
+            Fault(
+                method,
+                count,
+                status=429,
+                error="ratelimited",
+                retry_after=retry_after,
+                channels=channels,
+            )
         )
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Answer every call to `method` only after `seconds` (its work is done at once)."""
+        self._latency[method] = seconds
+
+    def when_stored(self, method: str, nth: int, then: Callable[[], None]) -> None:
+        """Call `then` once the nth successful call to `method` has done its work, before
+        answering it (a test kills the caller there: posted, but never told so)."""
+        self._watchers.setdefault(method, []).append((nth, then))
+
+    def make_flaky(self, method: str, *, share: float, seed: int, stall_s: float = 1.0) -> None:
+        """Misbehave on about `share` of the calls to `method`, in a repeatable mix: a 429
+        (Retry-After: 1), a 500 before doing anything, a 500 after storing, or storing and
+        answering only after `stall_s` (a client timeout)."""
+        self._flaky[method] = (share, random.Random(seed), stall_s)
 
     def stall_next(self, method: str, *, seconds: float, count: int = 1) -> None:
         """Answer normally, but only after `seconds` (to provoke client timeouts)."""
@@ -237,12 +270,31 @@ class SlackSandbox:
         token = args.pop("token", None)
         return str(token) if token else None
 
-    def _fault_for(self, method: str) -> Fault | None:
+    def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
         for fault in self.faults:
-            if fault.remaining > 0 and fault.method in (method, "*"):
+            if (
+                fault.remaining > 0
+                and fault.method in (method, "*")
+                and (fault.channels is None or args.get("channel") in fault.channels)
+            ):
                 fault.remaining -= 1
                 return fault
-        return None
+        return self._flaky_fault(method)
+
+    def _flaky_fault(self, method: str) -> Fault | None:
+        if method not in self._flaky:
+            return None
+        share, rng, stall_s = self._flaky[method]
+        if rng.random() >= share:
+            return None
+        return rng.choice(
+            [
+                Fault(method, 1, status=429, error="ratelimited", retry_after=1),
+                Fault(method, 1, status=500, error="internal_error"),
+                Fault(method, 1, status=500, error="internal_error", after_store=True),
+                Fault(method, 1, status=200, delay_s=stall_s),
+            ]
+        )
 
     def _over_rate_limit(self, method: str, now: datetime) -> int | None:
         """Seconds to wait, when `method` is over its configured per-minute limit."""
@@ -290,10 +342,10 @@ class SlackSandbox:
             handler = self._handlers.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
-            fault = self._fault_for(method)
+            fault = self._fault_for(method, args)
             if fault is not None and fault.delay_s:
                 await asyncio.sleep(fault.delay_s)
-            elif fault is not None:
+            elif fault is not None and not fault.after_store:
                 status, body = fault.status, {"ok": False, "error": fault.error}
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(fault.retry_after)
@@ -306,10 +358,24 @@ class SlackSandbox:
                 self._check_access(method, token)
                 self._check_required(method, args)
                 body = {"ok": True, **await handler(args)}
+                self._stored(method)
+                if fault is not None and fault.after_store:
+                    status, body = fault.status, {"ok": False, "error": fault.error}
         except SlackError as exc:
             body = {"ok": False, "error": exc.error, **exc.extra}
         self.state.calls.append(Call(method, args, status, body, now))
+        if method in self._latency:
+            await asyncio.sleep(self._latency[method])
         return web.json_response(body, status=status, headers=headers)
+
+    def _stored(self, method: str) -> None:
+        watchers = self._watchers.get(method)
+        if not watchers:
+            return
+        done = sum(1 for call in self.state.calls if call.method == method and call.ok) + 1
+        for nth, then in [w for w in watchers if w[0] == done]:
+            watchers.remove((nth, then))
+            then()
 
     async def _serve_response_url(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]

@@ -110,6 +110,8 @@ class Fault:
     error: str = "internal_error"
     retry_after: int | None = None
     delay_s: float = 0.0
+    channels: frozenset[str] | None = None  # only calls posting to these channels
+    after_store: bool = False  # do the work, then answer with the error (ambiguous for the bot)
 
 
 @dataclass

@@ -1,0 +1,127 @@
+"""Sending pace: one token bucket per workspace and Web API method, in the database.
+
+Every sender process takes tokens from the same row (locked for the instant of a claim), so
+three replicas together send at the workspace's rate, not three times it. A 429 pauses the
+workspace for every sender until Retry-After has passed. Time is the wall clock (the
+database's on PostgreSQL): Slack counts real seconds, whatever the app clock says.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import SendPace
+from app.db.store import insert_ignoring_conflicts
+
+
+@dataclass(frozen=True)
+class Rate:
+    per_minute: int
+
+    @property
+    def per_second(self) -> float:
+        return self.per_minute / 60
+
+    @property
+    def capacity(self) -> float:
+        """At most one second's worth saved up: Slack tolerates short bursts, not a minute's."""
+        return max(1.0, self.per_second)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    tokens: float  # as of refilled_at
+    refilled_at: datetime
+    ready_at: datetime  # no send before this: the next token, or the end of a 429 pause
+
+
+@dataclass(frozen=True)
+class Taken:
+    granted: int
+    bucket: Bucket
+
+
+def fresh(now: datetime) -> Bucket:
+    return Bucket(1.0, now, now)
+
+
+def take(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Taken:
+    """Grant up to `wanted` sends from the bucket at `now`."""
+    if now < bucket.ready_at:
+        return Taken(0, bucket)
+    elapsed = max((now - bucket.refilled_at).total_seconds(), 0.0)
+    tokens = min(rate.capacity, bucket.tokens + elapsed * rate.per_second)
+    granted = min(wanted, math.floor(tokens))
+    tokens -= granted
+    short = max(1.0 - tokens, 0.0)
+    ready_at = now + timedelta(seconds=short / rate.per_second)
+    return Taken(granted, Bucket(tokens, now, ready_at))
+
+
+def paused(bucket: Bucket, until: datetime) -> Bucket:
+    """No send before `until`; then one at once and the rate after it."""
+    later = max(until, bucket.ready_at)
+    return Bucket(1.0, later, later)
+
+
+class Pacer:
+    """The bucket rows of one transaction. Lock rows in workspace order (no deadlocks)."""
+
+    def __init__(self, session: AsyncSession, method: str, rate: Rate) -> None:
+        self.session = session
+        self.method = method
+        self.rate = rate
+
+    async def take(self, workspace_id: int, wanted: int, now: datetime) -> Taken:
+        bucket = await self._locked(workspace_id, now)
+        taken = take(bucket, self.rate, now, wanted)
+        if taken.bucket != bucket:
+            await self._store(workspace_id, taken.bucket)
+        return taken
+
+    async def pause(self, workspace_id: int, wait: timedelta, now: datetime) -> None:
+        bucket = await self._locked(workspace_id, now)
+        await self._store(workspace_id, paused(bucket, now + wait))
+
+    def held_back(self, now: datetime) -> Select[tuple[int]]:
+        """Workspaces that may not send this method at `now`."""
+        return select(SendPace.workspace_id).where(
+            SendPace.method == self.method, SendPace.ready_at > now
+        )
+
+    async def next_ready(self, workspace_ids: Select[tuple[int]], now: datetime) -> datetime | None:
+        """The soonest moment one of these held-back workspaces may send again."""
+        return await self.session.scalar(
+            select(func.min(SendPace.ready_at)).where(
+                SendPace.method == self.method,
+                SendPace.ready_at > now,
+                SendPace.workspace_id.in_(workspace_ids),
+            )
+        )
+
+    async def _locked(self, workspace_id: int, now: datetime) -> Bucket:
+        locked = (
+            select(SendPace.tokens, SendPace.refilled_at, SendPace.ready_at)
+            .where(SendPace.workspace_id == workspace_id, SendPace.method == self.method)
+            .with_for_update()
+        )
+        row = (await self.session.execute(locked)).one_or_none()
+        if row is None:
+            start = fresh(now)
+            values = {"workspace_id": workspace_id, "method": self.method}
+            values |= {"tokens": start.tokens, "refilled_at": now, "ready_at": now}
+            await self.session.execute(insert_ignoring_conflicts(self.session, SendPace, values))
+            row = (await self.session.execute(locked)).one()
+        return Bucket(row.tokens, row.refilled_at, row.ready_at)
+
+    async def _store(self, workspace_id: int, bucket: Bucket) -> None:
+        await self.session.execute(
+            update(SendPace)
+            .where(SendPace.workspace_id == workspace_id, SendPace.method == self.method)
+            .values(tokens=bucket.tokens, refilled_at=bucket.refilled_at, ready_at=bucket.ready_at)
+        )

@@ -1,0 +1,130 @@
+"""Sending pace: a token bucket per workspace and method, shared by every sender through the
+database, and a 429 that pauses only the workspace it came from."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.clock import FrozenClock
+from app.db.pace import Bucket, Rate, fresh, paused, take
+from app.db.store import Store
+from app.deps import Deps
+from app.domain.roster import apply_roster, parse_roster_csv
+from app.outbox import Outbox
+from app.sandbox.server import SlackSandbox
+from app.slack.client import OutboxClients
+from tests.conftest import empty_tables, make_settings
+from tests.fanout import MONDAY_0900_BERLIN, delivery_ids_in_slack
+
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+PER_SECOND = Rate(per_minute=60)
+
+
+def seconds(n: float) -> timedelta:
+    return timedelta(seconds=n)
+
+
+def test_a_fresh_bucket_sends_one_at_once_then_one_per_token() -> None:
+    first = take(fresh(T0), PER_SECOND, T0, wanted=5)
+    assert first.granted == 1 and first.bucket.ready_at == T0 + seconds(1)
+    assert take(first.bucket, PER_SECOND, T0 + seconds(0.5), wanted=5).granted == 0
+    assert take(first.bucket, PER_SECOND, T0 + seconds(1), wanted=5).granted == 1
+
+
+def test_an_idle_bucket_saves_at_most_one_seconds_worth() -> None:
+    rate = Rate(per_minute=600)  # 10 a second
+    idle = Bucket(tokens=0.0, refilled_at=T0, ready_at=T0)
+    later = take(idle, rate, T0 + timedelta(hours=1), wanted=100)
+    assert later.granted == 10
+    assert later.bucket.ready_at == T0 + timedelta(hours=1, seconds=0.1)
+
+
+def test_a_pause_holds_every_send_until_it_ends_then_the_rate_resumes() -> None:
+    held = paused(fresh(T0), T0 + seconds(30))
+    assert take(held, PER_SECOND, T0 + seconds(29.9), wanted=1).granted == 0
+    resumed = take(held, PER_SECOND, T0 + seconds(30), wanted=3)
+    assert resumed.granted == 1 and resumed.bucket.ready_at == T0 + seconds(31)
+    # A shorter 429 arriving during a longer pause does not shorten it.
+    assert paused(held, T0 + seconds(5)).ready_at == T0 + seconds(30)
+
+
+def roster(prefix: str, reps: int) -> str:
+    rows = [
+        "slack_user_id,role,manager_slack_user_id,timezone",
+        f"{prefix}M,manager,,Europe/Berlin",
+    ]
+    rows += [f"{prefix}R{n},rep,{prefix}M,Europe/Berlin" for n in range(reps)]
+    return "\n".join(rows) + "\n"
+
+
+async def seed_workspace(deps: Deps, sandbox: SlackSandbox, team_id: str, prefix: str) -> None:
+    entries = parse_roster_csv(roster(prefix, 3))
+    for entry in entries:
+        sandbox.add_user(entry.slack_user_id, entry.slack_user_id, "Europe/Berlin")
+    async with deps.db.begin() as session:
+        store = Store(session)
+        workspace = await store.ensure_workspace(team_id, deps.clock())
+        await apply_roster(store, workspace, entries, deps.clock())
+
+
+@pytest.fixture
+async def two_workspaces(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
+    settings = make_settings(database_url, sandbox, coach_send_rate_per_minute=120)
+    deps = Deps.build(settings, FrozenClock(MONDAY_0900_BERLIN))
+    await empty_tables(deps)
+    await seed_workspace(deps, sandbox, "T0PACEDW", "U0W")
+    await seed_workspace(deps, sandbox, "T0OTHERX", "U0X")
+    yield deps
+    await deps.close()
+
+
+def post_times(sandbox: SlackSandbox, prefix: str, *, ok: bool = True) -> list[datetime]:
+    return [
+        call.at
+        for call in sandbox.calls_to("chat.postMessage", ok_only=ok)
+        if str(call.args["channel"]).startswith(prefix)
+    ]
+
+
+async def test_two_senders_share_one_workspace_pace(
+    two_workspaces: Deps, sandbox: SlackSandbox
+) -> None:
+    deps = two_workspaces
+    senders = [Outbox(deps, OutboxClients(deps), owner=name) for name in ("one", "two")]
+    await asyncio.gather(*(sender.tick() for sender in senders))
+
+    for prefix in ("U0W", "U0X"):  # 3 prompts each, at 2 a second: at least 1 s apart overall
+        times = sorted(post_times(sandbox, prefix))
+        assert len(times) == 3
+        assert times[-1] - times[0] >= seconds(0.9)
+    assert set(delivery_ids_in_slack(sandbox).values()) == {1}
+
+
+async def test_a_429_pauses_only_its_workspace_for_retry_after(
+    two_workspaces: Deps, sandbox: SlackSandbox
+) -> None:
+    deps = two_workspaces
+    paced = frozenset(f"U0WR{n}" for n in range(3))
+    sandbox.rate_limit_next("chat.postMessage", retry_after=2, channels=paced)
+    outbox = Outbox(deps, OutboxClients(deps), owner="solo")
+    await outbox.tick()
+    clock = deps.clock
+    assert isinstance(clock, FrozenClock)
+    clock.set(clock() + seconds(3))  # the refused prompt is due again
+    await outbox.tick()
+
+    (refused_at,) = [
+        call.at
+        for call in sandbox.calls_to("chat.postMessage")
+        if call.status == 429 and call.args["channel"] in paced
+    ]
+    resumed = [t for t in post_times(sandbox, "U0W") if t > refused_at]
+    assert len(resumed) == 3 and min(resumed) >= refused_at + seconds(2)
+    others = post_times(sandbox, "U0X")
+    assert len(others) == 3  # the other workspace kept sending, during the pause too
+    assert any(refused_at < t < refused_at + seconds(2) for t in others)
+    assert len(delivery_ids_in_slack(sandbox)) == 6
