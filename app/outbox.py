@@ -152,19 +152,23 @@ class Outbox:
         now = now or self.deps.clock()
         report = TickReport()
         with self._running():
-            # Read, work out what is due with no transaction open, then insert: a big roster
-            # must not keep a connection idle in transaction while Python thinks.
-            async with self.deps.db() as session:
-                schedules = await planning.read_schedules(Store(session))
-            due = schedules.due(now, self.deps.settings.coach_default_tz)
-            async with self.deps.db.begin() as session:
-                report.planned = await Ledger(session).plan(due, now)
+            report.planned = await self.plan(now)
             report.outcomes = await self.send_due(now)
             async with self.deps.db.begin() as session:
                 report.expired = await Ledger(session).expire(now)
             observability.record_delivery("skipped", report.expired)
         report.stopped = self.stopping.is_set()
         return report
+
+    async def plan(self, now: datetime) -> int:
+        """Put what is due at `now` into the ledger. Reads, works out what is due with no
+        transaction open (a big roster must not keep a connection idle in transaction while
+        Python thinks), then inserts: a fixed number of statements for any headcount."""
+        async with self.deps.db() as session:
+            schedules = await planning.read_schedules(Store(session))
+        due = schedules.due(now, self.deps.settings.coach_default_tz)
+        async with self.deps.db.begin() as session:
+            return await Ledger(session).plan(due, now)
 
     @contextlib.contextmanager
     def _running(self) -> Iterator[None]:

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.base import UTCDateTime
-from app.db.models import Delivery
+from app.db.models import Delivery, SendPace
 from app.db.pace import Pacer
 from app.db.store import insert_ignoring_conflicts
 from app.domain.types import DeliveryStatus, Step
@@ -135,28 +135,43 @@ class Ledger:
     ) -> Claims:
         """Claim up to `limit` due rows (only one person's, one kind, when given), within the
         workspaces' sending pace when a pacer is given. PostgreSQL skips rows other senders
-        hold; SQLite has one writer at a time (BEGIN IMMEDIATE)."""
-        wall = await wall_now(self.session)
-        due = self._due(now, wall, person_id=person_id, kind=kind)
-        claimable = due.where(~Delivery.workspace_id.in_(pacer.held_back(wall))) if pacer else due
-        candidates = (
-            await self.session.execute(
-                claimable.order_by(Delivery.due_at, Delivery.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+        hold; SQLite has one writer at a time (BEGIN IMMEDIATE). With nothing due this is
+        one statement."""
+        due = self._due(now, person_id=person_id, kind=kind)
         if pacer is None:
-            return Claims(await self._take(candidates, owner))
-        granted = await self._paced(candidates, pacer, wall)
+            plain = due.add_columns(literal(False).label("held"), literal(None).label("ready_at"))
+            rows = (await self.session.execute(self._locked(plain, limit))).all()
+            return Claims(await self._take(rows, owner))
+        # Rows of workspaces the pace holds back come last, so others go first; and when only
+        # held-back rows are due, they say how long to wait.
+        ready_at = SendPace.ready_at
+        held = and_(ready_at.is_not(None), ready_at > wall_clock(self.session))
+        paced = due.add_columns(held.label("held"), ready_at).outerjoin(
+            SendPace,
+            and_(SendPace.workspace_id == Delivery.workspace_id, SendPace.method == pacer.method),
+        )
+        rows = (await self.session.execute(self._locked(paced, limit, held))).all()
+        if not rows:
+            return Claims([])
+        wall = await wall_now(self.session)
+        free = [row for row in rows if not row.held]
+        granted = await self._paced(free, pacer, wall) if free else []
         if granted:
             return Claims(await self._take(granted, owner))
-        held = select(due.subquery().c.workspace_id)
-        ready = await pacer.next_ready(held, wall)
-        return Claims([], (ready - wall).total_seconds() if ready else None)
+        soonest = min((row.ready_at for row in rows if row.ready_at is not None), default=wall)
+        return Claims([], max((soonest - wall).total_seconds(), 0.0))
+
+    @staticmethod
+    def _locked(query: Select[Any], limit: int, *first: ColumnElement[bool]) -> Select[Any]:
+        """Rows in due order (after `first`), locked, skipping rows another sender holds."""
+        return (
+            query.order_by(*first, Delivery.due_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Delivery)
+        )
 
     def _due(
-        self, now: datetime, wall: datetime, *, person_id: int | None, kind: Step | None
+        self, now: datetime, *, person_id: int | None, kind: Step | None
     ) -> Select[tuple[int, int, DeliveryStatus, str | None]]:
         only = [Delivery.person_id == person_id] if person_id is not None else []
         only += [Delivery.kind == kind] if kind is not None else []
@@ -166,7 +181,10 @@ class Ledger:
             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
             or_(
                 Delivery.status == DeliveryStatus.PENDING,
-                and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until <= wall),
+                and_(
+                    Delivery.status == DeliveryStatus.SENDING,
+                    Delivery.lease_until <= wall_clock(self.session),
+                ),
             ),
             *only,
         )

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import SendPace
@@ -87,22 +87,6 @@ class Pacer:
     async def pause(self, workspace_id: int, wait: timedelta, now: datetime) -> None:
         bucket = await self._locked(workspace_id, now)
         await self._store(workspace_id, paused(bucket, now + wait))
-
-    def held_back(self, now: datetime) -> Select[tuple[int]]:
-        """Workspaces that may not send this method at `now`."""
-        return select(SendPace.workspace_id).where(
-            SendPace.method == self.method, SendPace.ready_at > now
-        )
-
-    async def next_ready(self, workspace_ids: Select[tuple[int]], now: datetime) -> datetime | None:
-        """The soonest moment one of these held-back workspaces may send again."""
-        return await self.session.scalar(
-            select(func.min(SendPace.ready_at)).where(
-                SendPace.method == self.method,
-                SendPace.ready_at > now,
-                SendPace.workspace_id.in_(workspace_ids),
-            )
-        )
 
     async def _locked(self, workspace_id: int, now: datetime) -> Bucket:
         locked = (

@@ -197,7 +197,8 @@ class SlackSandbox:
         self._flaky[method] = (share, random.Random(seed), stall_s)
 
     def stall_next(self, method: str, *, seconds: float, count: int = 1) -> None:
-        """Answer normally, but only after `seconds` (to provoke client timeouts)."""
+        """Do the work at once, but answer only after `seconds` (to provoke client timeouts:
+        Slack stored the message, the bot never heard)."""
         self.faults.append(Fault(method, count, status=200, delay_s=seconds))
 
     def set_rate_limit(self, method: str, per_minute: int) -> None:
@@ -336,6 +337,7 @@ class SlackSandbox:
         now = self.clock()
         status, body, headers = 200, {}, {}
         args: dict[str, Any] = {}
+        fault: Fault | None = None
         try:
             args = await self._read_args(request)
             token = self._token(request, args)
@@ -343,9 +345,7 @@ class SlackSandbox:
             if handler is None:
                 raise SlackError("unknown_method")
             fault = self._fault_for(method, args)
-            if fault is not None and fault.delay_s:
-                await asyncio.sleep(fault.delay_s)
-            elif fault is not None and not fault.after_store:
+            if fault is not None and not fault.delay_s and not fault.after_store:
                 status, body = fault.status, {"ok": False, "error": fault.error}
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(fault.retry_after)
@@ -364,8 +364,10 @@ class SlackSandbox:
         except SlackError as exc:
             body = {"ok": False, "error": exc.error, **exc.extra}
         self.state.calls.append(Call(method, args, status, body, now))
-        if method in self._latency:
-            await asyncio.sleep(self._latency[method])
+        # The work is done; the answer is late (a client timeout leaves it in doubt).
+        late_s = (fault.delay_s if fault is not None else 0.0) + self._latency.get(method, 0.0)
+        if late_s:
+            await asyncio.sleep(late_s)
         return web.json_response(body, status=status, headers=headers)
 
     def _stored(self, method: str) -> None:
