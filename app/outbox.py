@@ -263,7 +263,7 @@ class Outbox:
                 found = await posted_before(client, person.slack_user_id, claim)
             except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
                 reason = f"{AMBIGUOUS}reconcile_failed:{type(exc).__name__}"
-                return await self._retry(claim, backoff(claim.attempts), reason)
+                return await self._retry(claim, now + backoff(claim.attempts), reason)
             if found is not None:
                 async with self.deps.db.begin() as session:
                     await Ledger(session).sent(claim, found[0], found[1], self.deps.clock())
@@ -280,11 +280,11 @@ class Outbox:
                 },
             )
         except SlackApiError as exc:
-            return await self._failed_send(claim, exc)
+            return await self._failed_send(claim, exc, now)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             # The request may have been processed before the connection failed.
             reason = f"{AMBIGUOUS}{type(exc).__name__}"
-            return await self._retry(claim, backoff(claim.attempts), reason)
+            return await self._retry(claim, now + backoff(claim.attempts), reason)
         async with self.deps.db.begin() as session:
             await Ledger(session).sent(
                 claim, str(response["channel"]), str(response["ts"]), self.deps.clock()
@@ -292,7 +292,7 @@ class Outbox:
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"
 
-    async def _failed_send(self, claim: Claimed, exc: SlackApiError) -> str:
+    async def _failed_send(self, claim: Claimed, exc: SlackApiError, now: datetime) -> str:
         status = exc.response.status_code
         error = str(exc.response.get("error") or f"http_{status}")
         if status == 429:
@@ -307,7 +307,7 @@ class Outbox:
                 claim.workspace_id,
                 int(wait.total_seconds()),
             )
-            return await self._retry(claim, wait, "ratelimited")
+            return await self._retry(claim, now + wait, "ratelimited")
         if error in PERMANENT_ERRORS:
             async with self.deps.db.begin() as session:
                 await Ledger(session).failed(claim, error)
@@ -315,12 +315,11 @@ class Outbox:
             return "failed"
         ambiguous = status >= 500  # Slack may have posted before failing
         reason = f"{AMBIGUOUS}{error}" if ambiguous else error
-        return await self._retry(claim, backoff(claim.attempts), reason)
+        return await self._retry(claim, now + backoff(claim.attempts), reason)
 
-    async def _retry(self, claim: Claimed, wait: timedelta, reason: str) -> str:
+    async def _retry(self, claim: Claimed, at: datetime, reason: str) -> str:
+        """Try again at `at`, on the tick's clock (the one due times are compared with)."""
         async with self.deps.db.begin() as session:
-            await Ledger(session).retry_later(claim, self.deps.clock() + wait, reason)
-        log.info(
-            "delivery retry id=%s reason=%s in=%ss", claim.id, reason, int(wait.total_seconds())
-        )
+            await Ledger(session).retry_later(claim, at, reason)
+        log.info("delivery retry id=%s reason=%s at=%s", claim.id, reason, at.isoformat())
         return "retried"
