@@ -254,6 +254,8 @@ class Outbox:
             composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
             if isinstance(composed, weekly_messages.Skip):
                 await ledger.cancelled(claim, composed.reason)
+                pacer = Pacer(session, POST_METHOD, self.rate)
+                await pacer.refund(claim.workspace_id, await wall_now(session))  # nothing posted
                 return "cancelled"
             assert person is not None  # compose skips a recipient who is gone
         message = render(composed)

@@ -51,16 +51,31 @@ def fresh(now: datetime) -> Bucket:
 
 
 def take(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Taken:
-    """Grant up to `wanted` sends from the bucket at `now`."""
+    """Grant up to `wanted` sends from the bucket at `now`: a whole batch (as much of it as
+    the bucket can hold) or nothing yet, so senders claim once per batch, not once a token."""
     if now < bucket.ready_at:
         return Taken(0, bucket)
     elapsed = max((now - bucket.refilled_at).total_seconds(), 0.0)
     tokens = min(rate.capacity, bucket.tokens + elapsed * rate.per_second)
+    batch = min(float(wanted), rate.capacity)
+    if tokens < batch:
+        return Taken(0, Bucket(tokens, now, now + _until(batch - tokens, rate)))
     granted = min(wanted, math.floor(tokens))
     tokens -= granted
-    short = max(1.0 - tokens, 0.0)
-    ready_at = now + timedelta(seconds=short / rate.per_second)
-    return Taken(granted, Bucket(tokens, now, ready_at))
+    return Taken(granted, Bucket(tokens, now, now + _until(1.0 - tokens, rate)))
+
+
+def _until(short: float, rate: Rate) -> timedelta:
+    return timedelta(seconds=max(short, 0.0) / rate.per_second)
+
+
+def refunded(bucket: Bucket, rate: Rate, now: datetime) -> Bucket:
+    """Give back the token of a claim that sent nothing (the message was no longer needed)."""
+    if now < bucket.ready_at and bucket.refilled_at > now:  # paused by a 429: stays paused
+        return bucket
+    elapsed = max((now - bucket.refilled_at).total_seconds(), 0.0)
+    tokens = min(rate.capacity, bucket.tokens + elapsed * rate.per_second + 1.0)
+    return Bucket(tokens, now, min(bucket.ready_at, now) if tokens >= 1.0 else bucket.ready_at)
 
 
 def paused(bucket: Bucket, until: datetime) -> Bucket:
@@ -83,6 +98,10 @@ class Pacer:
         if taken.bucket != bucket:
             await self._store(workspace_id, taken.bucket)
         return taken
+
+    async def refund(self, workspace_id: int, now: datetime) -> None:
+        bucket = await self._locked(workspace_id, now)
+        await self._store(workspace_id, refunded(bucket, self.rate, now))
 
     async def pause(self, workspace_id: int, wait: timedelta, now: datetime) -> None:
         bucket = await self._locked(workspace_id, now)
