@@ -1,0 +1,323 @@
+"""Ack latency: `coach serve` against a slack-bolt AsyncApp that only acks, same HTTP stack.
+
+Both run in their own processes under uvicorn + Starlette + AsyncSlackRequestHandler (the bare
+app through coach's own `build_web_app` and `uvicorn_server`); the Slack sandbox runs in a
+third. Each round fires `--concurrency` signed requests at once at one server: half
+`/drill status` from different reps (answered in the ack, after its database reads), half
+clicks on a drill-review score button by managers (acked at once; the score is saved and three
+App Homes are re-published after the ack). Rounds alternate between the servers, after a
+warm-up, and each round waits until the server has stopped calling Slack. Latency is measured
+by the client: from sending the request to having the whole HTTP answer.
+
+Before the rounds, one request of each kind (and the App Home opens a click causes) goes to
+the bot alone, in this process, for its SQL statements and CPU time. With `--scheduler`,
+`coach serve` also runs its own ticks (COACH_SCHEDULER=on, nothing due), which shows what a
+tick over `--people` does to the acks that arrive meanwhile.
+
+    .venv/bin/python bench/ack_latency.py [--rounds 20] [--people 200] [--database-url URL]
+    .venv/bin/python bench/ack_latency.py --scheduler --people 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import aiohttp
+from common import (
+    Built,
+    Child,
+    Org,
+    RemoteSandbox,
+    RequestBuilder,
+    StatementCounter,
+    arguments,
+    bench_settings,
+    coach_env,
+    cpu_seconds,
+    database_label,
+    database_url,
+    fire,
+    free_port,
+    helper,
+    local_instant,
+    machine,
+    parse,
+    percentile,
+    seeded_database,
+    start_sandbox,
+    table,
+    this_monday,
+    timed_post,
+    verdict,
+    work_directory,
+)
+
+from app.clock import system_clock
+from app.deps import Deps
+from app.domain.calendar import cycle_week
+from app.sandbox.harness import RunningBot, start_bot
+from app.slack.ids import Action, Command
+from app.slack.metadata import RepRef
+from app.slack.render import errors as render_errors
+
+MAX_RATIO = 1.2
+MAX_P99_MS = 250.0
+COMMAND, CLICK = "/drill status", "score click"
+COACH, BARE = "coach serve", "bare bolt"
+# What coach acks when a command's answer is late (older versions answered nothing).
+ONE_MOMENT = getattr(render_errors, "one_moment", lambda: None)()
+
+
+async def build_round(
+    builder: RequestBuilder,
+    remote: RemoteSandbox,
+    org: Org,
+    n: int,
+    size: int,
+    cycle: str,
+    clicks_percent: int = 50,
+) -> list[Built]:
+    """`size` requests: /drill status from different reps, and `clicks_percent` score clicks."""
+    commands = size - round(size * clicks_percent / 100)
+    builder.label = COMMAND
+    for i in range(commands):
+        rep = org.reps[(n * commands + i) % len(org.reps)]
+        await builder.command(rep, Command.DRILL.value, "status")
+    builder.label = CLICK
+    for i in range(size - commands):
+        manager = org.managers[i % len(org.managers)]
+        team = org.reps_of(manager)
+        rep = team[(n + i // len(org.managers)) % len(team)]
+        score = 1 + (n + i) % 5
+        message = {"type": "message", "ts": f"1700000000.{n * size + i:06d}", "text": "review"}
+        value = RepRef(rep, cycle, score).dump()
+        await builder.click(manager, f"{Action.SCORE.value}_{score}", value, message=message)
+    await remote.register()
+    return builder.take()
+
+
+def summary(samples: dict[str, list[float]]) -> dict[str, tuple[float, float, int]]:
+    """p50, p99 (ms) and count, per kind and for all."""
+    every = [s for values in samples.values() for s in values]
+    kinds = {**samples, "all": every}
+    return {
+        k: (percentile(v, 50) * 1000, percentile(v, 99) * 1000, len(v)) for k, v in kinds.items()
+    }
+
+
+async def alone(
+    http: aiohttp.ClientSession,
+    bot: RunningBot,
+    counter: StatementCounter,
+    remote: RemoteSandbox,
+    request: Built,
+) -> list[object]:
+    """One request with nothing else going on: statements until its answer and after, and
+    the CPU time (this process) until its listener has finished."""
+    counter.reset()
+    started = cpu_seconds()
+    label, status, _, _ = await timed_post(http, bot.url + "/slack/events", request)
+    answered = counter.count() + counter.tx_count()
+    await bot.settle()
+    used_ms = (cpu_seconds() - started) * 1000
+    await remote.quiet(still_s=0.3)
+    total = counter.count() + counter.tx_count()
+    return [label, status, answered, total - answered, counter.tx_count(), f"{used_ms:.0f}"]
+
+
+async def one_of_each(url: str, remote: RemoteSandbox, org: Org, cycle: str) -> list[list[object]]:
+    """A request of each kind alone (and App Home opens, which a score click causes three
+    of), to the bot running in this process on the same database and sandbox; the first
+    of each only warms up (auth.test, statement caches, the profile sync)."""
+    deps = Deps.build(bench_settings(url, remote.api_url), system_clock)
+    counter = StatementCounter(deps.engine)
+    bot = await start_bot(deps)
+    builder = RequestBuilder(remote)
+    rows = []
+    try:
+        async with aiohttp.ClientSession() as http:
+            for n in range(2):
+                requests = await build_round(builder, remote, org, 1000 + n, 2, cycle)
+                for label, user in (("rep", org.reps[n]), ("manager", org.managers[n % 2])):
+                    builder.label = f"App Home: {label}"
+                    await builder.open_home(user)
+                builder.label = "App Home: director"
+                await builder.open_home(org.directors[0])
+                await remote.register()
+                for request in [*requests, *builder.take()]:
+                    row = await alone(http, bot, counter, remote, request)
+                    rows += [row] if n else []
+    finally:
+        await bot.stop()
+        await deps.close()
+    return rows
+
+
+@dataclass
+class Tally:
+    """What one server's measured rounds gave."""
+
+    samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    failures: list[str] = field(default_factory=list)
+    cpu_s: float = 0.0  # the server's CPU over the measured rounds, post-ack work included
+    example: str = ""  # one /drill status answer
+    deferred: int = 0  # /drill status acked with "one moment", the answer sent after
+
+
+async def one_round(
+    server: Child,
+    events_url: str,
+    requests: list[Built],
+    remote: RemoteSandbox,
+    tally: Tally,
+    *,
+    measured: bool,
+) -> None:
+    """Fire a round at one server, on fresh connections (no keep-alive carried over a round of
+    the other server), and wait until its listeners have stopped calling Slack."""
+    cpu_before = cpu_seconds(server.pid)
+    async with aiohttp.ClientSession() as http:
+        results = await fire(http, events_url, requests, len(requests))
+    await remote.quiet(still_s=0.3)
+    if measured:
+        tally.cpu_s += cpu_seconds(server.pid) - cpu_before
+    for label, status, elapsed, body in results:
+        if measured:  # a failed ack is timed too: it is what Slack saw
+            tally.samples[label].append(elapsed)
+        if status != 200:
+            tally.failures.append(f"{label}: HTTP {status} {body[:80]!r}")
+        elif label == COMMAND:
+            text = json.loads(body).get("text", "") if body else ""  # the bare app acks empty
+            if text == ONE_MOMENT:
+                tally.deferred += 1
+            elif not tally.example:
+                tally.example = text
+
+
+def coach_server(
+    args: argparse.Namespace, url: str, remote: RemoteSandbox, port: int, monday: date, logs: Path
+) -> Child:
+    """`coach serve`; with --scheduler, ticking itself every --tick-seconds on a clock set to
+    Sunday noon before `monday` (nothing due: what the ticks cost is loading and planning)."""
+    env = coach_env(url, remote.api_url, PORT=str(port))
+    if not args.scheduler:
+        return Child("coach-serve", [sys.executable, "-m", "app", "serve"], env, logs=logs)
+    env |= {"COACH_SCHEDULER": "on", "COACH_TICK_SECONDS": str(args.tick_seconds)}
+    sunday_noon = local_instant(monday - timedelta(days=1), 12, args.tz).isoformat()
+    return Child("coach-serve-scheduler", helper("serve-at", sunday_noon), env, logs=logs)
+
+
+async def measure(args: argparse.Namespace, workdir: Path) -> None:
+    print(machine())
+    org = Org.sized(args.people, tz=args.tz)
+    monday = this_monday(args.tz)
+    url = database_url(args.database_url, workdir, "ack")
+    seconds = await seeded_database(url, org, monday, args.history_weeks)
+    print(f"seeded {org.describe()} on {database_label(url)} in {seconds:.1f}s")
+    sandbox, remote = await start_sandbox(workdir, org.everyone, args.tz)
+    ports = {COACH: free_port(), BARE: free_port()}
+    servers = {
+        COACH: coach_server(args, url, remote, ports[COACH], monday, workdir),
+        BARE: Child(
+            "bare-bolt",
+            helper("bare", "--port", str(ports[BARE]), "--api-url", remote.api_url),
+            logs=workdir,
+        ),
+    }
+    tallies = {name: Tally() for name in servers}
+    try:
+        for name, child in servers.items():
+            await child.start()
+            await child.wait_http(f"http://127.0.0.1:{ports[name]}/healthz")
+        cycle = cycle_week(monday - timedelta(weeks=1))  # last week's drill is scored
+        alone = await one_of_each(url, remote, org, cycle)
+        builder = RequestBuilder(remote)
+        for n in range(args.warmup + args.rounds):
+            for name in list(servers) if n % 2 == 0 else list(reversed(servers)):
+                requests = await build_round(
+                    builder, remote, org, n, args.concurrency, cycle, args.clicks_percent
+                )
+                events_url = f"http://127.0.0.1:{ports[name]}/slack/events"
+                await one_round(
+                    servers[name],
+                    events_url,
+                    requests,
+                    remote,
+                    tallies[name],
+                    measured=n >= args.warmup,
+                )
+        stats = await remote.stats()
+    finally:
+        for child in servers.values():
+            await child.stop()
+        await sandbox.stop()
+    ticking = f", coach ticking every {args.tick_seconds:g}s" if args.scheduler else ""
+    print(
+        f"\n== ack latency, {database_label(url)}, {org.describe()}{ticking}: {args.rounds} "
+        f"rounds of {args.concurrency} concurrent requests per server after {args.warmup} "
+        "warm-up rounds"
+    )
+    report(tallies, args.rounds * args.concurrency)
+    print(f"sandbox calls by method: {dict(stats['by_method'])}; refused: {dict(stats['refused'])}")
+    print("\nOne request of each kind alone (the bot in this process, after a warm-up):")
+    header = ["request", "HTTP", "SQL until the answer", "SQL after it", "of them BEGIN", "CPU ms"]
+    print(table(alone, header))
+
+
+def report(tallies: dict[str, Tally], requests: int) -> None:
+    figures = {name: summary(tally.samples) for name, tally in tallies.items()}
+    coach, bare = figures[COACH], figures[BARE]
+    rows = []
+    for kind in (k for k in (COMMAND, CLICK, "all") if k in coach and k in bare):
+        for name, figs in figures.items():
+            p50, p99, count = figs[kind]
+            rows.append([kind, name, count, f"{p50:.1f}", f"{p99:.1f}"])
+        p50_ratio, p99_ratio = coach[kind][0] / bare[kind][0], coach[kind][1] / bare[kind][1]
+        rows.append([kind, "coach / bare", "", f"{p50_ratio:.2f}x", f"{p99_ratio:.2f}x"])
+    print(table(rows, ["requests", "server", "n", "p50 ms", "p99 ms"]))
+    p50_ratio, p99_ratio = coach["all"][0] / bare["all"][0], coach["all"][1] / bare["all"][1]
+    print(f"p50 ratio {p50_ratio:.2f}x: {verdict(p50_ratio <= MAX_RATIO)} (≤ {MAX_RATIO}x)")
+    print(f"p99 ratio {p99_ratio:.2f}x: {verdict(p99_ratio <= MAX_RATIO)} (≤ {MAX_RATIO}x)")
+    p99 = coach["all"][1]
+    print(f"coach p99 {p99:.1f} ms: {verdict(p99 < MAX_P99_MS)} (< {MAX_P99_MS:.0f} ms)")
+    print(
+        "server CPU per request (its answer and what its listener did after): "
+        + ", ".join(f"{name} {t.cpu_s / requests * 1000:.1f} ms" for name, t in tallies.items())
+    )
+    for name, tally in tallies.items():
+        if tally.failures:
+            print(
+                f"{name}: {len(tally.failures)} answers were not HTTP 200 (warm-up included; "
+                f"Slack shows the user an error for each), e.g. {tally.failures[0]}"
+            )
+    if tallies[COACH].deferred:
+        print(
+            f"{COACH}: {tallies[COACH].deferred} /drill status answers were a late "
+            f"{ONE_MOMENT!r} (the real answer went to the response_url)"
+        )
+    if tallies[COACH].example:
+        print(f"a /drill status answer from coach: {tallies[COACH].example[:100]!r}")
+
+
+def main() -> None:
+    parser = arguments(__doc__, rounds=20, warmup=3, concurrency=50, people=200, clicks_percent=50)
+    parser.add_argument(
+        "--scheduler",
+        action="store_true",
+        help="coach serve runs its own (idle) ticks, as with COACH_SCHEDULER=on",
+    )
+    parser.add_argument("--tick-seconds", type=float, default=10.0)
+    args = parse(parser)
+    with work_directory(args.keep) as workdir:
+        asyncio.run(measure(args, workdir))
+
+
+if __name__ == "__main__":
+    main()

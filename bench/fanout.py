@@ -1,0 +1,154 @@
+"""Fan-out: N reps' Monday prompts due at once, Slack enforcing a per-minute limit on
+chat.postMessage with 429s. How long until every prompt is delivered, against the best
+possible N ÷ limit; duplicates, losses and 429s.
+
+    .venv/bin/python bench/fanout.py                       # 5,000 reps, SQLite, 1 sender
+    .venv/bin/python bench/fanout.py --replicas 3 --database-url postgresql+asyncpg://...
+
+The sandbox runs in this process and counts what arrived; every sender is a real
+`coach tick` process with COACH_SEND_RATE_PER_MINUTE set to the sandbox's limit. Target:
+time ÷ (N ÷ limit) ≤ 1.1, 0 duplicates, 0 lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from common import (
+    BOT_TOKEN,
+    TEAM_ID,
+    Org,
+    arguments,
+    coach_env,
+    database_label,
+    database_url,
+    local_instant,
+    machine,
+    parse,
+    seeded_database,
+    table,
+    this_monday,
+    verdict,
+    work_directory,
+)
+
+from app.sandbox.server import SlackSandbox
+from app.slack.ids import DELIVERY_EVENT_TYPE
+
+TARGET_RATIO = 1.1
+POLL_S = 0.2
+
+
+def delivered(sandbox: SlackSandbox) -> Counter[int]:
+    """Delivery id → messages in Slack carrying it."""
+    return Counter(
+        message.metadata["event_payload"]["delivery_id"]
+        for messages in sandbox.state.messages.values()
+        for message in messages
+        if message.metadata and message.metadata.get("event_type") == DELIVERY_EVENT_TYPE
+    )
+
+
+async def sender(
+    url: str, api_url: str, due: datetime, rate: int, logs: Path, n: int, done: asyncio.Event
+) -> int:
+    """`coach tick` again and again, as the in-process scheduler keeps ticking, on a clock
+    that starts at the due time and runs at real speed (a retry after a 429 is due on it)."""
+    started, ticks = time.monotonic(), 0
+    env = coach_env(url, api_url, COACH_SEND_RATE_PER_MINUTE=str(rate), COACH_LOG_LEVEL="INFO")
+    with (logs / f"sender-{n}.log").open("wb") as log:
+        while not done.is_set():
+            now = due + timedelta(seconds=time.monotonic() - started)
+            tick = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "app", "tick", "--now", now.isoformat(),
+                env=env, stdout=log, stderr=log,
+            )  # fmt: skip
+            await tick.wait()
+            ticks += 1
+    return ticks
+
+
+async def main() -> None:
+    parser = arguments(__doc__ or "", reps=5000, limit_per_minute=3000, replicas=1)
+    parser.add_argument("--give-up-s", type=float, default=1800, help="stop waiting after this")
+    args = parse(parser)
+    reps, limit = args.reps, args.limit_per_minute
+    managers = max(1, reps // 20)
+    org = Org(
+        directors=("U0D00000",),
+        managers=tuple(f"U0M{n:05d}" for n in range(managers)),
+        reps=tuple(f"U0R{n:05d}" for n in range(reps)),
+        tz=args.tz,
+    )
+    monday = this_monday(org.tz)
+    with work_directory(args.keep) as work:
+        url = database_url(args.database_url, work, "fanout")
+        print(f"{org.describe()} on {database_label(url)}; seeding…", flush=True)
+        await seeded_database(url, org, monday, history_weeks=0)
+
+        sandbox = SlackSandbox(team_id=TEAM_ID, bot_token=BOT_TOKEN)
+        api_url = await sandbox.start()
+        for user in org.everyone:
+            sandbox.add_user(user, user, org.tz)
+        sandbox.set_rate_limit("chat.postMessage", limit)
+        due = local_instant(monday, 9, org.tz)
+        print(f"sending: {args.replicas} sender(s), limit {limit}/min", flush=True)
+        started = time.monotonic()
+        done = asyncio.Event()
+        senders = [
+            asyncio.create_task(sender(url, api_url, due, limit, work, n, done))
+            for n in range(args.replicas)
+        ]
+        # Managers' and directors' steps may be due too: wait for the reps' prompts.
+        rep_channels = {sandbox.state.dm_channel(rep) for rep in org.reps}
+        while time.monotonic() - started < args.give_up_s:
+            if sum(len(sandbox.state.messages.get(c, [])) for c in rep_channels) >= reps:
+                break
+            await asyncio.sleep(POLL_S)
+        elapsed = time.monotonic() - started
+        done.set()
+        ticks = sum(await asyncio.gather(*senders))
+        posts = sandbox.calls_to("chat.postMessage")
+        ids = delivered(sandbox)
+        prompts = [c for c in posts if c.ok and c.args["channel"] in org.reps]
+        first, last = min(c.at for c in prompts), max(c.at for c in prompts)
+        await sandbox.stop()
+
+    # Managers' drill reviews are due at 09:00 too and share the workspace's limit: the best
+    # possible time is for every message that went out, not only the reps' prompts.
+    messages = len(ids)
+    best_s = messages / limit * 60
+    duplicates = sum(count - 1 for count in ids.values() if count > 1)
+    in_reps = {sandbox.state.dm_channel(r) for r in org.reps}
+    lost = reps - sum(1 for c in in_reps if sandbox.state.messages.get(c))
+    ratio = elapsed / best_s
+    limited = sum(1 for c in posts if c.status == 429)
+    print()
+    print(machine())
+    print(
+        table(
+            [
+                ["reps", f"{reps:,}"],
+                ["scheduled DMs delivered (N)", f"{messages:,}"],
+                ["senders (coach tick runs)", f"{args.replicas} ({ticks})"],
+                ["Slack limit", f"{limit}/min"],
+                ["best possible (N ÷ limit)", f"{best_s:.1f} s"],
+                ["time to all delivered", f"{elapsed:.1f} s"],
+                ["first → last post", f"{(last - first).total_seconds():.1f} s"],
+                ["ratio", f"{ratio:.3f}  {verdict(ratio <= TARGET_RATIO)} (≤ {TARGET_RATIO})"],
+                ["duplicates", f"{duplicates}  {verdict(duplicates == 0)}"],
+                ["lost", f"{lost}  {verdict(lost == 0)}"],
+                ["429s received", f"{limited} of {len(posts)} posts"],
+            ],
+            ["fan-out", database_label(url)],
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
