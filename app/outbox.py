@@ -30,7 +30,7 @@ from app.db.store import Store
 from app.deps import Deps
 from app.domain import planning, weekly_messages
 from app.domain.types import Step
-from app.slack.ids import DELIVERY_EVENT_TYPE
+from app.slack.metadata import delivery_id_in, delivery_metadata
 from app.slack.render.weekly import render
 
 log = logging.getLogger(__name__)
@@ -99,12 +99,7 @@ async def posted_before(
         include_all_metadata=True,
     )
     for message in history.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if (
-            metadata.get("event_type") == DELIVERY_EVENT_TYPE
-            and payload.get("delivery_id") == claim.id
-        ):
+        if delivery_id_in(message.get("metadata")) == claim.id:
             return channel, str(message["ts"])
     return None
 
@@ -276,10 +271,7 @@ class Outbox:
                 channel=person.slack_user_id,
                 text=message.text,
                 blocks=message.blocks,
-                metadata={
-                    "event_type": DELIVERY_EVENT_TYPE,
-                    "event_payload": {"delivery_id": claim.id, "cycle": claim.cycle_week},
-                },
+                metadata=delivery_metadata(claim.id, claim.cycle_week),
             )
         except SlackApiError as exc:
             return await self._failed_send(claim, exc, now)

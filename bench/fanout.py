@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,20 +37,9 @@ from common import (
 )
 
 from app.sandbox.server import SlackSandbox
-from app.slack.ids import DELIVERY_EVENT_TYPE
 
 TARGET_RATIO = 1.1
 POLL_S = 0.2
-
-
-def delivered(sandbox: SlackSandbox) -> Counter[int]:
-    """Delivery id → messages in Slack carrying it."""
-    return Counter(
-        message.metadata["event_payload"]["delivery_id"]
-        for messages in sandbox.state.messages.values()
-        for message in messages
-        if message.metadata and message.metadata.get("event_type") == DELIVERY_EVENT_TYPE
-    )
 
 
 async def sender(
@@ -114,7 +102,7 @@ async def main() -> None:
         done.set()
         ticks = sum(await asyncio.gather(*senders))
         posts = sandbox.calls_to("chat.postMessage")
-        ids = delivered(sandbox)
+        ids = sandbox.deliveries()
         prompts = [c for c in posts if c.ok and c.args["channel"] in org.reps]
         first, last = min(c.at for c in prompts), max(c.at for c in prompts)
         await sandbox.stop()
@@ -124,8 +112,7 @@ async def main() -> None:
     messages = len(ids)
     best_s = messages / limit * 60
     duplicates = sum(count - 1 for count in ids.values() if count > 1)
-    in_reps = {sandbox.state.dm_channel(r) for r in org.reps}
-    lost = reps - sum(1 for c in in_reps if sandbox.state.messages.get(c))
+    lost = reps - sum(1 for c in rep_channels if sandbox.state.messages.get(c))
     ratio = elapsed / best_s
     limited = sum(1 for c in posts if c.status == 429)
     print()

@@ -15,7 +15,6 @@ from app.db.models import Delivery
 from app.deps import Deps
 from app.domain.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
-from app.slack.ids import DELIVERY_EVENT_TYPE
 from tests.conftest import SIGNING_SECRET, empty_tables, seed_org
 from tests.processes import coach_env
 
@@ -79,16 +78,6 @@ def prompts_posted(sandbox: SlackSandbox) -> Counter[str]:
     )
 
 
-def delivery_ids_in_slack(sandbox: SlackSandbox) -> Counter[int]:
-    """Delivery id → how many messages in Slack carry it (whatever the bot was told)."""
-    return Counter(
-        message.metadata["event_payload"]["delivery_id"]
-        for messages in sandbox.state.messages.values()
-        for message in messages
-        if message.metadata and message.metadata.get("event_type") == DELIVERY_EVENT_TYPE
-    )
-
-
 async def prompt_statuses(deps: Deps) -> dict[DeliveryStatus, int]:
     async with deps.db() as session:
         rows = await session.execute(
@@ -110,7 +99,7 @@ async def prompt_errors(deps: Deps) -> Counter[str | None]:
 
 
 async def assert_each_rep_prompted_once(deps: Deps, sandbox: SlackSandbox, reps: int) -> None:
-    in_slack = delivery_ids_in_slack(sandbox)
+    in_slack = sandbox.deliveries()
     doubled = sorted(delivery for delivery, count in in_slack.items() if count > 1)
     statuses = await prompt_statuses(deps)
     assert (len(in_slack), doubled, statuses) == (reps, [], {DeliveryStatus.SENT: reps}), (

@@ -20,7 +20,7 @@ from app.domain.types import DeliveryStatus, Step
 from app.outbox import Outbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients, make_outbox_client
-from app.slack.ids import DELIVERY_EVENT_TYPE
+from app.slack.metadata import delivery_id_in, delivery_metadata
 from tests.conftest import empty_tables, make_settings, seed_org
 
 DUE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
@@ -44,11 +44,7 @@ async def prompt_row(deps: Deps) -> Delivery:
 
 
 def prompts_in_slack(sandbox: SlackSandbox) -> int:
-    return sum(
-        1
-        for m in sandbox.messages_to(REP)
-        if (m.metadata or {}).get("event_type") == DELIVERY_EVENT_TYPE
-    )
+    return sum(1 for m in sandbox.messages_to(REP) if delivery_id_in(m.metadata) is not None)
 
 
 async def test_a_send_that_timed_out_after_slack_stored_it_is_not_repeated(
@@ -103,7 +99,7 @@ async def test_a_sender_that_died_after_posting_is_reconciled_not_repeated(
     await client.chat_postMessage(
         channel=REP,
         text="Good morning!",
-        metadata={"event_type": DELIVERY_EVENT_TYPE, "event_payload": {"delivery_id": claim.id}},
+        metadata=delivery_metadata(claim.id, claim.cycle_week),
     )
     await asyncio.sleep(0.4)  # its lease runs out
 

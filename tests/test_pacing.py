@@ -18,7 +18,7 @@ from app.outbox import Outbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 from tests.conftest import empty_tables, make_settings
-from tests.fanout import MONDAY_0900_BERLIN, delivery_ids_in_slack
+from tests.fanout import MONDAY_0900_BERLIN
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PER_SECOND = Rate(per_minute=60)
@@ -122,7 +122,7 @@ async def test_two_senders_share_one_workspace_pace(
         times = sorted(post_times(sandbox, prefix))
         assert len(times) == REPS_EACH
         assert times[-1] - times[0] >= seconds(1.2)
-    assert set(delivery_ids_in_slack(sandbox).values()) == {1}
+    assert set(sandbox.deliveries().values()) == {1}
 
 
 async def test_a_429_pauses_only_its_workspace_for_retry_after(
@@ -148,4 +148,4 @@ async def test_a_429_pauses_only_its_workspace_for_retry_after(
     others = post_times(sandbox, "U0X")
     assert len(others) == REPS_EACH  # the other workspace kept sending, in the pause too
     assert any(refused_at < t < refused_at + seconds(2) for t in others)
-    assert len(delivery_ids_in_slack(sandbox)) == 2 * REPS_EACH
+    assert len(sandbox.deliveries()) == 2 * REPS_EACH

@@ -32,9 +32,9 @@ from app.deps import Deps
 from app.domain import calendar
 from app.domain.types import DeliveryStatus, Role, Step
 from app.sandbox.server import SlackSandbox
-from app.slack.ids import DELIVERY_EVENT_TYPE
+from app.slack.metadata import delivery_id_in
 from tests.conftest import SIGNING_SECRET, is_postgres, make_settings
-from tests.fanout import ROOT, delivery_ids_in_slack, seed_big_org
+from tests.fanout import ROOT, seed_big_org
 from tests.processes import coach_env, free_port, run_coach
 
 pytestmark = pytest.mark.postgres_only
@@ -164,11 +164,7 @@ async def seed_due_prompts(deps: Deps, sandbox: SlackSandbox, now: datetime) -> 
 
 def messages_carrying(sandbox: SlackSandbox, rep: str, delivery_id: int) -> int:
     return sum(
-        1
-        for message in sandbox.messages_to(rep)
-        if message.metadata
-        and message.metadata.get("event_type") == DELIVERY_EVENT_TYPE
-        and message.metadata["event_payload"]["delivery_id"] == delivery_id
+        1 for message in sandbox.messages_to(rep) if delivery_id_in(message.metadata) == delivery_id
     )
 
 
@@ -244,7 +240,7 @@ async def run_through_a_restart(
     serve: Serve, cluster: Cluster, deps: Deps, seeded: dict[int, str], sandbox: SlackSandbox
 ) -> None:
     def prompts_in_slack() -> int:
-        return sum(1 for delivery_id in delivery_ids_in_slack(sandbox) if delivery_id in seeded)
+        return sum(1 for delivery_id in sandbox.deliveries() if delivery_id in seeded)
 
     async def prompts_sent(at_least: int) -> bool:
         return prompts_in_slack() >= at_least
@@ -293,7 +289,7 @@ async def run_through_a_restart(
         if (count := messages_carrying(sandbox, rep, delivery_id)) != 1
     }
     assert not not_once, f"reps without exactly one prompt (rep: messages): {not_once}"
-    in_slack = delivery_ids_in_slack(sandbox)
+    in_slack = sandbox.deliveries()
     assert not [d for d, count in in_slack.items() if count > 1], "a delivery went out twice"
     assert serve.process.returncode is None, f"coach serve died:\n{serve.output()}"
 

@@ -21,7 +21,6 @@ from app.sandbox.server import SlackSandbox
 from tests.conftest import is_postgres, make_settings
 from tests.fanout import (
     assert_each_rep_prompted_once,
-    delivery_ids_in_slack,
     finish,
     prompt_statuses,
     run_tick,
@@ -77,7 +76,7 @@ async def test_sigterm_finishes_sends_under_way_and_gives_back_the_rest(
     statuses = await prompt_statuses(deps)
     assert DeliveryStatus.SENDING not in statuses  # nothing left held
     sent = statuses[DeliveryStatus.SENT]
-    assert 100 <= sent < reps and sum(delivery_ids_in_slack(sandbox).values()) == sent
+    assert 100 <= sent < reps and sum(sandbox.deliveries().values()) == sent
 
     assert (await run_tick(database_url, sandbox))[0] == 0
     assert sandbox.calls_to("conversations.history") == []  # nothing was left in doubt

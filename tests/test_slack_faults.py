@@ -19,7 +19,7 @@ from app.outbox import PERMANENT_ERRORS, Outbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 from tests.conftest import make_settings
-from tests.fanout import MONDAY_0900_BERLIN, delivery_ids_in_slack, seed_big_org
+from tests.fanout import MONDAY_0900_BERLIN, seed_big_org
 
 REPS = 150
 GONE = ("U0R0007", "U0R0042", "U0R0101")
@@ -72,7 +72,7 @@ async def test_a_fan_out_through_slack_faults_loses_and_doubles_nothing(
     assert len(failed) == len(GONE) and set(failed.values()) <= PERMANENT_ERRORS
     assert {r.status for r in rows} == {DeliveryStatus.SENT, DeliveryStatus.FAILED}
 
-    in_slack = delivery_ids_in_slack(sandbox)
+    in_slack = sandbox.deliveries()
     sent_ids = {r.id for r in rows if r.status is DeliveryStatus.SENT}
     assert set(in_slack) == sent_ids and set(in_slack.values()) == {1}
     # The faults really happened, and each kind was met: 429, 5xx, a timeout, a reconcile.

@@ -139,8 +139,7 @@ class Ledger:
         one statement."""
         due = self._due(now, person_id=person_id, kind=kind)
         if pacer is None:
-            plain = due.add_columns(literal(False).label("held"), literal(None).label("ready_at"))
-            rows = (await self.session.execute(self._locked(plain, limit))).all()
+            rows = (await self.session.execute(self._locked(due, limit))).all()
             return Claims(await self._take(rows, owner))
         # Rows of workspaces the pace holds back come last, so others go first; and when only
         # held-back rows are due, they say how long to wait.

@@ -6,7 +6,6 @@ outbox, and read what each person received from the sandbox.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from app.domain.types import Step
 from app.outbox import Outbox, TickReport
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
-from app.slack.ids import DELIVERY_EVENT_TYPE
+from app.slack.metadata import delivery_id_in
 
 HALF_HOUR = timedelta(minutes=30)
 
@@ -83,11 +82,10 @@ class SimulatedWeek:
         return self._steps[delivery_id]
 
     async def _received(self, user: str, message: dict[str, Any]) -> Received | None:
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") != DELIVERY_EVENT_TYPE:
+        delivery = delivery_id_in(message.get("metadata"))
+        if delivery is None:
             return None
-        step = await self.step_of(int(metadata["event_payload"]["delivery_id"]))
-        return Received(user, step, message)
+        return Received(user, await self.step_of(delivery), message)
 
     async def received_since(self, since: int) -> list[Received]:
         """Scheduled DMs the outbox posted after sandbox mark `since`, in order."""
@@ -103,13 +101,7 @@ class SimulatedWeek:
 
     def posted_twice(self) -> list[int]:
         """Delivery ids that reached Slack more than once (each must arrive exactly once)."""
-        seen = Counter(
-            int(m.metadata["event_payload"]["delivery_id"])
-            for messages in self.sandbox.state.messages.values()
-            for m in messages
-            if m.metadata and m.metadata.get("event_type") == DELIVERY_EVENT_TYPE
-        )
-        return [delivery for delivery, count in seen.items() if count > 1]
+        return [delivery for delivery, count in self.sandbox.deliveries().items() if count > 1]
 
     async def last_dm(self, user: str, step: Step) -> dict[str, Any]:
         """The newest scheduled DM of this step that `user` received."""

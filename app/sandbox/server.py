@@ -13,7 +13,7 @@ import json
 import math
 import random
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from importlib import resources
@@ -32,6 +32,7 @@ from app.sandbox.state import (
     SandboxState,
     SandboxUser,
 )
+from app.slack.metadata import delivery_id_in
 
 TRIGGER_TTL = timedelta(seconds=3)
 RESPONSE_URL_TTL = timedelta(minutes=30)
@@ -238,6 +239,15 @@ class SlackSandbox:
                 raise TimeoutError(f"nothing was posted to a response_url within {timeout_s}s")
             await asyncio.sleep(0.01)
         return self.state.responses[since]
+
+    def deliveries(self) -> Counter[int]:
+        """Delivery id → how many messages in Slack carry it (whatever the bot was told)."""
+        return Counter(
+            delivery
+            for messages in self.state.messages.values()
+            for message in messages
+            if (delivery := delivery_id_in(message.metadata)) is not None
+        )
 
     def messages_to(self, user_id: str) -> list[Message]:
         return self.state.messages.get(self.state.dm_channel(user_id), [])

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from app.domain.errors import UserError
+from app.slack.ids import DELIVERY_EVENT_TYPE
 
 _CYCLE = re.compile(r"^\d{4}-W\d{2}$")
 _USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
@@ -86,3 +88,18 @@ class MenuChoice:
         if verb not in MENU_VERBS:
             raise _bad()
         return cls(verb, RepRef.load(ref))
+
+
+def delivery_metadata(delivery_id: int, cycle: str) -> dict[str, Any]:
+    """The message metadata every scheduled DM carries, so a resend can look for it."""
+    return {
+        "event_type": DELIVERY_EVENT_TYPE,
+        "event_payload": {"delivery_id": delivery_id, "cycle": cycle},
+    }
+
+
+def delivery_id_in(metadata: dict[str, Any] | None) -> int | None:
+    """The delivery a message's metadata names, if it is one of our scheduled DMs."""
+    if not metadata or metadata.get("event_type") != DELIVERY_EVENT_TYPE:
+        return None
+    return int((metadata.get("event_payload") or {})["delivery_id"])
