@@ -159,7 +159,7 @@ class Outbox:
         """Put what is due at `now` into the ledger. Reads, works out what is due with no
         transaction open (a big roster must not keep a connection idle in transaction while
         Python thinks), then inserts: a fixed number of statements for any headcount."""
-        async with self.deps.db() as session:
+        async with self.deps.reads() as session:
             schedules = await planning.read_schedules(Store(session))
         due = schedules.due(now, self.deps.settings.coach_default_tz)
         async with self.deps.db.begin() as session:

@@ -21,6 +21,7 @@ from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
 from app.slack.app import build_bolt_app
 from app.slack.client import OutboxClients
+from app.slack.listeners.homes import home_refresher
 from app.web import build_web_app
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,8 @@ def _sender(settings: Settings) -> Iterator[None]:
 
 async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket | None) -> None:
     settings = deps.settings
-    bolt_app = build_bolt_app(deps, credentials)
+    homes = home_refresher(deps)
+    bolt_app = build_bolt_app(deps, credentials, homes)
     socket_handler = None
     if credentials.mode is SlackMode.SOCKET:
         socket_handler = await _socket_mode(bolt_app, credentials)
@@ -121,6 +123,7 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
         if scheduler is not None:
             scheduler.shutdown(wait=False)  # no new ticks
         await outbox.release(SHUTDOWN_GRACE_S)  # sends under way finish, leases go back
+        await homes.close()  # Homes asked for just before the stop still go out
         if socket_handler is not None:
             await socket_handler.close_async()  # type: ignore[attr-defined]
 

@@ -3,7 +3,8 @@
 Both run in their own processes under uvicorn + Starlette + AsyncSlackRequestHandler (the bare
 app through coach's own `build_web_app` and `uvicorn_server`); the Slack sandbox runs in a
 third. Each round fires `--concurrency` signed requests at once at one server: half
-`/drill status` from different reps (answered in the ack, after its database reads), half
+`/drill status` from different reps (acked at once, answered on the command's response_url
+after its database reads: the time until that answer is printed too), half
 clicks on a drill-review score button by managers (acked at once; the score is saved and three
 App Homes are re-published after the ack). Rounds alternate between the servers, after a
 warm-up, and each round waits until the server has stopped calling Slack. Latency is measured
@@ -28,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import aiohttp
 from common import (
@@ -65,14 +67,12 @@ from app.domain.calendar import cycle_week
 from app.sandbox.harness import RunningBot, start_bot
 from app.slack.ids import Action, Command
 from app.slack.metadata import RepRef
-from app.slack.render import errors as render_errors
 
 MAX_RATIO = 1.2
 MAX_P99_MS = 250.0
 COMMAND, CLICK = "/drill status", "score click"
 COACH, BARE = "coach serve", "bare bolt"
-# What coach acks when a command's answer is late (older versions answered nothing).
-ONE_MOMENT = getattr(render_errors, "one_moment", lambda: None)()
+ANSWER = "/drill status answer"  # from typing the command to its answer under it
 
 
 async def build_round(
@@ -123,13 +123,20 @@ async def alone(
     the CPU time (this process) until its listener has finished."""
     counter.reset()
     started = cpu_seconds()
-    label, status, _, _ = await timed_post(http, bot.url + "/slack/events", request)
+    answer = await timed_post(http, bot.url + "/slack/events", request)
     answered = counter.count() + counter.tx_count()
     await bot.settle()
     used_ms = (cpu_seconds() - started) * 1000
     await remote.quiet(still_s=0.3)
     total = counter.count() + counter.tx_count()
-    return [label, status, answered, total - answered, counter.tx_count(), f"{used_ms:.0f}"]
+    return [
+        answer.label,
+        answer.status,
+        answered,
+        total - answered,
+        counter.tx_count(),
+        f"{used_ms:.0f}",
+    ]
 
 
 async def one_of_each(url: str, remote: RemoteSandbox, org: Org, cycle: str) -> list[list[object]]:
@@ -168,7 +175,7 @@ class Tally:
     failures: list[str] = field(default_factory=list)
     cpu_s: float = 0.0  # the server's CPU over the measured rounds, post-ack work included
     example: str = ""  # one /drill status answer
-    deferred: int = 0  # /drill status acked with "one moment", the answer sent after
+    answers: list[float] = field(default_factory=list)  # seconds until the answer was posted
 
 
 async def one_round(
@@ -188,17 +195,28 @@ async def one_round(
     await remote.quiet(still_s=0.3)
     if measured:
         tally.cpu_s += cpu_seconds(server.pid) - cpu_before
-    for label, status, elapsed, body in results:
+    answered = await remote.answers()
+    for result, request in zip(results, requests, strict=True):
         if measured:  # a failed ack is timed too: it is what Slack saw
-            tally.samples[label].append(elapsed)
-        if status != 200:
-            tally.failures.append(f"{label}: HTTP {status} {body[:80]!r}")
-        elif label == COMMAND:
-            text = json.loads(body).get("text", "") if body else ""  # the bare app acks empty
-            if text == ONE_MOMENT:
-                tally.deferred += 1
-            elif not tally.example:
-                tally.example = text
+            tally.samples[result.label].append(result.seconds)
+        if result.status != 200:
+            tally.failures.append(f"{result.label}: HTTP {result.status} {result.body[:80]!r}")
+            continue
+        if result.label != COMMAND:
+            continue
+        answer = answered.get(response_token(request))
+        text = json.loads(result.body).get("text", "") if result.body else ""
+        if answer is not None:  # acked empty, answered on the response_url
+            text = answer["text"]
+            if measured:
+                tally.answers.append(answer["at"] - result.sent_at)
+        tally.example = tally.example or text
+
+
+def response_token(request: Built) -> str:
+    """The token of a slash command's response_url (its last path segment)."""
+    fields = parse_qs(request.body.decode())
+    return fields.get("response_url", [""])[0].rsplit("/", 1)[-1]
 
 
 def coach_server(
@@ -297,11 +315,13 @@ def report(tallies: dict[str, Tally], requests: int) -> None:
                 f"{name}: {len(tally.failures)} answers were not HTTP 200 (warm-up included; "
                 f"Slack shows the user an error for each), e.g. {tally.failures[0]}"
             )
-    if tallies[COACH].deferred:
-        print(
-            f"{COACH}: {tallies[COACH].deferred} /drill status answers were a late "
-            f"{ONE_MOMENT!r} (the real answer went to the response_url)"
-        )
+    for name, tally in tallies.items():
+        if tally.answers:
+            p50, p99 = (percentile(tally.answers, q) * 1000 for q in (50, 99))
+            print(
+                f"{name}: /drill status acked empty, answered on its response_url: from typing "
+                f"to the answer p50 {p50:.1f} ms, p99 {p99:.1f} ms (n={len(tally.answers)})"
+            )
     if tallies[COACH].example:
         print(f"a /drill status answer from coach: {tallies[COACH].example[:100]!r}")
 

@@ -448,6 +448,11 @@ class RemoteSandbox:
         """Calls so far, by method, and how many of them Slack would have refused."""
         return await self._control("stats")
 
+    async def answers(self) -> dict[str, dict[str, Any]]:
+        """response_url token -> when the bot posted its answer there (wall clock, "at") and
+        the answer's "text"."""
+        return await self._control("responses")
+
     async def quiet(self, still_s: float = 0.5, timeout_s: float = 600) -> int:
         """Wait until the bot has stopped calling the sandbox for `still_s` (what a listener
         does after its ack, or a tick's sends); returns the number of calls so far."""
@@ -461,6 +466,13 @@ class RemoteSandbox:
                 return seen
             await asyncio.sleep(0.1)
         raise TimeoutError(f"the bot was still calling Slack after {timeout_s}s")
+
+
+class TimedResponses(list[dict[str, Any]]):
+    """The sandbox's log of response_url posts, each stamped with the wall clock on arrival."""
+
+    def append(self, response: dict[str, Any]) -> None:
+        super().append({**response, "at": time.time()})
 
 
 async def start_sandbox(logs: Path, users: Sequence[str], tz: str) -> tuple[Child, RemoteSandbox]:
@@ -495,6 +507,14 @@ async def _serve_sandbox() -> None:
             box.state.response_urls[token] = ResponseUrl(user_id, channel, now)
         return web.json_response({"ok": True})
 
+    box.state.responses = TimedResponses()
+
+    async def responses(_: web.Request) -> web.Response:
+        """When each response_url got its answer (wall clock) and its text, by the URL's token."""
+        return web.json_response(
+            {r["response_url"]: {"at": r["at"], "text": r["text"]} for r in box.state.responses}
+        )
+
     async def stats(_: web.Request) -> web.Response:
         calls = box.state.calls
         return web.json_response(
@@ -510,6 +530,7 @@ async def _serve_sandbox() -> None:
     control.router.add_post("/users", users)
     control.router.add_post("/register", register)
     control.router.add_post("/stats", stats)
+    control.router.add_post("/responses", responses)
     runner = web.AppRunner(control, access_log=None)
     await runner.setup()
     port = free_port()
@@ -540,12 +561,23 @@ class RequestBuilder(SlackDriver):
         self.built.append(Built(self.label, body, content_type))
         return Answer(200, "", {})
 
+    async def send_command(self, body: bytes, **_: Any) -> Answer:
+        return await self.post(body, "application/x-www-form-urlencoded")  # kept, not sent
+
     def take(self) -> list[Built]:
         built, self.built = self.built, []
         return built
 
 
-Timed = tuple[str, int, float, bytes]  # label, HTTP status, seconds, body
+@dataclass(frozen=True)
+class Timed:
+    """One request's answer, timed by the client."""
+
+    label: str
+    status: int  # 0: no HTTP answer at all
+    seconds: float  # from sending to having the whole answer
+    body: bytes
+    sent_at: float  # wall clock (time.time()), to compare with the sandbox's own readings
 
 
 async def timed_post(http: aiohttp.ClientSession, url: str, request: Built) -> Timed:
@@ -556,14 +588,14 @@ async def timed_post(http: aiohttp.ClientSession, url: str, request: Built) -> T
         "X-Slack-Request-Timestamp": timestamp,
         "X-Slack-Signature": sign(SIGNING_SECRET, timestamp, request.body),
     }
-    started = time.perf_counter()
+    sent_at, started = time.time(), time.perf_counter()
     try:
         async with http.post(url, data=request.body, headers=headers) as response:
             body = await response.read()
             status = response.status
     except aiohttp.ClientError as exc:
-        return request.label, 0, time.perf_counter() - started, repr(exc).encode()
-    return request.label, status, time.perf_counter() - started, body
+        body, status = repr(exc).encode(), 0
+    return Timed(request.label, status, time.perf_counter() - started, body, sent_at)
 
 
 async def fire(

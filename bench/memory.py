@@ -80,7 +80,7 @@ async def requests_round(
     async with aiohttp.ClientSession() as http:
         results = await fire(http, events_url, builder.take(), concurrency)
     await remote.quiet(still_s=1.0)
-    failed = [f"{label} HTTP {status}" for label, status, _, _ in results if status != 200]
+    failed = [f"{r.label} HTTP {r.status}" for r in results if r.status != 200]
     return f"{len(results)} requests, {len(failed)} not 200" + (
         f" (e.g. {failed[0]})" if failed else ""
     )

@@ -128,9 +128,7 @@ async def seeded(deps: Deps, clock: FrozenClock) -> Deps:
 async def status(driver: SlackDriver, user: str, team_id: str = TEAM_ID) -> dict[str, Any]:
     fields = parse_qs(driver.command_body(user, "/coach", "status").decode())
     fields["team_id"] = [team_id]
-    answer = await driver.post(
-        urlencode(fields, doseq=True).encode(), "application/x-www-form-urlencoded"
-    )
+    answer = await driver.send_command(urlencode(fields, doseq=True).encode())
     assert answer.status == 200
     body: dict[str, Any] = answer.json()
     assert body["response_type"] == "ephemeral"

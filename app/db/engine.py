@@ -1,4 +1,5 @@
-"""One engine and session factory per process; SQLite gets WAL, a busy timeout and write locks."""
+"""One engine and two session factories per process (read-write, read-only); SQLite gets WAL,
+a busy timeout, and the write lock up front in read-write transactions only."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY = "coach_read_only"  # execution option of the read-only session factory
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -31,8 +33,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: a deferred read-then-write transaction
-        # fails at once with "database is locked" even with a busy timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # fails at once with "database is locked" even with a busy timeout. A read-only one
+        # needs no lock at all (WAL readers never wait for the writer), so it stays deferred.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
@@ -48,3 +54,12 @@ def make_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for answers that only read: on SQLite they never queue for the write lock;
+    PostgreSQL refuses any write in them (a read-only transaction), so a slip shows in tests."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)

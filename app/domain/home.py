@@ -59,11 +59,11 @@ def _member(person: Person, reps: int = 0) -> Member:
 async def home_for(
     store: Store, team_id: str, slack_user_id: str, *, default_tz: str, now: datetime
 ) -> HomeModel:
-    who = await people.actor(store, team_id, slack_user_id, now)
-    person = who.person
-    if person is None:
-        admins = [a.slack_user_id for a in await store.admins(who.workspace.id)]
+    who = await people.known_actor(store, team_id, slack_user_id)
+    if who is None or who.person is None:
+        admins = [a.slack_user_id for a in await store.admins(who.workspace.id)] if who else []
         return HomeModel(slack_user_id, None, default_tz, False, admins=admins)
+    person = who.person
 
     role = Role(person.role)
     chain = await store.people_by_ids([person.manager_id] if person.manager_id else [])

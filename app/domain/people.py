@@ -26,7 +26,31 @@ class Actor:
 
 
 async def actor(store: Store, team_id: str, slack_user_id: str, now: datetime) -> Actor:
-    workspace = await store.ensure_workspace(team_id, now)
+    """Who is asking. A team's first request records its workspace; any other only reads."""
+    workspace = await store.workspace_by_team(team_id)
+    if workspace is None:
+        workspace = await store.ensure_workspace(team_id, now)
+    return await _acting_in(store, workspace, slack_user_id)
+
+
+async def known_actor(store: Store, team_id: str, slack_user_id: str) -> Actor | None:
+    """Who is asking, without writing anything (read-only sessions): None for a team coach
+    has no record of yet."""
+    workspace = await store.workspace_by_team(team_id)
+    if workspace is None:
+        return None
+    return await _acting_in(store, workspace, slack_user_id)
+
+
+async def reader(store: Store, team_id: str, slack_user_id: str) -> Actor:
+    """`known_actor` for an answer that needs the workspace: refused when it is unknown."""
+    found = await known_actor(store, team_id, slack_user_id)
+    if found is None:
+        raise NotOnRoster()
+    return found
+
+
+async def _acting_in(store: Store, workspace: Workspace, slack_user_id: str) -> Actor:
     person = await store.person(workspace.id, slack_user_id)
     return Actor(workspace, person if person is not None and person.active else None)
 

@@ -9,7 +9,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 
@@ -96,8 +96,23 @@ class SlackDriver:
         return urlencode(fields).encode()
 
     async def command(self, user_id: str, command: str, text: str = "", **kwargs: Any) -> Answer:
-        body = self.command_body(user_id, command, text)
-        return await self.post(body, "application/x-www-form-urlencoded", **kwargs)
+        """What the person sees after typing a slash command: the ack's own answer, or, when
+        the bot acked with an empty 200 and answers later, what it posts to the command's
+        response_url (as the Answer's JSON body; the status is the ack's)."""
+        return await self.send_command(self.command_body(user_id, command, text), **kwargs)
+
+    async def send_command(self, body: bytes, **kwargs: Any) -> Answer:
+        """`command` for a body built (and perhaps altered) beforehand."""
+        since = len(self.sandbox.state.responses)
+        acked = await self.post(body, "application/x-www-form-urlencoded", **kwargs)
+        if acked.status != 200 or acked.text:
+            return acked
+        response_url = parse_qs(body.decode())["response_url"][0]
+        reply = await self.sandbox.wait_for_response(
+            since=since, url=response_url, timeout_s=self.http.timeout.read or 10.0
+        )
+        shown = {k: v for k, v in reply.items() if k not in ("user", "channel", "response_url")}
+        return Answer(acked.status, json.dumps(shown), acked.headers)
 
     # --- Events API -----------------------------------------------------------------
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> bytes:

@@ -12,6 +12,8 @@ from app.config import SlackCredentials, SlackMode
 from app.deps import Deps
 from app.server import uvicorn_server
 from app.slack.app import build_bolt_app
+from app.slack.home_refresh import HomeRefresher
+from app.slack.listeners.homes import home_refresher
 from app.web import build_web_app
 
 # Bolt (HTTP mode) acks, then runs the rest of a listener in a task of this name.
@@ -31,6 +33,7 @@ class RunningBot:
     url: str
     server: uvicorn.Server
     task: asyncio.Task[None]
+    homes: HomeRefresher
 
     async def settle(self, timeout_s: float = 10.0) -> None:
         """Wait for what listeners still do after their ack (modals, DMs, App Home refreshes),
@@ -42,11 +45,13 @@ class RunningBot:
             if left <= 0:
                 raise TimeoutError(f"{len(pending)} listener tasks still running")
             await asyncio.wait(pending, timeout=left)
+        await self.homes.settled(max(deadline - loop.time(), 0.1))
 
     async def stop(self) -> None:
         await self.settle()
         self.server.should_exit = True
         await self.task
+        await self.homes.close()
 
 
 async def start_bot(deps: Deps) -> RunningBot:
@@ -59,7 +64,8 @@ async def start_bot(deps: Deps) -> RunningBot:
         settings.slack_signing_secret.get_secret_value(),
         None,
     )
-    web_app = build_web_app(build_bolt_app(deps, credentials), deps.engine, clock=deps.clock)
+    homes = home_refresher(deps, delay_s=0)  # tests and the demo move on once it settles
+    web_app = build_web_app(build_bolt_app(deps, credentials, homes), deps.engine, clock=deps.clock)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -71,4 +77,4 @@ async def start_bot(deps: Deps) -> RunningBot:
         if task.done():
             task.result()  # raises what stopped it
         await asyncio.sleep(0.01)
-    return RunningBot(f"http://127.0.0.1:{port}", server, task)
+    return RunningBot(f"http://127.0.0.1:{port}", server, task, homes)

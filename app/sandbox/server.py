@@ -231,14 +231,20 @@ class SlackSandbox:
                 raise TimeoutError(f"no {method} call matched within {timeout_s}s")
             await asyncio.sleep(0.01)
 
-    async def wait_for_response(self, *, since: int, timeout_s: float = 5.0) -> dict[str, Any]:
-        """The first message posted to a response_url after position `since` of that log."""
+    async def wait_for_response(
+        self, *, since: int, timeout_s: float = 5.0, url: str | None = None
+    ) -> dict[str, Any]:
+        """The first message posted to a response_url (to `url`, when given) after position
+        `since` of that log."""
+        token = url.rsplit("/", 1)[-1] if url else None
         deadline = asyncio.get_running_loop().time() + timeout_s
-        while len(self.state.responses) <= since:
+        while True:
+            for response in self.state.responses[since:]:
+                if token is None or response["response_url"] == token:
+                    return response
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError(f"nothing was posted to a response_url within {timeout_s}s")
             await asyncio.sleep(0.01)
-        return self.state.responses[since]
 
     def deliveries(self) -> Counter[int]:
         """Delivery id → how many messages in Slack carry it (whatever the bot was told)."""
@@ -404,7 +410,9 @@ class SlackSandbox:
         if problems:
             return web.json_response({"ok": False, "error": problems}, status=400)
         entry.uses += 1
-        self.state.responses.append({"user": entry.user, "channel": entry.channel, **payload})
+        self.state.responses.append(
+            {"user": entry.user, "channel": entry.channel, "response_url": token, **payload}
+        )
         return web.json_response({"ok": True})
 
     # --- shared checks ----------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -13,18 +15,27 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from app import logs
 from app.config import SlackCredentials, SlackMode
 from app.deps import Deps
+from app.slack import errors
 from app.slack.client import make_web_client
-from app.slack.errors import acked_in_time, answering_after_ack, handle_error
+from app.slack.errors import handle_error
+from app.slack.home_refresh import HomeRefresher
 from app.slack.ids import Action, Command, Event, View
 from app.slack.listeners import actions, commands, events, views
 
 log = logging.getLogger(__name__)
 
 
+# Listeners working past their ack at once (the rest wait their turn; see errors.py).
+AFTER_ACK_TURNS = 2
+
+
 def register(app: AsyncApp) -> None:
     """Every listener, in one place (the manifest test reads this list)."""
-    app.command(Command.DRILL.value)(acked_in_time(commands.on_drill))
-    app.command(Command.COACH.value)(acked_in_time(commands.on_coach))
+    answering_after_ack = functools.partial(
+        errors.answering_after_ack, turns=asyncio.Semaphore(AFTER_ACK_TURNS)
+    )
+    app.command(Command.DRILL.value)(answering_after_ack(commands.on_drill))
+    app.command(Command.COACH.value)(answering_after_ack(commands.on_coach))
     app.event(Event.APP_HOME_OPENED.value)(events.on_app_home_opened)
     app.event(Event.USER_CHANGE.value)(events.on_user_change)
     app.event(Event.MESSAGE.value)(events.on_message)
@@ -55,7 +66,10 @@ def register(app: AsyncApp) -> None:
     app.error(handle_error)
 
 
-def build_bolt_app(deps: Deps, credentials: SlackCredentials, **options: Any) -> AsyncApp:
+def build_bolt_app(
+    deps: Deps, credentials: SlackCredentials, homes: HomeRefresher, **options: Any
+) -> AsyncApp:
+    """The bot's bolt app; `homes` re-publishes App Homes after changes (close it at exit)."""
     # Bolt copies this logger's level into every logger it makes (else the root's, DEBUG too).
     options.setdefault("logger", logs.quiet_logger("slack_bolt"))
     if credentials.mode is SlackMode.OAUTH:
@@ -79,6 +93,7 @@ def build_bolt_app(deps: Deps, credentials: SlackCredentials, **options: Any) ->
     async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
         # Middleware only injects: the listener runs after it returns (see STYLE.md).
         context["deps"] = deps
+        context["homes"] = homes
         await next()
 
     app.use(inject_deps)

@@ -55,7 +55,7 @@ class OutboxClients:
             return settings.slack_bot_token.get_secret_value()
         from app.slack.oauth import installation_store  # only OAuth mode needs it
 
-        async with self.deps.db() as session:
+        async with self.deps.reads() as session:
             workspace = await session.get(Workspace, workspace_id)
         team_id = workspace.team_id if workspace else None
         bot = await installation_store(self.deps).async_find_bot(

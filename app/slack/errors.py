@@ -63,8 +63,41 @@ async def handle_error(
     return None
 
 
-def answering_after_ack(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Wrap a listener that acks first, so what it raises afterwards is answered by us.
+class _AckThenQueue:
+    """The `ack` a listener sees: acks at once, then waits for a turn to do the rest.
+
+    Everything a listener does after its ack shares the event loop with the requests still
+    arriving. Letting only a few listeners work past their ack at a time keeps every new
+    request's ack near the front of the loop; the work itself still starts within moments.
+    """
+
+    def __init__(self, ack: AsyncAck, turns: asyncio.Semaphore) -> None:
+        self.ack = ack
+        self.turns = turns
+        self.holding = False
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self.ack.response
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        response = await self.ack(*args, **kwargs)
+        if not self.holding:
+            await self.turns.acquire()
+            self.holding = True
+        return response
+
+    def done(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.turns.release()
+
+
+def answering_after_ack(
+    listener: Callable[..., Awaitable[None]], turns: asyncio.Semaphore | None = None
+) -> Callable[..., Awaitable[None]]:
+    """Wrap a listener that acks first, so what it raises afterwards is answered by us; with
+    `turns`, what it does after its ack waits for one of them (see `_AckThenQueue`).
 
     In HTTP mode bolt runs such a listener in the background and polls for its ack every
     10 ms; when the listener raises soon after acking (a refused click usually does), bolt's
@@ -76,60 +109,20 @@ def answering_after_ack(listener: Callable[..., Awaitable[None]]) -> Callable[..
 
     async def run(**kwargs: Any) -> None:
         ack: AsyncAck = kwargs["ack"]
+        queued = _AckThenQueue(ack, turns) if turns is not None else None
+        arguments = {**kwargs, "ack": queued or ack}
         try:
-            await listener(**{name: kwargs[name] for name in wanted})
+            await listener(**{name: arguments[name] for name in wanted})
         except Exception as error:
             if ack.response is None:
                 raise
             await handle_error(error, kwargs["body"], ack, kwargs.get("respond"))
+        finally:
+            if queued is not None:
+                queued.done()
 
     run.__name__ = getattr(listener, "__name__", "listener")
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names]
     )
-    return run
-
-
-# Slack shows an error when a slash command is not acknowledged within 3 s.
-COMMAND_ACK_BUDGET_S = 2.0
-
-
-class _AckOrRespond:
-    """The `ack` a slash command listener sees: the real ack while Slack still waits; once
-    `late` (Slack already got a "one moment"), the answer goes to the command's response_url."""
-
-    def __init__(self, ack: AsyncAck, respond: AsyncRespond) -> None:
-        self.ack = ack
-        self.respond = respond
-        self.late = False
-
-    @property
-    def response(self) -> BoltResponse | None:
-        return self.ack.response
-
-    async def __call__(self, text: str = "", blocks: Any = None, **kwargs: Any) -> BoltResponse:
-        if not self.late:
-            return await self.ack(text=text, blocks=blocks, **kwargs)
-        await self.respond(text=text, blocks=blocks, response_type="ephemeral")
-        assert self.ack.response is not None
-        return self.ack.response
-
-
-def acked_in_time(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Wrap a slash command listener that answers in its ack: when the answer takes longer
-    than the budget (a slow database), ack with "one moment" and send the answer after."""
-    inner = answering_after_ack(listener)
-
-    async def run(**kwargs: Any) -> None:
-        ack: AsyncAck = kwargs["ack"]
-        ack_or_respond = _AckOrRespond(ack, kwargs["respond"])
-        answering = asyncio.ensure_future(inner(**{**kwargs, "ack": ack_or_respond}))
-        done, _ = await asyncio.wait({answering}, timeout=COMMAND_ACK_BUDGET_S)
-        if not done and ack.response is None:
-            ack_or_respond.late = True
-            await ack(text=render.one_moment(), response_type="ephemeral")
-        await answering
-
-    run.__name__ = getattr(listener, "__name__", "listener")
-    run.__signature__ = inner.__signature__  # type: ignore[attr-defined]
     return run

@@ -19,8 +19,8 @@ from app.domain import access, calendar, feedback, loop, people, scheduling
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.domain.types import Role
+from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import actor_of
-from app.slack.listeners.homes import refresh_homes
 from app.slack.metadata import MenuChoice, ModalMeta, RepRef
 from app.slack.render import modals
 from app.slack.render.weekly import deal_progress_noted, helpfulness_noted, scored, snoozed
@@ -109,6 +109,7 @@ async def on_score(
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     await ack()
     async with clicked(body, deps) as click:
@@ -120,7 +121,7 @@ async def on_score(
         ref.rep, result.score, result.ready_for_next_focus, calendar.next_cycle(ref.cycle)
     )
     await tell(respond, message.text, message.blocks)
-    await refresh_homes(client, deps, body["team"]["id"], ref.rep)
+    homes.refresh(client, body["team"]["id"], ref.rep)
 
 
 async def _open_diagnosis(
@@ -168,6 +169,7 @@ async def on_deal_progress(
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     """One tap per coached deal on the Monday prompt: moved to the next stage, or not yet."""
     await ack()
@@ -178,7 +180,7 @@ async def on_deal_progress(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, moved, deps.clock()
         )
     await tell(respond, deal_progress_noted(deal.name, moved))
-    await refresh_homes(client, deps, body["team"]["id"], ref.rep)
+    homes.refresh(client, body["team"]["id"], ref.rep)
 
 
 async def on_rate_one_on_one(
@@ -187,6 +189,7 @@ async def on_rate_one_on_one(
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     await ack()
     async with clicked(body, deps) as click:
@@ -195,7 +198,7 @@ async def on_rate_one_on_one(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
     await tell(respond, helpfulness_noted(score))
-    await refresh_homes(client, deps, body["team"]["id"], ref.rep)
+    homes.refresh(client, body["team"]["id"], ref.rep)
 
 
 async def on_rep_menu(

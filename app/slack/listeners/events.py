@@ -11,7 +11,8 @@ from app.deps import Deps
 from app.domain import loop, people
 from app.domain.evidence import Deal, deals_from_reply
 from app.domain.types import Role
-from app.slack.listeners.homes import publish_home, refresh_homes
+from app.slack.home_refresh import HomeRefresher
+from app.slack.listeners.homes import publish_home
 from app.slack.profiles import profile_from_user
 from app.slack.render import weekly
 
@@ -43,7 +44,11 @@ async def on_user_change(event: dict[str, Any], body: dict[str, Any], deps: Deps
 
 
 async def on_message(
-    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
+    event: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     """A rep answering the Monday prompt in plain text, in the DM or its thread."""
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
@@ -77,4 +82,4 @@ async def on_message(
         blocks=reply.blocks,
     )
     if recorded:
-        await refresh_homes(client, deps, body["team_id"], event["user"])
+        homes.refresh(client, body["team_id"], event["user"])

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import logging
-
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import access, home, people
+from app.slack.home_refresh import DEFAULT_DELAY_S, HomeRefresher
 from app.slack.profiles import fetch_profile
 from app.slack.render.home import home_view
-
-log = logging.getLogger(__name__)
 
 
 async def _sync_profile_if_stale(
     client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
 ) -> None:
     now = deps.clock()
-    async with deps.db.begin() as session:
-        who = await people.actor(Store(session), team_id, slack_user_id, now)
-        stale = people.profile_is_stale(who.person, now)
-    if not stale:
+    async with deps.reads() as session:
+        who = await people.known_actor(Store(session), team_id, slack_user_id)
+    if who is None or not people.profile_is_stale(who.person, now):
         return
     profile = await fetch_profile(client, slack_user_id)
     if profile is None:
@@ -43,7 +38,7 @@ async def publish_home(
     client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
 ) -> None:
     await _sync_profile_if_stale(client, deps, team_id, slack_user_id)
-    async with deps.db.begin() as session:
+    async with deps.reads() as session:
         model = await home.home_for(
             Store(session),
             team_id,
@@ -54,15 +49,14 @@ async def publish_home(
     await client.views_publish(user_id=slack_user_id, view=home_view(model))
 
 
-async def refresh_homes(
-    client: AsyncWebClient, deps: Deps, team_id: str, rep_slack_user_id: str
-) -> None:
-    """Re-publish the Home of everyone whose view a change to this rep's week affects (the
-    rep, their manager and director). Best effort: the change itself is already saved."""
-    async with deps.db() as session:
-        audience = await access.home_audience(Store(session), team_id, rep_slack_user_id)
-    for slack_user_id in audience:
-        try:
-            await publish_home(client, deps, team_id, slack_user_id)
-        except SlackApiError as error:
-            log.warning("home refresh failed: %s", error.response.get("error"))
+def home_refresher(deps: Deps, delay_s: float = DEFAULT_DELAY_S) -> HomeRefresher:
+    """The process's Home refresher: whose Homes show a rep's week, and how to publish one."""
+
+    async def audience(team_id: str, rep_slack_user_id: str) -> list[str]:
+        async with deps.reads() as session:
+            return await access.home_audience(Store(session), team_id, rep_slack_user_id)
+
+    async def publish(client: AsyncWebClient, team_id: str, slack_user_id: str) -> None:
+        await publish_home(client, deps, team_id, slack_user_id)
+
+    return HomeRefresher(audience, publish, delay_s)

@@ -15,8 +15,8 @@ from app.domain.types import Step
 from app.outbox import Outbox
 from app.slack import forms
 from app.slack.client import OutboxClients
+from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import submitted
-from app.slack.listeners.homes import refresh_homes
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
 from app.slack.render.help import drill_recorded_line, paused, roster_changed, schedule_reply
@@ -24,7 +24,12 @@ from app.slack.render.weekly import deals_recorded
 
 
 async def on_deals_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     deals = loop.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
@@ -46,11 +51,16 @@ async def on_deals_submit(
         await client.chat_update(
             channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
         )
-    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
+    homes.refresh(client, body["team"]["id"], meta.rep)
 
 
 async def on_diagnosis_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     async with submitted(body, deps) as (store, actor):
@@ -65,11 +75,16 @@ async def on_diagnosis_submit(
             f"<@{meta.rep}>: *{gap}* gap, focus *{focus}*. It's on the 1:1 agenda.",
         ),
     )
-    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
+    homes.refresh(client, body["team"]["id"], meta.rep)
 
 
 async def on_grow_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     now = deps.clock()
@@ -96,11 +111,16 @@ async def on_grow_submit(
         await Outbox(deps, OutboxClients(deps)).send_due(
             person_id=logged.rep.id, kind=Step.DRILL_CARD
         )
-    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
+    homes.refresh(client, body["team"]["id"], meta.rep)
 
 
 async def on_drill_done_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     link, note = forms.read_drill_done(view)
     async with submitted(body, deps) as (store, actor):
@@ -111,7 +131,7 @@ async def on_drill_done_submit(
         response_action="update",
         view=modals.saved("Drill recorded", drill_recorded_line(assignment)),
     )
-    await refresh_homes(client, deps, body["team"]["id"], body["user"]["id"])
+    homes.refresh(client, body["team"]["id"], body["user"]["id"])
 
 
 async def on_schedule_submit(
@@ -125,7 +145,12 @@ async def on_schedule_submit(
 
 
 async def on_pause_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
     until = forms.read_pause(view)
@@ -134,7 +159,7 @@ async def on_pause_submit(
         await loop.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
     reply = paused(meta.rep, until, yourself=False)
     await ack(response_action="update", view=modals.saved("Paused", reply.text))
-    await refresh_homes(client, deps, body["team"]["id"], meta.rep)
+    homes.refresh(client, body["team"]["id"], meta.rep)
 
 
 async def on_roster_submit(

@@ -14,9 +14,5 @@ def unexpected(reference: str) -> str:
     )
 
 
-def one_moment() -> str:
-    return "One moment: coach is a little slow right now. Your answer follows here shortly."
-
-
 def error_modal(message: str) -> View:
     return View(type="modal", title="coach", close="Close", blocks=[section(message)])
