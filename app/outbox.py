@@ -121,6 +121,7 @@ class Outbox:
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
+        self._planned: planning.PlanStamp | None = None  # what this process last planned from
         self._runs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -158,12 +159,24 @@ class Outbox:
     async def plan(self, now: datetime) -> int:
         """Put what is due at `now` into the ledger. Reads, works out what is due with no
         transaction open (a big roster must not keep a connection idle in transaction while
-        Python thinks), then inserts: a fixed number of statements for any headcount."""
+        Python thinks), then inserts: a fixed number of statements for any headcount. With no
+        window open, or the same windows and roster as this process last planned, the roster
+        is not read at all."""
+        default_tz = self.deps.settings.coach_default_tz
         async with self.deps.reads() as session:
-            schedules = await planning.read_schedules(Store(session))
-        due = schedules.due(now, self.deps.settings.coach_default_tz)
+            schedules = await planning.read_schedules(
+                Store(session), now, default_tz, self._planned
+            )
+        if not schedules.people:
+            if schedules.stamp is not None:
+                self._planned = schedules.stamp
+            return 0
+        # Pure work over the whole roster: in a thread, so the event loop keeps answering.
+        due = await asyncio.to_thread(schedules.due, now, default_tz)
         async with self.deps.db.begin() as session:
-            return await Ledger(session).plan(due, now)
+            planned = await Ledger(session).plan(due, now)
+        self._planned = schedules.stamp  # only once the rows are in
+        return planned
 
     @contextlib.contextmanager
     def _running(self) -> Iterator[None]:
@@ -263,7 +276,7 @@ class Outbox:
                 return await self._retry(claim, now + backoff(claim.attempts), reason)
             if found is not None:
                 async with self.deps.db.begin() as session:
-                    await Ledger(session).sent(claim, found[0], found[1], self.deps.clock())
+                    await Ledger(session).sent(claim, found[0], found[1], now)
                 log.info("delivery reconciled id=%s: it had reached Slack", claim.id)
                 return "reconciled"
         try:
@@ -281,7 +294,7 @@ class Outbox:
             return await self._retry(claim, now + backoff(claim.attempts), reason)
         async with self.deps.db.begin() as session:
             await Ledger(session).sent(
-                claim, str(response["channel"]), str(response["ts"]), self.deps.clock()
+                claim, str(response["channel"]), str(response["ts"]), now
             )
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"

@@ -1,6 +1,7 @@
 """Tick cost: SQL statements and time of `Outbox.tick` over a big roster.
 
-(a) a tick with nothing due (Sunday noon, empty ledger; and Monday 21:00, after Monday's sends);
+(a) a tick with nothing due (Sunday noon, empty ledger; Monday 09:01, inside the windows the
+    09:00 tick planned and sent; and Monday 21:00, after Monday's sends);
 (b) Monday 09:00 local, when every rep's prompt and every manager's drill review is due:
     planning alone (repeated, rolled back) for a small and the full roster, to show whether its
     statements grow with the number of people; then one real tick that sends everything to the
@@ -210,12 +211,14 @@ async def full_ticks(
     busy = await timed(counter, "plan", monday_tick)
     cpu = cpu_seconds() - cpu_before[0], cpu_seconds(sandbox_pid) - cpu_before[1]
     posted = (await remote.stats())["by_method"].get("chat.postMessage", 0) - before
+    inside = await tick_runs(outbox, counter, monday_0900 + timedelta(minutes=1), args.runs)
     idle_after = await tick_runs(outbox, counter, monday_2100, args.runs)
 
     db = database_label(deps.settings.database_url)
     print(f"\n== (a) tick with nothing due, {db}: median of {args.runs} ticks after a warm-up")
     header = ["tick", "people", "SQL", "BEGINs", "median ms", "target", "SQL by phase"]
     rows = idle_rows("Sunday 12:00 (empty ledger)", org, idle_before)
+    rows += idle_rows("Monday 09:01 (windows open, all planned)", org, inside)
     rows += idle_rows("Monday 21:00 (after Monday)", org, idle_after)
     print(table(rows, header))
     print("statements of the idle tick:")

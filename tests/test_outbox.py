@@ -131,3 +131,13 @@ async def test_rate_limits_wait_and_permanent_errors_fail_without_blocking(
         ).all()
     assert [(r.kind, r.error) for r in failed] == [(Step.REP_PROMPT, "account_inactive")]
     assert (await outbox.tick(DUE + timedelta(hours=7))).outcomes == {}  # not retried
+
+
+async def test_a_tick_for_a_given_time_records_that_time_as_sent(
+    box: tuple[Deps, Outbox],
+) -> None:
+    deps, outbox = box
+    deps.clock = FrozenClock(DUE + timedelta(days=3))  # the process's own clock is elsewhere
+    late = DUE + timedelta(minutes=7)
+    assert (await outbox.tick(late)).outcomes["sent"] >= 1
+    assert (await prompt_row(deps)).sent_at == late

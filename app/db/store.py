@@ -174,15 +174,42 @@ class Store:
             query = query.where(ScheduleStep.workspace_id == workspace_id)
         return (await self.session.scalars(query)).all()
 
-    async def schedulable_people(self) -> Sequence[Person]:
-        """Everyone active in an active workspace: the planner's whole input, in one query."""
-        query = (
-            select(Person)
+    def _schedulable(self, *columns: Any) -> Any:
+        """Active people of active workspaces: who the planner schedules."""
+        return (
+            select(*columns)
             .join(Workspace, Workspace.id == Person.workspace_id)
             .where(Person.active.is_(True), Workspace.active.is_(True))
-            .order_by(Person.id)
         )
-        return (await self.session.scalars(query)).all()
+
+    async def schedulable_zones(self) -> Sequence[Any]:
+        """Per workspace, time zone and role of the people the planner schedules: how many,
+        their latest change, highest id and the sum of their managers' ids. Small whatever the
+        headcount, and it changes when someone joins, leaves, moves team or is edited (even
+        at the same instant as another edit); one statement."""
+        query = self._schedulable(
+            Person.workspace_id,
+            Person.tz,
+            Person.role,
+            func.count().label("people"),
+            func.max(Person.updated_at).label("changed"),
+            func.max(Person.id).label("last_id"),
+            func.sum(func.coalesce(Person.manager_id, 0)).label("managers"),
+        ).group_by(Person.workspace_id, Person.tz, Person.role)
+        return (await self.session.execute(query)).all()
+
+    async def schedulable_people(self) -> Sequence[Any]:
+        """The planner's whole input about people, as plain rows (no ORM objects), in one
+        query: id, workspace, manager, role, time zone, pause."""
+        query = self._schedulable(
+            Person.id,
+            Person.workspace_id,
+            Person.manager_id,
+            Person.role,
+            Person.tz,
+            Person.paused_until,
+        ).order_by(Person.id)
+        return (await self.session.execute(query)).all()
 
     async def person_by_id(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)

@@ -133,15 +133,28 @@ def is_paused(paused_until: date | None, local_day: date) -> bool:
 
 
 def due_steps(people: Iterable[Schedulable], now: datetime) -> list[Due]:
-    """Every step due for these people at `now`, in due order."""
-    due = [
-        Due(
-            person.person_id,
-            person.workspace_id,
-            found,
-            paused=is_paused(person.paused_until, found.local_day),
-        )
-        for person in people
-        for found in open_occurrences(person.steps, person.tz, now)
-    ]
+    """Every step due for these people at `now`, in due order.
+
+    What is open depends only on a person's zone and steps, which whole teams share: it is
+    worked out once per (zone, steps) and reused, so 10,000 people cost a few hundred
+    calendar look-ups, not tens of thousands.
+    """
+    # Keyed on the steps mapping's identity (the planner hands one mapping to a whole team);
+    # each entry keeps its mapping alive, so no id is reused while this runs.
+    seen: dict[tuple[ZoneInfo, int], tuple[Mapping[Step, StepTime], list[Occurrence]]] = {}
+    due = []
+    for person in people:
+        key = (person.tz, id(person.steps))
+        known = seen.get(key)
+        if known is None:
+            known = seen[key] = (person.steps, open_occurrences(person.steps, person.tz, now))
+        for found in known[1]:
+            due.append(
+                Due(
+                    person.person_id,
+                    person.workspace_id,
+                    found,
+                    paused=is_paused(person.paused_until, found.local_day),
+                )
+            )
     return sorted(due, key=lambda d: (d.occurrence.due_at, d.person_id, d.occurrence.step))
