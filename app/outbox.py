@@ -293,9 +293,7 @@ class Outbox:
             reason = f"{AMBIGUOUS}{type(exc).__name__}"
             return await self._retry(claim, now + backoff(claim.attempts), reason)
         async with self.deps.db.begin() as session:
-            await Ledger(session).sent(
-                claim, str(response["channel"]), str(response["ts"]), now
-            )
+            await Ledger(session).sent(claim, str(response["channel"]), str(response["ts"]), now)
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"
 
