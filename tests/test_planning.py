@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
 
-from app.db.models import ScheduleStep
+from sqlalchemy import select
+
+from app.db.ledger import Ledger, Planned
+from app.db.models import Delivery, Person, ScheduleStep
+from app.deps import Deps
 from app.domain.planning import open_windows
-from app.domain.types import Step
+from app.domain.types import DeliveryStatus, Step
+from tests.conftest import seed_org
+from tests.statements import recorded_statements
 
 SATURDAY_NOON = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # 12:00 in Berlin
 THURSDAY_1400_BERLIN = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
@@ -43,3 +50,34 @@ def test_a_team_schedule_opens_its_own_window() -> None:
         workspace_id=2, manager_id=9, step=Step.ONE_ON_ONE, weekday=3, local_time=time(14, 0)
     )
     assert open_windows(zones, [other], "UTC", THURSDAY_1400_BERLIN) == set()
+
+
+async def test_planning_inserts_only_new_rows_in_one_statement(deps: Deps) -> None:
+    await seed_org(deps)
+    async with deps.db() as session:
+        people = (await session.scalars(select(Person.id).order_by(Person.id))).all()
+        workspace_id = await session.scalar(select(Person.workspace_id))
+    assert workspace_id is not None and len(people) >= 3
+    at = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    until = at + timedelta(hours=4)
+
+    def rows(ids: Sequence[int], status: DeliveryStatus = DeliveryStatus.PENDING) -> list[Planned]:
+        return [
+            Planned(workspace_id, i, Step.REP_PROMPT, "2026-W48", at, until, status) for i in ids
+        ]
+
+    async with deps.db.begin() as session:
+        assert await Ledger(session).plan(rows(people[:2]), at) == 2
+    with recorded_statements(deps.engine) as statements:
+        async with deps.db.begin() as session:
+            # two already there (even with another status), one new: one statement, one row
+            again = rows(people[:2], DeliveryStatus.SKIPPED) + rows(people[2:3])
+            assert await Ledger(session).plan(again, at + timedelta(minutes=1)) == 1
+    assert len([s for s in statements if s.lstrip().upper().startswith("INSERT")]) == 1
+    async with deps.db() as session:
+        planned = (await session.scalars(select(Delivery).order_by(Delivery.person_id))).all()
+    assert [(d.person_id, d.status, d.attempts, d.created_at) for d in planned] == [
+        (people[0], DeliveryStatus.PENDING, 0, at),
+        (people[1], DeliveryStatus.PENDING, 0, at),
+        (people[2], DeliveryStatus.PENDING, 0, at + timedelta(minutes=1)),
+    ]

@@ -12,16 +12,39 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Insert
 
 from app.db.base import UTCDateTime
 from app.db.models import Delivery, SendPace
 from app.db.pace import Pacer
-from app.db.store import insert_ignoring_conflicts
 from app.domain.types import DeliveryStatus, Step
 
-PLAN_BATCH = 1000
+# What planning writes of each row (the rest starts at 0, or the planning time).
+PLANNED_COLUMNS = (
+    "workspace_id",
+    "person_id",
+    "kind",
+    "cycle_week",
+    "due_at",
+    "expires_at",
+    "status",
+)
 LEASE = timedelta(seconds=60)
 
 
@@ -84,29 +107,20 @@ class Ledger:
         self.lease = lease  # how long a claim holds before another sender may take it
 
     async def plan(self, rows: Sequence[Planned], now: datetime) -> int:
-        """Insert rows not planned yet; a row that exists (any replica, any tick) is left as is."""
-        inserted = 0
-        for start in range(0, len(rows), PLAN_BATCH):
-            values = [
-                {
-                    "workspace_id": r.workspace_id,
-                    "person_id": r.person_id,
-                    "kind": r.kind,
-                    "cycle_week": r.cycle_week,
-                    "due_at": r.due_at,
-                    "expires_at": r.expires_at,
-                    "status": r.status,
-                    "attempts": 0,
-                    "fence": 0,
-                    "created_at": now,
-                }
-                for r in rows[start : start + PLAN_BATCH]
-            ]
-            result = await self.session.execute(
-                insert_ignoring_conflicts(self.session, Delivery, values)
-            )
-            inserted += max(result.rowcount or 0, 0)
-        return inserted
+        """Insert rows not planned yet; a row that exists (any replica, any tick) is left as is.
+        One statement whatever the number of rows; returns how many were new."""
+        if not rows:
+            return 0
+        if self.session.bind.dialect.name == "postgresql":
+            columns = {name: [getattr(r, name) for r in rows] for name in PLANNED_COLUMNS}
+            result = await self.session.execute(_insert_unnested(columns, now))
+        else:  # one executemany: SQLite's C loop over the rows, the statement compiled once
+            fixed = {"attempts": 0, "fence": 0, "created_at": now}
+            each = [{name: getattr(r, name) for name in PLANNED_COLUMNS} | fixed for r in rows]
+            statement = sqlite_insert(Delivery).on_conflict_do_nothing()
+            connection = await self.session.connection()  # Core: the rowcount of them all
+            result = await connection.execute(statement, each)
+        return max(result.rowcount or 0, 0)
 
     async def expire(self, now: datetime) -> int:
         """Rows that could not go out inside their window are skipped, never sent late."""
@@ -317,3 +331,22 @@ class Ledger:
                 Delivery.cycle_week == cycle_week,
             )
         )
+
+
+def _insert_unnested(columns: dict[str, list[Any]], now: datetime) -> Insert:
+    """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO NOTHING,
+    a single statement with seven parameters for any number of rows."""
+    table = Delivery.__table__
+    arrays = [
+        bindparam(f"plan_{name}", values, type_=ARRAY(table.c[name].type))
+        for name, values in columns.items()
+    ]
+    unnested = func.unnest(*arrays).table_valued(*columns).render_derived(name="planned")
+    source = select(
+        *(unnested.c[name] for name in columns),
+        literal(0).label("attempts"),
+        literal(0).label("fence"),
+        literal(now, UTCDateTime()).label("created_at"),
+    )
+    names = [*columns, "attempts", "fence", "created_at"]
+    return pg_insert(Delivery).from_select(names, source).on_conflict_do_nothing()
