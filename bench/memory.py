@@ -11,8 +11,8 @@ Two ways to have the Monday, each on a freshly seeded database and sandbox (`--m
 Between the ticks the server gets signed requests: App Home opens (managers first), reps'
 `/drill status` and reps answering the prompt in a DM. RSS is read from /proc.
 
-In `cli` mode the ledger stamps `sent_at` with the wall clock, not `--now`: reminders whose
-prompt went out less than 2 h (wall time) before "18:00" are cancelled as just sent.
+The ledger stamps `sent_at` with the tick's time (`--now` in `cli` mode), so the 18:00
+reminders of reps who did not answer go out as they would on a real Monday.
 
     .venv/bin/python bench/memory.py [--people 10000] [--requests 200] [--database-url URL]
 """
