@@ -15,6 +15,7 @@ from slack_bolt.response import BoltResponse
 
 from app.domain.errors import FieldErrors, UserError
 from app.slack.render import errors as render
+from app.slack.replies import tell
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,10 @@ async def handle_error(
             return ack.response
         await ack()
         if respond is not None and body.get("response_url"):
-            await respond(text=message, response_type="ephemeral", replace_original=False)
+            await tell(respond, message)
         return ack.response
     if respond is not None and body.get("response_url"):
-        await respond(text=message, response_type="ephemeral", replace_original=False)
+        await tell(respond, message)
     return None
 
 

@@ -70,7 +70,6 @@ class HomeRefresher:
         """Publish what is pending without its delay, then stop; what is left is dropped
         (each Home is published again when its owner opens it)."""
         self._closing = True
-        self.delay_s = 0
         for pending in self._reps.values():
             pending.due = 0
         self._wake.set()

@@ -24,6 +24,7 @@ from app.slack.listeners.acting import actor_of
 from app.slack.metadata import MenuChoice, ModalMeta, RepRef
 from app.slack.render import modals
 from app.slack.render.weekly import deal_progress_noted, helpfulness_noted, scored, snoozed
+from app.slack.replies import tell
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,6 @@ def opens(opener: Opener) -> Callable[..., Awaitable[None]]:
     name = getattr(opener, "__name__", None) or getattr(opener, "func", opener).__name__
     listener.__name__ = f"on{name}"
     return listener
-
-
-async def tell(respond: AsyncRespond, text: str, blocks: list[dict] | None = None) -> None:
-    """An ephemeral answer under the clicked message, which stays as it is."""
-    await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
 
 async def on_open_deals(

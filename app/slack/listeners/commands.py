@@ -21,6 +21,7 @@ from app.slack.home_refresh import HomeRefresher
 from app.slack.render import delivery
 from app.slack.render import help as render
 from app.slack.render.blocks import Outgoing
+from app.slack.replies import tell
 
 
 async def _answer(ack: AsyncAck, reply: Outgoing) -> None:
@@ -30,9 +31,7 @@ async def _answer(ack: AsyncAck, reply: Outgoing) -> None:
 
 async def _answer_later(respond: AsyncRespond, reply: Outgoing) -> None:
     """The answer to an acked command, under it, seen only by who typed it."""
-    await respond(
-        text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
-    )
+    await tell(respond, reply.text, reply.blocks)
 
 
 async def on_drill(
