@@ -14,17 +14,20 @@ from slack_sdk.errors import SlackApiError
 
 from app import logs
 from app.clock import system_clock
-from app.config import ConfigError, Settings, slack_credentials
+from app.config import ConfigError, Settings, slack_credentials, token_cipher
 from app.db import migrate as migrations
 from app.db.models import Workspace
 from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
+from app.db.token_reseal import reseal_tokens
 from app.deps import Deps
 from app.domain.roster import RosterInvalid, apply_roster, parse_roster_csv
 from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
 from app.server import StartupError, check_schema
 from app.slack.client import OutboxClients, make_web_client
+from app.slack.workspace_access import resume_with_token
+from app.token_cipher import TokenKeyError, new_key_line
 
 
 class CliError(Exception):
@@ -132,10 +135,12 @@ def _instant(text: str) -> datetime:
 
 
 async def _tick(settings: Settings, now: datetime | None) -> str:
-    slack_credentials(settings)  # only checks: a ConfigError names the variable to set
+    credentials = slack_credentials(settings)  # a ConfigError names the variable to set
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)
+        if credentials.bot_token is not None:  # one token: see whether it works again
+            await resume_with_token(deps, make_web_client(settings, credentials.bot_token))
         outbox = Outbox(deps, OutboxClients(deps))
         with single_sender(settings.database_url), stop_on_signals(outbox.stop):
             try:
@@ -147,6 +152,29 @@ async def _tick(settings: Settings, now: datetime | None) -> str:
     finally:
         await deps.close()
     return f"Tick at {(now or deps.clock()):%Y-%m-%d %H:%M} UTC: {report.describe()}."
+
+
+async def _reseal_tokens(settings: Settings) -> str:
+    cipher = token_cipher(settings)
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        resealed = await reseal_tokens(deps.engine, cipher)
+    except TokenKeyError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return (
+        f"Sealed {resealed.changed} Slack tokens with key {cipher.current!r}; "
+        f"{resealed.current} already were. Keys after the first can now be removed."
+    )
+
+
+def _new_key(key_id: str | None) -> str:
+    try:
+        return new_key_line(key_id)
+    except TokenKeyError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,18 +197,30 @@ def _parser() -> argparse.ArgumentParser:
     ticker.add_argument(
         "--now", type=_instant, help="act as if it were this time (ISO-8601 with offset)"
     )
+    tokens = commands.add_parser("tokens", help="keys that seal stored Slack tokens (OAuth mode)")
+    token_commands = tokens.add_subparsers(dest="tokens_command", required=True, metavar="ACTION")
+    new_key = token_commands.add_parser(
+        "new-key", help="print a fresh id:key for the front of COACH_TOKEN_KEYS"
+    )
+    new_key.add_argument("--id", dest="key_id", help="the key's id (default: k<today>)")
+    token_commands.add_parser(
+        "reseal", help="seal every stored token with the first key in COACH_TOKEN_KEYS"
+    )
     commands.add_parser("demo", help="run coach against the built-in Slack sandbox and print it")
     return parser
 
 
 def run(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    logs.configure("WARNING" if args.command in ("demo", "roster", "migrate", "tick") else "INFO")
+    logs.configure("INFO" if args.command == "serve" else "WARNING")
     try:
         if args.command == "demo":
             from app.demo import run_demo
 
             asyncio.run(run_demo(sys.stdout))
+            return 0
+        if args.command == "tokens" and args.tokens_command == "new-key":
+            print(_new_key(args.key_id))
             return 0
         settings = _settings()
         if args.command == "serve":
@@ -191,6 +231,8 @@ def run(argv: Sequence[str]) -> int:
             print(asyncio.run(_migrate(settings)))
         elif args.command == "tick":
             print(asyncio.run(_tick(settings, args.now)))
+        elif args.command == "tokens":
+            print(asyncio.run(_reseal_tokens(settings)))
         elif args.command == "roster":
             text = _read_roster(args.file)
             print(asyncio.run(_import_roster(settings, args.file, text, args.team)))

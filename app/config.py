@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.token_cipher import TokenCipher, TokenKeyError
+
 
 class ConfigError(Exception):
     """A setting is missing or contradicts another; the message names the variable to set."""
@@ -32,6 +34,8 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = None
     slack_state_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # OAuth mode seals stored Slack tokens with these keys: `id:base64key,…`, the first seals.
+    coach_token_keys: SecretStr | None = None
     port: int = Field(default=3000, ge=1, le=65535)
     coach_scheduler: Literal["on", "off"] = "on"
     coach_default_tz: str = "UTC"
@@ -69,6 +73,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "slack_client_secret",
         "slack_state_secret",
+        "coach_token_keys",
         mode="before",
     )
     @classmethod
@@ -90,6 +95,20 @@ class SlackCredentials:
 
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
+
+
+def token_cipher(settings: Settings) -> TokenCipher:
+    """The keys that seal stored Slack tokens, or a ConfigError saying what to set."""
+    keys = _secret(settings.coach_token_keys)
+    if keys is None:
+        raise ConfigError(
+            "OAuth mode stores Slack tokens sealed: set COACH_TOKEN_KEYS "
+            "(`coach tokens new-key` prints one)."
+        )
+    try:
+        return TokenCipher.parse(keys)
+    except TokenKeyError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def slack_credentials(settings: Settings) -> SlackCredentials:
@@ -131,6 +150,7 @@ def slack_credentials(settings: Settings) -> SlackCredentials:
             raise ConfigError(
                 "Set SLACK_SIGNING_SECRET (Basic Information page of your Slack app)."
             )
+        token_cipher(settings)  # OAuth stores tokens: refuse to start without a sealing key
         return SlackCredentials(SlackMode.OAUTH, None, signing, None)
     if not bot:
         raise ConfigError(

@@ -34,6 +34,7 @@ DELIVERY_OUTCOMES = (
     "skipped",  # past its window
     "lost",  # the lease had passed to another sender: not sent here
     "released",  # claimed, then handed back unsent at shutdown
+    "held",  # its workspace is disabled (token refused): it waits, unsent
     "error",  # unexpected; the row is retried after its lease
 )
 ACK_KINDS = ("command", "action", "view", "event", "other")
@@ -50,6 +51,12 @@ _ratelimited = Counter(
     "coach_slack_ratelimited",
     "HTTP 429 answers received from the Slack Web API.",
     ["method"],
+    registry=REGISTRY,
+)
+_workspaces_disabled = Counter(
+    "coach_workspaces_disabled",
+    "Workspaces where coach stopped sending because Slack refused its token (alert on it).",
+    ["reason"],
     registry=REGISTRY,
 )
 _ack_seconds = Histogram(
@@ -73,6 +80,10 @@ def record_delivery(outcome: str, count: int = 1) -> None:
 
 def record_ratelimited(method: str) -> None:
     _ratelimited.labels(method).inc()
+
+
+def record_workspace_disabled(reason: str) -> None:
+    _workspaces_disabled.labels(reason).inc()
 
 
 def record_ack(kind: str, seconds: float) -> None:

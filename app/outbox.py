@@ -15,9 +15,10 @@ import os
 import random
 import socket
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -32,6 +33,7 @@ from app.domain import planning, weekly_messages
 from app.domain.types import Step
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from app.slack.render.weekly import render
+from app.slack.workspace_access import announce_disabled
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +53,6 @@ PERMANENT_ERRORS = frozenset(
         "channel_not_found",
         "user_disabled",
         "is_archived",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "token_expired",
-        "missing_scope",
         "invalid_blocks",
         "invalid_metadata_format",
         "msg_too_long",
@@ -63,7 +60,20 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 
-ClientFor = Callable[[int], Awaitable[AsyncWebClient]]
+# Errors about coach's token in a workspace: every send there would fail the same way, so the
+# workspace is disabled and its rows wait (unsent) until a working token comes back.
+WORKSPACE_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope"}
+)
+
+
+class Clients(Protocol):
+    """Each workspace's bot client (app/slack/client.py OutboxClients)."""
+
+    def __call__(self, workspace_id: int) -> Awaitable[AsyncWebClient]: ...
+
+    def forget(self, workspace_id: int) -> None:
+        """Drop a cached client whose token Slack refused: a reinstall brings a new one."""
 
 
 def sender_id() -> str:
@@ -104,6 +114,10 @@ async def posted_before(
     return None
 
 
+def slack_error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error") or f"http_{exc.response.status_code}")
+
+
 def backoff(attempts: int) -> timedelta:
     base = timedelta(seconds=30) * (2 ** max(attempts - 1, 0))
     return min(base, MAX_BACKOFF) * random.uniform(0.5, 1.0)
@@ -112,7 +126,7 @@ def backoff(attempts: int) -> timedelta:
 class Outbox:
     """Sends what the ledger has due. One per process: `stop()` then `release()` at shutdown."""
 
-    def __init__(self, deps: Deps, client_for: ClientFor, owner: str | None = None) -> None:
+    def __init__(self, deps: Deps, client_for: Clients, owner: str | None = None) -> None:
         self.deps = deps
         self.client_for = client_for
         self.owner = owner or sender_id()
@@ -256,6 +270,10 @@ class Outbox:
         async with self.deps.db.begin() as session:
             store, ledger = Store(session), Ledger(session, lease=self.lease)
             if not await ledger.renew(claim):
+                if not await store.workspace_active(claim.workspace_id):
+                    await ledger.give_back(claim, "workspace_disabled")
+                    self.client_for.forget(claim.workspace_id)
+                    return "held"
                 log.warning("delivery lease lost id=%s: another sender has it", claim.id)
                 return "lost"
             person = await store.person_by_id(claim.person_id)
@@ -272,6 +290,8 @@ class Outbox:
             try:
                 found = await posted_before(client, person.slack_user_id, claim)
             except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                if isinstance(exc, SlackApiError) and slack_error(exc) in WORKSPACE_ERRORS:
+                    return await self._disable_workspace(claim, slack_error(exc), now)
                 reason = f"{AMBIGUOUS}reconcile_failed:{type(exc).__name__}"
                 return await self._retry(claim, now + backoff(claim.attempts), reason)
             if found is not None:
@@ -299,7 +319,7 @@ class Outbox:
 
     async def _failed_send(self, claim: Claimed, exc: SlackApiError, now: datetime) -> str:
         status = exc.response.status_code
-        error = str(exc.response.get("error") or f"http_{status}")
+        error = slack_error(exc)
         if status == 429:
             observability.record_ratelimited(POST_METHOD)
             wait = timedelta(seconds=int(exc.response.headers.get("Retry-After", "1") or 1))
@@ -313,6 +333,8 @@ class Outbox:
                 int(wait.total_seconds()),
             )
             return await self._retry(claim, now + wait, "ratelimited")
+        if error in WORKSPACE_ERRORS:
+            return await self._disable_workspace(claim, error, now)
         if error in PERMANENT_ERRORS:
             async with self.deps.db.begin() as session:
                 await Ledger(session).failed(claim, error)
@@ -321,6 +343,17 @@ class Outbox:
         ambiguous = status >= 500  # Slack may have posted before failing
         reason = f"{AMBIGUOUS}{error}" if ambiguous else error
         return await self._retry(claim, now + backoff(claim.attempts), reason)
+
+    async def _disable_workspace(self, claim: Claimed, error: str, now: datetime) -> str:
+        """Slack refused coach's token: stop the workspace (alert once) and keep the row, unsent,
+        for when a working token comes back within its window."""
+        async with self.deps.db.begin() as session:
+            disabled = await Store(session).disable_workspace(claim.workspace_id, error, now)
+            await Ledger(session).give_back(claim, error)
+        self.client_for.forget(claim.workspace_id)
+        if disabled:
+            announce_disabled(claim.workspace_id, error)
+        return "held"
 
     async def _retry(self, claim: Claimed, at: datetime, reason: str) -> str:
         """Try again at `at`, on the tick's clock (the one due times are compared with)."""

@@ -20,8 +20,9 @@ from app.jobs.scheduler import start_scheduler
 from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
 from app.slack.app import build_bolt_app
-from app.slack.client import OutboxClients
+from app.slack.client import OutboxClients, make_web_client
 from app.slack.listeners.homes import home_refresher
+from app.slack.workspace_access import resume_with_token
 from app.web import build_web_app
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ async def run(settings: Settings, *, sock: socket.socket | None = None) -> None:
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)
+        if credentials.bot_token is not None:  # one token: see whether it works again
+            await resume_with_token(deps, make_web_client(settings, credentials.bot_token))
         with _sender(settings):
             await _serve(deps, credentials, sock)
     finally:

@@ -7,6 +7,7 @@ once per run with the real migrations; every test starts from empty tables.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app import logs
 from app.clock import FrozenClock, system_clock
 from app.config import Settings
 from app.db import migrate
@@ -132,6 +134,7 @@ def make_settings(
         "slack_client_id": None,
         "slack_client_secret": None,
         "slack_state_secret": None,
+        "coach_token_keys": None,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -173,3 +176,38 @@ async def count_rows(deps: Deps) -> dict[str, int]:
             result = await connection.execute(text(f"SELECT COUNT(*) FROM {table.name}"))
             counts[table.name] = int(result.scalar_one())
     return counts
+
+
+class Capture(logging.Handler):
+    """Formats each record as it is emitted, before any other handler's filter touches it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter(logs.TEXT_FORMAT))
+        self.lines: list[str] = []
+        self.levels: set[int] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.levels.add(record.levelno)
+        self.lines.append(f"{self.format(record)} {logs.extra_fields(record)}")
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    guarded = {name: logging.getLogger(name).level for name in logs.NEVER_DEBUG}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, saved in guarded.items():
+        logging.getLogger(name).setLevel(saved)
+
+
+@pytest.fixture
+def debug_capture(restored_logging: None, monkeypatch: pytest.MonkeyPatch) -> Capture:
+    capture = Capture()
+    logging.getLogger().addHandler(capture)
+    monkeypatch.setenv("COACH_LOG_LEVEL", "DEBUG")
+    logs.configure("INFO")
+    return capture

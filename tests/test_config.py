@@ -4,6 +4,15 @@ import pytest
 from pydantic import ValidationError
 
 from app.config import ConfigError, Settings, SlackMode, slack_credentials
+from app.token_cipher import new_key_line
+
+KEYS = new_key_line("k1")
+OAUTH = {
+    "slack_client_id": "1.2",
+    "slack_client_secret": "c",
+    "slack_state_secret": "st",
+    "slack_signing_secret": "s",
+}
 
 
 def settings(**values: object) -> Settings:
@@ -50,6 +59,7 @@ def test_bad_time_zone_is_refused() -> None:
                 "slack_client_secret": "c",
                 "slack_state_secret": "st",
                 "slack_signing_secret": "s",
+                "coach_token_keys": KEYS,
             },
             SlackMode.OAUTH,
         ),
@@ -70,6 +80,10 @@ def test_modes(values: dict, mode: SlackMode) -> None:
         ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, "SLACK_APP_TOKEN must be"),
         ({"slack_client_id": "1.2", "slack_client_secret": "c"}, "SLACK_STATE_SECRET"),
         ({"slack_bot_token": "  ", "slack_signing_secret": "s"}, "SLACK_BOT_TOKEN"),
+        ({**OAUTH, "coach_token_keys": None}, "set COACH_TOKEN_KEYS"),
+        ({**OAUTH, "coach_token_keys": "k1"}, "id:key pairs"),
+        ({**OAUTH, "coach_token_keys": "k1:c2hvcnQ"}, "not 32 bytes"),
+        ({**OAUTH, "coach_token_keys": f"{KEYS},{KEYS}"}, "twice"),
     ],
 )
 def test_missing_or_contradictory_settings_name_the_variable(values: dict, names: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,25 +15,11 @@ from app.domain.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
-from tests.conftest import SIGNING_SECRET
+from tests.conftest import SIGNING_SECRET, Capture
 from tests.week import TEAM_CSV, TZ, Week, open_week
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
 TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xoxe-")
-
-
-class Capture(logging.Handler):
-    """Formats each record as it is emitted, before any other handler's filter touches it."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(logging.Formatter(logs.TEXT_FORMAT))
-        self.lines: list[str] = []
-        self.levels: set[int] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.levels.add(record.levelno)
-        self.lines.append(f"{self.format(record)} {logs.extra_fields(record)}")
 
 
 class Typed:
@@ -49,27 +35,6 @@ class Typed:
         self.markers.append(marker)
         self.texts.append(f"{text} {marker}")
         return self.texts[-1]
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    guarded = {name: logging.getLogger(name).level for name in logs.NEVER_DEBUG}
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name, saved in guarded.items():
-        logging.getLogger(name).setLevel(saved)
-
-
-@pytest.fixture
-def debug_capture(restored_logging: None, monkeypatch: pytest.MonkeyPatch) -> Capture:
-    capture = Capture()
-    logging.getLogger().addHandler(capture)
-    monkeypatch.setenv("COACH_LOG_LEVEL", "DEBUG")
-    logs.configure("INFO")
-    return capture
 
 
 @pytest.fixture

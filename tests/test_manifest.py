@@ -23,6 +23,8 @@ EVENT_SCOPES = {
     "app_home_opened": set(),
     "user_change": {"users:read"},
     "message.im": {"im:history"},
+    "tokens_revoked": set(),
+    "app_uninstalled": set(),
 }
 # bolt registers "message"; the manifest subscribes to the DM flavour only.
 MANIFEST_EVENT = {"message": "message.im"}

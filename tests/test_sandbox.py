@@ -128,6 +128,32 @@ async def test_auth_and_scopes(box: SlackSandbox) -> None:
     assert answer["team_id"] == box.state.team_id
 
 
+async def test_oauth_codes_check_the_app_and_work_once_within_ten_minutes(
+    box: SlackSandbox, frozen: FrozenClock
+) -> None:
+    app = AsyncWebClient(base_url=box.api_url)
+    secret = box.client_secret
+
+    def exchange(code: str, client_id: str = box.client_id, client_secret: str = secret) -> Any:
+        return app.oauth_v2_access(client_id=client_id, client_secret=client_secret, code=code)
+
+    code = box.approve_install("U0ANA")
+    assert await error_of(exchange(code, client_id="9.9")) == "invalid_client_id"
+    assert await error_of(exchange(code, client_secret="guess")) == "bad_client_secret"
+    granted = await exchange(code)
+    assert (granted["access_token"], granted["team"]["id"]) == (box.bot_token, box.state.team_id)
+    assert granted["authed_user"]["id"] == "U0ANA"
+    assert await error_of(exchange(code)) == "invalid_code"  # single use
+
+    late = box.approve_install()
+    frozen.set(frozen.now + timedelta(minutes=10, seconds=1))
+    assert await error_of(exchange(late)) == "invalid_code"
+    refresh = app.oauth_v2_access(
+        client_id=box.client_id, client_secret=secret, grant_type="refresh_token", refresh_token="x"
+    )
+    assert await error_of(refresh) == "invalid_refresh_token"  # rotation is off
+
+
 async def test_trigger_ids_expire_after_3_seconds_and_work_once(
     box: SlackSandbox, frozen: FrozenClock
 ) -> None:

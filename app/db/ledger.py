@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
 
 from app.db.base import UTCDateTime
-from app.db.models import Delivery, SendPace
+from app.db.models import Delivery, SendPace, Workspace
 from app.db.pace import Pacer
 from app.domain.types import DeliveryStatus, Step
 
@@ -199,6 +199,7 @@ class Ledger:
                     Delivery.lease_until <= wall_clock(self.session),
                 ),
             ),
+            in_enabled_workspace(),
             *only,
         )
 
@@ -255,7 +256,8 @@ class Ledger:
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
     async def renew(self, claim: Claimed) -> bool:
-        """Extend the lease just before sending; False when it was lost (do not send)."""
+        """Extend the lease just before sending; False when it was lost, or its workspace was
+        disabled meanwhile (do not send)."""
         result = await self.session.execute(
             update(Delivery)
             .where(
@@ -263,6 +265,7 @@ class Ledger:
                 Delivery.fence == claim.fence,
                 Delivery.status == DeliveryStatus.SENDING,
                 Delivery.lease_until > wall_clock(self.session),
+                in_enabled_workspace(),
             )
             .values(lease_until=wall_clock(self.session, self.lease))
             .execution_options(synchronize_session=False)
@@ -315,12 +318,14 @@ class Ledger:
             claim, status=DeliveryStatus.PENDING, next_attempt_at=at, error=reason
         )
 
-    async def give_back(self, claim: Claimed) -> bool:
-        """Un-claim a row this sender never started to send. If an earlier attempt may have
-        posted it, say so, as its old status did."""
-        keep_doubt = {"error": f"{AMBIGUOUS}unfinished"} if claim.ambiguous else {}
+    async def give_back(self, claim: Claimed, reason: str | None = None) -> bool:
+        """Un-claim a row this sender did not post, noting `reason` when given. If an earlier
+        attempt may have posted it, say so, as its old status did."""
+        note = {"error": reason} if reason else {}
+        if claim.ambiguous:
+            note = {"error": f"{AMBIGUOUS}{reason or 'unfinished'}"}
         return await self._finish(
-            claim, status=DeliveryStatus.PENDING, attempts=Delivery.attempts - 1, **keep_doubt
+            claim, status=DeliveryStatus.PENDING, attempts=Delivery.attempts - 1, **note
         )
 
     async def find(self, person_id: int, kind: Step, cycle_week: str) -> Delivery | None:
@@ -331,6 +336,11 @@ class Ledger:
                 Delivery.cycle_week == cycle_week,
             )
         )
+
+
+def in_enabled_workspace() -> ColumnElement[bool]:
+    """Not in a workspace that is disabled (usually none are: a tiny subquery)."""
+    return Delivery.workspace_id.not_in(select(Workspace.id).where(Workspace.active.is_(False)))
 
 
 def _insert_unnested(columns: dict[str, list[Any]], now: datetime) -> Insert:

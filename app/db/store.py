@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
@@ -66,6 +66,37 @@ class Store:
         workspace = await self.workspace_by_team(team_id)
         assert workspace is not None
         return workspace
+
+    async def disable_workspace(self, workspace_id: int, reason: str, now: datetime) -> bool:
+        """Stop planning and sending in a workspace whose token Slack refuses. True only for
+        the call that disabled it (so the alert is raised once)."""
+        result = await self.session.execute(
+            update(Workspace)
+            .where(Workspace.id == workspace_id, Workspace.active.is_(True))
+            .values(active=False, disabled_reason=reason[:64], disabled_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def enable_workspace(self, team_id: str) -> bool:
+        """A working token is back (a new install, or a new SLACK_BOT_TOKEN): resume."""
+        result = await self.session.execute(
+            update(Workspace)
+            .where(Workspace.team_id == team_id, Workspace.disabled_reason.is_not(None))
+            .values(active=True, disabled_reason=None, disabled_at=None)
+        )
+        return bool(result.rowcount)
+
+    async def disabled_teams(self) -> Sequence[str]:
+        return (
+            await self.session.scalars(
+                select(Workspace.team_id).where(Workspace.disabled_reason.is_not(None))
+            )
+        ).all()
+
+    async def workspace_active(self, workspace_id: int) -> bool:
+        return bool(
+            await self.session.scalar(select(Workspace.active).where(Workspace.id == workspace_id))
+        )
 
     async def workspaces(self) -> Sequence[Workspace]:
         return (await self.session.scalars(select(Workspace).order_by(Workspace.id))).all()

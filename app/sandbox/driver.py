@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Message
+
+AUTHORIZE_LINK = re.compile(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,27 @@ class SlackDriver:
             headers["X-Slack-Signature"] = sign(secret or self.signing_secret, ts, body)
         response = await self.http.post(self.events_url, content=body, headers=headers)
         return Answer(response.status_code, response.text, dict(response.headers))
+
+    # --- OAuth install --------------------------------------------------------------
+    async def install(self, installer: str = "U0INSTALLER") -> Answer:
+        """An admin installing coach in the sandbox's workspace: the browser opens
+        /slack/install, follows its "Add to Slack" link (the sandbox approves at once) and
+        comes back to the redirect URL with the code, the state and the state cookie."""
+        base = self.events_url.removesuffix("/slack/events")
+        page = await self.http.get(base + "/slack/install")
+        link = AUTHORIZE_LINK.search(page.text)
+        if page.status_code != 200 or link is None:
+            return Answer(page.status_code, page.text, dict(page.headers))
+        state = parse_qs(urlsplit(html.unescape(link.group(1))).query)["state"][0]
+        # The cookie is Secure, which a client keeps off plain http: carry it as a browser
+        # behind the TLS-terminating proxy would.
+        cookie = page.headers.get("set-cookie", "").split(";", 1)[0]
+        back = await self.http.get(
+            base + "/slack/oauth_redirect",
+            params={"code": self.sandbox.approve_install(installer), "state": state},
+            headers={"Cookie": cookie},
+        )
+        return Answer(back.status_code, back.text, dict(back.headers))
 
     # --- slash commands -------------------------------------------------------------
     def command_body(self, user_id: str, command: str, text: str = "") -> bytes:

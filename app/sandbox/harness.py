@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from app.config import SlackCredentials, SlackMode
+from app.config import SlackMode, slack_credentials
 from app.deps import Deps
 from app.server import uvicorn_server
 from app.slack.app import build_bolt_app
@@ -55,15 +55,9 @@ class RunningBot:
 
 
 async def start_bot(deps: Deps) -> RunningBot:
-    """The bot in HTTP mode with the token and signing secret in deps.settings."""
-    settings = deps.settings
-    assert settings.slack_bot_token and settings.slack_signing_secret
-    credentials = SlackCredentials(
-        SlackMode.HTTP,
-        settings.slack_bot_token.get_secret_value(),
-        settings.slack_signing_secret.get_secret_value(),
-        None,
-    )
+    """The bot over HTTP as deps.settings configure it: one token, or OAuth installations."""
+    credentials = slack_credentials(deps.settings)
+    assert credentials.mode in (SlackMode.HTTP, SlackMode.OAUTH), "Socket Mode has no port"
     homes = home_refresher(deps, delay_s=0)  # tests and the demo move on once it settles
     web_app = build_web_app(build_bolt_app(deps, credentials, homes), deps.engine, clock=deps.clock)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -9,10 +9,14 @@ Retry-After), 5xx and slow answers, and read back every call.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import hmac
 import json
 import math
 import random
 import re
+import secrets
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -36,6 +40,9 @@ from app.slack.metadata import delivery_id_in
 
 TRIGGER_TTL = timedelta(seconds=3)
 RESPONSE_URL_TTL = timedelta(minutes=30)
+OAUTH_CODE_TTL = timedelta(minutes=10)  # Slack: a temporary code expires after ten minutes
+# Methods an app calls with its client id and secret instead of a token.
+CLIENT_AUTH_METHODS = frozenset({"oauth.v2.access"})
 RESPONSE_URL_USES = 5
 VIEW_STACK_LIMIT = 3
 MESSAGE_TEXT_LIMIT = 40_000
@@ -82,9 +89,14 @@ class SlackSandbox:
         clock: Clock = system_clock,
         messages_tab_enabled: bool = True,
         home_tab_enabled: bool = True,
+        client_id: str = "1111.2222",
+        client_secret: str = "sandbox-client-secret",
     ) -> None:
         self.state = SandboxState(team_id, team_name, bot_user_id="U0COACHBOT", bot_id="B0COACH")
         self.bot_token = bot_token
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self._oauth_codes: dict[str, tuple[str, datetime]] = {}  # code -> (installer, issued)
         self.bot_scopes = bot_scopes
         self.revoked_tokens: set[str] = set()
         self.clock = clock
@@ -101,6 +113,7 @@ class SlackSandbox:
         self.base_url = ""
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
+            "oauth.v2.access": self._oauth_access,
             "team.info": self._team_info,
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
@@ -149,6 +162,13 @@ class SlackSandbox:
 
     def add_channel(self, channel_id: str, members: set[str]) -> None:
         self.state.channels[channel_id] = set(members)
+
+    def approve_install(self, installer: str = "U0INSTALLER") -> str:
+        """What slack.com/oauth/v2/authorize does when `installer` clicks Allow: a one-time code
+        for the app's redirect URL."""
+        code = f"{self.state.team_id}.{secrets.token_hex(8)}"
+        self._oauth_codes[code] = (installer, self.clock())
+        return code
 
     def issue_trigger(self, user_id: str) -> str:
         return self.state.new_trigger(user_id, self.clock())
@@ -340,6 +360,21 @@ class SlackSandbox:
                 "missing_scope", needed=",".join(needed), provided=",".join(sorted(self.bot_scopes))
             )
 
+    def _check_client(self, request: web.Request, args: dict[str, Any]) -> None:
+        """The app's credentials: HTTP Basic (what slack-sdk sends) or client_id/secret args."""
+        client_id, client_secret = args.get("client_id"), args.pop("client_secret", None)
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            try:
+                decoded = base64.b64decode(header.removeprefix("Basic ")).decode()
+            except (binascii.Error, UnicodeDecodeError) as exc:
+                raise SlackError("invalid_client_id") from exc
+            client_id, _, client_secret = decoded.partition(":")
+        if client_id != self.client_id:
+            raise SlackError("invalid_client_id")
+        if not client_secret or not hmac.compare_digest(str(client_secret), self.client_secret):
+            raise SlackError("bad_client_secret")
+
     def _check_required(self, method: str, args: dict[str, Any]) -> None:
         for name in self.catalog[method]["required_args"]:
             if args.get(name) in (None, ""):
@@ -371,7 +406,10 @@ class SlackSandbox:
                     status, body = 429, {"ok": False, "error": "ratelimited"}
                     headers["Retry-After"] = str(wait)
             if not body:
-                self._check_access(method, token)
+                if method in CLIENT_AUTH_METHODS:
+                    self._check_client(request, args)
+                else:
+                    self._check_access(method, token)
                 self._check_required(method, args)
                 body = {"ok": True, **await handler(args)}
                 self._stored(method)
@@ -514,6 +552,28 @@ class SlackSandbox:
             "team_id": s.team_id,
             "user_id": s.bot_user_id,
             "bot_id": s.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    async def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        grant = args.get("grant_type") or "authorization_code"
+        if grant == "refresh_token":  # token rotation is off: no refresh token was issued
+            raise SlackError("invalid_refresh_token")
+        if grant != "authorization_code":
+            raise SlackError("invalid_grant_type")
+        issued = self._oauth_codes.pop(str(args.get("code") or ""), None)  # single use
+        if issued is None or self.clock() - issued[1] > OAUTH_CODE_TTL:
+            raise SlackError("invalid_code")
+        s = self.state
+        return {
+            "access_token": self.bot_token,
+            "token_type": "bot",
+            "scope": ",".join(sorted(self.bot_scopes)),
+            "bot_user_id": s.bot_user_id,
+            "app_id": "A0COACH",
+            "team": {"id": s.team_id, "name": s.team_name},
+            "enterprise": None,
+            "authed_user": {"id": issued[0]},
             "is_enterprise_install": False,
         }
 

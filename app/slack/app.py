@@ -39,6 +39,8 @@ def register(app: AsyncApp) -> None:
     app.event(Event.APP_HOME_OPENED.value)(events.on_app_home_opened)
     app.event(Event.USER_CHANGE.value)(events.on_user_change)
     app.event(Event.MESSAGE.value)(events.on_message)
+    app.event(Event.TOKENS_REVOKED.value)(events.on_tokens_revoked)
+    app.event(Event.APP_UNINSTALLED.value)(events.on_app_uninstalled)
     app.action(Action.OPEN_DEALS.value)(answering_after_ack(actions.on_open_deals))
     app.action(Action.EDIT_DEALS.value)(answering_after_ack(actions.on_open_deals))
     app.action(Action.SNOOZE.value)(answering_after_ack(actions.on_snooze))

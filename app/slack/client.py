@@ -49,6 +49,9 @@ class OutboxClients:
             )
         return self._clients[workspace_id]
 
+    def forget(self, workspace_id: int) -> None:
+        self._clients.pop(workspace_id, None)
+
     async def _token(self, workspace_id: int) -> str:
         settings = self.deps.settings
         if settings.slack_bot_token is not None:

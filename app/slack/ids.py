@@ -14,6 +14,8 @@ class Event(StrEnum):
     APP_HOME_OPENED = "app_home_opened"
     USER_CHANGE = "user_change"
     MESSAGE = "message"  # message.im: a rep answering the Monday prompt in text
+    TOKENS_REVOKED = "tokens_revoked"
+    APP_UNINSTALLED = "app_uninstalled"
 
 
 class Action(StrEnum):

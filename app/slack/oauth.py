@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
+from app.config import token_cipher
 from app.db.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from app.deps import Deps
+from app.slack import workspace_access
 from app.slack.ids import BOT_SCOPES
+from app.slack.sealed_store import SealedInstallationStore
 
 STATE_TTL_SECONDS = 600
 
 
-def installation_store(deps: Deps) -> AsyncSQLAlchemyInstallationStore:
+def unsealed_store(deps: Deps) -> AsyncSQLAlchemyInstallationStore:
+    """slack-sdk's SQLAlchemy store as it is, tokens in the clear: only for wrapping (and for
+    tests standing in for an older coach)."""
     assert deps.settings.slack_client_id
     return AsyncSQLAlchemyInstallationStore(
         client_id=deps.settings.slack_client_id,
@@ -21,6 +32,24 @@ def installation_store(deps: Deps) -> AsyncSQLAlchemyInstallationStore:
         bots_table_name=BOTS_TABLE,
         installations_table_name=INSTALLATIONS_TABLE,
     )
+
+
+def installation_store(deps: Deps) -> SealedInstallationStore:
+    """slack-sdk's SQLAlchemy store, with every token sealed (COACH_TOKEN_KEYS)."""
+    return SealedInstallationStore(unsealed_store(deps), token_cipher(deps.settings))
+
+
+def on_install(deps: Deps) -> AsyncCallbackOptions:
+    """Bolt's own install pages; an install also resumes a workspace disabled for its token."""
+
+    async def installed(args: AsyncSuccessArgs) -> BoltResponse:
+        await workspace_access.enable_team(deps, args.installation.team_id)
+        return await args.default.success(args)
+
+    async def failed(args: AsyncFailureArgs) -> BoltResponse:
+        return await args.default.failure(args)
+
+    return AsyncCallbackOptions(success=installed, failure=failed)
 
 
 def oauth_settings(deps: Deps) -> AsyncOAuthSettings:
@@ -36,5 +65,6 @@ def oauth_settings(deps: Deps) -> AsyncOAuthSettings:
             engine=deps.engine,
             table_name=OAUTH_STATES_TABLE,
         ),
+        callback_options=on_install(deps),
         token_rotation_expiration_minutes=120,
     )

@@ -11,7 +11,9 @@ from app.deps import Deps
 from app.domain import loop, people
 from app.domain.evidence import Deal, deals_from_reply
 from app.domain.types import Role
+from app.slack import workspace_access
 from app.slack.home_refresh import HomeRefresher
+from app.slack.ids import Event
 from app.slack.listeners.homes import publish_home
 from app.slack.profiles import profile_from_user
 from app.slack.render import weekly
@@ -23,6 +25,15 @@ async def on_app_home_opened(
     if event.get("tab", "home") != "home":
         return
     await publish_home(client, deps, body["team_id"], event["user"])
+
+
+async def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
+    if (event.get("tokens") or {}).get("bot"):  # coach holds bot tokens only
+        await workspace_access.disable_team(deps, body["team_id"], Event.TOKENS_REVOKED.value)
+
+
+async def on_app_uninstalled(body: dict[str, Any], deps: Deps) -> None:
+    await workspace_access.disable_team(deps, body["team_id"], Event.APP_UNINSTALLED.value)
 
 
 async def on_user_change(event: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
