@@ -19,6 +19,7 @@ from app.deps import Deps
 from app.jobs.scheduler import start_scheduler
 from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
+from app.slack.after_ack import AfterAck
 from app.slack.app import build_bolt_app
 from app.slack.client import OutboxClients, make_web_client
 from app.slack.listeners.homes import home_refresher
@@ -101,12 +102,13 @@ def _sender(settings: Settings) -> Iterator[None]:
 
 async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket | None) -> None:
     settings = deps.settings
-    homes = home_refresher(deps)
-    bolt_app = build_bolt_app(deps, credentials, homes)
+    after = AfterAck()  # work after an ack waits for the requests still waiting for theirs
+    homes = home_refresher(deps, after)
+    bolt_app = build_bolt_app(deps, credentials, homes, after)
     socket_handler = None
     if credentials.mode is SlackMode.SOCKET:
         socket_handler = await _socket_mode(bolt_app, credentials)
-    server = uvicorn_server(build_web_app(bolt_app, deps.engine), port=settings.port)
+    server = uvicorn_server(build_web_app(bolt_app, deps.engine, after=after), port=settings.port)
     scheduler = None
     outbox = Outbox(deps, OutboxClients(deps))
     if settings.coach_scheduler == "on":
@@ -125,7 +127,12 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)  # no new ticks
-        await outbox.release(SHUTDOWN_GRACE_S)  # sends under way finish, leases go back
+        _, settled = await asyncio.gather(
+            outbox.release(SHUTDOWN_GRACE_S),  # sends under way finish, leases go back
+            after.settled(SHUTDOWN_GRACE_S),  # what listeners do after their acks finishes
+        )
+        if not settled:
+            log.warning("stopping with %s listeners still at work after their ack", after.running)
         await homes.close()  # Homes asked for just before the stop still go out
         if socket_handler is not None:
             await socket_handler.close_async()  # type: ignore[attr-defined]

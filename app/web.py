@@ -4,6 +4,7 @@ OAuth pages."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 from app import observability
 from app.clock import Clock, system_clock
+from app.slack.after_ack import AfterAck
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +40,30 @@ async def database_answers(engine: AsyncEngine) -> bool:
 
 
 def build_web_app(
-    bolt_app: AsyncApp, engine: AsyncEngine, *, clock: Clock = system_clock
+    bolt_app: AsyncApp,
+    engine: AsyncEngine,
+    *,
+    clock: Clock = system_clock,
+    after: AfterAck | None = None,
 ) -> Starlette:
+    """The routes; with `after`, every Slack request counts as unanswered until its answer, so
+    the bot's work after other acks waits for it (see `app.slack.after_ack`)."""
     handler = AsyncSlackRequestHandler(bolt_app)
+    answering = after.acking if after is not None else contextlib.nullcontext
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         kind = "other"
         try:
-            declared = request.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-                return PlainTextResponse("request body too large", status_code=413)
-            body = await request.body()
-            if len(body) > MAX_BODY_BYTES:
-                return PlainTextResponse("request body too large", status_code=413)
-            kind = observability.request_kind(request.headers.get("content-type", ""), body)
-            return await handler.handle(request)
+            with answering():
+                declared = request.headers.get("content-length")
+                if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                    return PlainTextResponse("request body too large", status_code=413)
+                body = await request.body()
+                if len(body) > MAX_BODY_BYTES:
+                    return PlainTextResponse("request body too large", status_code=413)
+                kind = observability.request_kind(request.headers.get("content-type", ""), body)
+                return await handler.handle(request)
         finally:
             observability.record_ack(kind, time.perf_counter() - started)
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.sandbox.server import _catalog
+from app.slack.after_ack import AfterAck
 from app.slack.app import register
 from app.slack.ids import BOT_SCOPES, WEB_API_METHODS
 
@@ -62,7 +63,7 @@ class RecordingApp:
 @pytest.fixture(scope="module")
 def registered() -> RecordingApp:
     app = RecordingApp()
-    register(app)  # type: ignore[arg-type]
+    register(app, AfterAck(), {})  # type: ignore[arg-type]
     return app
 
 

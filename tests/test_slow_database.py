@@ -4,43 +4,12 @@ needs) only delays the answer, which goes to the command's response_url when it 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator
-
-from sqlalchemy import text
 
 from app.deps import Deps
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
-from tests.conftest import is_postgres, seed_org
-
-HELD_S = 4.0  # longer than Slack's 3 s
-
-
-async def hold_the_database(deps: Deps, started: asyncio.Event, *, reads_too: bool) -> None:
-    """Another writer holding the locks coach needs for HELD_S seconds: every lock on the
-    people table (`reads_too`), or only what a writer needs (reads go on)."""
-    async with deps.engine.connect() as connection:
-        if is_postgres(str(deps.engine.url)):
-            mode = "ACCESS EXCLUSIVE" if reads_too else "EXCLUSIVE"
-            await connection.execute(text("BEGIN"))
-            await connection.execute(text(f"LOCK TABLE person IN {mode} MODE"))
-        else:  # SQLite has one lock, the write lock; WAL readers never wait for it
-            await connection.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: the write lock
-        started.set()
-        await asyncio.sleep(HELD_S)
-        await connection.rollback()
-
-
-@contextlib.asynccontextmanager
-async def database_held(deps: Deps, *, reads_too: bool = True) -> AsyncIterator[None]:
-    started = asyncio.Event()
-    holder = asyncio.create_task(hold_the_database(deps, started, reads_too=reads_too))
-    await started.wait()
-    yield
-    await holder
+from tests.conftest import HELD_S, database_held, seed_org
 
 
 async def test_a_command_is_acked_in_time_while_the_database_is_slow(

@@ -11,21 +11,11 @@ import uvicorn
 from app.config import SlackMode, slack_credentials
 from app.deps import Deps
 from app.server import uvicorn_server
+from app.slack.after_ack import AfterAck
 from app.slack.app import build_bolt_app
 from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.homes import home_refresher
 from app.web import build_web_app
-
-# Bolt (HTTP mode) acks, then runs the rest of a listener in a task of this name.
-LISTENER_TASK = "run_ack_function_asynchronously"
-
-
-def _listener_tasks() -> list[asyncio.Task[object]]:
-    return [
-        task
-        for task in asyncio.all_tasks()
-        if not task.done() and LISTENER_TASK in getattr(task.get_coro(), "__qualname__", "")
-    ]
 
 
 @dataclass
@@ -34,17 +24,15 @@ class RunningBot:
     server: uvicorn.Server
     task: asyncio.Task[None]
     homes: HomeRefresher
+    after: AfterAck
 
     async def settle(self, timeout_s: float = 10.0) -> None:
         """Wait for what listeners still do after their ack (modals, DMs, App Home refreshes),
         so a test or the demo moves its clock only once the bot has finished reacting."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while pending := _listener_tasks():
-            left = deadline - loop.time()
-            if left <= 0:
-                raise TimeoutError(f"{len(pending)} listener tasks still running")
-            await asyncio.wait(pending, timeout=left)
+        if not await self.after.settled(timeout_s):
+            raise TimeoutError(f"{self.after.running} listeners still at work after their ack")
         await self.homes.settled(max(deadline - loop.time(), 0.1))
 
     async def stop(self) -> None:
@@ -54,12 +42,15 @@ class RunningBot:
         await self.homes.close()
 
 
-async def start_bot(deps: Deps) -> RunningBot:
-    """The bot over HTTP as deps.settings configure it: one token, or OAuth installations."""
+async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
+    """The bot over HTTP as deps.settings configure it: one token, or OAuth installations;
+    `after` runs its work after acks (by default as `coach serve` does)."""
     credentials = slack_credentials(deps.settings)
     assert credentials.mode in (SlackMode.HTTP, SlackMode.OAUTH), "Socket Mode has no port"
-    homes = home_refresher(deps, delay_s=0)  # tests and the demo move on once it settles
-    web_app = build_web_app(build_bolt_app(deps, credentials, homes), deps.engine, clock=deps.clock)
+    after = after or AfterAck()
+    homes = home_refresher(deps, after, delay_s=0)  # tests and the demo move on once it settles
+    bolt_app = build_bolt_app(deps, credentials, homes, after)
+    web_app = build_web_app(bolt_app, deps.engine, clock=deps.clock, after=after)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -71,4 +62,4 @@ async def start_bot(deps: Deps) -> RunningBot:
         if task.done():
             task.result()  # raises what stopped it
         await asyncio.sleep(0.01)
-    return RunningBot(f"http://127.0.0.1:{port}", server, task, homes)
+    return RunningBot(f"http://127.0.0.1:{port}", server, task, homes, after)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.slack.after_ack import AfterAck
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DELAY_S = 1.0  # how long a change waits for others to the same Homes
@@ -37,10 +39,17 @@ class HomeRefresher:
     """Coalesces and serialises Home publishing. `settled()` waits for what is asked so far;
     `close()` publishes what is pending (up to a deadline) and stops the worker."""
 
-    def __init__(self, audience: Audience, publish: Publish, delay_s: float = DEFAULT_DELAY_S):
+    def __init__(
+        self,
+        audience: Audience,
+        publish: Publish,
+        delay_s: float = DEFAULT_DELAY_S,
+        after: AfterAck | None = None,
+    ):
         self.audience = audience
         self.publish = publish
         self.delay_s = delay_s
+        self.after = after  # each Home waits for a turn: acks and answers come first
         self._reps: dict[tuple[str, str], _Pending] = {}  # (team, rep) -> when
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -107,7 +116,8 @@ class HomeRefresher:
                 log.exception("home refresh: could not tell whose Homes show a change")
         for (team_id, user), client in homes.items():
             try:
-                await self.publish(client, team_id, user)
+                async with self.after.turn() if self.after else contextlib.nullcontext():
+                    await self.publish(client, team_id, user)
             except SlackApiError as error:  # best effort: the change itself is saved
                 log.warning("home refresh failed: %s", error.response.get("error"))
             except Exception:

@@ -1,4 +1,5 @@
-"""Button clicks: ack at once, check who is clicking, then open a modal or answer."""
+"""Button clicks: acked before they run (they take no `ack`; see app.slack.listening), they
+check who is clicking, then open a modal or answer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -57,12 +57,9 @@ Opener = Callable[[dict[str, Any], AsyncWebClient, Deps], Awaitable[None]]
 
 
 def opens(opener: Opener) -> Callable[..., Awaitable[None]]:
-    """A listener that acks at once, then opens a modal (the opener checks who clicked)."""
+    """A listener that opens a modal (the opener checks who clicked)."""
 
-    async def listener(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-    ) -> None:
-        await ack()
+    async def listener(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
         await opener(body, client, deps)
 
     name = getattr(opener, "__name__", None) or getattr(opener, "func", opener).__name__
@@ -70,10 +67,7 @@ def opens(opener: Opener) -> Callable[..., Awaitable[None]]:
     return listener
 
 
-async def on_open_deals(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    await ack()
+async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         me = click.own()
         found = (await click.store.submissions([me.id], click.ref.cycle)).get(me.id)
@@ -82,10 +76,7 @@ async def on_open_deals(
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def on_snooze(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    await ack()
+async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     now = deps.clock()
     async with clicked(body, deps) as click:
         rep = click.own()
@@ -100,14 +91,12 @@ async def on_snooze(
 
 
 async def on_score(
-    ack: AsyncAck,
     body: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    await ack()
     async with clicked(body, deps) as click:
         ref = click.ref
         result = await loop.score_transfer(
@@ -146,10 +135,7 @@ async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def on_drill_done_open(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    await ack()
+async def on_drill_done_open(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         click.own()
         assignment = await loop.drill_to_report(
@@ -160,7 +146,6 @@ async def on_drill_done_open(
 
 
 async def on_deal_progress(
-    ack: AsyncAck,
     body: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
@@ -168,7 +153,6 @@ async def on_deal_progress(
     homes: HomeRefresher,
 ) -> None:
     """One tap per coached deal on the Monday prompt: moved to the next stage, or not yet."""
-    await ack()
     moved = body["actions"][0]["action_id"].endswith("_yes")
     async with clicked(body, deps) as click:
         ref = click.ref
@@ -180,14 +164,12 @@ async def on_deal_progress(
 
 
 async def on_rate_one_on_one(
-    ack: AsyncAck,
     body: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    await ack()
     async with clicked(body, deps) as click:
         ref = click.ref
         score = await feedback.rate_one_on_one(
@@ -197,11 +179,8 @@ async def on_rate_one_on_one(
     homes.refresh(client, body["team"]["id"], ref.rep)
 
 
-async def on_rep_menu(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
+async def on_rep_menu(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     """The App Home menu next to each rep: diagnose, log notes or open notes."""
-    await ack()
     choice = MenuChoice.load((body["actions"][0].get("selected_option") or {}).get("value"))
     if choice.verb == "diagnose":
         await _open_diagnosis(body, client, deps, moving_on=False)
@@ -222,22 +201,16 @@ async def _open_pause(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
     )
 
 
-async def on_edit_schedule(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
+async def on_edit_schedule(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     """The admin's schedule form (App Home)."""
-    await ack()
     async with deps.db.begin() as session:
         store = Store(session)
         teams = await scheduling.settable_teams(store, await actor_of(store, body, deps))
     await client.views_open(trigger_id=body["trigger_id"], view=modals.schedule_modal(teams))
 
 
-async def on_edit_roster(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
+async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     """The admin's roster form (App Home)."""
-    await ack()
     async with deps.db.begin() as session:
         store = Store(session)
         await people.require_admin(store, await actor_of(store, body, deps))

@@ -7,6 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import access, home, people
+from app.slack.after_ack import AfterAck
 from app.slack.home_refresh import DEFAULT_DELAY_S, HomeRefresher
 from app.slack.profiles import fetch_profile
 from app.slack.render.home import home_view
@@ -49,8 +50,11 @@ async def publish_home(
     await client.views_publish(user_id=slack_user_id, view=home_view(model))
 
 
-def home_refresher(deps: Deps, delay_s: float = DEFAULT_DELAY_S) -> HomeRefresher:
-    """The process's Home refresher: whose Homes show a rep's week, and how to publish one."""
+def home_refresher(
+    deps: Deps, after: AfterAck | None = None, delay_s: float = DEFAULT_DELAY_S
+) -> HomeRefresher:
+    """The process's Home refresher: whose Homes show a rep's week, and how to publish one;
+    each publish waits for a turn of `after`."""
 
     async def audience(team_id: str, rep_slack_user_id: str) -> list[str]:
         async with deps.reads() as session:
@@ -59,4 +63,4 @@ def home_refresher(deps: Deps, delay_s: float = DEFAULT_DELAY_S) -> HomeRefreshe
     async def publish(client: AsyncWebClient, team_id: str, slack_user_id: str) -> None:
         await publish_home(client, deps, team_id, slack_user_id)
 
-    return HomeRefresher(audience, publish, delay_s)
+    return HomeRefresher(audience, publish, delay_s, after)

@@ -1,0 +1,132 @@
+"""Listeners: bolt has the answer the moment a listener acks; the rest runs after, in turns."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import Any
+
+import pytest
+
+from app.domain.errors import UserError
+from app.slack.after_ack import AfterAck
+from app.slack.listening import listening
+
+
+class FakeAck:
+    def __init__(self) -> None:
+        self.response: Any = None
+
+    async def __call__(self, **kwargs: Any) -> Any:
+        self.response = kwargs or "acked"
+        return self.response
+
+
+class FakeRespond:
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    async def __call__(self, text: str, **_: Any) -> None:
+        self.said.append(text)
+
+
+def called(ack: FakeAck | None = None, **extra: Any) -> dict[str, Any]:
+    """What bolt passes: the names the wrapper's signature asks for."""
+    return {"ack": ack or FakeAck(), "body": {}, "respond": FakeRespond(), **extra}
+
+
+async def test_the_answer_goes_at_the_ack_and_the_rest_runs_after() -> None:
+    after = AfterAck()
+    go_on = asyncio.Event()
+    steps: list[str] = []
+
+    async def listener(ack: Any) -> None:
+        await ack(text="on it")
+        steps.append("acked")
+        await go_on.wait()
+        steps.append("done")
+
+    ack = FakeAck()
+    await asyncio.wait_for(listening(listener, after, {})(**called(ack)), 1)
+    assert ack.response == {"text": "on it"}  # what bolt sends back, right now
+    await asyncio.sleep(0)
+    assert steps == ["acked"] and after.running == 1
+    go_on.set()
+    assert await after.settled(timeout_s=1)
+    assert steps == ["acked", "done"]
+
+
+async def test_only_so_many_listeners_work_past_their_ack_at_once() -> None:
+    working = most = 0
+    everyone_acked = asyncio.Event()
+
+    async def listener(ack: Any) -> None:
+        nonlocal working, most
+        await ack()
+        working += 1
+        most = max(most, working)
+        await everyone_acked.wait()
+        await asyncio.sleep(0.01)
+        working -= 1
+
+    after = AfterAck(turns=2)
+    wrapped = listening(listener, after, {})
+    acks = [FakeAck() for _ in range(6)]
+    await asyncio.gather(*(wrapped(**called(ack)) for ack in acks))
+    assert all(ack.response is not None for ack in acks)  # queued work never holds an ack
+    everyone_acked.set()
+    assert await after.settled(timeout_s=5)
+    assert most == 2
+
+
+async def test_a_refusal_after_the_ack_is_answered_and_frees_the_turn() -> None:
+    after = AfterAck(turns=1)
+
+    async def refusing(ack: Any) -> None:
+        await ack()
+        raise UserError("Only the rep's manager can score this drill.")
+
+    arguments = called(body={"response_url": "https://hooks.example/1"})
+    await listening(refusing, after, {})(**arguments)
+    assert await after.settled(timeout_s=1)
+    assert arguments["respond"].said == ["Only the rep's manager can score this drill."]
+    await asyncio.wait_for(after.take_turn(), 0.1)  # the one turn is free again
+
+
+async def test_a_failure_before_the_ack_goes_to_bolt() -> None:
+    async def refusing(ack: Any) -> None:
+        raise UserError("That week is over.")
+
+    ack = FakeAck()
+    with pytest.raises(UserError, match="That week is over"):
+        await listening(refusing, AfterAck(), {})(**called(ack))
+    assert ack.response is None  # bolt's error handler answers it, in the ack
+
+
+async def test_a_listener_without_ack_is_acked_before_it_starts() -> None:
+    after = AfterAck()
+    seen: list[object] = []
+    ack = FakeAck()
+
+    async def on_event(event: dict[str, Any]) -> None:
+        seen.append(ack.response)
+
+    await listening(on_event, after, {})(**called(ack, event={}))
+    assert ack.response == "acked" and seen == []
+    assert await after.settled(timeout_s=1)
+    assert seen == ["acked"]
+
+
+async def test_injected_values_are_not_asked_of_bolt() -> None:
+    deps = object()
+    got: list[object] = []
+
+    async def listener(ack: Any, deps: object) -> None:
+        await ack()
+        got.append(deps)
+
+    wrapped = listening(listener, AfterAck(), {"deps": deps})
+    assert "deps" not in inspect.signature(wrapped).parameters
+    await wrapped(**called())
+    await asyncio.sleep(0.01)
+    assert got == [deps]
