@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextvars
+import gc
 import json
 import math
 import os
@@ -601,14 +602,21 @@ async def timed_post(http: aiohttp.ClientSession, url: str, request: Built) -> T
 async def fire(
     http: aiohttp.ClientSession, url: str, requests: Sequence[Built], concurrency: int
 ) -> list[Timed]:
-    """Send `requests` with at most `concurrency` in flight."""
+    """Send `requests` with at most `concurrency` in flight. The collector is off meanwhile: a
+    full collection in this process (it holds the whole seeded org) pauses every request in
+    flight by ~100 ms, which would be timed as the server's."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(request: Built) -> Timed:
         async with gate:
             return await timed_post(http, url, request)
 
-    return list(await asyncio.gather(*(one(r) for r in requests)))
+    gc.collect()
+    gc.disable()
+    try:
+        return list(await asyncio.gather(*(one(r) for r in requests)))
+    finally:
+        gc.enable()
 
 
 # --- SQL statements ---------------------------------------------------------------------
@@ -734,8 +742,10 @@ def work_directory(keep: bool) -> Iterator[Path]:
 
 
 # --- helper processes ---------------------------------------------------------------------
-def _serve_bare(port: int, api_url: str) -> None:
-    """A bolt AsyncApp that only acks the same command and buttons, on coach's HTTP stack."""
+def _serve_bare(port: int, api_url: str, *, process_before_response: bool = False) -> None:
+    """A bolt AsyncApp that only acks the same command and buttons, on coach's HTTP stack;
+    with `process_before_response`, bolt answers when the listener returns instead of polling
+    for its ack every 10 ms (coach runs this way, its listeners returning at their ack)."""
     from slack_bolt.async_app import AsyncApp
 
     from app import logs
@@ -746,7 +756,11 @@ def _serve_bare(port: int, api_url: str) -> None:
 
     logs.configure("INFO")  # as `coach serve` does
     settings = bench_settings("sqlite+aiosqlite://", api_url)
-    bolt = AsyncApp(client=make_web_client(settings, BOT_TOKEN), signing_secret=SIGNING_SECRET)
+    bolt = AsyncApp(
+        client=make_web_client(settings, BOT_TOKEN),
+        signing_secret=SIGNING_SECRET,
+        process_before_response=process_before_response,
+    )
 
     async def just_ack(ack: Any) -> None:
         await ack()
@@ -805,6 +819,7 @@ def main() -> None:
     bare = commands.add_parser("bare")
     bare.add_argument("--port", type=int, required=True)
     bare.add_argument("--api-url", required=True)
+    bare.add_argument("--process-before-response", action="store_true")
     serve_at = commands.add_parser("serve-at")
     serve_at.add_argument("instants", nargs="+", type=datetime.fromisoformat)
     peak = commands.add_parser("peak")
@@ -813,7 +828,7 @@ def main() -> None:
     if args.command == "sandbox":
         asyncio.run(_serve_sandbox())
     elif args.command == "bare":
-        _serve_bare(args.port, args.api_url)
+        _serve_bare(args.port, args.api_url, process_before_response=args.process_before_response)
     elif args.command == "serve-at":
         sys.exit(_serve_at(args.instants))
     else:
