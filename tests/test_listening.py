@@ -11,6 +11,7 @@ import pytest
 from app.domain.errors import UserError
 from app.slack.after_ack import AfterAck
 from app.slack.listening import listening
+from app.slack.render.blocks import Outgoing
 
 
 class FakeAck:
@@ -130,3 +131,48 @@ async def test_injected_values_are_not_asked_of_bolt() -> None:
     await wrapped(**called())
     await asyncio.sleep(0.01)
     assert got == [deps]
+
+
+async def test_a_command_read_as_help_is_answered_in_the_ack_and_goes_no_further() -> None:
+    after = AfterAck()
+    ran: list[object] = []
+
+    async def on_command(parsed: object) -> None:
+        ran.append(parsed)
+
+    ack = FakeAck()
+    help_text = Outgoing("Try `/drill status`.", [])
+    read = listening(on_command, after, {}, read=lambda body: help_text)
+    await read(**called(ack))
+    assert ack.response == {"text": help_text.text, "blocks": [], "response_type": "ephemeral"}
+    assert await after.settled(timeout_s=1)
+    assert ran == [] and after.running == 0
+
+
+async def test_a_command_read_as_work_is_acked_empty_and_handed_over() -> None:
+    after = AfterAck()
+    ran: list[object] = []
+
+    async def on_command(parsed: object, deps: object) -> None:
+        ran.append((parsed, deps))
+
+    ack = FakeAck()
+    wrapped = listening(on_command, after, {"deps": "D"}, read=lambda body: ("status", body))
+    assert "parsed" not in inspect.signature(wrapped).parameters  # not bolt's to fill in
+    await wrapped(**called(ack, body={"text": "status"}))
+    assert ack.response == "acked"
+    assert await after.settled(timeout_s=1)
+    assert ran == [(("status", {"text": "status"}), "D")]
+
+
+async def test_a_command_that_cannot_be_read_goes_to_bolt_before_the_ack() -> None:
+    def unreadable(body: dict[str, Any]) -> object:
+        raise UserError("Paste a full link starting with https://.")
+
+    async def on_command(parsed: object) -> None:
+        raise AssertionError("never runs")
+
+    ack = FakeAck()
+    with pytest.raises(UserError, match="full link"):
+        await listening(on_command, AfterAck(), {}, read=unreadable)(**called(ack))
+    assert ack.response is None

@@ -28,8 +28,8 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     """Every listener, in one place (the manifest test reads this list). Each acks first and
     does the rest in its turn (`app.slack.listening`); `injected` fills in its `deps`/`homes`."""
     ack_first = functools.partial(listening, after=after, injected=injected)
-    app.command(Command.DRILL.value)(ack_first(commands.on_drill))
-    app.command(Command.COACH.value)(ack_first(commands.on_coach))
+    app.command(Command.DRILL.value)(ack_first(commands.on_drill, read=commands.read_drill))
+    app.command(Command.COACH.value)(ack_first(commands.on_coach, read=commands.read_coach))
     app.event(Event.APP_HOME_OPENED.value)(ack_first(events.on_app_home_opened))
     app.event(Event.USER_CHANGE.value)(ack_first(events.on_user_change))
     app.event(Event.MESSAGE.value)(ack_first(events.on_message))

@@ -8,6 +8,10 @@ more when the loop is busy.
 
 - A listener without an `ack` parameter (button clicks, events) is acked, empty, by the wrapper
   itself; the listener then runs in a task of its own, in its turn.
+- A slash command comes with a pure `read` function, run by the wrapper before the ack: an
+  `Outgoing` it returns (help, a typo) is the ephemeral answer, in the ack, and the listener
+  does not run; anything else is acked empty and given to the listener as `parsed`. A
+  `UserError` it raises (a malformed command) is answered in the ack by the error handler.
 - A listener with one (commands, modal submissions: their ack can carry an answer, errors or a
   new view) starts in its task at once; the wrapper returns when it has acked, or ended, or
   failed before acking. A failure before the ack goes to bolt and the error handler, so the
@@ -28,6 +32,7 @@ from slack_bolt.response import BoltResponse
 
 from app.slack.after_ack import AfterAck
 from app.slack.errors import handle_error
+from app.slack.render.blocks import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +73,35 @@ class _AckThenTurn:
             self.after.give_back()
 
 
-def listening(listener: Listener, after: AfterAck, injected: Mapping[str, object]) -> Listener:
+def listening(
+    listener: Listener,
+    after: AfterAck,
+    injected: Mapping[str, object],
+    *,
+    read: Callable[[dict[str, Any]], object] | None = None,
+) -> Listener:
     """`listener` as bolt should call it. Its parameters named in `injected` get those values
-    (the deps, the Home refresher); bolt fills in the rest by name."""
+    (the deps, the Home refresher), `parsed` gets what `read` made of the request body; bolt
+    fills in the rest by name."""
     wanted = list(inspect.signature(listener).parameters)
     acks_itself = "ack" in wanted
-    from_bolt = [name for name in wanted if name not in injected]
+    ours = {*injected, *(["parsed"] if read is not None else [])}
+    from_bolt = [name for name in wanted if name not in ours]
     names = [*from_bolt, *(n for n in ("ack", "body", "respond") if n not in from_bolt)]
     label = getattr(listener, "__name__", "listener")
 
     async def run(**kwargs: Any) -> None:
         ack: AsyncAck = kwargs["ack"]
+        arguments = {**kwargs, **injected}
+        if read is not None:
+            parsed = read(kwargs["body"])
+            if isinstance(parsed, Outgoing):
+                await ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")
+                return
+            arguments["parsed"] = parsed
         acked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         gate = _AckThenTurn(ack, after, acked)
-        arguments = {**kwargs, **injected, "ack": gate}
+        arguments["ack"] = gate
         before_ack: list[Exception] = []  # a failure bolt should answer, as the ack
         waiting = True
 

@@ -1,15 +1,15 @@
-"""Slash commands: parse, call one service, answer ephemerally.
+"""Slash commands: read, call one service, answer ephemerally.
 
-An answer that needs no I/O (help, a typo) rides on the ack. Anything that touches the database
-acks first, with an empty 200, and answers on the command's response_url: Slack's 3 s never
-depends on the database, and a burst of commands is acknowledged as fast as bolt can.
+Each command has a pure `read_*` function that runs before the ack (`app.slack.listening`):
+an answer that needs no I/O (help, a typo, a malformed command) rides on the ack and ends
+there. Anything else is acked empty and handed to the listener, which touches the database and
+answers on the command's response_url: Slack's 3 s never depends on the database.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -24,31 +24,27 @@ from app.slack.render.blocks import Outgoing
 from app.slack.replies import tell
 
 
-async def _answer(ack: AsyncAck, reply: Outgoing) -> None:
-    """An answer worked out without I/O, in the ack itself."""
-    await ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
-
-
 async def _answer_later(respond: AsyncRespond, reply: Outgoing) -> None:
     """The answer to an acked command, under it, seen only by who typed it."""
     await tell(respond, reply.text, reply.blocks)
 
 
+def read_drill(body: dict[str, Any]) -> Outgoing | forms.DrillCommand:
+    """`/drill …` before the ack: help for help and for what it does not know."""
+    parsed = forms.parse_drill(body.get("text"))
+    if parsed.verb not in ("done", "status", "pause"):
+        return render.drill_help(unknown=None if parsed.verb == "help" else parsed.verb)
+    return parsed
+
+
 async def on_drill(
-    ack: AsyncAck,
+    parsed: forms.DrillCommand,
     respond: AsyncRespond,
     command: dict[str, Any],
     client: AsyncWebClient,
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    parsed = forms.parse_drill(command.get("text"))
-    if parsed.verb not in ("done", "status", "pause"):
-        await _answer(
-            ack, render.drill_help(unknown=None if parsed.verb == "help" else parsed.verb)
-        )
-        return
-    await ack()
     now, tz = deps.clock(), deps.settings.coach_default_tz
     if parsed.verb == "status":
         async with deps.reads() as session:
@@ -80,17 +76,19 @@ async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
     return delivery.status_reply(health)
 
 
-async def on_coach(
-    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], deps: Deps
-) -> None:
-    parsed = forms.parse_coach(command.get("text"))
+def read_coach(body: dict[str, Any]) -> Outgoing | forms.CoachCommand:
+    """`/coach …` before the ack: help for help and for what it does not know."""
+    parsed = forms.parse_coach(body.get("text"))
     if parsed.verb == "help":
-        await _answer(ack, render.coach_help())
-        return
+        return render.coach_help()
     if parsed.verb not in ("pause", "schedule", "status", "add", "move", "remove"):
-        await _answer(ack, render.coach_help(unknown=parsed.verb))
-        return
-    await ack()
+        return render.coach_help(unknown=parsed.verb)
+    return parsed
+
+
+async def on_coach(
+    parsed: forms.CoachCommand, respond: AsyncRespond, command: dict[str, Any], deps: Deps
+) -> None:
     if parsed.verb == "status":
         reply = await _status(command, deps)
     elif parsed.verb == "schedule":
