@@ -123,7 +123,8 @@ def listening(
         after.start(work(), f"listener {label}")
         if acks_itself:
             # The listener's first step runs before this one resumes (the loop's ready queue is
-            # first in, first out), and most listeners ack in it: no further wait for them.
+            # first in, first out): one that acks or fails before its first wait (a form that
+            # does not validate) needs no further wait here.
             await asyncio.sleep(0)
             if not acked.done():
                 try:
