@@ -12,9 +12,9 @@ more when the loop is busy.
   `Outgoing` it returns (help, a typo) is the ephemeral answer, in the ack, and the listener
   does not run; anything else is acked empty and given to the listener as `parsed`. A
   `UserError` it raises (a malformed command) is answered in the ack by the error handler.
-- A listener with one (commands, modal submissions: their ack can carry an answer, errors or a
-  new view) starts in its task at once; the wrapper returns when it has acked, or ended, or
-  failed before acking. A failure before the ack goes to bolt and the error handler, so the
+- A listener with one (modal submissions: their ack can carry field errors or the next view)
+  starts in its task at once; the wrapper returns when it has acked, or ended, or failed
+  before acking. A failure before the ack goes to bolt and the error handler, so the
   answer can carry the message; a failure after it is answered by `handle_error` on the
   response_url.
 """
