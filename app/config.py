@@ -92,6 +92,12 @@ class SlackCredentials:
     signing_secret: str | None
     app_token: str | None
 
+    @property
+    def http_signing_secret(self) -> str | None:
+        """What signs requests to POST /slack/events; None in Socket Mode, which has no such
+        route (Slack's requests arrive over the websocket)."""
+        return None if self.mode is SlackMode.SOCKET else self.signing_secret
+
 
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None

@@ -118,7 +118,10 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
     socket_handler = None
     if credentials.mode is SlackMode.SOCKET:
         socket_handler = await _socket_mode(bolt_app, credentials)
-    server = uvicorn_server(build_web_app(bolt_app, deps.engine, after=after), port=settings.port)
+    web_app = build_web_app(
+        bolt_app, deps.engine, signing_secret=credentials.http_signing_secret, after=after
+    )
+    server = uvicorn_server(web_app, port=settings.port)
     scheduler = None
     outbox = Outbox(deps, OutboxClients(deps))
     if settings.coach_scheduler == "on":

@@ -1,12 +1,15 @@
-"""The HTTP surface: POST /slack/events for everything Slack sends, GET /healthz, GET /metrics,
-OAuth pages."""
+"""The HTTP surface: POST /slack/events for everything Slack sends (HTTP and OAuth modes), GET
+/healthz, GET /metrics, OAuth pages. In Socket Mode, Slack's requests come over the websocket
+and the port serves /healthz and /metrics only: nothing unsigned can reach a listener."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import re
 import time
+from collections.abc import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -20,6 +23,7 @@ from starlette.routing import Route
 
 from app import observability
 from app.clock import Clock, system_clock
+from app.slack import inbound
 from app.slack.after_ack import AfterAck
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,7 @@ log = logging.getLogger(__name__)
 # Slack's biggest payloads (a modal with 100 blocks of state) stay well under this.
 MAX_BODY_BYTES = 1_000_000
 HEALTH_TIMEOUT_S = 2.0
+_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 async def database_answers(engine: AsyncEngine) -> bool:
@@ -39,30 +44,49 @@ async def database_answers(engine: AsyncEngine) -> bool:
     return True
 
 
+def refusal(refused: inbound.Refused, kind: str) -> Response:
+    """The answer to a request the gate turned away, and its one log line (never the body)."""
+    log.warning("refused a Slack request (%s): %s", kind, refused.reason)
+    error = "invalid request" if refused.status == 401 else "bad request"
+    return JSONResponse({"error": error}, status_code=refused.status)
+
+
 def build_web_app(
     bolt_app: AsyncApp,
     engine: AsyncEngine,
     *,
+    signing_secret: str | None,
     clock: Clock = system_clock,
     after: AfterAck | None = None,
+    wall: Callable[[], float] = time.time,
 ) -> Starlette:
-    """The routes; with `after`, every Slack request counts as unanswered until its answer, so
-    the bot's work after other acks waits for it (see `app.slack.after_ack`)."""
+    """The routes. With a `signing_secret` (HTTP and OAuth modes) POST /slack/events takes what
+    Slack sends, each request checked by the gate (`app.slack.inbound`) against the `wall`
+    clock (real seconds, as Slack signs) before bolt sees it; without one (Socket Mode) that
+    route does not exist. With `after`, every Slack request counts as unanswered until its
+    answer, so the bot's work after other acks waits for it (see `app.slack.after_ack`)."""
     handler = AsyncSlackRequestHandler(bolt_app)
     answering = after.acking if after is not None else contextlib.nullcontext
 
     async def slack_events(request: Request) -> Response:
+        assert signing_secret is not None
         started = time.perf_counter()
         kind = "other"
         try:
             with answering():
                 declared = request.headers.get("content-length")
-                if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                if declared and _DIGITS.fullmatch(declared) and int(declared) > MAX_BODY_BYTES:
                     return PlainTextResponse("request body too large", status_code=413)
                 body = await request.body()
                 if len(body) > MAX_BODY_BYTES:
                     return PlainTextResponse("request body too large", status_code=413)
-                kind = observability.request_kind(request.headers.get("content-type", ""), body)
+                content_type = request.headers.get("content-type", "")
+                kind = observability.request_kind(content_type, body)
+                refused = inbound.check_signature(
+                    signing_secret, request.headers, body, wall()
+                ) or inbound.read_payload(content_type, body)
+                if refused is not None:
+                    return refusal(refused, kind)
                 return await handler.handle(request)
         finally:
             observability.record_ack(kind, time.perf_counter() - started)
@@ -80,10 +104,11 @@ def build_web_app(
         return Response(observability.exposition(depth), media_type=CONTENT_TYPE_LATEST)
 
     routes = [
-        Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
+    if signing_secret is not None:
+        routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     if bolt_app.oauth_flow is not None:
         routes += [
             Route(bolt_app.oauth_flow.install_path, slack_oauth, methods=["GET"]),

@@ -759,6 +759,7 @@ def _serve_bare(port: int, api_url: str, *, process_before_response: bool = Fals
     bolt = AsyncApp(
         client=make_web_client(settings, BOT_TOKEN),
         signing_secret=SIGNING_SECRET,
+        request_verification_enabled=False,  # coach's gate checks it, as in `coach serve`
         process_before_response=process_before_response,
     )
 
@@ -768,7 +769,7 @@ def _serve_bare(port: int, api_url: str, *, process_before_response: bool = Fals
     bolt.command(Command.DRILL.value)(just_ack)
     bolt.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(just_ack)
     engine = make_engine(settings.database_url)  # only /healthz would touch it
-    server = uvicorn_server(build_web_app(bolt, engine), port=port, host="127.0.0.1")
+    server = uvicorn_server(build_web_app(bolt, engine, signing_secret=SIGNING_SECRET), port=port, host="127.0.0.1")
     asyncio.run(server.serve())
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
+
+# A Slack user id: U or W and up to 31 more capitals and digits (Slack's are 9 or 11 long; the
+# column holds 32). Everything that takes a user id from outside checks it with this.
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
+
+
+def is_slack_user_id(text: str) -> bool:
+    return SLACK_USER_ID.fullmatch(text) is not None
 
 
 class Role(StrEnum):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 import json
 import re
@@ -17,6 +15,7 @@ import httpx
 
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Message
+from app.slack.inbound import signature_of
 
 AUTHORIZE_LINK = re.compile(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"')
 
@@ -33,9 +32,7 @@ class Answer:
         return json.loads(self.text) if self.text else None
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+sign = signature_of  # what Slack puts in X-Slack-Signature
 
 
 class SlackDriver:

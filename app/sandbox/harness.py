@@ -50,7 +50,13 @@ async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
     after = after or AfterAck()
     homes = home_refresher(deps, after, delay_s=0)  # tests and the demo move on once it settles
     bolt_app = build_bolt_app(deps, credentials, homes, after)
-    web_app = build_web_app(bolt_app, deps.engine, clock=deps.clock, after=after)
+    web_app = build_web_app(
+        bolt_app,
+        deps.engine,
+        signing_secret=credentials.http_signing_secret,
+        clock=deps.clock,
+        after=after,
+    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -73,6 +73,9 @@ def build_bolt_app(
         "logger": logs.quiet_logger("slack_bolt"),
         # The answer goes as soon as the listener function returns: ours return at the ack.
         "process_before_response": True,
+        # The gate in front of bolt (`app.slack.inbound`) checked the signature before the body
+        # was parsed; bolt's own check would log the whole body of a request it refuses.
+        "request_verification_enabled": False,
     }
     if credentials.mode is SlackMode.OAUTH:
         from app.slack.oauth import oauth_settings  # only OAuth mode needs the stores
@@ -87,8 +90,6 @@ def build_bolt_app(
         app = AsyncApp(
             client=make_web_client(deps.settings, credentials.bot_token),
             signing_secret=credentials.signing_secret or "",
-            # Socket Mode requests arrive over the websocket and carry no signature.
-            request_verification_enabled=credentials.mode is SlackMode.HTTP,
             **options,
         )
 
