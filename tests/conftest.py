@@ -197,12 +197,15 @@ class Capture(logging.Handler):
 def restored_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    guarded = {name: logging.getLogger(name).level for name in logs.NEVER_DEBUG}
+    names = (*logs.NEVER_DEBUG, *logs.QUIET)
+    guarded = {name: logging.getLogger(name).level for name in names}
+    factory = logging.getLogRecordFactory()
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
     for name, saved in guarded.items():
         logging.getLogger(name).setLevel(saved)
+    logging.setLogRecordFactory(factory)
 
 
 @pytest.fixture

@@ -42,6 +42,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 def make_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    """The process's engine. Its errors and logs never show a statement's parameters: they
+    are what people typed (a failed notes write would otherwise quote the notes)."""
+    kwargs.setdefault("hide_parameters", True)
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **kwargs)
