@@ -7,6 +7,7 @@ valid minute, a repeated one (fall back) fires once, at its first occurrence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,6 +19,27 @@ from app.domain.types import Step, StepTime
 # the end of the working day (or at least this long after its time): never on another day.
 MIN_WINDOW = timedelta(hours=4)
 END_OF_WORKING_DAY = time(19, 0)
+
+
+_CYCLE = re.compile(r"(20[0-9]{2})-W([0-9]{2})")
+
+
+def is_cycle(text: str) -> bool:
+    """Whether `text` names an ISO week that exists (2026-W53 does, 2025-W53 and 2026-W99
+    don't), in this century: what a cycle from outside (a button, metadata) must be."""
+    match = _CYCLE.fullmatch(text)
+    if match is None:
+        return False
+    try:
+        date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        return False
+    return True
+
+
+def weeks_apart(cycle: str, other: str) -> int:
+    """How many weeks `cycle` is after `other` (negative: before)."""
+    return (monday_of(cycle) - monday_of(other)).days // 7
 
 
 def cycle_week(day: date) -> str:

@@ -6,6 +6,7 @@ written then). Slack shapes never reach this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -26,6 +27,8 @@ SNOOZE = timedelta(hours=2)
 RUBRIC_LEVELS = ("1", "2", "3", "4")
 NO_DRILL = "You have no drill assigned this week: your manager sets one when they log your 1:1."
 MIN_OPTIONS = 3
+_PRACTICE_REPS = re.compile(r"[0-9]{1,2}")  # ASCII digits: "²" is a digit to str.isdigit()
+_CUSTOM_DRILL = re.compile(r"custom:[0-9]{1,18}")
 
 
 def rep_cycle(person: Person, now: datetime, default_tz: str) -> str:
@@ -303,8 +306,8 @@ async def pick_drill(
         return None
     if choice in BUILT_IN:
         return BUILT_IN[choice]
-    if choice.startswith("custom:") and choice[7:].isdigit():
-        row = await store.custom_drill(workspace_id, int(choice[7:]))
+    if _CUSTOM_DRILL.fullmatch(choice):
+        row = await store.custom_drill(workspace_id, int(choice.removeprefix("custom:")))
         return drills.custom(row) if row is not None else None
     if choice == "new":
         name = form.new_drill_name.strip()[:75]
@@ -350,7 +353,7 @@ def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, str]:
         if not form.new_drill_success.strip():
             errors.setdefault("new_drill_success", "Say what success looks like.")
     reps = form.practice_reps.strip()
-    if reps and (not reps.isdigit() or not 1 <= int(reps) <= 20):
+    if reps and (not _PRACTICE_REPS.fullmatch(reps) or not 1 <= int(reps) <= 20):
         errors.setdefault("practice_reps", "Practice reps is a number from 1 to 20.")
     if form.follow_up_on is not None and form.follow_up_on < today:
         errors.setdefault("follow_up_on", "Pick a follow-up date from today on.")

@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.db.models import Person, Workspace
 from app.db.store import Store
-from app.domain.types import Role
+from app.domain.types import Role, is_slack_user_id
 
 REQUIRED_COLUMNS = ("slack_user_id", "role", "manager_slack_user_id")
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Who may be whose manager: a rep reports to a manager (or a director who coaches directly),
 # a manager to a director; directors and admins may report to a director.
@@ -65,7 +64,7 @@ def _parse_row(row: Mapping[str, str | None]) -> tuple[RosterEntry | None, list[
     user_id = cell("slack_user_id")
     if user_id is None:
         errors.append("slack_user_id is empty")
-    elif not SLACK_USER_ID.match(user_id):
+    elif not is_slack_user_id(user_id):
         errors.append(f"slack_user_id {user_id!r} is not a Slack user id (like U012AB3CD)")
     role_text = (cell("role") or "").lower()
     role = Role(role_text) if role_text in Role._value2member_map_ else None
@@ -73,7 +72,7 @@ def _parse_row(row: Mapping[str, str | None]) -> tuple[RosterEntry | None, list[
         allowed = ", ".join(r.value for r in Role)
         errors.append(f"role {cell('role')!r} is not one of {allowed}")
     manager_id = cell("manager_slack_user_id")
-    if manager_id is not None and not SLACK_USER_ID.match(manager_id):
+    if manager_id is not None and not is_slack_user_id(manager_id):
         errors.append(f"manager_slack_user_id {manager_id!r} is not a Slack user id")
     email = cell("email")
     if email is not None and not EMAIL.match(email):

@@ -12,10 +12,11 @@ from app.domain.errors import FieldErrors, UserError
 from app.domain.evidence import MAX_DEALS
 from app.domain.loop import DealDraft, DiagnosisInput, GrowInput
 from app.domain.schedule import STEP_WORDS
-from app.domain.types import WEEKDAY_NAMES, Gap, Role, Step, StepTime
+from app.domain.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime
+from app.slack.ids import INPUT_ACTION_ID
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+_MENTION = re.compile(rf"<@({SLACK_USER_ID.pattern})(?:\|[^>]*)?>|({SLACK_USER_ID.pattern})")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def split_subcommand(text: str | None) -> tuple[str, list[str]]:
 
 
 def user_id(word: str, what: str) -> str:
-    match = _MENTION.match(word.strip())
+    match = _MENTION.fullmatch(word.strip())
     if match is None:
         raise UserError(f"{word!r} isn't a person: mention them as @name for {what}.")
     return match.group(1) or match.group(2)
@@ -76,7 +77,7 @@ def parse_coach(text: str | None) -> CoachCommand:
 
 SCHEDULE_USAGE = "Use `/coach schedule <step> <day> <HH:MM> [@manager]`, e.g. `1:1 thu 14:00`."
 _STEP_ALIASES = {"1on1": "1:1", "one-on-one": "1:1", "oneonone": "1:1"}
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
 def parse_schedule(args: list[str]) -> CoachCommand:
@@ -91,7 +92,7 @@ def parse_schedule(args: list[str]) -> CoachCommand:
     day = next((n for n, name in enumerate(days) if args[1].lower() in (name, name[:3])), None)
     if day is None:
         raise UserError(f"{args[1]!r} isn't a weekday: write mon, tue, wed, thu, fri, sat or sun.")
-    clock = _CLOCK.match(args[2])
+    clock = _CLOCK.fullmatch(args[2])
     if clock is None:
         raise UserError(f"{args[2]!r} isn't a time: write it as HH:MM on a 24-hour clock.")
     when = StepTime(day, time(int(clock.group(1)), int(clock.group(2))))
@@ -128,30 +129,63 @@ def parse_drill(text: str | None) -> DrillCommand:
 
 
 # --- modal state ------------------------------------------------------------------------
-def _value(values: dict[str, Any], block_id: str) -> Any:
-    return (values.get(block_id) or {}).get("value") or {}
+# A submitted view's state is untrusted like the rest of a payload: each reader checks the
+# type of what it takes, so an odd shape reads as an empty field, never a traceback.
+VALUE = INPUT_ACTION_ID
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    block = values.get(block_id)
+    element = block.get(VALUE) if isinstance(block, dict) else None
+    return element if isinstance(element, dict) else {}
+
+
+def _string(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def text_of(values: dict[str, Any], block_id: str) -> str:
-    return str(_value(values, block_id).get("value") or "")
+    return _string(_value(values, block_id), "value")
 
 
 def choice_of(values: dict[str, Any], block_id: str) -> str:
-    selected = _value(values, block_id).get("selected_option") or {}
-    return str(selected.get("value") or "")
+    selected = _value(values, block_id).get("selected_option")
+    return _string(selected, "value") if isinstance(selected, dict) else ""
 
 
 def checked(values: dict[str, Any], block_id: str) -> set[str]:
-    return {o.get("value") for o in _value(values, block_id).get("selected_options") or []}
+    options = _value(values, block_id).get("selected_options")
+    if not isinstance(options, list):
+        return set()
+    return {_string(o, "value") for o in options if isinstance(o, dict)} - {""}
 
 
 def date_of(values: dict[str, Any], block_id: str) -> date | None:
-    raw = _value(values, block_id).get("selected_date")
-    return date.fromisoformat(raw) if raw else None
+    """The picked date, None when none is picked; a date that is not one is refused under
+    its field."""
+    raw = _string(_value(values, block_id), "selected_date")
+    if not raw:
+        return None
+    try:
+        if not _DATE.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise FieldErrors({block_id: "Pick the date from the calendar."}) from None
+
+
+def user_of(values: dict[str, Any], block_id: str) -> str | None:
+    """A picked person's id, None when nobody is picked or it is not a user id."""
+    picked = _string(_value(values, block_id), "selected_user")
+    return picked if SLACK_USER_ID.fullmatch(picked) else None
 
 
 def state(view: dict[str, Any]) -> dict[str, Any]:
-    return (view.get("state") or {}).get("values") or {}
+    held = view.get("state") if isinstance(view, dict) else None
+    values = held.get("values") if isinstance(held, dict) else None
+    return values if isinstance(values, dict) else {}
 
 
 def read_deals(view: dict[str, Any]) -> list[DealDraft]:
@@ -193,9 +227,9 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
     errors: dict[str, str] = {}
     try:
         follow_up = date_of(values, "follow_up_on")
-    except ValueError:
+    except FieldErrors as refused:
         follow_up = None
-        errors["follow_up_on"] = "Pick the follow-up date from the calendar."
+        errors.update(refused.errors)
     return GrowInput(
         held="not_held" not in checked(values, "not_held"),
         goal=text_of(values, "goal"),
@@ -224,8 +258,8 @@ def read_schedule(view: dict[str, Any]) -> tuple[Step, StepTime, str | None]:
     """The schedule form: which step, when, and for whose team (None: every team)."""
     values = state(view)
     word, day = choice_of(values, "step"), choice_of(values, "weekday")
-    clock = _CLOCK.match(str(_value(values, "at").get("selected_time") or ""))
-    if word not in STEP_WORDS or not day.isdigit() or not 0 <= int(day) <= 6:
+    clock = _CLOCK.fullmatch(_string(_value(values, "at"), "selected_time"))
+    if word not in STEP_WORDS or day not in ("0", "1", "2", "3", "4", "5", "6"):
         raise FieldErrors({"step": "Pick a step and a day."})
     if clock is None:
         raise FieldErrors({"at": "Pick a time."})
@@ -243,11 +277,10 @@ def read_pause(view: dict[str, Any]) -> date:
 
 def read_roster_change(view: dict[str, Any]) -> tuple[str, Role, str | None]:
     values = state(view)
-    person = str(_value(values, "person").get("selected_user") or "")
+    person = user_of(values, "person")
     role = choice_of(values, "role")
-    manager = _value(values, "manager").get("selected_user")
     if not person:
         raise FieldErrors({"person": "Pick the person."})
     if role not in Role._value2member_map_:
         raise FieldErrors({"role": "Pick a role."})
-    return person, Role(role), str(manager) if manager else None
+    return person, Role(role), user_of(values, "manager")

@@ -46,6 +46,9 @@ class View(StrEnum):
     PAUSE = "pause_modal"
 
 
+# The action_id of every modal input: errors and state are keyed by block_id alone.
+INPUT_ACTION_ID = "value"
+
 # Message metadata event type carried by every scheduled DM (its payload names the delivery).
 DELIVERY_EVENT_TYPE = "coach_delivery"
 

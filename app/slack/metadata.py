@@ -1,7 +1,11 @@
 """What buttons and modals carry between Slack and us: small, typed, validated on the way in.
 
-Nothing here is trusted: a forged value only names a rep and a cycle, and every use case
-checks that the person clicking may act on that rep.
+Nothing here is trusted. A value comes back from Slack as whatever a payload holds, so every
+field is checked for its type and range before it becomes one of these: a user id of Slack's
+form and length, an ISO week that exists, a DM channel id and a message ts of Slack's form.
+Even a well-formed value only names a rep and a cycle; every use case still checks that the
+person clicking may act on that rep, and a message is updated only if the bot posted it into
+that person's own DM.
 """
 
 from __future__ import annotations
@@ -11,15 +15,44 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from app.domain import calendar
 from app.domain.errors import UserError
+from app.domain.types import is_slack_user_id
 from app.slack.ids import DELIVERY_EVENT_TYPE
 
-_CYCLE = re.compile(r"^\d{4}-W\d{2}$")
-_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+MAX_VALUE_LENGTH = 2000  # Slack's limit for a button's value and a modal's private_metadata
+_SCORE = re.compile(r"[0-9]{1,2}")
+_DM_CHANNEL = re.compile(r"D[A-Z0-9]{2,31}")
+_MESSAGE_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")
 
 
 def _bad() -> UserError:
     return UserError("That button is out of date: open the latest message from coach.")
+
+
+def _text(value: object) -> str:
+    """A value that must be a string of sensible length, or the "out of date" refusal."""
+    if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH:
+        raise _bad()
+    return value
+
+
+def _rep_and_cycle(rep: object, cycle: object) -> tuple[str, str]:
+    if not isinstance(rep, str) or not is_slack_user_id(rep):
+        raise _bad()
+    if not isinstance(cycle, str) or not calendar.is_cycle(cycle):
+        raise _bad()
+    return rep, cycle
+
+
+def dm_channel(value: object) -> str | None:
+    """A DM channel id (D…) from a payload, or None when it is absent or not one."""
+    return value if isinstance(value, str) and _DM_CHANNEL.fullmatch(value) else None
+
+
+def message_ts(value: object) -> str | None:
+    """A message ts ("1700000000.000100") from a payload, or None when it is not one."""
+    return value if isinstance(value, str) and _MESSAGE_TS.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -36,13 +69,16 @@ class RepRef:
         )
 
     @classmethod
-    def load(cls, value: str | None) -> RepRef:
-        parts = (value or "").split("|")
-        if len(parts) not in (2, 3) or not _USER.match(parts[0]) or not _CYCLE.match(parts[1]):
+    def load(cls, value: object) -> RepRef:
+        parts = _text(value).split("|")
+        if len(parts) not in (2, 3):
             raise _bad()
-        if len(parts) == 3 and not parts[2].isdigit():
+        rep, cycle = _rep_and_cycle(parts[0], parts[1])
+        if len(parts) == 2:
+            return cls(rep, cycle)
+        if not _SCORE.fullmatch(parts[2]):
             raise _bad()
-        return cls(parts[0], parts[1], int(parts[2]) if len(parts) == 3 else None)
+        return cls(rep, cycle, int(parts[2]))
 
 
 @dataclass(frozen=True)
@@ -58,15 +94,25 @@ class ModalMeta:
         return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
-    def load(cls, value: str | None) -> ModalMeta:
+    def load(cls, value: object) -> ModalMeta:
         try:
-            data = json.loads(value or "")
-            meta = cls(data["rep"], data["cycle"], data.get("channel"), data.get("ts"))
-        except (ValueError, KeyError, TypeError) as exc:
+            data = json.loads(_text(value))
+        except ValueError as exc:
             raise _bad() from exc
-        if not _USER.match(meta.rep) or not _CYCLE.match(meta.cycle):
+        if not isinstance(data, dict):
             raise _bad()
-        return meta
+        rep, cycle = _rep_and_cycle(data.get("rep"), data.get("cycle"))
+        channel, ts = dm_channel(data.get("channel")), message_ts(data.get("ts"))
+        if (data.get("channel") is not None and channel is None) or (
+            data.get("ts") is not None and ts is None
+        ):
+            raise _bad()
+        return cls(rep, cycle, channel, ts)
+
+    @property
+    def message(self) -> tuple[str, str] | None:
+        """The (channel, ts) of the message the modal was opened from, when it names one."""
+        return (self.channel, self.ts) if self.channel and self.ts else None
 
 
 MENU_VERBS = ("diagnose", "notes", "view", "pause")
@@ -83,8 +129,8 @@ class MenuChoice:
         return f"{self.verb}:{self.ref.dump()}"
 
     @classmethod
-    def load(cls, value: str | None) -> MenuChoice:
-        verb, _, ref = (value or "").partition(":")
+    def load(cls, value: object) -> MenuChoice:
+        verb, _, ref = _text(value).partition(":")
         if verb not in MENU_VERBS:
             raise _bad()
         return cls(verb, RepRef.load(ref))
@@ -98,8 +144,11 @@ def delivery_metadata(delivery_id: int, cycle: str) -> dict[str, Any]:
     }
 
 
-def delivery_id_in(metadata: dict[str, Any] | None) -> int | None:
-    """The delivery a message's metadata names, if it is one of our scheduled DMs."""
-    if not metadata or metadata.get("event_type") != DELIVERY_EVENT_TYPE:
+def delivery_id_in(metadata: object) -> int | None:
+    """The delivery a message's metadata names, if it is one of our scheduled DMs (a message
+    read back from Slack is untrusted too: anything else is None)."""
+    if not isinstance(metadata, dict) or metadata.get("event_type") != DELIVERY_EVENT_TYPE:
         return None
-    return int((metadata.get("event_payload") or {})["delivery_id"])
+    payload = metadata.get("event_payload")
+    delivery = payload.get("delivery_id") if isinstance(payload, dict) else None
+    return delivery if isinstance(delivery, int) and not isinstance(delivery, bool) else None

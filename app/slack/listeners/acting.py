@@ -10,10 +10,11 @@ from app.db.store import Store
 from app.deps import Deps
 from app.domain import people
 from app.domain.errors import FieldErrors, NotAllowed, UserError
+from app.slack import payloads
 
 
 async def actor_of(store: Store, body: dict[str, Any], deps: Deps) -> people.Actor:
-    return await people.actor(store, body["team"]["id"], body["user"]["id"], deps.clock())
+    return await people.actor(store, payloads.team_id(body), payloads.user_id(body), deps.clock())
 
 
 @asynccontextmanager

@@ -19,6 +19,7 @@ from app.domain import access, calendar, feedback, loop, people, scheduling
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.domain.types import Role
+from app.slack import payloads
 from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import actor_of
 from app.slack.metadata import MenuChoice, ModalMeta, RepRef
@@ -43,11 +44,14 @@ class Click:
 
 @asynccontextmanager
 async def clicked(body: dict[str, Any], deps: Deps) -> AsyncIterator[Click]:
-    action = body["actions"][0]
-    raw = action.get("value") or (action.get("selected_option") or {}).get("value")
-    ref = MenuChoice.load(raw).ref if action.get("type") == "overflow" else RepRef.load(raw)
-    container = body.get("container") or {}
-    meta = ModalMeta(ref.rep, ref.cycle, container.get("channel_id"), container.get("message_ts"))
+    action = payloads.action(body)
+    ref = (
+        MenuChoice.load(action.value).ref
+        if action.kind == "overflow"
+        else RepRef.load(action.value)
+    )
+    channel, ts = payloads.container_message(body)
+    meta = ModalMeta(ref.rep, ref.cycle, channel, ts)
     async with deps.db.begin() as session:
         store = Store(session)
         yield Click(store, await actor_of(store, body, deps), ref, meta)
@@ -73,7 +77,7 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
         found = (await click.store.submissions([me.id], click.ref.cycle)).get(me.id)
     existing = [Deal.from_json(d) for d in found.deals] if found else []
     view = modals.deals_modal(click.meta, existing)
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
 async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -106,7 +110,7 @@ async def on_score(
         ref.rep, result.score, result.ready_for_next_focus, calendar.next_cycle(ref.cycle)
     )
     await tell(respond, message.text, message.blocks)
-    homes.refresh(client, body["team"]["id"], ref.rep)
+    homes.refresh(client, payloads.team_id(body), ref.rep)
 
 
 async def _open_diagnosis(
@@ -117,13 +121,13 @@ async def _open_diagnosis(
             click.store, click.actor, click.ref.rep, click.ref.cycle, moving_on=moving_on
         )
     view = modals.diagnosis_modal(click.meta, form.deals, form.existing, next_focus=form.next_focus)
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
 async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         notes = await loop.notes_for(click.store, click.actor, click.ref.rep, click.ref.cycle)
-    await client.views_open(trigger_id=body["trigger_id"], view=modals.notes_modal(notes))
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.notes_modal(notes))
 
 
 async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -132,7 +136,7 @@ async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -
     view = modals.grow_modal(
         click.meta, form.diagnosis, form.custom_drills, form.existing, form.follow_up
     )
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
 async def on_drill_done_open(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -142,7 +146,7 @@ async def on_drill_done_open(body: dict[str, Any], client: AsyncWebClient, deps:
             click.store, click.actor, deps.clock(), deps.settings.coach_default_tz
         )
     view = modals.drill_done_modal(click.meta, assignment.drill.name)
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
 async def on_deal_progress(
@@ -153,14 +157,14 @@ async def on_deal_progress(
     homes: HomeRefresher,
 ) -> None:
     """One tap per coached deal on the Monday prompt: moved to the next stage, or not yet."""
-    moved = body["actions"][0]["action_id"].endswith("_yes")
+    moved = payloads.action(body).action_id.endswith("_yes")
     async with clicked(body, deps) as click:
         ref = click.ref
         deal = await feedback.record_deal_progress(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, moved, deps.clock()
         )
     await tell(respond, deal_progress_noted(deal.name, moved))
-    homes.refresh(client, body["team"]["id"], ref.rep)
+    homes.refresh(client, payloads.team_id(body), ref.rep)
 
 
 async def on_rate_one_on_one(
@@ -176,12 +180,12 @@ async def on_rate_one_on_one(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
     await tell(respond, helpfulness_noted(score))
-    homes.refresh(client, body["team"]["id"], ref.rep)
+    homes.refresh(client, payloads.team_id(body), ref.rep)
 
 
 async def on_rep_menu(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     """The App Home menu next to each rep: diagnose, log notes or open notes."""
-    choice = MenuChoice.load((body["actions"][0].get("selected_option") or {}).get("value"))
+    choice = MenuChoice.load(payloads.action(body).value)
     if choice.verb == "diagnose":
         await _open_diagnosis(body, client, deps, moving_on=False)
     elif choice.verb == "notes":
@@ -197,7 +201,7 @@ async def _open_pause(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
         me = await loop.may_pause(click.store, click.actor, click.ref.rep)
         today = loop.local_date(me, deps.clock(), deps.settings.coach_default_tz)
     await client.views_open(
-        trigger_id=body["trigger_id"], view=modals.pause_modal(click.meta, today)
+        trigger_id=payloads.trigger_id(body), view=modals.pause_modal(click.meta, today)
     )
 
 
@@ -206,7 +210,7 @@ async def on_edit_schedule(body: dict[str, Any], client: AsyncWebClient, deps: D
     async with deps.db.begin() as session:
         store = Store(session)
         teams = await scheduling.settable_teams(store, await actor_of(store, body, deps))
-    await client.views_open(trigger_id=body["trigger_id"], view=modals.schedule_modal(teams))
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.schedule_modal(teams))
 
 
 async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -215,7 +219,7 @@ async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Dep
         store = Store(session)
         await people.require_admin(store, await actor_of(store, body, deps))
     roles = [role.value for role in Role]
-    await client.views_open(trigger_id=body["trigger_id"], view=modals.roster_modal(roles))
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.roster_modal(roles))
 
 
 on_diagnose = opens(partial(_open_diagnosis, moving_on=False))

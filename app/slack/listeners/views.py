@@ -13,7 +13,7 @@ from app.domain import loop, people, scheduling
 from app.domain.evidence import Deal
 from app.domain.types import Step
 from app.outbox import Outbox
-from app.slack import forms
+from app.slack import forms, payloads
 from app.slack.client import OutboxClients
 from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import submitted
@@ -31,7 +31,7 @@ async def on_deals_submit(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    meta = ModalMeta.load(view.get("private_metadata"))
+    meta = ModalMeta.load(payloads.private_metadata(view))
     deals = loop.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
     async with submitted(body, deps) as (store, actor):
         saved = await loop.record_deals(
@@ -47,11 +47,11 @@ async def on_deals_submit(
     await ack()
     if meta.channel and meta.ts:
         stored = [Deal.from_json(d) for d in saved.deals]
-        message = deals_recorded(body["user"]["id"], meta.cycle, stored, source="modal")
+        message = deals_recorded(payloads.user_id(body), meta.cycle, stored, source="modal")
         await client.chat_update(
             channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
         )
-    homes.refresh(client, body["team"]["id"], meta.rep)
+    homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
 async def on_diagnosis_submit(
@@ -62,7 +62,7 @@ async def on_diagnosis_submit(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    meta = ModalMeta.load(view.get("private_metadata"))
+    meta = ModalMeta.load(payloads.private_metadata(view))
     async with submitted(body, deps) as (store, actor):
         saved = await loop.diagnose(
             store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
@@ -75,7 +75,7 @@ async def on_diagnosis_submit(
             f"<@{meta.rep}>: *{gap}* gap, focus *{focus}*. It's on the 1:1 agenda.",
         ),
     )
-    homes.refresh(client, body["team"]["id"], meta.rep)
+    homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
 async def on_grow_submit(
@@ -86,7 +86,7 @@ async def on_grow_submit(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    meta = ModalMeta.load(view.get("private_metadata"))
+    meta = ModalMeta.load(payloads.private_metadata(view))
     now = deps.clock()
     async with submitted(body, deps) as (store, actor):
         logged = await loop.log_one_on_one(
@@ -111,7 +111,7 @@ async def on_grow_submit(
         await Outbox(deps, OutboxClients(deps)).send_due(
             person_id=logged.rep.id, kind=Step.DRILL_CARD
         )
-    homes.refresh(client, body["team"]["id"], meta.rep)
+    homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
 async def on_drill_done_submit(
@@ -131,7 +131,7 @@ async def on_drill_done_submit(
         response_action="update",
         view=modals.saved("Drill recorded", drill_recorded_line(assignment)),
     )
-    homes.refresh(client, body["team"]["id"], body["user"]["id"])
+    homes.refresh(client, payloads.team_id(body), payloads.user_id(body))
 
 
 async def on_schedule_submit(
@@ -152,14 +152,14 @@ async def on_pause_submit(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    meta = ModalMeta.load(view.get("private_metadata"))
+    meta = ModalMeta.load(payloads.private_metadata(view))
     until = forms.read_pause(view)
     now = deps.clock()
     async with submitted(body, deps, refusals_under="until") as (store, actor):
         await loop.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
     reply = paused(meta.rep, until, yourself=False)
     await ack(response_action="update", view=modals.saved("Paused", reply.text))
-    homes.refresh(client, body["team"]["id"], meta.rep)
+    homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
 async def on_roster_submit(

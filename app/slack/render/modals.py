@@ -28,6 +28,7 @@ from app.domain.evidence import MAX_DEALS, Deal
 from app.domain.loop import NotesShown
 from app.domain.schedule import STEP_WORDS
 from app.domain.types import WEEKDAY_NAMES, Gap
+from app.slack.ids import INPUT_ACTION_ID
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
 from app.slack.render.blocks import context, day_label, header, mention, section
@@ -65,7 +66,7 @@ class OneOnOne(Protocol):
     private_notes: str | None
 
 
-VALUE = "value"
+VALUE = INPUT_ACTION_ID
 YES, NO = "yes", "no"
 NEW_DRILL = "new"
 NOT_HELD = "not_held"
