@@ -16,16 +16,16 @@ from app import logs
 from app.clock import system_clock
 from app.config import ConfigError, Settings, slack_credentials, token_cipher
 from app.db import migrate as migrations
-from app.db.models import Workspace
 from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
 from app.db.token_reseal import reseal_tokens
 from app.deps import Deps
-from app.domain.roster import RosterInvalid, apply_roster, parse_roster_csv
+from app.domain.roster import RosterInvalid
 from app.jobs.signals import stop_on_signals
 from app.outbox import Outbox
+from app.roster_import import SlackRefused, import_roster
 from app.server import StartupError, check_schema
-from app.slack.client import OutboxClients, make_web_client
+from app.slack.client import OutboxClients, bot_token, error_code, make_web_client
 from app.slack.workspace_access import resume_with_token
 from app.token_cipher import TokenKeyError, new_key_line
 
@@ -80,8 +80,7 @@ async def _team_for_import(store: Store, settings: Settings, team: str | None) -
         answer = await client.auth_test()
     except SlackApiError as exc:
         raise CliError(
-            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): check the token, "
-            "or pass --team."
+            f"Slack refused SLACK_BOT_TOKEN ({error_code(exc)}): check the token, or pass --team."
         ) from exc
     return str(answer["team_id"])
 
@@ -96,8 +95,14 @@ def _read_roster(path: Path) -> str:
 
 
 async def _import_roster(settings: Settings, path: Path, text: str, team: str | None) -> str:
+    deps = Deps.build(settings, system_clock)
     try:
-        entries = parse_roster_csv(text)
+        await check_schema(deps)
+        async with deps.reads() as session:
+            team_id = await _team_for_import(Store(session), settings, team)
+        token = await bot_token(deps, team_id)
+        client = make_web_client(settings, token) if token else None
+        report = await import_roster(deps, text, team_id, client)
     except RosterInvalid as exc:
         lines = [f"{path.name} {problem}" for problem in exc.problems]
         lines.append(
@@ -105,19 +110,11 @@ async def _import_roster(settings: Settings, path: Path, text: str, team: str | 
             f"{'s' if len(exc.problems) != 1 else ''} above and run the import again."
         )
         raise CliError("\n".join(lines)) from exc
-    deps = Deps.build(settings, system_clock)
-    try:
-        await check_schema(deps)
-        async with deps.db.begin() as session:
-            store = Store(session)
-            team_id = await _team_for_import(store, settings, team)
-            workspace: Workspace = await store.ensure_workspace(team_id, deps.clock())
-            summary = await apply_roster(store, workspace, entries, deps.clock())
-    except StartupError as exc:
+    except (StartupError, SlackRefused) as exc:
         raise CliError(str(exc)) from exc
     finally:
         await deps.close()
-    return summary.describe()
+    return report.describe()
 
 
 def _instant(text: str) -> datetime:

@@ -15,10 +15,9 @@ import os
 import random
 import socket
 from collections import Counter
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -31,9 +30,11 @@ from app.db.store import Store
 from app.deps import Deps
 from app.domain import planning, weekly_messages
 from app.domain.types import Step
+from app.profile_refresh import ProfileReport, refresh_profiles
+from app.slack.client import Clients, error_code, http_status, retry_after_s
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from app.slack.render.weekly import render
-from app.slack.workspace_access import announce_disabled
+from app.slack.workspace_access import WORKSPACE_ERRORS, announce_disabled
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +61,6 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 
-# Errors about coach's token in a workspace: every send there would fail the same way, so the
-# workspace is disabled and its rows wait (unsent) until a working token comes back.
-WORKSPACE_ERRORS = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope"}
-)
-
-
-class Clients(Protocol):
-    """Each workspace's bot client (app/slack/client.py OutboxClients)."""
-
-    def __call__(self, workspace_id: int) -> Awaitable[AsyncWebClient]: ...
-
-    def forget(self, workspace_id: int) -> None:
-        """Drop a cached client whose token Slack refused: a reinstall brings a new one."""
-
 
 def sender_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -86,9 +72,11 @@ class TickReport:
     expired: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     stopped: bool = False  # asked to stop: what was not sent waits for the next tick
+    profiles: ProfileReport = field(default_factory=ProfileReport)
 
     def describe(self) -> str:
-        parts = [f"{self.planned} planned", f"{self.expired} past their window"]
+        parts = [self.profiles.describe()] if self.profiles.describe() else []
+        parts += [f"{self.planned} planned", f"{self.expired} past their window"]
         parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
         if self.stopped:
             parts.append("stopped early; the rest goes out on the next tick")
@@ -114,8 +102,7 @@ async def posted_before(
     return None
 
 
-def slack_error(exc: SlackApiError) -> str:
-    return str(exc.response.get("error") or f"http_{exc.response.status_code}")
+slack_error = error_code
 
 
 def backoff(attempts: int) -> timedelta:
@@ -162,6 +149,8 @@ class Outbox:
         now = now or self.deps.clock()
         report = TickReport()
         with self._running():
+            # Profiles first: someone read this tick is planned in it, at their own time.
+            report.profiles = await refresh_profiles(self.deps, self.client_for, now)
             report.planned = await self.plan(now)
             report.outcomes = await self.send_due(now)
             async with self.deps.db.begin() as session:
@@ -318,11 +307,11 @@ class Outbox:
         return "sent"
 
     async def _failed_send(self, claim: Claimed, exc: SlackApiError, now: datetime) -> str:
-        status = exc.response.status_code
+        status = http_status(exc) or 0
         error = slack_error(exc)
         if status == 429:
             observability.record_ratelimited(POST_METHOD)
-            wait = timedelta(seconds=int(exc.response.headers.get("Retry-After", "1") or 1))
+            wait = timedelta(seconds=retry_after_s(exc))
             async with self.deps.db.begin() as session:
                 await Pacer(session, POST_METHOD, self.rate).pause(
                     claim.workspace_id, wait, await wall_now(session)

@@ -230,7 +230,10 @@ async def seed(url: str, org: Org, monday: date, *, history_weeks: int = 4) -> N
             store = Store(session)
             workspace = await store.ensure_workspace(TEAM_ID, at)
             await apply_roster(store, workspace, parse_roster_csv(org.csv()), at)
-            ids = {p.slack_user_id: p.id for p in await store.people(workspace.id)}
+            people = await store.people(workspace.id)
+            for person in people:  # as an import with SLACK_BOT_TOKEN set leaves them
+                person.profile_synced_at = person.profile_checked_at = at
+            ids = {p.slack_user_id: p.id for p in people}
         cycles = [cycle_week(monday - timedelta(weeks=k)) for k in range(history_weeks, 0, -1)]
         for model, rows in _history_rows(ids, org, cycles, at).items():
             for start in range(0, len(rows), 2000):
@@ -769,7 +772,9 @@ def _serve_bare(port: int, api_url: str, *, process_before_response: bool = Fals
     bolt.command(Command.DRILL.value)(just_ack)
     bolt.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(just_ack)
     engine = make_engine(settings.database_url)  # only /healthz would touch it
-    server = uvicorn_server(build_web_app(bolt, engine, signing_secret=SIGNING_SECRET), port=port, host="127.0.0.1")
+    server = uvicorn_server(
+        build_web_app(bolt, engine, signing_secret=SIGNING_SECRET), port=port, host="127.0.0.1"
+    )
     asyncio.run(server.serve())
 
 

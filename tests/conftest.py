@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import logs
 from app.clock import FrozenClock, system_clock
@@ -24,6 +25,7 @@ from app.config import Settings
 from app.db import migrate
 from app.db.base import Base
 from app.db.engine import make_engine
+from app.db.models import Person
 from app.db.store import Store
 from app.deps import Deps
 from app.domain.roster import apply_roster, parse_roster_csv
@@ -163,11 +165,25 @@ async def driver(sandbox: SlackSandbox, bot: RunningBot) -> AsyncIterator[SlackD
     await client.close()
 
 
-async def seed_org(deps: Deps, csv_text: str = ORG_CSV) -> None:
+async def seed_org(
+    deps: Deps, csv_text: str = ORG_CSV, *, team_id: str = TEAM_ID, profiles_read: bool = True
+) -> None:
+    """The roster imported; with `profiles_read`, as `coach roster import` leaves it when it
+    read everyone's Slack profile (the file's time zones are theirs): planned from the start."""
     async with deps.db.begin() as session:
         store = Store(session)
-        workspace = await store.ensure_workspace(TEAM_ID, deps.clock())
+        workspace = await store.ensure_workspace(team_id, deps.clock())
         await apply_roster(store, workspace, parse_roster_csv(csv_text), deps.clock())
+        if profiles_read:
+            await mark_profiles_read(session, workspace.id, deps.clock())
+
+
+async def mark_profiles_read(session: AsyncSession, workspace_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Person)
+        .where(Person.workspace_id == workspace_id)
+        .values(profile_synced_at=now, profile_checked_at=now)
+    )
 
 
 async def count_rows(deps: Deps) -> dict[str, int]:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.db.models import Person
 from app.deps import Deps
 from app.sandbox.driver import SlackDriver
+from app.sandbox.server import SlackSandbox
 from tests.conftest import count_rows, seed_org
 
 
@@ -24,14 +25,37 @@ async def person(deps: Deps, slack_user_id: str) -> Person | None:
         return await session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
 
 
-async def test_admin_adds_a_rep_with_escaped_mentions(driver: SlackDriver, deps: Deps) -> None:
+async def test_admin_adds_a_rep_with_escaped_mentions(
+    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox
+) -> None:
     await seed_org(deps)
+    sandbox.add_user("U0NEW", "Finn", "Europe/Paris")
     reply = await coach(driver, "U0ADMIN", "add <@U0NEW|finn> rep <@U0MGRA|maya>")
-    assert reply == "Added <@U0NEW> as a rep, reporting to <@U0MGRA>."
+    assert reply == (
+        "Added <@U0NEW> as a rep, reporting to <@U0MGRA>. "
+        "Their time zone, from Slack: Europe/Paris."
+    )
     added = await person(deps, "U0NEW")
     manager = await person(deps, "U0MGRA")
     assert added is not None and manager is not None
     assert added.manager_id == manager.id and added.active
+    assert (added.tz, added.profile_error) == ("Europe/Paris", None)  # read at once
+
+
+async def test_someone_slack_does_not_know_is_added_with_the_default_zone_and_a_why(
+    driver: SlackDriver, deps: Deps
+) -> None:
+    await seed_org(deps)
+    reply = await coach(driver, "U0ADMIN", "add <@U0GHOST> rep <@U0MGRA>")
+    assert reply == (
+        "Added <@U0GHOST> as a rep, reporting to <@U0MGRA>. coach couldn't read their Slack "
+        "profile (user_not_found): their messages go out at UTC time until it can; "
+        "`/coach status` says what to do."
+    )
+    added = await person(deps, "U0GHOST")
+    assert added is not None and added.profile_error == "user_not_found"
+    status = await coach(driver, "U0ADMIN", "status")
+    assert "1 person without a readable Slack profile" in status
 
 
 async def test_admin_moves_and_removes(driver: SlackDriver, deps: Deps) -> None:

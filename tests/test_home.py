@@ -54,7 +54,7 @@ async def test_a_manager_sees_only_their_own_reps(
 async def test_home_reads_the_time_zone_from_slack_once(
     sandbox: SlackSandbox, driver: SlackDriver, deps: Deps
 ) -> None:
-    await seed_org(deps)
+    await seed_org(deps, profiles_read=False)
     sandbox.state.users["U0REPA1"].tz = "Asia/Tokyo"  # Slack knows better than the roster
     assert "Asia/Tokyo" in await home_text(sandbox, driver, "U0REPA1")
     await home_text(sandbox, driver, "U0REPA1")

@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.clock import FrozenClock
-from app.db.pace import Bucket, Rate, fresh, paused, refunded, take
+from app.db.pace import Bucket, Rate, fresh, paused, refunded, take, take_available
 from app.db.store import Store
 from app.deps import Deps
 from app.domain.roster import apply_roster, parse_roster_csv
 from app.outbox import Outbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
-from tests.conftest import empty_tables, make_settings
+from tests.conftest import empty_tables, make_settings, mark_profiles_read
 from tests.fanout import MONDAY_0900_BERLIN
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -30,7 +30,7 @@ def seconds(n: float) -> timedelta:
 
 
 def test_a_fresh_bucket_sends_one_at_once_then_one_per_token() -> None:
-    first = take(fresh(T0), PER_SECOND, T0, wanted=5)
+    first = take(fresh(T0, PER_SECOND), PER_SECOND, T0, wanted=5)
     assert first.granted == 1 and first.bucket.ready_at == T0 + seconds(1)
     assert take(first.bucket, PER_SECOND, T0 + seconds(0.5), wanted=5).granted == 0
     assert take(first.bucket, PER_SECOND, T0 + seconds(1), wanted=5).granted == 1
@@ -38,15 +38,15 @@ def test_a_fresh_bucket_sends_one_at_once_then_one_per_token() -> None:
 
 def test_a_fast_bucket_grants_whole_batches_not_one_token_at_a_time() -> None:
     rate = Rate(per_minute=1200)  # 20 a second
-    first = take(fresh(T0), rate, T0, wanted=20)
+    first = take(fresh(T0, rate), rate, T0, wanted=20)
     assert first.granted == 0 and first.bucket.ready_at == T0 + seconds(0.95)
     assert take(first.bucket, rate, T0 + seconds(0.5), wanted=20).granted == 0
     assert take(first.bucket, rate, T0 + seconds(0.95), wanted=20).granted == 20
-    assert take(fresh(T0), rate, T0, wanted=1).granted == 1  # a batch of one goes at once
+    assert take(fresh(T0, rate), rate, T0, wanted=1).granted == 1  # a batch of one goes at once
 
 
 def test_a_claim_that_sent_nothing_gives_its_token_back() -> None:
-    spent = take(fresh(T0), PER_SECOND, T0, wanted=1).bucket
+    spent = take(fresh(T0, PER_SECOND), PER_SECOND, T0, wanted=1).bucket
     back = refunded(spent, PER_SECOND, T0 + seconds(0.2))
     assert take(back, PER_SECOND, T0 + seconds(0.2), wanted=1).granted == 1
     held = paused(spent, T0 + seconds(30))
@@ -61,8 +61,17 @@ def test_an_idle_bucket_saves_at_most_one_seconds_worth() -> None:
     assert later.bucket.ready_at == T0 + timedelta(hours=1, seconds=0.1)
 
 
+def test_reads_with_a_burst_take_what_the_bucket_holds() -> None:
+    tier_4 = Rate(per_minute=100, burst=100)
+    first = take_available(fresh(T0, tier_4), tier_4, T0, wanted=150)
+    assert first.granted == 100  # a new bucket holds the whole burst
+    assert take_available(first.bucket, tier_4, T0 + seconds(3), wanted=150).granted == 5
+    idle = take_available(first.bucket, tier_4, T0 + timedelta(hours=1), wanted=500)
+    assert idle.granted == 100  # an idle bucket saves at most the burst
+
+
 def test_a_pause_holds_every_send_until_it_ends_then_the_rate_resumes() -> None:
-    held = paused(fresh(T0), T0 + seconds(30))
+    held = paused(fresh(T0, PER_SECOND), T0 + seconds(30))
     assert take(held, PER_SECOND, T0 + seconds(29.9), wanted=1).granted == 0
     resumed = take(held, PER_SECOND, T0 + seconds(30), wanted=3)
     assert resumed.granted == 1 and resumed.bucket.ready_at == T0 + seconds(31)
@@ -87,6 +96,7 @@ async def seed_workspace(deps: Deps, sandbox: SlackSandbox, team_id: str, prefix
         store = Store(session)
         workspace = await store.ensure_workspace(team_id, deps.clock())
         await apply_roster(store, workspace, entries, deps.clock())
+        await mark_profiles_read(session, workspace.id, deps.clock())
 
 
 @pytest.fixture

@@ -112,6 +112,7 @@ async def test_someone_added_inside_an_open_window_is_planned_on_the_next_tick(
                 role=Role.REP,
                 manager_id=manager.id,
                 tz="Europe/Berlin",
+                profile_checked_at=long_ago,  # read once: the planner schedules them
                 created_at=long_ago,
                 updated_at=long_ago,
             )

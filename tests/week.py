@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -66,6 +66,9 @@ class Week(SimulatedWeek):
         return str((await self.sandbox.wait_for_response(since=since))["text"])
 
 
+Seed = Callable[[Deps], Awaitable[None]]
+
+
 @asynccontextmanager
 async def open_week(
     database_url: str,
@@ -73,13 +76,21 @@ async def open_week(
     roster_csv: str,
     time_zones: Mapping[str, str],
     start: datetime,
+    *,
+    seed: Seed | None = None,
 ) -> AsyncIterator[Week]:
+    """The week's world: Slack users in `time_zones`, the roster (`seed`, or as an import that
+    read everyone's profile leaves it), the bot over HTTP and an outbox to tick."""
     for user, tz in time_zones.items():
-        sandbox.add_user(user, user.removeprefix("U0").title(), tz)
+        if user not in sandbox.state.users:
+            sandbox.add_user(user, user.removeprefix("U0").title(), tz)
     clock = FrozenClock(start)
     deps = Deps.build(make_settings(database_url, sandbox), clock)
     await empty_tables(deps)
-    await seed_org(deps, roster_csv)
+    if seed is None:
+        await seed_org(deps, roster_csv)
+    else:
+        await seed(deps)
     bot = await start_bot(deps)
     driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
     try:

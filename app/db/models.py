@@ -68,7 +68,11 @@ class Person(Base):
     display_name: Mapped[str | None] = mapped_column(String(255))
     # IANA name from the Slack profile (or the roster until Slack tells us); never an offset.
     tz: Mapped[str | None] = mapped_column(String(64))
-    profile_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    profile_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last read
+    # Last time coach asked Slack for the profile (NULL: never; nothing is planned for the
+    # person until it has been asked once) and, when that failed, why.
+    profile_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    profile_error: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     paused_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ database's on PostgreSQL): Slack counts real seconds, whatever the app clock say
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from app.db.store import insert_ignoring_conflicts
 @dataclass(frozen=True)
 class Rate:
     per_minute: int
+    burst: int | None = None  # how many may go at once; default: one second's worth
 
     @property
     def per_second(self) -> float:
@@ -29,8 +31,9 @@ class Rate:
 
     @property
     def capacity(self) -> float:
-        """At most one second's worth saved up: Slack tolerates short bursts, not a minute's."""
-        return max(1.0, self.per_second)
+        """At most one second's worth saved up (Slack tolerates short bursts of posts, not a
+        minute's), unless the method's tier allows a bigger burst."""
+        return float(self.burst) if self.burst else max(1.0, self.per_second)
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,10 @@ class Taken:
     bucket: Bucket
 
 
-def fresh(now: datetime) -> Bucket:
-    return Bucket(1.0, now, now)
+def fresh(now: datetime, rate: Rate) -> Bucket:
+    """A bucket nothing has been taken from: one call's worth (sends start gently), or the
+    whole burst where the method's tier allows one."""
+    return Bucket(float(rate.burst) if rate.burst else 1.0, now, now)
 
 
 def take(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Taken:
@@ -60,6 +65,18 @@ def take(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Taken:
     batch = min(float(wanted), rate.capacity)
     if tokens < batch:
         return Taken(0, Bucket(tokens, now, now + _until(batch - tokens, rate)))
+    granted = min(wanted, math.floor(tokens))
+    tokens -= granted
+    return Taken(granted, Bucket(tokens, now, now + _until(1.0 - tokens, rate)))
+
+
+def take_available(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Taken:
+    """Grant as many of `wanted` calls as the bucket holds at `now` (reads: every one that
+    may go now is worth making, however few)."""
+    if now < bucket.ready_at:
+        return Taken(0, bucket)
+    elapsed = max((now - bucket.refilled_at).total_seconds(), 0.0)
+    tokens = min(rate.capacity, bucket.tokens + elapsed * rate.per_second)
     granted = min(wanted, math.floor(tokens))
     tokens -= granted
     return Taken(granted, Bucket(tokens, now, now + _until(1.0 - tokens, rate)))
@@ -93,8 +110,22 @@ class Pacer:
         self.rate = rate
 
     async def take(self, workspace_id: int, wanted: int, now: datetime) -> Taken:
+        """A whole batch of sends, or none yet (see `take`)."""
+        return await self._taking(workspace_id, wanted, now, take)
+
+    async def take_available(self, workspace_id: int, wanted: int, now: datetime) -> Taken:
+        """As many calls as may go now (see `take_available`)."""
+        return await self._taking(workspace_id, wanted, now, take_available)
+
+    async def _taking(
+        self,
+        workspace_id: int,
+        wanted: int,
+        now: datetime,
+        rule: Callable[[Bucket, Rate, datetime, int], Taken],
+    ) -> Taken:
         bucket = await self._locked(workspace_id, now)
-        taken = take(bucket, self.rate, now, wanted)
+        taken = rule(bucket, self.rate, now, wanted)
         if taken.bucket != bucket:
             await self._store(workspace_id, taken.bucket)
         return taken
@@ -115,7 +146,7 @@ class Pacer:
         )
         row = (await self.session.execute(locked)).one_or_none()
         if row is None:
-            start = fresh(now)
+            start = fresh(now, self.rate)
             values = {"workspace_id": workspace_id, "method": self.method}
             values |= {"tokens": start.tokens, "refilled_at": now, "ready_at": now}
             await self.session.execute(insert_ignoring_conflicts(self.session, SendPace, values))

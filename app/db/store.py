@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
@@ -206,12 +206,59 @@ class Store:
         return (await self.session.scalars(query)).all()
 
     def _schedulable(self, *columns: Any) -> Any:
-        """Active people of active workspaces: who the planner schedules."""
+        """Active people of active workspaces whose Slack profile coach has asked for at least
+        once: who the planner schedules (nobody is planned at a guessed time zone while their
+        profile could still tell the real one)."""
         return (
             select(*columns)
             .join(Workspace, Workspace.id == Person.workspace_id)
-            .where(Person.active.is_(True), Workspace.active.is_(True))
+            .where(
+                Person.active.is_(True),
+                Workspace.active.is_(True),
+                Person.profile_checked_at.is_not(None),
+            )
         )
+
+    async def profiles_to_read(
+        self, stale_before: datetime, retry_before: datetime, transient: Iterable[str], limit: int
+    ) -> Sequence[Any]:
+        """Active people of active workspaces whose profile was never asked for, was read
+        before `stale_before`, or failed for a passing reason before `retry_before`: never
+        asked first, then the oldest. One statement (an index on profile_checked_at)."""
+        checked = Person.profile_checked_at
+        query = (
+            select(Person.id, Person.workspace_id, Person.slack_user_id)
+            .join(Workspace, Workspace.id == Person.workspace_id)
+            .where(
+                Person.active.is_(True),
+                Workspace.active.is_(True),
+                or_(
+                    checked.is_(None),
+                    checked < stale_before,
+                    and_(Person.profile_error.in_(list(transient)), checked < retry_before),
+                ),
+            )
+            .order_by(checked.is_not(None), checked, Person.id)
+            .limit(limit)
+        )
+        return (await self.session.execute(query)).all()
+
+    async def profile_problems(self, workspace_id: int, limit: int) -> tuple[Sequence[Person], int]:
+        """Up to `limit` active people whose Slack profile coach has not read (yet, or at
+        all), and how many there are in all."""
+        unread = (
+            Person.workspace_id == workspace_id,
+            Person.active.is_(True),
+            or_(Person.profile_checked_at.is_(None), Person.profile_error.is_not(None)),
+        )
+        query = (
+            select(Person, func.count().over().label("total"))
+            .where(*unread)
+            .order_by(Person.slack_user_id)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(query)).all()
+        return [row[0] for row in rows], int(rows[0].total) if rows else 0
 
     async def schedulable_zones(self) -> Sequence[Any]:
         """Per workspace, time zone and role of the people the planner schedules: how many,

@@ -20,21 +20,22 @@ from sqlalchemy import func, select
 from app.clock import FrozenClock, system_clock
 from app.config import Settings
 from app.db import migrate as migrations
-from app.db.models import Delivery, Diagnosis, DrillReport, OneOnOne, Submission
+from app.db.models import Delivery, Diagnosis, DrillReport, OneOnOne, Person, Submission
 from app.db.store import Store
 from app.demo.simulation import PastWeek, SimulatedWeek, record_past_week
 from app.demo.team import BY_NAME, SAMPLE_TEAM, sample_roster_csv
 from app.demo.transcript import NAMES, Transcript
 from app.deps import Deps
 from app.domain import calendar
-from app.domain.roster import apply_roster, parse_roster_csv, plural
+from app.domain.roster import plural
 from app.domain.types import DeliveryStatus, Step
 from app.outbox import Outbox
+from app.roster_import import import_roster
 from app.sandbox.driver import SlackDriver, button_value, chosen, typed
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
-from app.slack.client import OutboxClients
+from app.slack.client import OutboxClients, make_web_client
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
 
@@ -456,6 +457,13 @@ async def show_summary(week: DemoWeek, cycle: str) -> None:
     )
 
 
+async def time_zones(deps: Deps) -> dict[str, str]:
+    """Each person's time zone, as the import read it from Slack."""
+    async with deps.reads() as session:
+        rows = await session.execute(select(Person.slack_user_id, Person.tz))
+    return {user: tz or "?" for user, tz in rows.all()}
+
+
 async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
     """Print one week of coach for the sample team (the current week unless `week_of`)."""
     today = week_of or system_clock().date()
@@ -466,7 +474,7 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
     sandbox = SlackSandbox(team_name="Acme Sales")
     await sandbox.start()
     for person in SAMPLE_TEAM:
-        sandbox.add_user(person.slack_user_id, person.name, person.tz)
+        sandbox.add_user(person.slack_user_id, person.name, person.tz, email=person.email)
     show = Transcript(out)
     clock = FrozenClock(monday)
     with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp:
@@ -486,17 +494,15 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
         try:
             show.step(f"Set-up: week {cycle}")
             await migrations.upgrade(deps.engine)
-            async with deps.db.begin() as session:
-                store = Store(session)
-                workspace = await store.ensure_workspace(sandbox.state.team_id, clock())
-                summary = await apply_roster(
-                    store, workspace, parse_roster_csv(sample_roster_csv()), clock()
-                )
             show.line(f"Temporary SQLite database; Slack sandbox at {sandbox.base_url}.")
-            show.line(f"`coach roster import`: {summary.describe()}")
+            show.line("The roster file has no time zones, and names Eve by her email only.")
+            client = make_web_client(settings, sandbox.bot_token)
+            imported = await import_roster(deps, sample_roster_csv(), sandbox.state.team_id, client)
+            show.line("`coach roster import`: " + imported.describe().replace("\n", " "))
+            zones = await time_zones(deps)
             for p in SAMPLE_TEAM:
                 boss = f", reports to {NAMES[p.manager]}" if p.manager else ""
-                show.line(f"  {p.name}: {p.role} in {p.tz}{boss}")
+                show.line(f"  {p.name}: {p.role} in {zones[p.slack_user_id]}{boss}")
             previous = calendar.previous_cycle(cycle)
             for rep, manager, recording in (
                 (ANA, MAYA, "https://app.gong.io/call?id=7"),

@@ -17,6 +17,10 @@ class DemoPerson:
     def city(self) -> str:
         return self.tz.rsplit("/", 1)[-1].replace("_", " ")
 
+    @property
+    def email(self) -> str:
+        return f"{self.name.lower()}@acme.example"
+
 
 SAMPLE_TEAM = (
     DemoPerson("U0DIRDANA", "Dana", "director", "", "America/New_York"),
@@ -33,7 +37,14 @@ BY_ID = {p.slack_user_id: p for p in SAMPLE_TEAM}
 BY_NAME = {p.name: p for p in SAMPLE_TEAM}
 
 
+BY_EMAIL_ONLY = ("Eve",)  # the roster names her by email: Slack says who she is
+
+
 def sample_roster_csv() -> str:
-    rows = ["slack_user_id,role,manager_slack_user_id,timezone"]
-    rows += [f"{p.slack_user_id},{p.role},{p.manager},{p.tz}" for p in SAMPLE_TEAM]
+    """The sample company's roster as an admin would write it: no time zones (they come from
+    each person's Slack profile), and one person named by email."""
+    rows = ["slack_user_id,role,manager_slack_user_id,email"]
+    for p in SAMPLE_TEAM:
+        slack_id = "" if p.name in BY_EMAIL_ONLY else p.slack_user_id
+        rows.append(f"{slack_id},{p.role},{p.manager},{p.email}")
     return "\n".join(rows) + "\n"

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from app.db import delivery_report
 from app.db.delivery_report import Undelivered
+from app.db.models import Person
 from app.db.store import Store
 from app.domain import calendar, loop, people
 from app.domain.people import Actor
@@ -145,16 +146,75 @@ def problem(row: Undelivered, default_tz: str) -> Problem:
     )
 
 
+_SLACK_LATER = "coach asks again every 15 minutes; nothing to do unless this stays"
+PROFILE_ADVICE: Mapping[str, Advice] = {
+    "never_read": Advice(
+        "coach hasn't read their Slack profile yet",
+        "it does within minutes, before their first message goes out",
+    ),
+    "user_not_found": Advice(
+        "Slack has no such person in this workspace",
+        f"check their id in the roster, or {_REMOVE}",
+    ),
+    "user_not_visible": Advice(
+        "coach can't see this person in Slack (a guest, or someone outside the workspace)",
+        f"{_REMOVE} if they shouldn't be coached",
+    ),
+    "account_inactive": Advice("their Slack account is deactivated", _REMOVE),
+    "no_time_zone": Advice(
+        "their Slack profile has no time zone",
+        "ask them to set one in Slack (Preferences → Language & region)",
+    ),
+    "unreachable": Advice("coach couldn't reach Slack to read it", _SLACK_LATER),
+    "ratelimited": Advice("Slack asked coach to slow down", _SLACK_LATER),
+}
+
+
+def profile_advice(reason: str | None) -> Advice:
+    """Why a person's time zone is a guess, and what the admin can do about it."""
+    known = PROFILE_ADVICE.get(reason or "never_read") or ADVICE.get(reason or "")
+    if known is not None:
+        return known
+    return Advice(f"Slack refused to show their profile (`{reason}`)", _SLACK_LATER)
+
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    """Someone whose messages go out at a time zone coach had to guess."""
+
+    slack_user_id: str
+    tz: str  # what their messages use meanwhile
+    tz_from: str  # "the roster" or "COACH_DEFAULT_TZ"
+    advice: Advice
+
+
+def profile_problem(person: Person, default_tz: str) -> ProfileProblem:
+    reason = person.profile_error if person.profile_checked_at is not None else None
+    from_roster = person.tz is not None
+    return ProfileProblem(
+        person.slack_user_id,
+        person.tz or default_tz,
+        "the roster" if from_roster else "COACH_DEFAULT_TZ",
+        profile_advice(reason),
+    )
+
+
 @dataclass(frozen=True)
 class DeliveryHealth:
     cycle: str  # the admin's current week
     week: WeekTally
     problems: list[Problem] = field(default_factory=list)  # newest first, at most MAX_SHOWN
     total_problems: int = 0  # in the last PROBLEM_WINDOW
+    time_zones: list[ProfileProblem] = field(default_factory=list)  # at most MAX_SHOWN
+    total_time_zones: int = 0
 
     @property
     def more(self) -> int:
         return self.total_problems - len(self.problems)
+
+    @property
+    def more_time_zones(self) -> int:
+        return self.total_time_zones - len(self.time_zones)
 
 
 async def delivery_health(
@@ -169,9 +229,12 @@ async def delivery_health(
     rows, total = await delivery_report.undelivered(
         store.session, workspace_id, now - PROBLEM_WINDOW, MAX_SHOWN
     )
+    guessed, guessed_total = await store.profile_problems(workspace_id, MAX_SHOWN)
     return DeliveryHealth(
         cycle=cycle,
         week=tally(counts),
         problems=[problem(row, default_tz) for row in rows],
         total_problems=total,
+        time_zones=[profile_problem(p, default_tz) for p in guessed],
+        total_time_zones=guessed_total,
     )

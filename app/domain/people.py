@@ -11,7 +11,11 @@ from app.domain.errors import NotAllowed, NotOnRoster, UserError
 from app.domain.roster import RosterEntry, check_hierarchy
 from app.domain.types import Role
 
-PROFILE_MAX_AGE = timedelta(days=7)
+# A profile is read again once it is this old (people move, and change their time zone).
+PROFILE_MAX_AGE = timedelta(days=1)
+# A read that failed for a passing reason (Slack slow, a 429) is tried again this soon.
+PROFILE_RETRY = timedelta(minutes=15)
+NO_TIME_ZONE = "no_time_zone"  # Slack's profile had no time zone we know
 
 
 @dataclass(frozen=True)
@@ -61,28 +65,51 @@ def profile_is_stale(person: Person | None, now: datetime) -> bool:
     return person.profile_synced_at is None or now - person.profile_synced_at > PROFILE_MAX_AGE
 
 
+@dataclass(frozen=True)
+class SlackProfile:
+    """What a Slack profile says about someone, as coach keeps it."""
+
+    tz: str | None  # an IANA zone, or None when the profile has none
+    display_name: str | None
+    email: str | None = None
+    deleted: bool = False
+
+
+def read_profile(person: Person, profile: SlackProfile, now: datetime) -> None:
+    """Keep what Slack's profile says. Its time zone wins over the roster's; a profile
+    without one leaves the roster's (or the workspace default) and is flagged; the roster's
+    email wins over Slack's (admins may have chosen it on purpose)."""
+    if profile.tz:
+        person.tz = profile.tz
+    if profile.display_name:
+        person.display_name = profile.display_name
+    if profile.email and not person.email:
+        person.email = profile.email
+    person.profile_error = (
+        "account_inactive" if profile.deleted else None if profile.tz else NO_TIME_ZONE
+    )
+    person.profile_synced_at = person.profile_checked_at = person.updated_at = now
+
+
+def profile_unreadable(person: Person, reason: str, now: datetime) -> None:
+    """Slack could not tell us about this person: what we knew stays, the reason is kept
+    for the admin, and the person is planned with the time zone there is (the roster's, or
+    the workspace default) rather than not at all."""
+    person.profile_error = reason[:64]
+    person.profile_checked_at = person.updated_at = now
+
+
 async def sync_profile(
-    store: Store,
-    team_id: str,
-    slack_user_id: str,
-    *,
-    tz: str | None,
-    display_name: str | None,
-    now: datetime,
+    store: Store, team_id: str, slack_user_id: str, profile: SlackProfile, now: datetime
 ) -> Person | None:
-    """Keep the Slack profile's time zone and name; people not on the roster are ignored."""
+    """Keep a profile Slack sent (user_change); people not on the roster are ignored."""
     workspace = await store.workspace_by_team(team_id)
     if workspace is None:
         return None
     person = await store.person(workspace.id, slack_user_id)
     if person is None:
         return None
-    if tz:
-        person.tz = tz
-    if display_name:
-        person.display_name = display_name
-    person.profile_synced_at = now
-    person.updated_at = now
+    read_profile(person, profile, now)
     return person
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,37 +55,61 @@ class RosterInvalid(Exception):
         return "; ".join(str(p) for p in self.problems)
 
 
-def _parse_row(row: Mapping[str, str | None]) -> tuple[RosterEntry | None, list[str]]:
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of a roster file as written: a person named by Slack id or by email."""
+
+    line: int
+    slack_user_id: str | None
+    email: str | None  # lower case
+    role: Role
+    manager: str | None  # a Slack user id, or the email of someone in the file
+    timezone: str | None
+
+    @property
+    def named(self) -> str:
+        return self.slack_user_id or self.email or ""
+
+
+def _is_email(text: str) -> bool:
+    return len(text) <= 254 and EMAIL.match(text) is not None
+
+
+def _parse_row(row: Mapping[str, str | None], line: int) -> tuple[RosterRow | None, list[str]]:
     def cell(name: str) -> str | None:
         value = (row.get(name) or "").strip()
         return value or None
 
     errors: list[str] = []
     user_id = cell("slack_user_id")
-    if user_id is None:
-        errors.append("slack_user_id is empty")
-    elif not is_slack_user_id(user_id):
+    email = (cell("email") or "").lower() or None
+    if user_id is None and email is None:
+        errors.append("name the person: fill in slack_user_id or email")
+    elif user_id is not None and not is_slack_user_id(user_id):
         errors.append(f"slack_user_id {user_id!r} is not a Slack user id (like U012AB3CD)")
+    if email is not None and not _is_email(email):
+        errors.append(f"email {cell('email')!r} is not an email address")
     role_text = (cell("role") or "").lower()
     role = Role(role_text) if role_text in Role._value2member_map_ else None
     if role is None:
         allowed = ", ".join(r.value for r in Role)
         errors.append(f"role {cell('role')!r} is not one of {allowed}")
-    manager_id = cell("manager_slack_user_id")
-    if manager_id is not None and not is_slack_user_id(manager_id):
-        errors.append(f"manager_slack_user_id {manager_id!r} is not a Slack user id")
-    email = cell("email")
-    if email is not None and not EMAIL.match(email):
-        errors.append(f"email {email!r} is not an email address")
+    manager = cell("manager_slack_user_id")
+    if manager is not None and "@" in manager:
+        manager = manager.lower()
+        if not _is_email(manager):
+            errors.append(f"manager_slack_user_id {manager!r} is not a Slack user id or email")
+    elif manager is not None and not is_slack_user_id(manager):
+        errors.append(f"manager_slack_user_id {manager!r} is not a Slack user id or email")
     timezone = cell("timezone")
     if timezone is not None:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             errors.append(f"timezone {timezone!r} is not an IANA time zone (like Europe/Berlin)")
-    if errors or user_id is None or role is None:
+    if errors or role is None:
         return None, errors
-    return RosterEntry(user_id, role, manager_id, email, timezone), []
+    return RosterRow(line, user_id, email, role, manager, timezone), []
 
 
 def check_hierarchy(entries: Mapping[str, RosterEntry]) -> list[tuple[str, str]]:
@@ -135,12 +159,13 @@ def _cycles(entries: Mapping[str, RosterEntry]) -> list[tuple[str, str]]:
     return problems
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def parse_roster_csv(text: str) -> list[RosterEntry]:
-    """All entries of a roster file, or RosterInvalid listing every problem by line."""
+def parse_roster_rows(text: str) -> list[RosterRow]:
+    """Every line of a roster file, each checked on its own (ids, emails, roles, zones,
+    no one listed twice), or RosterInvalid listing every problem by line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
@@ -156,26 +181,78 @@ def parse_roster_csv(text: str) -> list[RosterEntry]:
         )
     reader.fieldnames = header
     problems: list[RosterProblem] = []
-    entries: dict[str, RosterEntry] = {}
-    line_of: dict[str, int] = {}
+    rows: list[RosterRow] = []
+    first_line: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # blank line
-        entry, errors = _parse_row(row)
+        parsed, errors = _parse_row(row, line)
         problems.extend(RosterProblem(line, e) for e in errors)
-        if entry is None:
+        if parsed is None:
             continue
-        if entry.slack_user_id in entries:
-            first = line_of[entry.slack_user_id]
+        names = [n for n in (parsed.slack_user_id, parsed.email) if n]
+        again = next((n for n in names if n in first_line), None)
+        if again is not None:
             problems.append(
-                RosterProblem(line, f"{entry.slack_user_id} is already listed on line {first}")
+                RosterProblem(line, f"{again} is already listed on line {first_line[again]}")
             )
             continue
-        entries[entry.slack_user_id] = entry
-        line_of[entry.slack_user_id] = line
-    if not entries and not problems:
+        first_line.update(dict.fromkeys(names, line))
+        rows.append(parsed)
+    if not rows and not problems:
         problems.append(RosterProblem(None, "the file lists nobody: add one row per person"))
+    if problems:
+        raise RosterInvalid(sorted(problems, key=lambda p: (p.line or 0, p.message)))
+    return rows
+
+
+def emails_to_look_up(rows: Iterable[RosterRow]) -> set[str]:
+    """The emails of people the file names by email only: Slack must say who they are."""
+    return {row.email for row in rows if row.slack_user_id is None and row.email}
+
+
+def resolve_rows(
+    rows: Sequence[RosterRow],
+    ids_by_email: Mapping[str, str],
+    unknown_emails: Mapping[str, str] | None = None,
+) -> list[RosterEntry]:
+    """The roster's entries, every person by Slack id (`ids_by_email` is what Slack said of
+    the emails asked about; `unknown_emails`, why it knows nothing of some), checked as a
+    whole: nobody twice, everyone's manager on the roster, no reporting loops. Otherwise
+    RosterInvalid, every problem by line, and nothing to write."""
+    unknown = unknown_emails or {}
+    problems: list[RosterProblem] = []
+    id_of_email = {row.email: row.slack_user_id for row in rows if row.email and row.slack_user_id}
+    id_of_email |= dict(ids_by_email)
+    entries: dict[str, RosterEntry] = {}
+    line_of: dict[str, int] = {}
+    for row in rows:
+        user_id = row.slack_user_id or (id_of_email.get(row.email) if row.email else None)
+        if user_id is None:
+            why = unknown.get(row.email or "", "users_not_found")
+            problems.append(RosterProblem(row.line, _unknown_email(row.email or "", why)))
+            continue
+        if user_id in entries:
+            problems.append(
+                RosterProblem(
+                    row.line,
+                    f"{row.named} is {user_id} in Slack, already listed on line {line_of[user_id]}",
+                )
+            )
+            continue
+        manager = row.manager
+        if manager is not None and "@" in manager:
+            manager = id_of_email.get(manager)
+            if manager is None:
+                problems.append(
+                    RosterProblem(
+                        row.line, f"manager {row.manager} of {row.named} is not on the roster"
+                    )
+                )
+                continue
+        entries[user_id] = RosterEntry(user_id, row.role, manager, row.email, row.timezone)
+        line_of[user_id] = row.line
     if not problems:
         problems.extend(
             RosterProblem(line_of.get(user_id), message)
@@ -184,6 +261,28 @@ def parse_roster_csv(text: str) -> list[RosterEntry]:
     if problems:
         raise RosterInvalid(sorted(problems, key=lambda p: (p.line or 0, p.message)))
     return list(entries.values())
+
+
+def _unknown_email(email: str, why: str) -> str:
+    if why == "users_not_found":
+        return (
+            f"Slack has no user with the email {email}: check the address, "
+            "or give their slack_user_id instead"
+        )
+    if why == "not_looked_up":
+        return (
+            f"{email} needs Slack to say who it is: set SLACK_BOT_TOKEN (or install coach "
+            "in the workspace) and import again, or give their slack_user_id"
+        )
+    return f"Slack could not look up {email} ({why}): import again in a minute"
+
+
+def parse_roster_csv(text: str) -> list[RosterEntry]:
+    """All entries of a roster file that names everyone by Slack id, or RosterInvalid
+    listing every problem by line (a file naming people by email: `resolve_rows`)."""
+    rows = parse_roster_rows(text)
+    not_looked_up = dict.fromkeys(emails_to_look_up(rows), "not_looked_up")
+    return resolve_rows(rows, {}, not_looked_up)
 
 
 def entries_by_id(entries: Iterable[RosterEntry]) -> dict[str, RosterEntry]:

@@ -36,7 +36,9 @@ async def _tick(outbox: Outbox) -> None:
     except* (DBAPIError, OSError) as group:  # the database is away: the next tick catches up
         reason = type(group.exceptions[0]).__name__
         log.warning("tick: database unavailable (%s); trying again next tick", reason)
-    if report is not None and (report.planned or report.outcomes or report.expired):
+    if report is not None and (
+        report.planned or report.outcomes or report.expired or report.profiles.describe()
+    ):
         log.info("tick: %s", report.describe())
 
 

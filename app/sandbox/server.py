@@ -44,6 +44,9 @@ OAUTH_CODE_TTL = timedelta(minutes=10)  # Slack: a temporary code expires after 
 # Methods an app calls with its client id and secret instead of a token.
 CLIENT_AUTH_METHODS = frozenset({"oauth.v2.access"})
 RESPONSE_URL_USES = 5
+USERS_LIST_MAX = 1000
+# Slack's rate-limit tiers: calls per method per workspace in a minute, before "+" bursts.
+TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
 VIEW_STACK_LIMIT = 3
 MESSAGE_TEXT_LIMIT = 40_000
 UPDATE_TEXT_LIMIT = 4_000
@@ -66,6 +69,10 @@ DEFAULT_BOT_SCOPES = frozenset(
 def _catalog() -> dict[str, dict[str, Any]]:
     text = resources.files("app.sandbox").joinpath("methods.json").read_text()
     return json.loads(text)["methods"]
+
+
+def _encode_cursor(user_id: str) -> str:
+    return base64.b64encode(f"user:{user_id}".encode()).decode()
 
 
 class SlackError(Exception):
@@ -179,9 +186,16 @@ class SlackSandbox:
         return f"{self.base_url}/response/{token}"
 
     def fail_next(
-        self, method: str, *, count: int = 1, status: int = 500, error: str = "internal_error"
+        self,
+        method: str,
+        *,
+        count: int = 1,
+        status: int = 500,
+        error: str = "internal_error",
+        only: dict[str, str] | None = None,
     ) -> None:
-        self.faults.append(Fault(method, count, status=status, error=error))
+        """Refuse the next `count` calls to `method` (with these arguments, when `only`)."""
+        self.faults.append(Fault(method, count, status=status, error=error, only=only))
 
     def rate_limit_next(
         self,
@@ -224,6 +238,22 @@ class SlackSandbox:
 
     def set_rate_limit(self, method: str, per_minute: int) -> None:
         self.rate_limits[method] = per_minute
+
+    def enforce_tiers(self) -> None:
+        """Hold every tiered method to its tier's calls per minute (Tier 2: 20, Tier 3: 50,
+        Tier 4: 100), as Slack does per method and workspace; chat.postMessage (special)
+        keeps whatever limit a test sets."""
+        for method, entry in self.catalog.items():
+            per_minute = TIER_PER_MINUTE.get(entry.get("tier") or "")
+            if per_minute is not None and method not in self.rate_limits:
+                self.rate_limits[method] = per_minute
+
+    def answer_html_next(
+        self, method: str, *, count: int = 1, status: int = 502, only: dict[str, str] | None = None
+    ) -> None:
+        """Answer the next calls to `method` the way a proxy in front of Slack can: an HTML
+        error page, not JSON."""
+        self.faults.append(Fault(method, count, status=status, html=True, only=only))
 
     def calls_to(self, method: str, *, ok_only: bool = False) -> list[Call]:
         return [c for c in self.state.calls if c.method == method and (c.ok or not ok_only)]
@@ -313,6 +343,9 @@ class SlackSandbox:
                 fault.remaining > 0
                 and fault.method in (method, "*")
                 and (fault.channels is None or args.get("channel") in fault.channels)
+                and (
+                    fault.only is None or all(str(args.get(k)) == v for k, v in fault.only.items())
+                )
             ):
                 fault.remaining -= 1
                 return fault
@@ -396,6 +429,13 @@ class SlackSandbox:
             if handler is None:
                 raise SlackError("unknown_method")
             fault = self._fault_for(method, args)
+            if fault is not None and fault.html:
+                self.state.calls.append(Call(method, args, fault.status, {"ok": False}, now))
+                return web.Response(
+                    text="<html><body>502 Bad Gateway</body></html>",
+                    status=fault.status,
+                    content_type="text/html",
+                )
             if fault is not None and not fault.delay_s and not fault.after_store:
                 status, body = fault.status, {"ok": False, "error": fault.error}
                 if fault.retry_after is not None:
@@ -712,26 +752,51 @@ class SlackSandbox:
             raise SlackError("user_not_found")
         return user
 
+    def _shown(self, user: SandboxUser) -> dict[str, Any]:
+        """A user as Slack shows them to this bot: the email only with users:read.email."""
+        shown = user.as_slack(self.clock(), self.state.team_id)
+        if "users:read.email" not in self.bot_scopes:
+            shown["profile"].pop("email", None)
+        return shown
+
     async def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = self._user(args["user"])
-        return {"user": user.as_slack(self.clock(), self.state.team_id)}
+        return {"user": self._shown(self._user(args["user"]))}
 
     async def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        limit = max(1, min(int(args.get("limit") or 200), 1000))
-        start = int(args.get("cursor") or 0)
+        """Slack's paging: an opaque cursor, `limit` up to 1,000 (Slack may return fewer)."""
+        raw_limit = str(args.get("limit") or "0")
+        if not raw_limit.isascii() or not raw_limit.isdigit():
+            raise SlackError("invalid_arguments")
+        limit = min(int(raw_limit) or 100, USERS_LIST_MAX)
         users = sorted(self.state.users.values(), key=lambda u: u.id)
+        start = 0
+        if args.get("cursor"):
+            start = self._cursor_position(str(args["cursor"]), users)
         page = users[start : start + limit]
         following = start + limit if start + limit < len(users) else None
+        cursor = _encode_cursor(users[following].id) if following is not None else ""
         return {
-            "members": [u.as_slack(self.clock(), self.state.team_id) for u in page],
-            "response_metadata": {"next_cursor": str(following) if following else ""},
+            "members": [self._shown(u) for u in page],
+            "cache_ts": int(self.clock().timestamp()),
+            "response_metadata": {"next_cursor": cursor},
         }
 
+    @staticmethod
+    def _cursor_position(cursor: str, users: list[SandboxUser]) -> int:
+        try:
+            kind, _, user_id = base64.b64decode(cursor, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise SlackError("invalid_cursor") from exc
+        ids = [u.id for u in users]
+        if kind != "user" or user_id not in ids:
+            raise SlackError("invalid_cursor")
+        return ids.index(user_id)
+
     async def _lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
-        email = str(args["email"]).lower()
+        email = str(args["email"]).strip().lower()
         for user in self.state.users.values():
-            if (user.email or "").lower() == email:
-                return {"user": user.as_slack(self.clock(), self.state.team_id)}
+            if (user.email or "").lower() == email and not user.deleted:
+                return {"user": self._shown(user)}
         raise SlackError("users_not_found")
 
     async def _reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -112,6 +112,8 @@ class Fault:
     delay_s: float = 0.0
     channels: frozenset[str] | None = None  # only calls posting to these channels
     after_store: bool = False  # do the work, then answer with the error (ambiguous for the bot)
+    html: bool = False  # answer with an HTML error page (a proxy's), not Slack's JSON
+    only: dict[str, str] | None = None  # only calls with these arguments (e.g. one user)
 
 
 @dataclass

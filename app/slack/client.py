@@ -1,7 +1,13 @@
-"""The Web API client: Slack's base URL from settings, retries on 429 and dropped connections."""
+"""The Web API client: Slack's base URL from settings, retries on 429 and dropped connections;
+and what a failed call says, read without trusting its shape."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Mapping
+from typing import Protocol
+
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -11,6 +17,33 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.config import Settings
 from app.db.models import Workspace
 from app.deps import Deps
+
+_SECONDS = re.compile(r"[0-9]{1,6}")
+DEFAULT_RETRY_AFTER_S = 1
+
+
+def http_status(exc: SlackApiError) -> int | None:
+    """The HTTP status of a failed call (an answer that was not Slack's JSON included)."""
+    status = getattr(exc.response, "status_code", None) or getattr(exc.response, "status", None)
+    return status if isinstance(status, int) else None
+
+
+def error_code(exc: SlackApiError) -> str:
+    """Slack's error code of a failed call ("user_not_found"), or "http_502" and the like
+    when the answer was not Slack's JSON (a proxy's error page)."""
+    data = getattr(exc.response, "data", None)
+    code = data.get("error") if isinstance(data, Mapping) else None
+    if isinstance(code, str) and code:
+        return code[:64]
+    return f"http_{http_status(exc) or 'error'}"
+
+
+def retry_after_s(exc: SlackApiError) -> int:
+    """Seconds a 429 asks to wait (Retry-After is whole seconds; anything else: 1)."""
+    headers = getattr(exc.response, "headers", None) or {}
+    value = next((str(v) for k, v in dict(headers).items() if str(k).lower() == "retry-after"), "")
+    value = value.strip("[]' ")  # slack-sdk may hand headers over as lists
+    return int(value) if _SECONDS.fullmatch(value) else DEFAULT_RETRY_AFTER_S
 
 
 def make_web_client(settings: Settings, token: str | None) -> AsyncWebClient:
@@ -33,6 +66,15 @@ def make_outbox_client(settings: Settings, token: str, timeout_s: float = 10) ->
     )
 
 
+class Clients(Protocol):
+    """Each workspace's bot client (OutboxClients)."""
+
+    def __call__(self, workspace_id: int) -> Awaitable[AsyncWebClient]: ...
+
+    def forget(self, workspace_id: int) -> None:
+        """Drop a cached client whose token Slack refused: a reinstall brings a new one."""
+
+
 class OutboxClients:
     """The bot client of each workspace, for the outbox (one token, or OAuth installations)."""
 
@@ -53,17 +95,24 @@ class OutboxClients:
         self._clients.pop(workspace_id, None)
 
     async def _token(self, workspace_id: int) -> str:
-        settings = self.deps.settings
-        if settings.slack_bot_token is not None:
-            return settings.slack_bot_token.get_secret_value()
-        from app.slack.oauth import installation_store  # only OAuth mode needs it
-
         async with self.deps.reads() as session:
             workspace = await session.get(Workspace, workspace_id)
         team_id = workspace.team_id if workspace else None
-        bot = await installation_store(self.deps).async_find_bot(
-            enterprise_id=None, team_id=team_id
-        )
-        if bot is None or not bot.bot_token:
+        token = await bot_token(self.deps, team_id)
+        if token is None:
             raise LookupError(f"coach is not installed in workspace {team_id}")
-        return bot.bot_token
+        return token
+
+
+async def bot_token(deps: Deps, team_id: str | None) -> str | None:
+    """The bot token coach uses in a workspace: SLACK_BOT_TOKEN, or in OAuth mode the one its
+    installation stored (None when coach is not installed there)."""
+    settings = deps.settings
+    if settings.slack_bot_token is not None:
+        return settings.slack_bot_token.get_secret_value()
+    if not settings.slack_client_id or team_id is None:
+        return None
+    from app.slack.oauth import installation_store  # only OAuth mode needs it
+
+    bot = await installation_store(deps).async_find_bot(enterprise_id=None, team_id=team_id)
+    return bot.bot_token if bot is not None and bot.bot_token else None

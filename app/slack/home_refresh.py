@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.slack.after_ack import AfterAck
+from app.slack.client import error_code
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,6 @@ class HomeRefresher:
                 async with self.after.turn() if self.after else contextlib.nullcontext():
                     await self.publish(client, team_id, user)
             except SlackApiError as error:  # best effort: the change itself is saved
-                log.warning("home refresh failed: %s", error.response.get("error"))
+                log.warning("home refresh failed: %s", error_code(error))
             except Exception:
                 log.exception("home refresh failed")

@@ -57,7 +57,9 @@ DELIVERY_EVENT_TYPE = "coach_delivery"
 WEB_API_METHODS: frozenset[str] = frozenset(
     {
         "auth.test",
-        "users.info",
+        "users.info",  # a person's profile: time zone, name, email
+        "users.list",  # many profiles at once (a roster import)
+        "users.lookupByEmail",  # a roster row that names someone by email
         "views.publish",
         "views.open",
         "chat.postMessage",
@@ -69,5 +71,5 @@ WEB_API_METHODS: frozenset[str] = frozenset(
 
 # Exactly the bot scopes the manifests request (a test derives them from the code's needs).
 BOT_SCOPES: frozenset[str] = frozenset(
-    {"commands", "users:read", "chat:write", "im:history", "im:write"}
+    {"commands", "users:read", "users:read.email", "chat:write", "im:history", "im:write"}
 )

@@ -15,6 +15,12 @@ from app.deps import Deps
 
 log = logging.getLogger(__name__)
 
+# Errors about coach's token in a workspace: every call there would fail the same way, so the
+# workspace is disabled and its messages wait (unsent) until a working token comes back.
+WORKSPACE_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope"}
+)
+
 
 def announce_disabled(workspace: int | str, reason: str) -> None:
     """The alert: a counter to page on and one error line saying what to do."""

@@ -13,11 +13,13 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app import profile_refresh
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import delivery_health, loop, people, scheduling
 from app.slack import forms
 from app.slack.home_refresh import HomeRefresher
+from app.slack.profiles import Profile, Unreadable
 from app.slack.render import delivery
 from app.slack.render import help as render
 from app.slack.render.blocks import Outgoing
@@ -87,15 +89,39 @@ def read_coach(body: dict[str, Any]) -> Outgoing | forms.CoachCommand:
 
 
 async def on_coach(
-    parsed: forms.CoachCommand, respond: AsyncRespond, command: dict[str, Any], deps: Deps
+    parsed: forms.CoachCommand,
+    respond: AsyncRespond,
+    command: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
 ) -> None:
     if parsed.verb == "status":
         reply = await _status(command, deps)
     elif parsed.verb == "schedule":
         reply = await _schedule(command, parsed, deps)
     else:
-        reply = await _change(command, parsed, deps)
+        reply = await _change(command, parsed, client, deps)
     await _answer_later(respond, reply)
+
+
+async def zone_of_added(
+    deps: Deps, client: AsyncWebClient, team_id: str, slack_user_id: str
+) -> render.ZoneRead:
+    """Someone was just added or changed: read their Slack profile now, and say what it
+    said of their time zone."""
+    reads = await profile_refresh.read_now(deps, client, team_id, [slack_user_id])
+    read = reads.found.get(slack_user_id)
+    if isinstance(read, Profile) and read.tz:
+        return render.ZoneRead(tz=read.tz)
+    fallback = deps.settings.coach_default_tz
+    async with deps.reads() as session:
+        found = await people.known_actor(Store(session), team_id, slack_user_id)
+    if found is not None and found.person is not None and found.person.tz:
+        fallback = found.person.tz
+    if read is None:
+        return render.ZoneRead(fallback=fallback)  # Slack asked to wait: a tick reads it
+    reason = read.reason if isinstance(read, Unreadable) else people.NO_TIME_ZONE
+    return render.ZoneRead(unreadable=reason, fallback=fallback)
 
 
 async def _schedule(command: dict[str, Any], parsed: forms.CoachCommand, deps: Deps) -> Outgoing:
@@ -108,7 +134,9 @@ async def _schedule(command: dict[str, Any], parsed: forms.CoachCommand, deps: D
         return render.schedule_reply(team, parsed.step)
 
 
-async def _change(command: dict[str, Any], parsed: forms.CoachCommand, deps: Deps) -> Outgoing:
+async def _change(
+    command: dict[str, Any], parsed: forms.CoachCommand, client: AsyncWebClient, deps: Deps
+) -> Outgoing:
     """Someone paused, added, moved or removed."""
     assert parsed.person is not None
     now = deps.clock()
@@ -142,4 +170,7 @@ async def _change(command: dict[str, Any], parsed: forms.CoachCommand, deps: Dep
             )
         else:
             change = await people.remove_person(store, actor, slack_user_id=parsed.person, now=now)
-    return render.roster_changed(change, parsed.verb)
+    zone = None
+    if parsed.verb == "add":
+        zone = await zone_of_added(deps, client, command["team_id"], change.slack_user_id)
+    return render.roster_changed(change, parsed.verb, zone)

@@ -15,7 +15,7 @@ from app.slack import workspace_access
 from app.slack.home_refresh import HomeRefresher
 from app.slack.ids import Event
 from app.slack.listeners.homes import publish_home
-from app.slack.profiles import profile_from_user
+from app.slack.profiles import as_kept, profile_from_user
 from app.slack.render import weekly
 
 
@@ -37,20 +37,18 @@ async def on_app_uninstalled(body: dict[str, Any], deps: Deps) -> None:
 
 
 async def on_user_change(event: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
-    user = event.get("user") or {}
-    profile = profile_from_user(user)
+    profile = profile_from_user(event.get("user"))
+    if profile is None:
+        return  # not a user object: nothing to keep
     now = deps.clock()
     async with deps.db.begin() as session:
         store = Store(session)
+        if await store.workspace_by_team(body["team_id"]) is None:
+            return  # a workspace coach doesn't know: nothing is stored
         if not await store.claim_event(body["event_id"], now):
             return
         await people.sync_profile(
-            store,
-            body["team_id"],
-            user["id"],
-            tz=profile.tz,
-            display_name=profile.display_name,
-            now=now,
+            store, body["team_id"], profile.slack_user_id, as_kept(profile), now
         )
 
 

@@ -4,41 +4,28 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app import profile_refresh
 from app.db.store import Store
 from app.deps import Deps
 from app.domain import access, home, people
 from app.slack.after_ack import AfterAck
 from app.slack.home_refresh import DEFAULT_DELAY_S, HomeRefresher
-from app.slack.profiles import fetch_profile
 from app.slack.render.home import home_view
 
 
-async def _sync_profile_if_stale(
+async def _read_profile_if_stale(
     client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
 ) -> None:
-    now = deps.clock()
     async with deps.reads() as session:
         who = await people.known_actor(Store(session), team_id, slack_user_id)
-    if who is None or not people.profile_is_stale(who.person, now):
-        return
-    profile = await fetch_profile(client, slack_user_id)
-    if profile is None:
-        return
-    async with deps.db.begin() as session:
-        await people.sync_profile(
-            Store(session),
-            team_id,
-            slack_user_id,
-            tz=profile.tz,
-            display_name=profile.display_name,
-            now=deps.clock(),
-        )
+    if who is not None and people.profile_is_stale(who.person, deps.clock()):
+        await profile_refresh.read_now(deps, client, team_id, [slack_user_id])
 
 
 async def publish_home(
     client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
 ) -> None:
-    await _sync_profile_if_stale(client, deps, team_id, slack_user_id)
+    await _read_profile_if_stale(client, deps, team_id, slack_user_id)
     async with deps.reads() as session:
         model = await home.home_for(
             Store(session),

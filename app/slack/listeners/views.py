@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app import profile_refresh
 from app.db.ledger import Ledger
 from app.deps import Deps
 from app.domain import loop, people, scheduling
@@ -19,7 +20,13 @@ from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import submitted
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
-from app.slack.render.help import drill_recorded_line, paused, roster_changed, schedule_reply
+from app.slack.render.help import (
+    ZoneRead,
+    drill_recorded_line,
+    paused,
+    roster_changed,
+    schedule_reply,
+)
 from app.slack.render.weekly import deals_recorded
 
 
@@ -163,7 +170,7 @@ async def on_pause_submit(
 
 
 async def on_roster_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     person, role, manager = forms.read_roster_change(view)
     # e.g. a rep without a manager, or a reporting cycle: shown under the manager
@@ -176,5 +183,6 @@ async def on_roster_submit(
             manager_slack_user_id=manager,
             now=deps.clock(),
         )
-    reply = roster_changed(change, "add")
+    reply = roster_changed(change, "add", ZoneRead())  # "read before their first message"
     await ack(response_action="update", view=modals.saved("Roster updated", reply.text))
+    await profile_refresh.read_now(deps, client, payloads.team_id(body), [change.slack_user_id])

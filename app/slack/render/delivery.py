@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from app.domain.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem
+from app.domain.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem, ProfileProblem
 from app.domain.roster import plural
 from app.slack.render.blocks import (
     Outgoing,
@@ -34,6 +34,25 @@ def problem_blocks(health: DeliveryHealth) -> list[Block]:
     return blocks
 
 
+def time_zone_line(p: ProfileProblem) -> str:
+    return f"• {mention(p.slack_user_id)} — messages at {p.tz} ({p.tz_from}) — {p.advice.sentence}"
+
+
+def time_zone_blocks(health: DeliveryHealth) -> list[Block]:
+    """People whose time zone coach had to guess (nothing if none)."""
+    if not health.time_zones:
+        return []
+    lead = (
+        f"*Time zones* — {plural(health.total_time_zones, 'person', 'people')} without a "
+        "readable Slack profile, so their messages go at a time zone coach had to guess"
+    )
+    blocks: list[Block] = [section(lead)]
+    blocks += bullet_sections(time_zone_line(p) for p in health.time_zones)
+    if health.more_time_zones:
+        blocks.append(context(f"…and {health.more_time_zones} more."))
+    return blocks
+
+
 def week_line(health: DeliveryHealth) -> str:
     week = health.week
     line = (
@@ -58,7 +77,15 @@ def status_reply(health: DeliveryHealth) -> Outgoing:
     blocks = [section(f"*{week}:* {week_line(health)}."), *problem_blocks(health)]
     if not health.problems:
         blocks.append(section(problems))
+    blocks += time_zone_blocks(health)
     blocks.append(
         context("coach doesn't resend a failed or skipped message: fix the cause for next time.")
     )
-    return Outgoing(text=f"{week}: {week_line(health)}. {problems}", blocks=as_dicts(blocks))
+    guessed = (
+        f" {plural(health.total_time_zones, 'person', 'people')} without a readable Slack "
+        "profile (time zone guessed)."
+        if health.total_time_zones
+        else ""
+    )
+    text = f"{week}: {week_line(health)}. {problems}{guessed}"
+    return Outgoing(text=text, blocks=as_dicts(blocks))

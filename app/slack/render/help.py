@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from app.domain.loop import DrillAssignment
@@ -67,7 +68,29 @@ def coach_help(unknown: str | None = None) -> Outgoing:
     )
 
 
-def roster_changed(change: RosterChange, verb: str) -> Outgoing:
+@dataclass(frozen=True)
+class ZoneRead:
+    """What reading a person's Slack profile said of their time zone."""
+
+    tz: str | None = None  # read: their zone
+    unreadable: str | None = None  # not read: why (Slack's reason)
+    fallback: str = "UTC"  # the zone their messages use while it can't be read
+
+
+def _zone_note(zone: ZoneRead | None) -> str:
+    if zone is None:
+        return ""
+    if zone.tz:
+        return f" Their time zone, from Slack: {zone.tz}."
+    if zone.unreadable:
+        return (
+            f" coach couldn't read their Slack profile ({zone.unreadable}): their messages go "
+            f"out at {zone.fallback} time until it can; `/coach status` says what to do."
+        )
+    return " coach reads their time zone from Slack before their first message."
+
+
+def roster_changed(change: RosterChange, verb: str, zone: ZoneRead | None = None) -> Outgoing:
     manager = (
         f", reporting to <@{change.manager_slack_user_id}>" if change.manager_slack_user_id else ""
     )
@@ -77,6 +100,7 @@ def roster_changed(change: RosterChange, verb: str) -> Outgoing:
         text = f"Added <@{change.slack_user_id}> as a {change.role.value}{manager}."
     else:
         text = f"<@{change.slack_user_id}> is now a {change.role.value}{manager}."
+    text += _zone_note(zone) if verb != "remove" else ""
     return Outgoing(text=text, blocks=as_dicts([section(text)]))
 
 

@@ -30,7 +30,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
-from app.slack.render.delivery import problem_blocks
+from app.slack.render.delivery import problem_blocks, time_zone_blocks
 from app.slack.render.scorecards import (
     director_blocks,
     insight_blocks,
@@ -217,11 +217,13 @@ def _manager(model: HomeModel) -> list[Block]:
 
 
 def _delivery_problems(model: HomeModel) -> list[Block]:
-    if model.delivery is None or not model.delivery.problems:
+    health = model.delivery
+    if health is None or not (health.problems or health.time_zones):
         return []
     return [
         divider(),
-        *problem_blocks(model.delivery),
+        *problem_blocks(health),
+        *time_zone_blocks(health),
         context("`/coach status` shows this week's messages by state."),
     ]
 
