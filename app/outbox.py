@@ -30,7 +30,7 @@ from app.db.store import Store
 from app.deps import Deps
 from app.domain import planning, weekly_messages
 from app.domain.types import Step
-from app.profile_refresh import ProfileReport, refresh_profiles
+from app.profile_refresh import READ_RATE, ProfileReport, refresh_profiles
 from app.slack.client import Clients, error_code, http_status, retry_after_s
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from app.slack.render.weekly import render
@@ -119,6 +119,7 @@ class Outbox:
         self.owner = owner or sender_id()
         settings = deps.settings
         self.rate = Rate(settings.coach_send_rate_per_minute)
+        self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
@@ -150,7 +151,9 @@ class Outbox:
         report = TickReport()
         with self._running():
             # Profiles first: someone read this tick is planned in it, at their own time.
-            report.profiles = await refresh_profiles(self.deps, self.client_for, now)
+            report.profiles = await refresh_profiles(
+                self.deps, self.client_for, now, self.read_rate
+            )
             report.planned = await self.plan(now)
             report.outcomes = await self.send_due(now)
             async with self.deps.db.begin() as session:

@@ -57,9 +57,12 @@ class ProfileReport:
         return ", ".join(parts)
 
 
-async def refresh_profiles(deps: Deps, clients: Clients, now: datetime) -> ProfileReport:
-    """Read the profiles due at `now` that Slack's pace allows. `clients(workspace_id)` gives
-    a workspace's bot client (the outbox's: the SDK retries nothing, this decides)."""
+async def refresh_profiles(
+    deps: Deps, clients: Clients, now: datetime, rate: Rate = READ_RATE
+) -> ProfileReport:
+    """Read the profiles due at `now` that Slack's pace (`rate`, in real seconds) allows.
+    `clients(workspace_id)` gives a workspace's bot client (the outbox's: the SDK retries
+    nothing, this decides)."""
     report = ProfileReport()
     async with deps.reads() as session:
         due = await Store(session).profiles_to_read(
@@ -73,7 +76,7 @@ async def refresh_profiles(deps: Deps, clients: Clients, now: datetime) -> Profi
     try:
         async with asyncio.timeout(BUDGET_S):
             for workspace_id, rows in sorted(by_workspace.items()):
-                await _refresh_workspace(deps, clients, workspace_id, rows, now, report)
+                await _refresh_workspace(deps, clients, workspace_id, rows, now, rate, report)
     except TimeoutError:
         log.info("profile reads: the tick's %.0f s are up; the rest go on next tick", BUDGET_S)
     return report
@@ -85,10 +88,11 @@ async def _refresh_workspace(
     workspace_id: int,
     rows: Sequence[Any],
     now: datetime,
+    rate: Rate,
     report: ProfileReport,
 ) -> None:
     async with deps.db.begin() as session:
-        pacer = Pacer(session, READ_METHOD, READ_RATE)
+        pacer = Pacer(session, READ_METHOD, rate)
         granted = await pacer.take_available(workspace_id, len(rows), await wall_now(session))
     allowed = rows[: granted.granted]
     report.waiting += len(rows) - len(allowed)
@@ -105,7 +109,7 @@ async def _refresh_workspace(
         return
     if reads.retry_after_s is not None:
         async with deps.db.begin() as session:
-            pacer = Pacer(session, READ_METHOD, READ_RATE)
+            pacer = Pacer(session, READ_METHOD, rate)
             wait = timedelta(seconds=reads.retry_after_s)
             await pacer.pause(workspace_id, wait, await wall_now(session))
         log.warning(

@@ -26,7 +26,14 @@ async def test_the_demo_prints_one_week_for_the_sample_team() -> None:
     assert "Chen (Mon 11:30 Berlin) ← snoozed prompt" in text
     assert "Dev (Mon 15:00 Kolkata) ← reminder" in text
     assert "Ana (Mon 15:00" not in text  # answered: not reminded
-    assert "→ Thanks! I recorded 2 deals from your reply for your manager." in text
+    assert "→ Thanks! I added 2 deals for your manager: 2 deals this week." in text
+    # A link while the drill is open: coach asks, the rep answers with a tap.
+    assert "→ Is that link your Objection reframe drill recording, or a deal" in text
+    assert line_with("Chen", 'taps "Record as my drill"')
+    assert "→ Recorded your Objection reframe drill (1 recording this week)." in text
+    # Chit-chat: one short hint, then quiet.
+    assert "→ Thanks! Here I read deals: one per line with its clip link" in text
+    assert "→ (no answer: one hint a day)" in text
     assert "→ inline error, nothing stored: Paste a full link" in text
     assert "“Objection handling” suggested" in text
     assert "Omar (Wed 17:00 Berlin) ← notes nudge: No 1:1 notes logged yet for @Eve." in text

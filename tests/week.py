@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.clock import FrozenClock
 from app.db.models import Delivery, Person
+from app.db.pace import Rate
 from app.demo.simulation import SimulatedWeek
 from app.deps import Deps
 from app.domain.types import DeliveryStatus, Step
@@ -49,7 +50,9 @@ class Week(SimulatedWeek):
         calls = len(self.sandbox.state.calls)
         again = await self.outbox.tick(at)
         assert again.planned == 0 and not again.outcomes, again.describe()
-        assert len(self.sandbox.state.calls) == calls
+        assert len(self.sandbox.state.calls) == calls, [
+            (c.method, c.args, c.status) for c in self.sandbox.state.calls[calls:]
+        ]
         return report
 
     async def click(self, user: str, message: dict[str, Any], action_id: str, value: str) -> int:
@@ -95,6 +98,7 @@ async def open_week(
     driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
     try:
         outbox = Outbox(deps, OutboxClients(deps), owner="test")
+        outbox.read_rate = Rate(100_000, burst=100_000)  # days pass in real seconds here
         yield Week(deps, clock, sandbox, driver, outbox, bot.settle)
     finally:
         await driver.close()

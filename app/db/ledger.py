@@ -33,6 +33,7 @@ from sqlalchemy.sql import Insert
 from app.db.base import UTCDateTime
 from app.db.models import Delivery, SendPace, Workspace
 from app.db.pace import Pacer
+from app.db.store import rowcount
 from app.domain.types import DeliveryStatus, Step
 
 # What planning writes of each row (the rest starts at 0, or the planning time).
@@ -120,7 +121,7 @@ class Ledger:
             statement = sqlite_insert(Delivery).on_conflict_do_nothing()
             connection = await self.session.connection()  # Core: the rowcount of them all
             result = await connection.execute(statement, each)
-        return max(result.rowcount or 0, 0)
+        return rowcount(result)
 
     async def expire(self, now: datetime) -> int:
         """Rows that could not go out inside their window are skipped, never sent late."""
@@ -135,7 +136,7 @@ class Ledger:
             )
             .values(status=DeliveryStatus.SKIPPED, error="window_passed", claimed_by=None)
         )
-        return result.rowcount or 0
+        return rowcount(result)
 
     async def claim(
         self,
@@ -270,7 +271,7 @@ class Ledger:
             .values(lease_until=wall_clock(self.session, self.lease))
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def release(self, owner: str) -> int:
         """Give back what this sender still holds at shutdown. Such a send was interrupted and
@@ -286,7 +287,7 @@ class Ledger:
             )
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0
+        return rowcount(result)
 
     async def _finish(self, claim: Claimed, **values: object) -> bool:
         result = await self.session.execute(
@@ -295,7 +296,7 @@ class Ledger:
             .values(claimed_by=None, lease_until=None, **values)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def sent(self, claim: Claimed, channel_id: str, ts: str, now: datetime) -> bool:
         return await self._finish(

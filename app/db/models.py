@@ -322,4 +322,28 @@ class DealProgress(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class DirectMessage(Base):
+    """What someone on the roster wrote to coach in their DM, kept as typed before anything
+    reads it (so no reply is ever lost to a bug in reading it), with what coach made of it and
+    the answer coach posted (whose buttons may act on it later)."""
+
+    __tablename__ = "direct_message"
+    __table_args__ = (UniqueConstraint("channel_id", "message_ts"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the writer's week when it arrived
+    # What coach made of it: pending (not read yet, or reading it failed), deals, choice
+    # (asked: a drill or a deal?), drill, hint, quiet (chit-chat after today's hint)
+    outcome: Mapped[str] = mapped_column(String(16))
+    answer_ts: Mapped[str | None] = mapped_column(String(32))  # coach's reply to it
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 from app.db import slack_tables as _slack_tables  # noqa: E402,F401  (register OAuth tables)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, Result, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
@@ -14,7 +14,9 @@ from sqlalchemy.sql import Insert
 from app.db.models import (
     CustomDrill,
     DealProgress,
+    Delivery,
     Diagnosis,
+    DirectMessage,
     DrillReport,
     EventReceipt,
     Helpfulness,
@@ -26,7 +28,12 @@ from app.db.models import (
     TransferScore,
     Workspace,
 )
-from app.domain.types import Role, Step, StepTime
+from app.domain.types import DeliveryStatus, Role, Step, StepTime
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an INSERT, UPDATE or DELETE touched (its result is a CursorResult)."""
+    return max(cast(CursorResult[Any], result).rowcount or 0, 0)
 
 
 def _insert(session: AsyncSession, model: type) -> Any:
@@ -75,7 +82,7 @@ class Store:
             .where(Workspace.id == workspace_id, Workspace.active.is_(True))
             .values(active=False, disabled_reason=reason[:64], disabled_at=now)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def enable_workspace(self, team_id: str) -> bool:
         """A working token is back (a new install, or a new SLACK_BOT_TOKEN): resume."""
@@ -84,7 +91,7 @@ class Store:
             .where(Workspace.team_id == team_id, Workspace.disabled_reason.is_not(None))
             .values(active=True, disabled_reason=None, disabled_at=None)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def disabled_teams(self) -> Sequence[str]:
         return (
@@ -194,7 +201,7 @@ class Store:
                 self.session, EventReceipt, {"event_id": event_id, "received_at": now}
             )
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def all_schedule_overrides(
         self, workspace_id: int | None = None
@@ -292,6 +299,62 @@ class Store:
     async def person_by_id(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
 
+    # --- direct messages -----------------------------------------------------------------
+    async def keep_direct_message(self, values: dict[str, Any]) -> DirectMessage | None:
+        """Store what someone wrote (once per message: a redelivery stores nothing)."""
+        result = await self.session.execute(
+            insert_ignoring_conflicts(self.session, DirectMessage, values)
+        )
+        if not rowcount(result):
+            return None
+        return await self.session.scalar(
+            select(DirectMessage).where(
+                DirectMessage.channel_id == values["channel_id"],
+                DirectMessage.message_ts == values["message_ts"],
+            )
+        )
+
+    async def direct_message(self, message_id: int) -> DirectMessage | None:
+        return await self.session.get(DirectMessage, message_id)
+
+    async def hinted_since(self, person_id: int, since: datetime) -> bool:
+        """Whether coach answered chit-chat from this person with a hint since `since`."""
+        found = await self.session.scalar(
+            select(DirectMessage.id)
+            .where(
+                DirectMessage.person_id == person_id,
+                DirectMessage.outcome == "hint",
+                DirectMessage.received_at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def sent_delivery_at(self, person_id: int, channel: str, ts: str) -> Delivery | None:
+        """The scheduled DM coach posted to this person as message (channel, ts), if any."""
+        return await self.session.scalar(
+            select(Delivery).where(
+                Delivery.person_id == person_id,
+                Delivery.channel_id == channel,
+                Delivery.message_ts == ts,
+                Delivery.status == DeliveryStatus.SENT,
+            )
+        )
+
+    async def bot_posted(self, person_id: int, channel: str, ts: str) -> bool:
+        """Whether message (channel, ts) is one coach posted into this person's own DM: a
+        scheduled DM, or coach's answer to something they wrote there."""
+        if await self.sent_delivery_at(person_id, channel, ts) is not None:
+            return True
+        answered = await self.session.scalar(
+            select(DirectMessage.id).where(
+                DirectMessage.person_id == person_id,
+                DirectMessage.channel_id == channel,
+                DirectMessage.answer_ts == ts,
+            )
+        )
+        return answered is not None
+
     # --- the weekly loop's records ------------------------------------------------------
     async def _save(self, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
         await self.session.execute(upsert(self.session, model, key, values))
@@ -372,7 +435,7 @@ class Store:
         result = await self.session.execute(
             insert_ignoring_conflicts(self.session, DrillReport, values)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def drill_reports(
         self, person_ids: Iterable[int], cycle: str
@@ -432,6 +495,14 @@ class Store:
     async def add_pause(
         self, person_id: int, starts_on: date, ends_on: date, set_by: int | None, now: datetime
     ) -> None:
+        """Record a pause; the same pause again (a resubmitted form) adds nothing."""
+        same = await self.session.scalar(
+            select(Pause.id).where(
+                Pause.person_id == person_id, Pause.starts_on == starts_on, Pause.ends_on == ends_on
+            )
+        )
+        if same is not None:
+            return
         self.session.add(
             Pause(
                 person_id=person_id,

@@ -124,6 +124,34 @@ class DemoWeek:
             self.sim.now, rep, f"replies {where}: “{text}”", await self.reply_text(since, rep)
         )
 
+    async def chat(self, rep: str, text: str) -> None:
+        """A rep writes something that isn't deals: at most one short hint a day."""
+        since = self.box.mark()
+        await self.driver.dm(rep, text)
+        await self.sim.settle()
+        channel = self.box.state.dm_channel(rep)
+        answers = [
+            c
+            for c in self.box.state.calls[since:]
+            if c.method == "chat.postMessage" and c.args.get("channel") == channel
+        ]
+        said = str(answers[0].args.get("text")) if answers else "(no answer: one hint a day)"
+        self.show.did(self.sim.now, rep, f"writes in the DM: “{text}”", said)
+
+    async def reply_and_tap(self, rep: str, text: str, action: str, label: str) -> None:
+        """A rep writes a link while this week's drill is open; coach asks; the rep answers."""
+        since = self.box.mark()
+        await self.driver.dm(rep, text)
+        channel = self.box.state.dm_channel(rep)
+        asked = await self.box.wait_for_call(
+            "chat.postMessage", since=since, where=lambda c: c.args.get("channel") == channel
+        )
+        self.show.did(self.sim.now, rep, f"writes in the DM: “{text}”", str(asked.args["text"]))
+        answer = asked.response["message"]
+        since = self.box.mark()
+        await self.driver.click(rep, action, button_value(answer, action), message=answer)
+        self.show.did(self.sim.now, rep, f'taps "{label}"', await self.update_text(since))
+
     async def share_in_modal(self, rep: str, step: Step, deals: dict[str, Any]) -> None:
         prompt = await self.sim.last_dm(rep, step)
         view = await self.driver.open_modal(rep, prompt, Action.OPEN_DEALS)
@@ -379,8 +407,15 @@ async def play_week(week: DemoWeek, monday: datetime) -> None:
     show.step("Thursday and Friday: the drill")
     await week.scene(
         day[3] + 9 * h,
-        lambda: week.drill_done(CHEN, "done https://chorus.ai/meeting/4420 role-played with Omar"),
+        lambda: week.reply_and_tap(
+            CHEN,
+            "did my drill, here it is https://chorus.ai/meeting/4420",
+            Action.REPLY_AS_DRILL,
+            "Record as my drill",
+        ),
     )
+    await week.scene(day[3] + 15 * h, lambda: week.chat(BEN, "thanks, see you Wednesday!"))
+    await week.scene(day[3] + 16 * h, lambda: week.chat(BEN, "👍"))
     await week.scene(
         day[3] + 18 * h, lambda: week.drill_done(ANA, "done https://app.gong.io/call?id=9")
     )

@@ -136,7 +136,7 @@ async def acting_as(
     """One transaction on behalf of someone, at a given moment."""
     async with deps.db.begin() as session:
         store = Store(session)
-        yield store, await people.actor(store, team_id, slack_user_id, at)
+        yield store, await people.actor(store, team_id, slack_user_id)
 
 
 async def record_past_week(deps: Deps, week: PastWeek) -> None:

@@ -67,3 +67,16 @@ async def home_audience(store: Store, team_id: str, rep_slack_user_id: str) -> l
         return []
     coaches = await store.people_by_ids(await coaches_of(store, rep))
     return [rep.slack_user_id, *sorted(c.slack_user_id for c in coaches)]
+
+
+async def own_dm_message(
+    store: Store, person: Person, message: tuple[str | None, str | None] | None
+) -> tuple[str, str] | None:
+    """(channel, ts) of a message coach may update for this person: one coach itself posted
+    into their own DM. None for anything else (nothing named, or someone else's message)."""
+    if message is None:
+        return None
+    channel, ts = message
+    if not channel or not ts or not await store.bot_posted(person.id, channel, ts):
+        return None
+    return channel, ts

@@ -20,6 +20,14 @@ class NotOnRoster(UserError):
         )
 
 
+class NotSetUp(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "coach isn't set up in this workspace yet: whoever runs coach imports the roster "
+            "first (`coach roster import roster.csv`), then try again."
+        )
+
+
 class NotAllowed(UserError):
     pass
 

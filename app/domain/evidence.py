@@ -18,9 +18,13 @@ CLIP_SOURCES = (
 )
 
 _URL = re.compile(r"<?(https?://[^\s<>|]+)(?:\|[^>]*)?>?", re.IGNORECASE)
-_MOMENT = re.compile(r"\b(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\b")
+# Something shaped like a moment (12:30, 1:02:03, 12:75): whether it is one is checked after.
+_MOMENT = re.compile(
+    r"(?<![0-9])(?<![0-9]:)(?:([0-9]{1,2}):)?([0-9]{1,2}):([0-9]{2})(?![0-9])(?!:[0-9])"
+)
 _STAGE = re.compile(r"\(([^()]{2,40})\)|\bstage\s*[:=-]\s*([\w /-]{2,40})", re.IGNORECASE)
-_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]|[0-9]+[.)])\s*")
+MAX_REPLY_LINES = 50  # a reply longer than this is read as far as here
 
 
 class BadInput(ValueError):
@@ -53,9 +57,11 @@ def check_moment(text: str) -> str | None:
     if not text:
         return None
     match = _MOMENT.fullmatch(text)
-    if match is None or int(match.group(3)) >= 60:
+    if match is None:
         raise BadInput("Write the moment as minutes:seconds, like 12:45.")
     hours, minutes, seconds = match.groups()
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        raise BadInput("Write the moment as minutes:seconds, like 12:45.")
     if hours:
         return f"{int(hours)}:{int(minutes):02d}:{seconds}"
     return f"{int(minutes)}:{seconds}"
@@ -91,16 +97,34 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" -–—:,;.")
 
 
-def _deal_from_line(line: str) -> Deal | None:
+@dataclass(frozen=True)
+class ReadLine:
+    """What one line of a reply gave: a deal, and what of the line could not be used."""
+
+    deal: Deal | None
+    dropped: tuple[str, ...] = ()
+
+
+def _deal_from_line(line: str) -> ReadLine:
     urls = _URL.findall(line)
     if not urls:
-        return None
-    url = urls[0]
+        return ReadLine(None)
+    try:
+        url = check_url(urls[0])
+    except BadInput:
+        return ReadLine(None, (f"the link {urls[0][:60]!r} isn't one I can open",))
+    dropped: list[str] = []
+    if len(urls) > 1:
+        dropped.append("a second link on the same line (one clip per deal)")
     rest = _URL.sub(" ", line)
+    moment = None
     moment_match = _MOMENT.search(rest)
-    moment = check_moment(moment_match.group(0)) if moment_match else None
     if moment_match:
         rest = rest.replace(moment_match.group(0), " ", 1)
+        try:
+            moment = check_moment(moment_match.group(0))
+        except BadInput:
+            dropped.append(f"the moment {moment_match.group(0)} (write it as minutes:seconds)")
     rest = re.sub(r"\bat\s*$|\bat\s+(?=[-–—:])", " ", rest)
     stage_match = _STAGE.search(rest)
     stage = _clean(stage_match.group(1) or stage_match.group(2)) if stage_match else None
@@ -110,24 +134,65 @@ def _deal_from_line(line: str) -> Deal | None:
     pieces = re.split(r"\s[-–—]\s|:\s", rest, maxsplit=1)
     name = _clean(pieces[0])
     happened = _clean(pieces[1]) if len(pieces) > 1 else ""
-    try:
-        url = check_url(url)
-    except BadInput:
-        return None
-    return Deal(
+    if not name:
+        dropped.append("a name for the deal (I called it “Deal”)")
+    deal = Deal(
         name=name[:120] or "Deal",
         clip_url=url,
         stage=stage[:40] if stage else None,
         moment=moment,
         happened=happened[:500] or None,
     )
+    return ReadLine(deal, tuple(dropped))
 
 
-def deals_from_reply(text: str) -> list[Deal]:
-    """Read deals out of a free-text reply: one deal per line that carries a link.
+@dataclass(frozen=True)
+class ReadReply:
+    """What a free-text reply gave: its deals (at most three), whether it had any link at all,
+    and, line by line, what could not be used (kept out, and the rep is told)."""
+
+    deals: tuple[Deal, ...]
+    has_link: bool
+    dropped: tuple[str, ...] = ()
+
+
+def read_reply(text: str) -> ReadReply:
+    """Read deals out of a free-text reply: one deal per line that carries a link. A line
+    half understood keeps what was understood (the deal without its moment).
 
     "1. Acme (proposal) https://gong.io/call?id=1 12:30 - CFO pushed back on price"
     → Deal(name="Acme", stage="proposal", moment="12:30", happened="CFO pushed back on price").
     """
-    deals = [deal for line in text.splitlines() if (deal := _deal_from_line(line))]
-    return deals[:MAX_DEALS]
+    deals: list[Deal] = []
+    dropped: list[str] = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    for number, line in enumerate(lines[:MAX_REPLY_LINES], start=1):
+        read = _deal_from_line(line)
+        where = f"line {number}: " if len(lines) > 1 else ""
+        dropped += [f"{where}{what}" for what in read.dropped]
+        if read.deal is not None:
+            deals.append(read.deal)
+    if len(deals) > MAX_DEALS:
+        dropped.append(f"{len(deals) - MAX_DEALS} more deals: I keep your top {MAX_DEALS}")
+    return ReadReply(tuple(deals[:MAX_DEALS]), bool(_URL.search(text)), tuple(dropped))
+
+
+def deals_from_reply(text: str) -> list[Deal]:
+    """The deals of a free-text reply (`read_reply` says what else it found)."""
+    return list(read_reply(text).deals)
+
+
+def links_in(text: str) -> list[str]:
+    """The usable links in a message, in order."""
+    found = []
+    for raw in _URL.findall(text):
+        try:
+            found.append(check_url(raw))
+        except BadInput:
+            continue
+    return found
+
+
+def without_links(text: str) -> str:
+    """A message with its links taken out (what a drill recording's note keeps)."""
+    return _clean(_URL.sub(" ", text))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from app.db.models import Person, Workspace
 from app.db.store import Store
-from app.domain.errors import NotAllowed, NotOnRoster, UserError
+from app.domain.errors import NotAllowed, NotOnRoster, NotSetUp, UserError
 from app.domain.roster import RosterEntry, check_hierarchy
 from app.domain.types import Role
 
@@ -29,11 +29,12 @@ class Actor:
         return self.person
 
 
-async def actor(store: Store, team_id: str, slack_user_id: str, now: datetime) -> Actor:
-    """Who is asking. A team's first request records its workspace; any other only reads."""
+async def actor(store: Store, team_id: str, slack_user_id: str) -> Actor:
+    """Who is asking, in a workspace coach knows (an installation, or an imported roster,
+    made it known); refused in any other, where nothing is ever stored."""
     workspace = await store.workspace_by_team(team_id)
     if workspace is None:
-        workspace = await store.ensure_workspace(team_id, now)
+        raise NotSetUp()
     return await _acting_in(store, workspace, slack_user_id)
 
 

@@ -9,8 +9,11 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.errors import FieldErrors, UserError
+from app.slack import payloads
+from app.slack.metadata import dm_channel, message_ts
 from app.slack.render import errors as render
 from app.slack.replies import tell
 
@@ -20,16 +23,31 @@ log = logging.getLogger(__name__)
 def _message_for(error: Exception, body: dict[str, Any]) -> str:
     if isinstance(error, UserError):
         return error.message
+    reference = _logged(error, body)
+    return render.unexpected_in_dm(reference) if _dm_of(body) else render.unexpected(reference)
+
+
+def _logged(error: Exception, body: dict[str, Any]) -> str:
+    """Log an unexpected error with a short reference (ids only) and return the reference."""
     reference = secrets.token_hex(4)
     # Ids only: request bodies can hold coaching notes.
     log.error(
         "unexpected error ref=%s kind=%s team=%s",
         reference,
         body.get("type") or ("slash_command" if "command" in body else "unknown"),
-        (body.get("team") or {}).get("id") or body.get("team_id"),
+        payloads.team_id(body),
         exc_info=error,
     )
-    return render.unexpected(reference)
+    return reference
+
+
+def _dm_of(body: dict[str, Any]) -> tuple[str, str | None] | None:
+    """(channel, thread) of a DM someone wrote, when the failed request was one."""
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    if not isinstance(event, dict) or event.get("channel_type") != "im":
+        return None
+    channel, thread = dm_channel(event.get("channel")), message_ts(event.get("thread_ts"))
+    return (channel, thread) if channel else None
 
 
 async def handle_error(
@@ -37,9 +55,16 @@ async def handle_error(
     body: dict[str, Any],
     ack: AsyncAck,
     respond: AsyncRespond | None,
+    client: AsyncWebClient | None = None,
 ) -> BoltResponse | None:
     message = _message_for(error, body)
     kind = body.get("type")
+    dm = _dm_of(body)
+    if dm is not None and client is not None:  # a DM has no response_url: answer in the DM
+        if ack.response is None:
+            await ack()
+        await client.chat_postMessage(channel=dm[0], thread_ts=dm[1], text=message)
+        return ack.response
     if ack.response is None:  # not yet acknowledged: the answer can ride on the ack
         if kind == "view_submission":
             if isinstance(error, FieldErrors):

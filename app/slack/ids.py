@@ -34,6 +34,9 @@ class Action(StrEnum):
     EDIT_SCHEDULE = "schedule_edit_open"
     EDIT_ROSTER = "roster_edit_open"
     PAUSE = "pause_open"
+    REPLACE_DEALS = "deals_replace"  # on coach's answer to a DM: that message's deals instead
+    REPLY_AS_DEAL = "reply_as_deal"  # a link while the drill is open: it was a deal
+    REPLY_AS_DRILL = "reply_as_drill"  # ... it was the drill's recording
 
 
 class View(StrEnum):

@@ -87,7 +87,7 @@ def listening(
     acks_itself = "ack" in wanted
     ours = {*injected, *(["parsed"] if read is not None else [])}
     from_bolt = [name for name in wanted if name not in ours]
-    names = [*from_bolt, *(n for n in ("ack", "body", "respond") if n not in from_bolt)]
+    names = [*from_bolt, *(n for n in ("ack", "body", "respond", "client") if n not in from_bolt)]
     label = getattr(listener, "__name__", "listener")
 
     async def run(**kwargs: Any) -> None:
@@ -114,7 +114,9 @@ def listening(
                 if ack.response is None and waiting:
                     before_ack.append(error)
                 else:
-                    await handle_error(error, kwargs["body"], ack, kwargs.get("respond"))
+                    await handle_error(
+                        error, kwargs["body"], ack, kwargs.get("respond"), kwargs.get("client")
+                    )
             finally:
                 gate.done()
 

@@ -115,6 +115,26 @@ class ModalMeta:
         return (self.channel, self.ts) if self.channel and self.ts else None
 
 
+_MESSAGE_ID = re.compile(r"dm\|([0-9]{1,18})")
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message someone wrote to coach (stored): the value of the buttons on coach's answer."""
+
+    id: int
+
+    def dump(self) -> str:
+        return f"dm|{self.id}"
+
+    @classmethod
+    def load(cls, value: object) -> MessageRef:
+        match = _MESSAGE_ID.fullmatch(_text(value))
+        if match is None:
+            raise _bad()
+        return cls(int(match.group(1)))
+
+
 MENU_VERBS = ("diagnose", "notes", "view", "pause")
 
 

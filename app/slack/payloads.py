@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.replies import Incoming
+from app.domain.types import is_slack_user_id
 from app.slack.metadata import dm_channel, message_ts
 
 
@@ -63,3 +65,18 @@ def container_message(body: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def private_metadata(view: dict[str, Any]) -> object:
     return view.get("private_metadata") if isinstance(view, dict) else None
+
+
+def direct_message(event: dict[str, Any]) -> tuple[str, Incoming] | None:
+    """(who, what) of a message someone typed in their DM with coach; None for anything else
+    (another kind of channel, an edit or a bot's message, or a shape Slack never sends)."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    user, channel = _string(event, "user"), dm_channel(event.get("channel"))
+    ts, text = message_ts(event.get("ts")), _string(event, "text")
+    thread = event.get("thread_ts")
+    if user is None or not is_slack_user_id(user) or channel is None or ts is None:
+        return None
+    if text is None or (thread is not None and message_ts(thread) is None):
+        return None
+    return user, Incoming(channel, ts, message_ts(thread), text)

@@ -14,7 +14,7 @@ from app.slack import payloads
 
 
 async def actor_of(store: Store, body: dict[str, Any], deps: Deps) -> people.Actor:
-    return await people.actor(store, payloads.team_id(body), payloads.user_id(body), deps.clock())
+    return await people.actor(store, payloads.team_id(body), payloads.user_id(body))
 
 
 @asynccontextmanager

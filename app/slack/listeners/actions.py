@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -15,17 +16,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import access, calendar, feedback, loop, people, scheduling
+from app.domain import access, calendar, feedback, loop, people, replies, scheduling
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.domain.types import Role
 from app.slack import payloads
 from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import actor_of
-from app.slack.metadata import MenuChoice, ModalMeta, RepRef
+from app.slack.metadata import MenuChoice, MessageRef, ModalMeta, RepRef
 from app.slack.render import modals
-from app.slack.render.weekly import deal_progress_noted, helpfulness_noted, scored, snoozed
-from app.slack.replies import tell
+from app.slack.render.weekly import (
+    deal_progress_noted,
+    helpfulness_noted,
+    reply_answer,
+    scored,
+    snoozed,
+)
+from app.slack.replies import tell, update
 
 
 @dataclass(frozen=True)
@@ -86,12 +93,9 @@ async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) ->
         rep = click.own()
         at = await loop.snooze_prompt(Ledger(click.store.session), rep, click.ref.cycle, now)
         local = at.astimezone(zone(rep.tz, deps.settings.coach_default_tz))
-    meta = click.meta
-    if meta.channel and meta.ts:
-        message = snoozed(meta.rep, meta.cycle, f"{local:%H:%M}")
-        await client.chat_update(
-            channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
-        )
+        mine = await access.own_dm_message(click.store, rep, click.meta.message)
+    if mine is not None:
+        await update(client, mine, snoozed(click.meta.rep, click.meta.cycle, f"{local:%H:%M}"))
 
 
 async def on_score(
@@ -228,3 +232,42 @@ on_next_focus = opens(partial(_open_diagnosis, moving_on=True))
 on_view_notes = opens(_open_notes)
 on_log_notes = opens(_open_grow)
 on_pause_open = opens(_open_pause)
+
+
+# --- buttons on coach's answer to something written in the DM ---------------------------
+Take = Callable[[Store, people.Actor, int, datetime, str], Awaitable[replies.Answer]]
+
+
+def acts_on_message(take: Take) -> Callable[..., Awaitable[None]]:
+    """A button on coach's answer to a DM, acting on the stored message it names; the answer
+    is updated in place (when it is coach's own, in the clicker's own DM)."""
+
+    async def listener(
+        body: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        deps: Deps,
+        homes: HomeRefresher,
+    ) -> None:
+        ref = MessageRef.load(payloads.action(body).value)
+        async with deps.db.begin() as session:
+            store = Store(session)
+            actor = await actor_of(store, body, deps)
+            answer = await take(store, actor, ref.id, deps.clock(), deps.settings.coach_default_tz)
+            rep = actor.require_person()
+            mine = await access.own_dm_message(store, rep, payloads.container_message(body))
+        assert answer is not None
+        reply = reply_answer(answer)
+        if mine is None:
+            await tell(respond, reply.text, reply.blocks)
+        else:
+            await update(client, mine, reply)
+        homes.refresh(client, payloads.team_id(body), rep.slack_user_id)
+
+    listener.__name__ = f"on_{getattr(take, '__name__', 'message')}"
+    return listener
+
+
+on_replace_deals = acts_on_message(replies.replace_with)
+on_reply_as_deal = acts_on_message(replies.take_as_deal)
+on_reply_as_drill = acts_on_message(replies.take_as_drill)

@@ -8,6 +8,8 @@ answers on the command's response_url: Slack's 3 s never depends on the database
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -57,7 +59,10 @@ async def on_drill(
         return
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await people.actor(store, command["team_id"], command["user_id"], now)
+        actor = await people.actor(store, command["team_id"], command["user_id"])
+        if not await _first_time(store, command, now):
+            await _answer_later(respond, render.already_done())
+            return
         if parsed.verb == "done":
             assignment = await loop.record_drill(store, actor, parsed.link, parsed.note, now, tz)
             reply = render.drill_recorded(assignment)
@@ -67,6 +72,16 @@ async def on_drill(
             reply = render.paused(person.slack_user_id, parsed.until, yourself=True)
     await _answer_later(respond, reply)
     homes.refresh(client, command["team_id"], command["user_id"])
+
+
+async def _first_time(store: Store, command: dict[str, Any], now: datetime) -> bool:
+    """False for a command Slack (or anyone) sends again: each typed command has its own
+    trigger_id, so a replay of the same request changes nothing twice."""
+    trigger = command.get("trigger_id")
+    if not isinstance(trigger, str) or not trigger:
+        return True
+    key = "command:" + hashlib.sha256(trigger.encode()).hexdigest()[:40]
+    return await store.claim_event(key, now)
 
 
 async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
@@ -127,9 +142,11 @@ async def zone_of_added(
 async def _schedule(command: dict[str, Any], parsed: forms.CoachCommand, deps: Deps) -> Outgoing:
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await people.actor(store, command["team_id"], command["user_id"], deps.clock())
+        actor = await people.actor(store, command["team_id"], command["user_id"])
         if parsed.step is None or parsed.when is None:
             return render.schedule_reply(await scheduling.schedule_of(store, actor))
+        if not await _first_time(store, command, deps.clock()):
+            return render.already_done()
         team = await scheduling.change_step(store, actor, parsed.step, parsed.when, parsed.manager)
         return render.schedule_reply(team, parsed.step)
 
@@ -142,7 +159,9 @@ async def _change(
     now = deps.clock()
     async with deps.db.begin() as session:
         store = Store(session)
-        actor = await people.actor(store, command["team_id"], command["user_id"], now)
+        actor = await people.actor(store, command["team_id"], command["user_id"])
+        if not await _first_time(store, command, now):
+            return render.already_done()
         if parsed.verb == "pause":
             assert parsed.until is not None
             person = await loop.pause(

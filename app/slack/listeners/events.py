@@ -8,15 +8,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import loop, people
-from app.domain.evidence import Deal, deals_from_reply
-from app.domain.types import Role
-from app.slack import workspace_access
+from app.domain import people, replies
+from app.domain.errors import NotOnRoster
+from app.slack import payloads, workspace_access
 from app.slack.home_refresh import HomeRefresher
 from app.slack.ids import Event
 from app.slack.listeners.homes import publish_home
 from app.slack.profiles import as_kept, profile_from_user
 from app.slack.render import weekly
+from app.slack.render.blocks import Outgoing
 
 
 async def on_app_home_opened(
@@ -59,36 +59,45 @@ async def on_message(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    """A rep answering the Monday prompt in plain text, in the DM or its thread."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    """Someone writing in their DM with coach: kept as typed first, then read (a failure in
+    reading it loses nothing), then answered in the same place."""
+    found = payloads.direct_message(event)
+    if found is None:
         return
-    now = deps.clock()
-    tz = deps.settings.coach_default_tz
-    recorded = False
+    user, incoming = found
+    team_id, now, tz = body["team_id"], deps.clock(), deps.settings.coach_default_tz
     async with deps.db.begin() as session:
         store = Store(session)
+        if await store.workspace_by_team(team_id) is None:
+            return  # a workspace coach doesn't know: nothing is stored
         if not await store.claim_event(body["event_id"], now):
-            return  # a retry of a reply we already read
-        actor = await people.actor(store, body["team_id"], event["user"], now)
-        if actor.person is None or actor.person.role is not Role.REP:
-            reply = weekly.dm_help()
-        else:
-            cycle = loop.rep_cycle(actor.person, now, tz)
-            deals = deals_from_reply(event.get("text") or "")
-            if deals:
-                saved = await loop.record_deals(
-                    store, actor, event["user"], cycle, deals, "reply", now, tz
-                )
-                recorded = True
-                stored = [Deal.from_json(d) for d in saved.deals]
-                reply = weekly.deals_recorded(event["user"], cycle, stored, source="reply")
-            else:
-                reply = weekly.no_deals_found(event["user"], cycle)
-    await client.chat_postMessage(
-        channel=event["channel"],
-        thread_ts=event.get("thread_ts"),
+            return  # a retry of a message we already have
+        actor = await people.actor(store, team_id, user)
+        kept = await replies.keep(store, actor, incoming, now, tz)
+    if actor.person is None:
+        raise NotOnRoster()  # said in the DM by the error handler
+    if kept is None:
+        return
+    # A failure from here on loses nothing: the message is kept; the error handler says so.
+    async with deps.db.begin() as session:
+        store = Store(session)
+        message = await store.direct_message(kept.id)
+        assert message is not None
+        actor = await people.actor(store, team_id, user)
+        answer = await replies.answer(store, actor, message, now, tz)
+    if answer is None:
+        return  # chit-chat after today's hint: nothing to say
+    posted = await _post(client, incoming, weekly.reply_answer(answer))
+    async with deps.db.begin() as session:
+        await replies.answered(Store(session), kept.id, str(posted["ts"]))
+    if isinstance(answer, replies.DealsAdded | replies.DrillFromMessage):
+        homes.refresh(client, team_id, user)
+
+
+async def _post(client: AsyncWebClient, incoming: replies.Incoming, reply: Outgoing) -> Any:
+    return await client.chat_postMessage(
+        channel=incoming.channel,
+        thread_ts=incoming.thread_ts,
         text=reply.text,
         blocks=reply.blocks,
     )
-    if recorded:
-        homes.refresh(client, body["team_id"], event["user"])

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app import profile_refresh
 from app.db.ledger import Ledger
 from app.deps import Deps
-from app.domain import loop, people, scheduling
+from app.domain import access, loop, people, scheduling
 from app.domain.evidence import Deal
 from app.domain.types import Step
 from app.outbox import Outbox
@@ -28,6 +28,7 @@ from app.slack.render.help import (
     schedule_reply,
 )
 from app.slack.render.weekly import deals_recorded
+from app.slack.replies import update
 
 
 async def on_deals_submit(
@@ -51,13 +52,12 @@ async def on_deals_submit(
             deps.clock(),
             deps.settings.coach_default_tz,
         )
+        # Only coach's own message in the rep's own DM is updated (the metadata names it).
+        mine = await access.own_dm_message(store, actor.require_person(), meta.message)
     await ack()
-    if meta.channel and meta.ts:
+    if mine is not None:
         stored = [Deal.from_json(d) for d in saved.deals]
-        message = deals_recorded(payloads.user_id(body), meta.cycle, stored, source="modal")
-        await client.chat_update(
-            channel=meta.channel, ts=meta.ts, text=message.text, blocks=message.blocks
-        )
+        await update(client, mine, deals_recorded(payloads.user_id(body), meta.cycle, stored))
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
 

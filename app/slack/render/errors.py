@@ -14,5 +14,13 @@ def unexpected(reference: str) -> str:
     )
 
 
+def unexpected_in_dm(reference: str) -> str:
+    """A DM is kept as typed before it is read: so it says that, not "nothing was saved"."""
+    return (
+        "Sorry, something went wrong on our side while reading that. I kept what you wrote; "
+        f"if it keeps happening, give your coach admin this reference: `{reference}`."
+    )
+
+
 def error_modal(message: str) -> View:
     return View(type="modal", title="coach", close="Close", blocks=[section(message)])

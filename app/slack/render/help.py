@@ -104,6 +104,10 @@ def roster_changed(change: RosterChange, verb: str, zone: ZoneRead | None = None
     return Outgoing(text=text, blocks=as_dicts([section(text)]))
 
 
+def already_done() -> Outgoing:
+    return plain("Already done: coach acted on that command once, and changes nothing twice.")
+
+
 def plain(text: str) -> Outgoing:
     return Outgoing(text=text, blocks=as_dicts([section(text)]))
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, Option, StaticSelectElement
 
+from app.domain import replies
 from app.domain import weekly_messages as m
 from app.domain.diagnosis import ADVICE
 from app.domain.digests import Digest
 from app.domain.evidence import MAX_DEALS, Deal
 from app.domain.roster import plural
+from app.domain.types import Role
 from app.slack.ids import Action
-from app.slack.metadata import RepRef
+from app.slack.metadata import MessageRef, RepRef
 from app.slack.render import scorecards
 from app.slack.render.blocks import (
     Outgoing,
@@ -22,6 +24,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.help import drill_recorded_line
 
 MAX_TEAM_ROWS = 20  # keeps a team message under Slack's 50 blocks; the rest is in App Home
 
@@ -153,35 +156,112 @@ def helpfulness_noted(score: int) -> str:
     return f"Thanks: {score}/10 noted. Your manager only ever sees an average of 3 or more."
 
 
-def deals_recorded(rep: str, cycle: str, deals: list[Deal], *, source: str) -> Outgoing:
-    how = "from your reply" if source == "reply" else ""
-    count = plural(len(deals), "deal")
-    text = f"Thanks! I recorded {count} {how} for your manager.".replace("  ", " ")
+def _deal_lines(deals: tuple[Deal, ...] | list[Deal]) -> str:
+    return "\n".join(deal_line(d) for d in deals)
+
+
+def _left_out(dropped: tuple[str, ...]) -> str:
+    return ("\n_I left out:_ " + "; ".join(dropped) + ".") if dropped else ""
+
+
+def _deals_answer_buttons(p: replies.DealsAdded, *, replace: bool) -> ActionsBlock:
+    buttons = [_button("Edit my deals", Action.EDIT_DEALS, RepRef(p.rep, p.cycle).dump())]
+    if replace:
+        value = MessageRef(p.message_id).dump()
+        buttons.append(_button("Replace my deals with these", Action.REPLACE_DEALS, value))
+    return ActionsBlock(block_id="reply_deals", elements=buttons)
+
+
+def deals_added(p: replies.DealsAdded) -> Outgoing:
+    """What coach answers when a reply brought deals: what is recorded now, what was not."""
+    total = plural(len(p.deals), "deal")
+    if p.replaced:
+        text = f"Done: your week's deals are now the {total} from that message."
+    elif p.added:
+        text = f"Thanks! I added {plural(p.added, 'deal')} for your manager: {total} this week."
+    elif p.did_not_fit:
+        text = f"Your week already has {MAX_DEALS} deals, so I kept them."
+    elif p.already_there:
+        text = "Those deals are already recorded for this week: nothing to add."
+    else:
+        text = (
+            "I couldn't use the link in that as a deal: put each deal on its own line with "
+            "its clip link, or use Share my deals."
+        )
+    if p.did_not_fit and not p.replaced:
+        text += " Tap *Replace my deals with these* to use the ones from your message instead."
+    body = f"✅ {text}" if p.added or p.replaced else text
+    if p.deals:
+        body += "\n" + _deal_lines(p.deals)
+    blocks: list[Block] = [section(body + _left_out(p.dropped))]
+    if p.deals:
+        blocks.append(_deals_answer_buttons(p, replace=bool(p.did_not_fit) and not p.replaced))
+    else:
+        blocks.append(_share_deals(p.rep, p.cycle, snooze=False, primary=False))
+    return Outgoing(text.replace("*", ""), as_dicts(blocks))
+
+
+def drill_or_deal(p: replies.DrillOrDeal) -> Outgoing:
+    text = f"Is that link your *{p.drill}* drill recording, or a deal for your manager?"
+    value = MessageRef(p.message_id).dump()
     blocks = [
-        section(f"✅ {text}\n" + "\n".join(deal_line(d) for d in deals)),
+        section(text),
+        ActionsBlock(
+            block_id="reply_choice",
+            elements=[
+                _button("Record as my drill", Action.REPLY_AS_DRILL, value, primary=True),
+                _button("Add as a deal", Action.REPLY_AS_DEAL, value),
+            ],
+        ),
+    ]
+    return Outgoing(text.replace("*", ""), as_dicts(blocks))
+
+
+def drill_from_message(p: replies.DrillFromMessage) -> Outgoing:
+    text = drill_recorded_line(p.assignment)
+    return Outgoing(text.replace("*", ""), as_dicts([section(f"✅ {text}")]))
+
+
+def dm_hint(p: replies.Hint) -> Outgoing:
+    """Chit-chat gets this once a day: what coach reads in a DM, and where the rest goes."""
+    if p.role is Role.REP:
+        text = (
+            "Thanks! Here I read deals: one per line with its clip link, like "
+            "`Acme https://app.gong.io/call?id=1 12:30 - CFO pushed back`. Report your drill "
+            "with `/drill done <link>`; anything else is for your manager."
+        )
+    else:
+        text = (
+            "Thanks! I'm coach: your team's week is in my App Home, and `/coach help` lists "
+            "what I do."
+        )
+    return Outgoing(text, as_dicts([section(text)]))
+
+
+def reply_answer(
+    answer: replies.DealsAdded | replies.DrillOrDeal | replies.DrillFromMessage | replies.Hint,
+) -> Outgoing:
+    """Coach's answer to something written in the DM."""
+    if isinstance(answer, replies.DealsAdded):
+        return deals_added(answer)
+    if isinstance(answer, replies.DrillOrDeal):
+        return drill_or_deal(answer)
+    if isinstance(answer, replies.DrillFromMessage):
+        return drill_from_message(answer)
+    return dm_hint(answer)
+
+
+def deals_recorded(rep: str, cycle: str, deals: list[Deal]) -> Outgoing:
+    """The prompt, once the rep saved their deals in the modal."""
+    text = f"Thanks! I recorded {plural(len(deals), 'deal')} for your manager."
+    blocks = [
+        section(f"✅ {text}\n" + _deal_lines(deals)),
         ActionsBlock(
             block_id="deals_recorded",
             elements=[_button("Edit", Action.EDIT_DEALS, RepRef(rep, cycle).dump())],
         ),
     ]
     return Outgoing(text, as_dicts(blocks))
-
-
-def no_deals_found(rep: str, cycle: str) -> Outgoing:
-    text = (
-        "I couldn't find a deal with a link in that: put each deal on its own line with its "
-        "clip link, or use the form."
-    )
-    blocks = [
-        section(text),
-        _share_deals(rep, cycle, snooze=False, primary=False),
-    ]
-    return Outgoing(text, as_dicts(blocks))
-
-
-def dm_help() -> Outgoing:
-    text = "Hi! I'm coach. Type `/drill help` to see what I can do; your coaching is in App Home."
-    return Outgoing(text, as_dicts([section(text)]))
 
 
 def snoozed(rep: str, cycle: str, local_time: str) -> Outgoing:
