@@ -275,7 +275,7 @@ class SlackDriver:
         self, user_id: str, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]
     ) -> Answer:
         """Submit a modal the sandbox opened, with state values by block_id and action_id."""
-        submitted = {**view, "state": {"values": values}}
+        submitted = {"type": "modal", **view, "state": {"values": values}}
         payload = {
             "type": "view_submission",
             "team": {"id": self.team_id, "domain": "sandbox"},

@@ -1,18 +1,24 @@
-"""The one error handler: expected errors as a friendly sentence, others as a reference id."""
+"""The one error handler: expected errors as a friendly sentence; Slack failing to take an
+answer as a warning (an outside system, not a bug); anything else as a reference id, logged
+with its traceback."""
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.domain.errors import FieldErrors, UserError
 from app.slack import payloads
+from app.slack.client import error_code
 from app.slack.metadata import dm_channel, message_ts
 from app.slack.render import errors as render
 from app.slack.replies import tell
@@ -20,9 +26,17 @@ from app.slack.replies import tell
 log = logging.getLogger(__name__)
 
 
+# Slack refusing or not answering a call: its outage, or a stale trigger, never our bug.
+SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, TimeoutError)
+
+
 def _message_for(error: Exception, body: dict[str, Any]) -> str:
     if isinstance(error, UserError):
         return error.message
+    if isinstance(error, SLACK_FAILURES):
+        code = error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
+        log.warning("a Slack call failed while answering %s: %s", _kind(body), code)
+        return render.slack_failed(code)
     reference = _logged(error, body)
     return render.unexpected_in_dm(reference) if _dm_of(body) else render.unexpected(reference)
 
@@ -34,11 +48,27 @@ def _logged(error: Exception, body: dict[str, Any]) -> str:
     log.error(
         "unexpected error ref=%s kind=%s team=%s",
         reference,
-        body.get("type") or ("slash_command" if "command" in body else "unknown"),
+        _kind(body),
         payloads.team_id(body),
         exc_info=error,
     )
     return reference
+
+
+def _kind(body: dict[str, Any]) -> str:
+    kind = body.get("type")
+    if isinstance(kind, str):
+        return kind[:32]
+    return "slash_command" if "command" in body else "unknown"
+
+
+async def _said(sending: Awaitable[Any]) -> None:
+    """Send an answer after the ack, as best it can be: Slack may be what failed."""
+    try:
+        await sending
+    except SLACK_FAILURES as exc:
+        code = error_code(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("could not tell the person what went wrong: %s", code)
 
 
 def _dm_of(body: dict[str, Any]) -> tuple[str, str | None] | None:
@@ -63,7 +93,7 @@ async def handle_error(
     if dm is not None and client is not None:  # a DM has no response_url: answer in the DM
         if ack.response is None:
             await ack()
-        await client.chat_postMessage(channel=dm[0], thread_ts=dm[1], text=message)
+        await _said(client.chat_postMessage(channel=dm[0], thread_ts=dm[1], text=message))
         return ack.response
     if ack.response is None:  # not yet acknowledged: the answer can ride on the ack
         if kind == "view_submission":
@@ -79,8 +109,8 @@ async def handle_error(
             return ack.response
         await ack()
         if respond is not None and body.get("response_url"):
-            await tell(respond, message)
+            await _said(tell(respond, message))
         return ack.response
     if respond is not None and body.get("response_url"):
-        await tell(respond, message)
+        await _said(tell(respond, message))
     return None

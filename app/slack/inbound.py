@@ -193,7 +193,9 @@ def _check_interaction(payload: Mapping[str, Any]) -> Refused | None:
             return Refused(400, "bad_action")
         return None
     view = _object(payload, "view")
-    if not _string(view, "callback_id") or not isinstance(view.get("state", {}), dict):
+    if not _string(view, "callback_id") or not _string(view, "type"):
+        return Refused(400, "bad_view")
+    if not isinstance(view.get("state", {}), dict):
         return Refused(400, "bad_view")
     return None
 

@@ -70,12 +70,12 @@ async def on_message(
         store = Store(session)
         if await store.workspace_by_team(team_id) is None:
             return  # a workspace coach doesn't know: nothing is stored
+        actor = await people.actor(store, team_id, user)
+        if actor.person is None:
+            raise NotOnRoster()  # nothing of theirs is kept; the error handler says why
         if not await store.claim_event(body["event_id"], now):
             return  # a retry of a message we already have
-        actor = await people.actor(store, team_id, user)
         kept = await replies.keep(store, actor, incoming, now, tz)
-    if actor.person is None:
-        raise NotOnRoster()  # said in the DM by the error handler
     if kept is None:
         return
     # A failure from here on loses nothing: the message is kept; the error handler says so.

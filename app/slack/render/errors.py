@@ -14,6 +14,16 @@ def unexpected(reference: str) -> str:
     )
 
 
+STALE_TRIGGERS = frozenset({"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"})
+
+
+def slack_failed(code: str) -> str:
+    """Slack did not take coach's answer: a stale click, or Slack having a moment."""
+    if code in STALE_TRIGGERS:
+        return "Slack didn't open that in time: tap the button again."
+    return f"Slack didn't take coach's answer just now ({code}): try again in a minute."
+
+
 def unexpected_in_dm(reference: str) -> str:
     """A DM is kept as typed before it is read: so it says that, not "nothing was saved"."""
     return (
