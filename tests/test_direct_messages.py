@@ -246,3 +246,12 @@ async def test_a_replayed_drill_pause_stores_one_pause(week: Week) -> None:
     assert again.json()["text"].startswith("Already done")
     async with week.deps.reads() as session:
         assert len((await session.scalars(select(Pause))).all()) == 1
+
+
+async def test_a_nul_character_is_dropped_not_the_message(week: Week) -> None:
+    """PostgreSQL can't store NUL: typed text loses it, and nothing else."""
+    answer = await say(week, "Acme\x00 https://gong.io/call?id=1 - CFO\x00 pushed back")
+    assert answer is not None and "I added 1 deal" in answer.args["text"]
+    async with week.deps.reads() as session:
+        (kept,) = (await session.scalars(select(DirectMessage))).all()
+    assert kept.text == "Acme https://gong.io/call?id=1 - CFO pushed back"

@@ -16,6 +16,12 @@ def is_slack_user_id(text: str) -> bool:
     return SLACK_USER_ID.fullmatch(text) is not None
 
 
+def as_typed(text: str) -> str:
+    """Text someone typed, as coach keeps it: without NUL characters, which no one types and
+    PostgreSQL cannot store (every reader of typed text passes it through here)."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 class Role(StrEnum):
     REP = "rep"
     MANAGER = "manager"

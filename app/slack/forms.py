@@ -12,7 +12,7 @@ from app.domain.errors import FieldErrors, UserError
 from app.domain.evidence import MAX_DEALS
 from app.domain.loop import DealDraft, DiagnosisInput, GrowInput
 from app.domain.schedule import STEP_WORDS
-from app.domain.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime
+from app.domain.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.slack.ids import INPUT_ACTION_ID
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.
@@ -31,7 +31,7 @@ class CoachCommand:
 
 
 def split_subcommand(text: str | None) -> tuple[str, list[str]]:
-    words = (text or "").split()
+    words = as_typed(text if isinstance(text, str) else "").split()
     return (words[0].lower() if words else ""), words[1:]
 
 
@@ -143,7 +143,7 @@ def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
 
 def _string(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
-    return value if isinstance(value, str) else ""
+    return as_typed(value) if isinstance(value, str) else ""
 
 
 def text_of(values: dict[str, Any], block_id: str) -> str:

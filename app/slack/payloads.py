@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.replies import Incoming
-from app.domain.types import is_slack_user_id
+from app.domain.types import as_typed, is_slack_user_id
 from app.slack.metadata import dm_channel, message_ts
 
 
@@ -79,4 +79,4 @@ def direct_message(event: dict[str, Any]) -> tuple[str, Incoming] | None:
         return None
     if text is None or (thread is not None and message_ts(thread) is None):
         return None
-    return user, Incoming(channel, ts, message_ts(thread), text)
+    return user, Incoming(channel, ts, message_ts(thread), as_typed(text))

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from app.domain.people import SlackProfile
-from app.domain.types import is_slack_user_id
+from app.domain.types import as_typed, is_slack_user_id
 from app.slack.client import error_code, http_status, retry_after_s
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class Reads:
 
 def _text(data: Any, key: str, limit: int) -> str | None:
     value = data.get(key) if isinstance(data, dict) else None
-    return value.strip()[:limit] or None if isinstance(value, str) else None
+    return as_typed(value).strip()[:limit] or None if isinstance(value, str) else None
 
 
 def _zone(name: str | None) -> str | None:
