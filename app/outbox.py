@@ -32,7 +32,7 @@ from app.domain import planning, weekly_messages
 from app.domain.types import Step
 from app.profile_refresh import READ_RATE, ProfileReport, refresh_profiles
 from app.slack.client import Clients, error_code, http_status, retry_after_s
-from app.slack.metadata import delivery_id_in, delivery_metadata
+from app.slack.metadata import delivery_id_in, delivery_metadata, dm_channel, message_ts
 from app.slack.render.weekly import render
 from app.slack.workspace_access import WORKSPACE_ERRORS, announce_disabled
 
@@ -89,16 +89,22 @@ async def posted_before(
     """(channel, ts) of this delivery's message, if an earlier attempt did post it: every DM
     carries its delivery id in message metadata, and the DM's history says what arrived."""
     opened = await client.conversations_open(users=slack_user_id)
-    channel = str(opened["channel"]["id"])
+    channel = dm_channel((opened.get("channel") or {}).get("id"))
+    if channel is None:
+        raise ValueError("conversations.open named no DM channel")
     history = await client.conversations_history(
         channel=channel,
         oldest=f"{(claim.due_at - RECONCILE_SLACK).timestamp():.6f}",
         limit=RECONCILE_DEPTH,
         include_all_metadata=True,
     )
-    for message in history.get("messages") or []:
-        if delivery_id_in(message.get("metadata")) == claim.id:
-            return channel, str(message["ts"])
+    messages = history.get("messages")
+    for message in messages if isinstance(messages, list) else []:
+        if not isinstance(message, dict):
+            continue
+        ts = message_ts(message.get("ts"))
+        if ts is not None and delivery_id_in(message.get("metadata")) == claim.id:
+            return channel, ts
     return None
 
 
@@ -269,28 +275,23 @@ class Outbox:
                 log.warning("delivery lease lost id=%s: another sender has it", claim.id)
                 return "lost"
             person = await store.person_by_id(claim.person_id)
+        if claim.ambiguous and person is not None:
+            # First: did an earlier attempt reach Slack? Then whatever the person did since
+            # (answered the prompt, say) was an answer to it, not a reason to cancel it.
+            reconciled = await self._reconcile(claim, person.slack_user_id, now)
+            if reconciled is not None:
+                return reconciled
+        async with self.deps.db.begin() as session:
+            store, ledger = Store(session), Ledger(session, lease=self.lease)
             composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
             if isinstance(composed, weekly_messages.Skip):
                 await ledger.cancelled(claim, composed.reason)
                 pacer = Pacer(session, POST_METHOD, self.rate)
                 await pacer.refund(claim.workspace_id, await wall_now(session))  # nothing posted
                 return "cancelled"
-            assert person is not None  # compose skips a recipient who is gone
+        assert person is not None  # compose skips a recipient who is gone
         message = render(composed)
         client = await self.client_for(claim.workspace_id)
-        if claim.ambiguous:
-            try:
-                found = await posted_before(client, person.slack_user_id, claim)
-            except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-                if isinstance(exc, SlackApiError) and slack_error(exc) in WORKSPACE_ERRORS:
-                    return await self._disable_workspace(claim, slack_error(exc), now)
-                reason = f"{AMBIGUOUS}reconcile_failed:{type(exc).__name__}"
-                return await self._retry(claim, now + backoff(claim.attempts), reason)
-            if found is not None:
-                async with self.deps.db.begin() as session:
-                    await Ledger(session).sent(claim, found[0], found[1], now)
-                log.info("delivery reconciled id=%s: it had reached Slack", claim.id)
-                return "reconciled"
         try:
             response = await client.chat_postMessage(
                 channel=person.slack_user_id,
@@ -308,6 +309,24 @@ class Outbox:
             await Ledger(session).sent(claim, str(response["channel"]), str(response["ts"]), now)
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"
+
+    async def _reconcile(self, claim: Claimed, slack_user_id: str, now: datetime) -> str | None:
+        """The outcome when an earlier attempt's message is found in the DM (or looking for it
+        failed); None when it is not there and the message is still to be sent."""
+        client = await self.client_for(claim.workspace_id)
+        try:
+            found = await posted_before(client, slack_user_id, claim)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+            if isinstance(exc, SlackApiError) and slack_error(exc) in WORKSPACE_ERRORS:
+                return await self._disable_workspace(claim, slack_error(exc), now)
+            reason = f"{AMBIGUOUS}reconcile_failed:{type(exc).__name__}"
+            return await self._retry(claim, now + backoff(claim.attempts), reason)
+        if found is None:
+            return None
+        async with self.deps.db.begin() as session:
+            await Ledger(session).sent(claim, found[0], found[1], now)
+        log.info("delivery reconciled id=%s: it had reached Slack", claim.id)
+        return "reconciled"
 
     async def _failed_send(self, claim: Claimed, exc: SlackApiError, now: datetime) -> str:
         status = http_status(exc) or 0

@@ -15,10 +15,14 @@ from sqlalchemy import select
 from app.clock import FrozenClock
 from app.db.ledger import Ledger
 from app.db.models import Delivery
+from app.db.store import Store
 from app.deps import Deps
+from app.domain import loop, people
+from app.domain.evidence import Deal
 from app.domain.types import DeliveryStatus, Step
 from app.outbox import Outbox
 from app.sandbox.server import SlackSandbox
+from app.sandbox.state import Fault
 from app.slack.client import OutboxClients, make_outbox_client
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from tests.conftest import empty_tables, make_settings, seed_org
@@ -63,6 +67,29 @@ async def test_a_send_that_timed_out_after_slack_stored_it_is_not_repeated(
     row = await prompt_row(deps)
     assert row.status is DeliveryStatus.SENT and row.message_ts
     assert len(sandbox.calls_to("chat.postMessage")) == 1  # one HTTP attempt, no second POST
+    assert prompts_in_slack(sandbox) == 1
+
+
+async def test_a_prompt_slack_stored_but_answered_5xx_stays_sent_once_the_rep_answers(
+    box: tuple[Deps, Outbox], sandbox: SlackSandbox
+) -> None:
+    """The rep saw the prompt and answered it: that is no reason to call it cancelled."""
+    deps, outbox = box
+    sandbox.faults.append(
+        Fault("chat.postMessage", 1, status=500, error="internal_error", after_store=True)
+    )
+    await outbox.tick(DUE)
+    assert prompts_in_slack(sandbox) == 1  # Slack has it; coach was told 500
+    async with deps.db.begin() as session:
+        store = Store(session)
+        rep = await people.actor(store, "T0SANDBOX", REP)
+        deals = [Deal("Initech", "https://chorus.ai/meeting/4411")]
+        await loop.record_deals(store, rep, REP, "2026-W48", deals, "modal", DUE, "UTC")
+
+    report = await outbox.tick(DUE + timedelta(minutes=30))
+    assert report.outcomes["reconciled"] == 1
+    row = await prompt_row(deps)
+    assert (row.status, row.error) == (DeliveryStatus.SENT, None)
     assert prompts_in_slack(sandbox) == 1
 
 
