@@ -15,9 +15,10 @@ from sqlalchemy import select
 from app import cli
 from app.clock import system_clock
 from app.db.base import Base
-from app.db.models import Workspace
+from app.db.models import Person, Workspace
 from app.db.slack_tables import bots
 from app.deps import Deps
+from app.domain.types import Role
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
@@ -249,3 +250,29 @@ async def test_installing_and_resealing_at_debug_log_no_token_or_key(
     output = "\n".join(debug_capture.lines)
     secrets = (*TOKEN_PREFIXES, sandbox.client_secret, OLD_KEY.split(":")[1], NEW_KEY.split(":")[1])
     assert [secret for secret in secrets if secret in output] == []
+
+
+async def test_the_installer_of_a_new_workspace_is_its_first_coach_admin(
+    database_url: str, sandbox: SlackSandbox
+) -> None:
+    """The Home tells the installer to `/coach add` people: now that works for them."""
+    deps = oauth_deps(database_url, sandbox, OLD_KEY)
+    await empty_tables(deps)
+    sandbox.add_user("U0INSTALLER", "Ira", "Europe/Dublin")
+    try:
+        async with running(deps, sandbox) as (_, driver):
+            assert (await driver.install("U0INSTALLER")).status == 200
+            answer = await driver.command("U0INSTALLER", "/coach", "add <@U0MGRA> manager")
+            assert answer.json()["text"].startswith("Added <@U0MGRA> as a manager.")
+            stranger = await driver.command("U0REPA1", "/coach", "add <@U0REPA2> admin")
+            assert stranger.json()["text"] == (
+                "Only a coach admin can change the roster: ask <@U0INSTALLER>."
+            )
+        async with deps.reads() as session:
+            installer = await session.scalar(
+                select(Person).where(Person.slack_user_id == "U0INSTALLER")
+            )
+        assert installer is not None
+        assert (installer.role, installer.tz) == (Role.ADMIN, "Europe/Dublin")
+    finally:
+        await deps.close()

@@ -12,10 +12,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
+from app import profile_refresh
 from app.config import token_cipher
 from app.db.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from app.deps import Deps
 from app.slack import workspace_access
+from app.slack.client import make_web_client
 from app.slack.ids import BOT_SCOPES
 from app.slack.sealed_store import SealedInstallationStore
 
@@ -40,10 +42,15 @@ def installation_store(deps: Deps) -> SealedInstallationStore:
 
 
 def on_install(deps: Deps) -> AsyncCallbackOptions:
-    """Bolt's own install pages; an install also resumes a workspace disabled for its token."""
+    """Bolt's own install pages. An install makes the workspace known (resumed, if it was
+    disabled for its token) and, in a workspace with no coach admin yet, its installer the
+    first one, their Slack profile read at once."""
 
     async def installed(args: AsyncSuccessArgs) -> BoltResponse:
-        await workspace_access.enable_team(deps, args.installation.team_id)
+        install = args.installation
+        if await workspace_access.installed(deps, install.team_id, install.user_id):
+            client = make_web_client(deps.settings, install.bot_token)
+            await profile_refresh.read_now(deps, client, install.team_id or "", [install.user_id])
         return await args.default.success(args)
 
     async def failed(args: AsyncFailureArgs) -> BoltResponse:

@@ -10,8 +10,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app import observability
+from app.db.models import Person
 from app.db.store import Store
 from app.deps import Deps
+from app.domain.types import Role
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,36 @@ async def disable_team(deps: Deps, team_id: str, reason: str) -> bool:
     if disabled:
         announce_disabled(team_id, reason)
     return disabled
+
+
+async def installed(deps: Deps, team_id: str | None, installer: str | None) -> bool:
+    """coach was just installed in a workspace: the workspace is known from now on (enabled
+    again if Slack had refused its token), and whoever installed it becomes its first coach
+    admin, so the App Home's advice (`/coach add`) works for them. True when they did."""
+    if not team_id:
+        return False
+    await enable_team(deps, team_id)
+    now = deps.clock()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        workspace = await store.ensure_workspace(team_id, now)
+        if not installer or await store.admins(workspace.id):
+            return False
+        if await store.person(workspace.id, installer) is not None:
+            log.info("installer of %s is on the roster already; no admin added", team_id)
+            return False
+        store.add(
+            Person(
+                workspace_id=workspace.id,
+                slack_user_id=installer,
+                role=Role.ADMIN,
+                active=True,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    log.info("workspace %s: its installer is its first coach admin", team_id)
+    return True
 
 
 async def enable_team(deps: Deps, team_id: str | None) -> bool:

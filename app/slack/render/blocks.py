@@ -58,6 +58,21 @@ def bullet_sections(lines: Iterable[str], *, per_block: int = 10) -> list[Block]
     return blocks
 
 
+def long_sections(markdown: str, *, limit: int = SECTION_TEXT_LIMIT) -> list[Block]:
+    """All of a long text, in as many sections as it takes (each holds 3,000 characters),
+    cut at a line break or a space where it can be."""
+    blocks: list[Block] = []
+    rest = markdown
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        cut = cut if cut > limit // 2 else limit
+        blocks.append(section(rest[:cut]))
+        rest = rest[cut:].lstrip()
+    if rest or not blocks:
+        blocks.append(section(rest))
+    return blocks
+
+
 def day_label(d: date) -> str:
     """A date as people read it in a DM: "Mon Nov 23"."""
     return f"{d:%a %b} {d.day}"

@@ -40,6 +40,11 @@ from app.slack.render.scorecards import (
 )
 from app.slack.render.weekly import drill_buttons, score_buttons
 
+# What access.py and loop.notes_for allow, in the rep's words.
+WHO_SEES_YOUR_NOTES = (
+    "Your coaching notes are seen by you, your manager and their director; your manager's "
+    "private notes are never shown to you."
+)
 MAX_HOME_REPS = 40  # one block each; the Home tab holds 100 blocks
 MAX_HOME_SCORES = 8  # two blocks each
 MAX_HOME_INSIGHTS = 6  # up to two blocks each
@@ -142,7 +147,7 @@ def _rep(model: HomeModel) -> list[Block]:
         blocks += [section(f"*Your last {len(model.recent)} weeks*")]
         blocks += bullet_sections(_week_line(w) for w in model.recent)
     blocks += [divider(), section("*How your week runs*"), *_week(model.schedule, REP_STEPS)]
-    blocks.append(context(_tz_line(model) + " Only you and your manager see your coaching notes."))
+    blocks.append(context(_tz_line(model) + " " + WHO_SEES_YOUR_NOTES))
     return blocks
 
 

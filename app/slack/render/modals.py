@@ -31,7 +31,7 @@ from app.domain.types import WEEKDAY_NAMES, Gap
 from app.slack.ids import INPUT_ACTION_ID
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
-from app.slack.render.blocks import context, day_label, header, mention, section
+from app.slack.render.blocks import context, day_label, header, long_sections, mention, section
 from app.slack.render.weekly import deal_line
 
 
@@ -413,14 +413,15 @@ def _notes_lines(notes: NotesShown) -> list[str]:
 
 
 def notes_modal(notes: NotesShown) -> dict:
-    """Read-only 1:1 notes; private notes appear only when the domain let them through."""
-    blocks: list[Block] = [
-        section(f"1:1 notes for {mention(notes.rep)}, week {notes.cycle}"),
-        section("\n".join(_notes_lines(notes))),
-    ]
+    """Read-only 1:1 notes, every field whole (one or more sections each: a GROW record can
+    hold 3,000 characters a field); private notes appear only when the domain let them
+    through."""
+    blocks: list[Block] = [section(f"1:1 notes for {mention(notes.rep)}, week {notes.cycle}")]
+    for line in _notes_lines(notes):
+        blocks += long_sections(line)
     if notes.private_notes:
-        blocks.append(section(f"*Private notes (never shown to the rep):* {notes.private_notes}"))
-    return View(type="modal", title="1:1 notes", close="Close", blocks=blocks).to_dict()
+        blocks += long_sections(f"*Private notes (never shown to the rep):* {notes.private_notes}")
+    return View(type="modal", title="1:1 notes", close="Close", blocks=blocks[:100]).to_dict()
 
 
 WORKSPACE_DEFAULT = "all"

@@ -1,0 +1,85 @@
+"""What coach says matches what it does: long notes shown whole, who sees the notes, when
+things are due after a schedule change, insights only once they can be true, and a system gap
+followed until it is resolved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.db.store import Store
+from app.demo.simulation import PastWeek, record_past_week
+from app.deps import Deps
+from app.domain import loop, people
+from app.domain.errors import UserError
+from app.domain.loop import NotesShown
+from app.sandbox.driver import SlackDriver
+from app.sandbox.server import SlackSandbox
+from app.slack.render.blocks import SECTION_TEXT_LIMIT
+from app.slack.render.home import WHO_SEES_YOUR_NOTES
+from app.slack.render.modals import notes_modal
+from tests.conftest import TEAM_ID, seed_org
+from tests.test_home import home_text
+
+
+def test_long_grow_notes_are_shown_whole_in_sections_slack_accepts() -> None:
+    field = "word " * 590  # 2,950 characters: what a GROW field holds (3,000 at most)
+    notes = NotesShown(
+        rep="U0REPA1",
+        cycle="2026-W48",
+        logged=True,
+        held=True,
+        goal=field + "GOALEND",
+        reality=field + "REALITYEND",
+        options=tuple(f"option {n} " * 60 + f"OPTIONEND{n}" for n in range(3)),
+        commitment=field + "COMMITEND",
+        drill="Objection reframe",
+        practice_reps=3,
+        accountability=field + "NUMBEREND",
+        follow_up_on=date(2026, 12, 2),
+        measurement=field + "MEASUREEND",
+        private_notes=field + "PRIVATEEND",
+    )
+    view = notes_modal(notes)
+    texts = [b["text"]["text"] for b in view["blocks"]]
+    assert all(len(t) <= SECTION_TEXT_LIMIT for t in texts)
+    shown = " ".join(texts)
+    for end in ("GOALEND", "REALITYEND", "COMMITEND", "NUMBEREND", "MEASUREEND", "PRIVATEEND"):
+        assert end in shown
+    assert all(f"OPTIONEND{n}" in shown for n in range(3))
+    assert len(view["blocks"]) <= 100
+
+
+async def test_the_rep_is_told_who_sees_their_notes_and_that_is_who_can(
+    deps: Deps, driver: SlackDriver, sandbox: SlackSandbox
+) -> None:
+    await seed_org(deps)
+    await record_past_week(
+        deps,
+        PastWeek(
+            TEAM_ID,
+            "U0MGRA",
+            "U0REPA1",
+            "2026-W48",
+            focus="Discovery",
+            drill="close_next_step",
+            commitment="Ask for a date",
+            evidence="https://app.gong.io/call?id=6",
+            private_notes="PRIVATE-MARKER",
+        ),
+    )
+    home = await home_text(sandbox, driver, "U0REPA1")
+    assert WHO_SEES_YOUR_NOTES in home.replace("\n  ", " ")
+    async with deps.reads() as session:
+        store = Store(session)
+        for reader, sees_private in (("U0MGRA", True), ("U0DIR", True), ("U0REPA1", False)):
+            actor = await people.actor(store, TEAM_ID, reader)
+            notes = await loop.notes_for(store, actor, "U0REPA1", "2026-W48")
+            assert notes.commitment == "Ask for a date"
+            assert (notes.private_notes == "PRIVATE-MARKER") is sees_private
+        for outsider in ("U0MGRB", "U0REPA2", "U0ADMIN"):
+            with pytest.raises(UserError):
+                await loop.notes_for(
+                    store, await people.actor(store, TEAM_ID, outsider), "U0REPA1", "2026-W48"
+                )
