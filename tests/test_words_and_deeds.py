@@ -4,22 +4,25 @@ followed until it is resolved."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from app.clock import FrozenClock
 from app.db.store import Store
 from app.demo.simulation import PastWeek, record_past_week
 from app.deps import Deps
 from app.domain import loop, people
 from app.domain.errors import UserError
+from app.domain.insights import ADVICE, Kind
 from app.domain.loop import NotesShown
 from app.sandbox.driver import SlackDriver
+from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.slack.render.blocks import SECTION_TEXT_LIMIT
 from app.slack.render.home import WHO_SEES_YOUR_NOTES
 from app.slack.render.modals import notes_modal
-from tests.conftest import TEAM_ID, seed_org
+from tests.conftest import SIGNING_SECRET, TEAM_ID, seed_org
 from tests.test_home import home_text
 
 
@@ -83,3 +86,27 @@ async def test_the_rep_is_told_who_sees_their_notes_and_that_is_who_can(
                 await loop.notes_for(
                     store, await people.actor(store, TEAM_ID, outsider), "U0REPA1", "2026-W48"
                 )
+
+
+async def test_no_one_is_missing_a_1_1_before_the_1_1s_are_due(
+    deps: Deps, sandbox: SlackSandbox, clock: FrozenClock
+) -> None:
+    """Monday: Maya's Home raises no "Not every rep got a 1:1", and Dana's shows Maya's team
+    as not due yet; once Wednesday's notes nudge has come, both say who was missed."""
+    clock.set(datetime(2026, 11, 23, 17, 0, tzinfo=UTC))  # Monday 09:00 in Los Angeles
+    built = Deps.build(deps.settings, clock)
+    await seed_org(built)
+    bot = await start_bot(built)
+    at = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
+    try:
+        assert ADVICE[Kind.UNDER_COVERED] not in await home_text(sandbox, at, "U0MGRA")
+        director = await home_text(sandbox, at, "U0DIR")
+        assert "@U0MGRA: 0/2 (0%) — this week's 1:1s aren't due yet" in director
+        clock.set(datetime(2026, 11, 26, 17, 0, tzinfo=UTC))  # Thursday
+        assert ADVICE[Kind.UNDER_COVERED] in await home_text(sandbox, at, "U0MGRA")
+        director = await home_text(sandbox, at, "U0DIR")
+        assert "@U0MGRA: 0/2 (0%) ⚑ — not coached: @U0REPA1, @U0REPA2" in director
+    finally:
+        await at.close()
+        await bot.stop()
+        await built.close()

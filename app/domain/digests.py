@@ -5,7 +5,7 @@ who is several of these gets each part in one message."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.db.models import Person
 from app.db.store import Store
@@ -77,7 +77,9 @@ async def rep_digest(store: Store, rep: Person, cycle: str) -> RepDigest:
     )
 
 
-async def digest_for(store: Store, person: Person, cycle: str) -> Digest:
+async def digest_for(
+    store: Store, person: Person, cycle: str, now: datetime | None = None
+) -> Digest:
     reports = await store.reports_of([person.id])
     leads_reps = any(p.role is Role.REP for p in reports)
     leads_managers = any(p.role is not Role.REP for p in reports)
@@ -85,6 +87,8 @@ async def digest_for(store: Store, person: Person, cycle: str) -> Digest:
         person=person.slack_user_id,
         cycle=cycle,
         rep=await rep_digest(store, person, cycle) if person.role is Role.REP else None,
-        team=await scorecards.team_view(store, person, cycle) if leads_reps else None,
-        director=(await scorecards.director_view(store, person, cycle) if leads_managers else None),
+        team=await scorecards.team_view(store, person, cycle, now) if leads_reps else None,
+        director=(
+            await scorecards.director_view(store, person, cycle, now) if leads_managers else None
+        ),
     )

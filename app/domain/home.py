@@ -95,8 +95,8 @@ async def home_for(
         scorecard = await scorecards.rep_card(store, person, cycle)
         drill = await loop.current_drill(store, person, now, default_tz)
         recent = [w for w in reversed(scorecard.weeks[-RECENT_WEEKS:]) if w.enrolled]
-    team = await scorecards.team_view(store, person, cycle) if reps else None
-    organisation = await scorecards.director_view(store, person, cycle) if leads else None
+    team = await scorecards.team_view(store, person, cycle, now) if reps else None
+    organisation = await scorecards.director_view(store, person, cycle, now) if leads else None
     teams = await scheduling.settable_teams(store, who) if role is Role.ADMIN else []
     delivery = (
         await delivery_health.delivery_health(store, who, now, default_tz)

@@ -129,14 +129,21 @@ def _flat(window: Sequence[RepWeek]) -> bool:
     return not transfer_rose and not drills_rose and scores[-1] < TRANSFERRED and late.value < 1
 
 
-def team_insights(manager: str, gaps: Mapping[str, Gap | None], coverage: Ratio) -> list[Insight]:
-    """Insights about a manager's team this week: shared gaps, and coverage under 100%."""
+def team_insights(
+    manager: str,
+    gaps: Mapping[str, Gap | None],
+    coverage: Ratio,
+    *,
+    one_on_ones_due: bool = True,
+) -> list[Insight]:
+    """Insights about a manager's team this week: shared gaps, and coverage under 100% once
+    the week's 1:1 notes were due (before the 1:1s, nobody is missing one)."""
     found: list[Insight] = []
     counts = Counter(gap for gap in gaps.values() if gap is not None)
     for gap, count in sorted(counts.items(), key=lambda item: (-item[1], item[0].value)):
         if count >= GROUP_DRILL_FROM and gap is not Gap.SYSTEM:
             found.append(Insight(Kind.GROUP_DRILL, gap.value, f"{count} reps have a {gap} gap."))
-    if coverage.percent is not None and coverage.percent < 100:
+    if one_on_ones_due and coverage.percent is not None and coverage.percent < 100:
         found.append(
             Insight(
                 Kind.UNDER_COVERED,

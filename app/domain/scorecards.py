@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -24,11 +25,11 @@ from app.db.models import (
     TransferScore,
 )
 from app.db.store import Store
-from app.domain import calendar, insights, metrics
+from app.domain import calendar, insights, metrics, scheduling
 from app.domain.insights import Insight
 from app.domain.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.domain.planning import zone
-from app.domain.types import Gap, Role
+from app.domain.types import Gap, Role, Step
 
 HISTORY = 8  # weeks read for a scorecard: enough for a 4-week window and a focus run
 
@@ -184,7 +185,22 @@ async def team_reps(store: Store, manager: Person) -> list[Person]:
     return [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
 
 
-async def team_view(store: Store, manager: Person, cycle: str) -> TeamView:
+async def one_on_ones_due(store: Store, manager: Person, cycle: str, now: datetime | None) -> bool:
+    """Whether the team's 1:1 notes of `cycle` were due by `now` (their notes nudge, after
+    the 1:1, has come in the manager's time): before that, nobody is missing one. No `now`:
+    a week looked back on."""
+    if now is None:
+        return True
+    team = await scheduling.team_schedule(store, manager.workspace_id, manager)
+    step = Step.NOTES_NUDGE
+    tz = zone(manager.tz, "UTC")
+    return now >= calendar.occurrence(step, team.schedule[step], cycle, tz).due_at
+
+
+async def team_view(
+    store: Store, manager: Person, cycle: str, now: datetime | None = None
+) -> TeamView:
+    """The manager's team in `cycle`, as of `now` (None: the week as a whole)."""
     reps = await team_reps(store, manager)
     cycles = cycles_back(cycle, HISTORY)
     weeks = await rep_weeks(store, reps, cycles)
@@ -202,7 +218,8 @@ async def team_view(store: Store, manager: Person, cycle: str) -> TeamView:
     gaps = {
         r.slack_user_id: w.gap for r, w in zip(reps, this_week, strict=True) if metrics.counted(w)
     }
-    found += insights.team_insights(manager.slack_user_id, gaps, coverage)
+    due = await one_on_ones_due(store, manager, cycle, now)
+    found += insights.team_insights(manager.slack_user_id, gaps, coverage, one_on_ones_due=due)
     return TeamView(
         manager=manager.slack_user_id,
         cycle=cycle,
@@ -227,7 +244,8 @@ async def team_view(store: Store, manager: Person, cycle: str) -> TeamView:
 class ManagerCoverage:
     manager: str
     coverage: Ratio
-    not_coached: list[str]  # active reps without a held 1:1 this week
+    not_coached: list[str]  # active reps without a held 1:1 this week, once it was due
+    due: bool = True  # this week's 1:1 notes were due by now
 
 
 @dataclass(frozen=True)
@@ -238,18 +256,28 @@ class DirectorView:
     total: Ratio
 
 
-async def director_view(store: Store, director: Person, cycle: str) -> DirectorView:
+async def director_view(
+    store: Store, director: Person, cycle: str, now: datetime | None = None
+) -> DirectorView:
+    """Coverage across the director's managers in `cycle`, as of `now` (None: the whole
+    week): a team whose 1:1s are not due yet has nobody "not coached"."""
     managers = [p for p in await store.reports_of([director.id]) if p.role is not Role.REP]
     reps = [p for p in await store.reports_of([m.id for m in managers]) if p.role is Role.REP]
     weeks = await rep_weeks(store, reps, [cycle])
     rows = []
     for manager in managers:
         team = [(r, weeks[r.id][0]) for r in reps if r.manager_id == manager.id]
+        due = await one_on_ones_due(store, manager, cycle, now)
         rows.append(
             ManagerCoverage(
                 manager.slack_user_id,
                 metrics.coverage([w for _, w in team]),
-                [r.slack_user_id for r, w in team if metrics.counted(w) and w.held is not True],
+                [
+                    r.slack_user_id
+                    for r, w in team
+                    if due and metrics.counted(w) and w.held is not True
+                ],
+                due=due,
             )
         )
     total = sum((row.coverage for row in rows), metrics.NO_RATIO)

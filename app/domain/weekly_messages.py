@@ -375,7 +375,7 @@ async def compose(
             calendar.monday_of(cycle) + timedelta(days=4),
         )
     if kind is Step.DIGEST:
-        digest = await digest_for(store, person, cycle)
+        digest = await digest_for(store, person, cycle, now)
         return Skip("nothing_to_report") if digest.empty else digest
     if kind is Step.MANAGER_HEADS_UP:
         missed = await drill_misses(store, person, cycle)

@@ -134,7 +134,9 @@ def director_blocks(view: DirectorView) -> list[Block]:
         missing = ", ".join(mention(r) for r in row.not_coached[:10])
         more = f" +{len(row.not_coached) - 10}" if len(row.not_coached) > 10 else ""
         tail = f" — not coached: {missing}{more}" if row.not_coached else ""
-        flag = " ⚑" if row.coverage.percent is not None and row.coverage.percent < 100 else ""
+        short = row.coverage.percent is not None and row.coverage.percent < 100
+        flag = " ⚑" if row.due and short else ""
+        tail = tail if row.due else " — this week's 1:1s aren't due yet"
         lines.append(f"{mention(row.manager)}: {ratio(row.coverage)}{flag}{tail}")
     return [
         section(f"*Coverage across your managers:* {ratio(view.total)}"),
