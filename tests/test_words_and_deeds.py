@@ -4,7 +4,7 @@ followed until it is resolved."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,14 +16,17 @@ from app.domain import loop, people
 from app.domain.errors import UserError
 from app.domain.insights import ADVICE, Kind
 from app.domain.loop import NotesShown
+from app.domain.types import Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
+from app.sandbox.transcript import blocks_to_text
 from app.slack.render.blocks import SECTION_TEXT_LIMIT
 from app.slack.render.home import WHO_SEES_YOUR_NOTES
 from app.slack.render.modals import notes_modal
 from tests.conftest import SIGNING_SECRET, TEAM_ID, seed_org
 from tests.test_home import home_text
+from tests.week import TEAM_CSV, TZ, open_week
 
 
 def test_long_grow_notes_are_shown_whole_in_sections_slack_accepts() -> None:
@@ -110,3 +113,35 @@ async def test_no_one_is_missing_a_1_1_before_the_1_1s_are_due(
         await at.close()
         await bot.stop()
         await built.close()
+
+
+async def test_drills_are_due_and_reminded_when_the_team_schedule_says(
+    database_url: str, sandbox: SlackSandbox
+) -> None:
+    """Maya's team moved its drill check to Thursday 10:00 and its heads-up to 15:00: the
+    drill card says due Thursday, and the heads-up says when the reminder went."""
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    async with open_week(database_url, sandbox, TEAM_CSV, TZ, monday) as week:
+        for text in ("schedule drill-check thu 10:00", "schedule heads-up thu 15:00"):
+            answer = await week.driver.command("U0MGRA", "/coach", text)
+            assert answer.json()["text"].startswith("Moved the"), answer.text
+        await record_past_week(
+            week.deps,
+            PastWeek(
+                TEAM_ID,
+                "U0MGRA",
+                "U0REPLA",
+                "2026-W48",
+                focus="Discovery",
+                drill="close_next_step",
+                commitment="Ask for a date on every call",
+                evidence="https://app.gong.io/call?id=6",
+            ),
+        )
+        await week.run_until(monday + timedelta(days=4, hours=2))  # Thursday, in LA
+        card = await week.last_dm("U0REPLA", Step.DRILL_CARD)
+        assert "by Thu Nov 26" in card["text"]
+        heads_up = await week.last_dm("U0MGRA", Step.MANAGER_HEADS_UP)
+        shown = blocks_to_text(heads_up["blocks"])
+        assert "They got a drill check on Thu 10:00, their time." in shown
+        assert "noon" not in shown and "Monday" not in shown

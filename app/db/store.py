@@ -341,6 +341,21 @@ class Store:
             )
         )
 
+    async def delivered(self, person_ids: Iterable[int], kind: Step, cycle: str) -> set[int]:
+        """Which of these people got their `kind` DM of `cycle` (one statement)."""
+        wanted = list(set(person_ids))
+        if not wanted:
+            return set()
+        rows = await self.session.scalars(
+            select(Delivery.person_id).where(
+                Delivery.person_id.in_(wanted),
+                Delivery.kind == kind,
+                Delivery.cycle_week == cycle,
+                Delivery.status == DeliveryStatus.SENT,
+            )
+        )
+        return set(rows.all())
+
     async def bot_posted(self, person_id: int, channel: str, ts: str) -> bool:
         """Whether message (channel, ts) is one coach posted into this person's own DM: a
         scheduled DM, or coach's answer to something they wrote there."""

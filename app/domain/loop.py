@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from app.db.ledger import Ledger
 from app.db.models import CustomDrill, Diagnosis, DrillReport, OneOnOne, Person, Submission
 from app.db.store import Store
-from app.domain import access, calendar, drills
+from app.domain import access, calendar, drills, scheduling
 from app.domain.diagnosis import ADVICE, TREE, proposed_gap
 from app.domain.drills import BUILT_IN, Drill
 from app.domain.errors import FieldErrors, NotAllowed, UserError
@@ -511,8 +511,17 @@ class DrillAssignment:
     drill: Drill
     commitment: str | None
     practice_reps: int | None
-    due_on: date  # the Friday of the cycle
+    due_on: date  # the day the manager hears who missed it (the team's heads-up)
     reports: list[DrillReport]
+
+
+async def drill_due_on(store: Store, rep: Person, cycle: str) -> date:
+    """When a rep's drill of `cycle` is due: the day their manager is told who hasn't
+    recorded theirs (the team's heads-up: Friday, unless `/coach schedule` moved it)."""
+    manager = await store.person_by_id(rep.manager_id) if rep.manager_id else None
+    team = await scheduling.team_schedule(store, rep.workspace_id, manager)
+    weekday = team.schedule[Step.MANAGER_HEADS_UP].weekday
+    return calendar.monday_of(cycle) + timedelta(days=weekday)
 
 
 async def current_drill(
@@ -530,7 +539,7 @@ async def current_drill(
                 drill=Drill.from_json(record.drill),
                 commitment=record.commitment,
                 practice_reps=record.practice_reps,
-                due_on=calendar.monday_of(cycle) + timedelta(days=4),
+                due_on=await drill_due_on(store, rep, cycle),
                 reports=list(reports),
             )
         if record is not None and cycle == this_cycle:

@@ -13,12 +13,12 @@ from datetime import date, datetime, timedelta
 from app.db.ledger import Claimed, Ledger
 from app.db.models import Person
 from app.db.store import Store
-from app.domain import calendar
+from app.domain import calendar, scheduling
 from app.domain.digests import Digest, digest_for
 from app.domain.drills import Drill
 from app.domain.evidence import Deal
 from app.domain.feedback import CoachedDeal, coached_deals
-from app.domain.loop import current_drill, focus_of
+from app.domain.loop import current_drill, drill_due_on, focus_of
 from app.domain.types import DeliveryStatus, Gap, Role, Step
 
 # A reminder right after a late prompt would be noise.
@@ -132,10 +132,18 @@ class DrillCard:
 
 
 @dataclass(frozen=True)
+class Missed:
+    rep: str
+    drill: str
+    reminded: bool  # their drill check went out (coach reminded them)
+
+
+@dataclass(frozen=True)
 class HeadsUp:
     manager: str
     cycle: str
-    missed: tuple[tuple[str, str], ...]  # (rep, drill name)
+    missed: tuple[Missed, ...]
+    drill_check: str  # when the team's drill check goes out, e.g. "Fri 12:00"
 
 
 Composed = (
@@ -303,16 +311,22 @@ async def _notes_nudge(store: Store, manager: Person, cycle: str) -> Composed:
     return NotesNudge(manager.slack_user_id, cycle, missing) if missing else Skip("all_logged")
 
 
-async def drill_misses(store: Store, manager: Person, cycle: str) -> tuple[tuple[str, str], ...]:
-    """Reps of this manager with a drill this cycle and no recording of it yet."""
+async def drill_misses(store: Store, manager: Person, cycle: str) -> tuple[Missed, ...]:
+    """Reps of this manager with a drill this cycle and no recording of it yet, and whether
+    coach's drill check reached each of them."""
     team = await _team(store, manager, cycle)
     ids = [r.id for r in team]
     notes = await store.one_on_ones(ids, cycle)
     reports = await store.drill_reports(ids, cycle)
-    return tuple(
-        (rep.slack_user_id, Drill.from_json(notes[rep.id].drill).name)
+    missing = [
+        rep
         for rep in team
         if rep.id in notes and notes[rep.id].held and notes[rep.id].drill and rep.id not in reports
+    ]
+    reminded = await store.delivered([r.id for r in missing], Step.DRILL_CHECK, cycle)
+    return tuple(
+        Missed(rep.slack_user_id, Drill.from_json(notes[rep.id].drill).name, rep.id in reminded)
+        for rep in missing
     )
 
 
@@ -372,12 +386,16 @@ async def compose(
             Drill.from_json(record.drill) if record.drill else None,
             record.commitment,
             record.practice_reps,
-            calendar.monday_of(cycle) + timedelta(days=4),
+            await drill_due_on(store, person, cycle),
         )
     if kind is Step.DIGEST:
         digest = await digest_for(store, person, cycle, now)
         return Skip("nothing_to_report") if digest.empty else digest
     if kind is Step.MANAGER_HEADS_UP:
         missed = await drill_misses(store, person, cycle)
-        return HeadsUp(person.slack_user_id, cycle, missed) if missed else Skip("nobody_missed")
+        if not missed:
+            return Skip("nobody_missed")
+        team = await scheduling.team_schedule(store, person.workspace_id, person)
+        check = team.schedule[Step.DRILL_CHECK].label
+        return HeadsUp(person.slack_user_id, cycle, missed, check)
     return Skip(f"not_a_message:{kind.value}")

@@ -469,15 +469,22 @@ def drill_check(p: m.DrillCheck) -> Outgoing:
 
 
 def heads_up(p: m.HeadsUp) -> Outgoing:
-    names = ", ".join(mention(rep) for rep, _ in p.missed)
+    names = ", ".join(mention(miss.rep) for miss in p.missed)
     who = "1 rep hasn't" if len(p.missed) == 1 else f"{len(p.missed)} reps haven't"
     text = f"Drill heads-up: {who} recorded this week's drill: {names}."
-    lines = [f"• {mention(rep)} — {drill}" for rep, drill in p.missed[:MAX_TEAM_ROWS]]
-    blocks = [
-        section(text),
-        section("\n".join(lines)),
-        context("They got a reminder at noon. Ask about it Monday."),
+    lines = [
+        f"• {mention(miss.rep)} — {miss.drill}"
+        + ("" if miss.reminded else " (coach's drill check didn't reach them)")
+        for miss in p.missed[:MAX_TEAM_ROWS]
     ]
+    reminded = [miss for miss in p.missed if miss.reminded]
+    note = (
+        f"{'They' if len(reminded) == len(p.missed) else 'The others'} got a drill check on "
+        f"{p.drill_check}, their time. Ask about it at your next 1:1."
+        if reminded
+        else "Ask about it at your next 1:1."
+    )
+    blocks = [section(text), section("\n".join(lines)), context(note)]
     return Outgoing(text, as_dicts(blocks))
 
 
