@@ -5,22 +5,27 @@ followed until it is resolved."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from app.clock import FrozenClock
+from app.db.models import ManagerAction
 from app.db.store import Store
-from app.demo.simulation import PastWeek, record_past_week
+from app.demo.simulation import PastWeek, acting_as, record_past_week
 from app.deps import Deps
-from app.domain import loop, people
+from app.domain import calendar, loop, people
 from app.domain.errors import UserError
 from app.domain.insights import ADVICE, Kind
 from app.domain.loop import NotesShown
-from app.domain.types import Step
+from app.domain.types import Gap, Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
+from app.slack.ids import Action
+from app.slack.metadata import ActionRef
 from app.slack.render.blocks import SECTION_TEXT_LIMIT
 from app.slack.render.home import WHO_SEES_YOUR_NOTES
 from app.slack.render.modals import notes_modal
@@ -145,3 +150,63 @@ async def test_drills_are_due_and_reminded_when_the_team_schedule_says(
         shown = blocks_to_text(heads_up["blocks"])
         assert "They got a drill check on Thu 10:00, their time." in shown
         assert "noon" not in shown and "Monday" not in shown
+
+
+async def test_a_system_gap_is_the_managers_open_action_until_resolved(
+    deps: Deps, driver: SlackDriver, sandbox: SlackSandbox
+) -> None:
+    await seed_org(deps)
+    now = deps.clock()
+    cycle = calendar.current_cycle(now, ZoneInfo("America/Los_Angeles"))
+    form = loop.DiagnosisInput(
+        answers={"can_do": True, "knows": True, "clear": True, "math_works": False},
+        gap_override=None,
+        focus_skill="Prospecting",
+        manager_action="Ask sales ops to rebalance the West territory",
+    )
+    async with acting_as(deps, TEAM_ID, "U0MGRA", now) as (store, maya):
+        await loop.diagnose(store, maya, "U0REPA1", cycle, form, now)
+    home = await home_text(sandbox, driver, "U0MGRA")
+    assert "*Open actions* — system gaps you took on" in home
+    assert "@U0REPA1: Ask sales ops to rebalance the West territory — open since" in home
+    director = await home_text(sandbox, driver, "U0DIR")
+    assert "@U0MGRA for @U0REPA1: Ask sales ops to rebalance the West territory" in director
+    assert "rebalance" not in await home_text(sandbox, driver, "U0REPA1")  # the rep's isn't
+
+    async with deps.reads() as session:
+        (action,) = (await session.scalars(select(ManagerAction))).all()
+    value = ActionRef(action.id).dump()
+    for outsider in ("U0MGRB", "U0REPA1"):
+        refusal = await clicked_answer(driver, sandbox, outsider, value)
+        assert refusal.startswith("Only <@U0REPA1>'s manager (or their director)"), refusal
+    done = await clicked_answer(driver, sandbox, "U0MGRA", value)
+    assert done.startswith("Marked resolved: Ask sales ops to rebalance the West territory")
+    assert "rebalance" not in await home_text(sandbox, driver, "U0MGRA")
+    assert "rebalance" not in await home_text(sandbox, driver, "U0DIR")
+
+
+async def test_changing_the_diagnosis_to_another_gap_withdraws_its_action(deps: Deps) -> None:
+    await seed_org(deps)
+    now = deps.clock()
+    cycle = calendar.current_cycle(now, ZoneInfo("America/Los_Angeles"))
+    for answers, override in (({"math_works": False}, Gap.SYSTEM), ({"can_do": False}, None)):
+        form = loop.DiagnosisInput(
+            answers=answers,
+            gap_override=override,
+            focus_skill="Discovery",
+            evidence_url="https://app.gong.io/call?id=5",
+            manager_action="Fix lead routing",
+        )
+        async with acting_as(deps, TEAM_ID, "U0MGRA", now) as (store, maya):
+            await loop.diagnose(store, maya, "U0REPA1", cycle, form, now)
+    async with deps.reads() as session:
+        assert (await session.scalars(select(ManagerAction))).all() == []
+
+
+async def clicked_answer(driver: SlackDriver, sandbox: SlackSandbox, user: str, value: str) -> str:
+    """Click "Mark resolved" in the App Home as `user`; what they are told (only them)."""
+    since = len(sandbox.state.responses)
+    message = {"ts": "1700000000.000100", "blocks": []}
+    answer = await driver.click(user, Action.RESOLVE_ACTION, value, message=message)
+    assert answer.status == 200
+    return str((await sandbox.wait_for_response(since=since))["text"])

@@ -322,6 +322,26 @@ class DealProgress(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ManagerAction(Base):
+    """What a manager took on for a rep when the gap was theirs to fix (a system gap: territory,
+    lead routing, quota): open, on their App Home and in their director's digest, until they
+    mark it resolved. One per rep and cycle, kept in step with that cycle's diagnosis."""
+
+    __tablename__ = "manager_action"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))  # rep
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    cycle_week: Mapped[str] = mapped_column(String(8))
+    action: Mapped[str] = mapped_column(Text)  # what the manager said they'll escalate
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DirectMessage(Base):
     """What someone on the roster wrote to coach in their DM, kept as typed before anything
     reads it (so no reply is ever lost to a bug in reading it), with what coach made of it and

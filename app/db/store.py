@@ -20,6 +20,7 @@ from app.db.models import (
     DrillReport,
     EventReceipt,
     Helpfulness,
+    ManagerAction,
     OneOnOne,
     Pause,
     Person,
@@ -298,6 +299,32 @@ class Store:
 
     async def person_by_id(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
+
+    # --- what managers took on (system gaps) ---------------------------------------------
+    async def manager_action_of(self, person_id: int, cycle: str) -> ManagerAction | None:
+        return await self.session.scalar(
+            select(ManagerAction).where(
+                ManagerAction.person_id == person_id, ManagerAction.cycle_week == cycle
+            )
+        )
+
+    async def manager_action(self, action_id: int) -> ManagerAction | None:
+        return await self.session.get(ManagerAction, action_id)
+
+    async def open_manager_actions(self, rep_ids: Iterable[int]) -> Sequence[ManagerAction]:
+        """The unresolved actions about these reps, oldest first."""
+        wanted = list(set(rep_ids))
+        if not wanted:
+            return []
+        query = (
+            select(ManagerAction)
+            .where(ManagerAction.person_id.in_(wanted), ManagerAction.resolved_at.is_(None))
+            .order_by(ManagerAction.opened_at, ManagerAction.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def delete(self, instance: object) -> None:
+        await self.session.delete(instance)
 
     # --- direct messages -----------------------------------------------------------------
     async def keep_direct_message(self, values: dict[str, Any]) -> DirectMessage | None:

@@ -147,6 +147,7 @@ class DemoWeek:
             "chat.postMessage", since=since, where=lambda c: c.args.get("channel") == channel
         )
         self.show.did(self.sim.now, rep, f"writes in the DM: “{text}”", str(asked.args["text"]))
+        await self.sim.settle()  # coach has recorded its answer (a person reads before tapping)
         answer = asked.response["message"]
         since = self.box.mark()
         await self.driver.click(rep, action, button_value(answer, action), message=answer)

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from app.db.ledger import Ledger
 from app.db.models import CustomDrill, Diagnosis, DrillReport, OneOnOne, Person, Submission
 from app.db.store import Store
-from app.domain import access, calendar, drills, scheduling
+from app.domain import access, calendar, drills, escalations, scheduling
 from app.domain.diagnosis import ADVICE, TREE, proposed_gap
 from app.domain.drills import BUILT_IN, Drill
 from app.domain.errors import FieldErrors, NotAllowed, UserError
@@ -269,7 +269,11 @@ async def diagnose(
 ) -> Diagnosis:
     rep, me = await access.coached_rep(store, actor, rep_slack_user_id)
     values = check_diagnosis(form)
-    return await store.save_diagnosis(rep.id, cycle, {**values, "author_id": me.id}, now)
+    saved = await store.save_diagnosis(rep.id, cycle, {**values, "author_id": me.id}, now)
+    await escalations.follow_diagnosis(
+        store, rep, me, cycle, Gap(saved.gap), saved.manager_action, now
+    )
+    return saved
 
 
 # --- Wednesday: the 1:1 notes -----------------------------------------------------------

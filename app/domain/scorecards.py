@@ -9,7 +9,7 @@ helpfulness ratings reach a manager only as an average of at least three.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -25,7 +25,8 @@ from app.db.models import (
     TransferScore,
 )
 from app.db.store import Store
-from app.domain import calendar, insights, metrics, scheduling
+from app.domain import calendar, escalations, insights, metrics, scheduling
+from app.domain.escalations import OpenAction
 from app.domain.insights import Insight
 from app.domain.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.domain.planning import zone
@@ -163,6 +164,7 @@ class TeamView:
     diagnosed_first: Ratio
     insights: list[Insight]
     to_score: list[str]  # reps whose recorded drill of last week has no score yet
+    open_actions: list[OpenAction] = field(default_factory=list)  # system gaps taken on
 
 
 def _row(rep: Person, card: RepScorecard) -> TeamRow:
@@ -234,6 +236,7 @@ async def team_view(
             for r, w in zip(reps, last_week, strict=True)
             if metrics.counted(w) and w.drill_recorded and w.transfer is None
         ],
+        open_actions=await escalations.open_for(store, reps),
     )
 
 
@@ -254,6 +257,7 @@ class DirectorView:
     cycle: str
     managers: list[ManagerCoverage]
     total: Ratio
+    open_actions: list[OpenAction] = field(default_factory=list)  # their managers' teams
 
 
 async def director_view(
@@ -281,4 +285,5 @@ async def director_view(
             )
         )
     total = sum((row.coverage for row in rows), metrics.NO_RATIO)
-    return DirectorView(director.slack_user_id, cycle, rows, total)
+    actions = await escalations.open_for(store, reps)
+    return DirectorView(director.slack_user_id, cycle, rows, total, actions)

@@ -55,6 +55,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.REPLACE_DEALS.value)(ack_first(actions.on_replace_deals))
     app.action(Action.REPLY_AS_DEAL.value)(ack_first(actions.on_reply_as_deal))
     app.action(Action.REPLY_AS_DRILL.value)(ack_first(actions.on_reply_as_drill))
+    app.action(Action.RESOLVE_ACTION.value)(ack_first(actions.on_resolve_action))
     app.view(View.DEALS.value)(ack_first(views.on_deals_submit))
     app.view(View.DIAGNOSIS.value)(ack_first(views.on_diagnosis_submit))
     app.view(View.GROW.value)(ack_first(views.on_grow_submit))

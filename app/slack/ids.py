@@ -37,6 +37,7 @@ class Action(StrEnum):
     REPLACE_DEALS = "deals_replace"  # on coach's answer to a DM: that message's deals instead
     REPLY_AS_DEAL = "reply_as_deal"  # a link while the drill is open: it was a deal
     REPLY_AS_DRILL = "reply_as_drill"  # ... it was the drill's recording
+    RESOLVE_ACTION = "manager_action_resolve"  # a system gap the manager took on: done
 
 
 class View(StrEnum):

@@ -115,7 +115,14 @@ class ModalMeta:
         return (self.channel, self.ts) if self.channel and self.ts else None
 
 
-_MESSAGE_ID = re.compile(r"dm\|([0-9]{1,18})")
+_STORED_ID = re.compile(r"([a-z]{2,4})\|([0-9]{1,18})")
+
+
+def _stored_id(prefix: str, value: object) -> int:
+    match = _STORED_ID.fullmatch(_text(value))
+    if match is None or match.group(1) != prefix:
+        raise _bad()
+    return int(match.group(2))
 
 
 @dataclass(frozen=True)
@@ -129,10 +136,21 @@ class MessageRef:
 
     @classmethod
     def load(cls, value: object) -> MessageRef:
-        match = _MESSAGE_ID.fullmatch(_text(value))
-        if match is None:
-            raise _bad()
-        return cls(int(match.group(1)))
+        return cls(_stored_id("dm", value))
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """An open manager action (a system gap): the value of its "Mark resolved" button."""
+
+    id: int
+
+    def dump(self) -> str:
+        return f"act|{self.id}"
+
+    @classmethod
+    def load(cls, value: object) -> ActionRef:
+        return cls(_stored_id("act", value))
 
 
 MENU_VERBS = ("diagnose", "notes", "view", "pause")

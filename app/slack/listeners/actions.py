@@ -16,16 +16,26 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import access, calendar, feedback, loop, people, replies, scheduling
+from app.domain import (
+    access,
+    calendar,
+    escalations,
+    feedback,
+    loop,
+    people,
+    replies,
+    scheduling,
+)
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.domain.types import Role
 from app.slack import payloads
 from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import actor_of
-from app.slack.metadata import MenuChoice, MessageRef, ModalMeta, RepRef
+from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta, RepRef
 from app.slack.render import modals
 from app.slack.render.weekly import (
+    action_resolved,
     deal_progress_noted,
     helpfulness_noted,
     reply_answer,
@@ -271,3 +281,20 @@ def acts_on_message(take: Take) -> Callable[..., Awaitable[None]]:
 on_replace_deals = acts_on_message(replies.replace_with)
 on_reply_as_deal = acts_on_message(replies.take_as_deal)
 on_reply_as_drill = acts_on_message(replies.take_as_drill)
+
+
+async def on_resolve_action(
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
+) -> None:
+    """ "Mark resolved" on an open manager action (a system gap taken on)."""
+    ref = ActionRef.load(payloads.action(body).value)
+    async with deps.db.begin() as session:
+        store = Store(session)
+        actor = await actor_of(store, body, deps)
+        done = await escalations.resolve(store, actor, ref.id, deps.clock())
+    await tell(respond, action_resolved(done))
+    homes.refresh(client, payloads.team_id(body), done.rep)

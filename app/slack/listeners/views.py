@@ -12,7 +12,7 @@ from app.db.ledger import Ledger
 from app.deps import Deps
 from app.domain import access, loop, people, scheduling
 from app.domain.evidence import Deal
-from app.domain.types import Step
+from app.domain.types import Gap, Step
 from app.outbox import Outbox
 from app.slack import forms, payloads
 from app.slack.client import OutboxClients
@@ -27,6 +27,7 @@ from app.slack.render.help import (
     roster_changed,
     schedule_reply,
 )
+from app.slack.render.modals import saved_line
 from app.slack.render.weekly import deals_recorded
 from app.slack.replies import update
 
@@ -74,13 +75,10 @@ async def on_diagnosis_submit(
         saved = await loop.diagnose(
             store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
         )
-        gap, focus = saved.gap, saved.focus_skill
+        gap, focus = Gap(saved.gap), saved.focus_skill
     await ack(
         response_action="update",
-        view=modals.saved(
-            "Diagnosis saved",
-            f"<@{meta.rep}>: *{gap}* gap, focus *{focus}*. It's on the 1:1 agenda.",
-        ),
+        view=modals.saved("Diagnosis saved", saved_line(meta.rep, gap, focus)),
     )
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
@@ -111,7 +109,10 @@ async def on_grow_submit(
     elif logged.drill is not None:
         summary = f"Saved. <@{meta.rep}> gets their commitment and the *{logged.drill.name}* drill."
     else:
-        summary = "Saved. A system gap is yours to act on: no drill for the rep this week."
+        summary = (
+            "Saved. A system gap is yours to act on: no drill for the rep this week. It stays "
+            "on your App Home until you mark it resolved."
+        )
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
     if logged.record.held:
         # The rep's card, now, through the ledger (exactly once even on a resubmit).

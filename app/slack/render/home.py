@@ -34,6 +34,7 @@ from app.slack.render.delivery import problem_blocks, time_zone_blocks
 from app.slack.render.scorecards import (
     director_blocks,
     insight_blocks,
+    open_actions_blocks,
     rep_lines,
     team_blocks,
     team_line,
@@ -196,6 +197,7 @@ def _team_table(team: TeamView) -> list[Block]:
         blocks.append(section("*Score last week's drills* (skill transfer, 1–5)"))
         for rep in team.to_score[:MAX_HOME_SCORES]:
             blocks += [context(f"{mention(rep)}'s drill of {last}"), score_buttons(rep, last)]
+    blocks += open_actions_blocks(team.open_actions, buttons=True)
     if team.insights:
         blocks += [section("*Insights*")]
         blocks += insight_blocks(

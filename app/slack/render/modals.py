@@ -504,5 +504,15 @@ def roster_modal(roles: Sequence[str]) -> dict:
     return _modal(ViewId.ROSTER, "Add or change someone", "Save", None, blocks)
 
 
+def saved_line(rep: str, gap: Gap, focus: str) -> str:
+    """What a saved diagnosis leads to."""
+    if gap is Gap.SYSTEM:
+        return (
+            f"{mention(rep)}: *system* gap. It's yours to fix, not theirs: it stays on your App "
+            "Home, and in your director's digest, until you mark it resolved."
+        )
+    return f"{mention(rep)}: *{gap.value}* gap, focus *{focus}*. It's on the 1:1 agenda."
+
+
 def saved(title: str, message: str) -> dict:
     return View(type="modal", title=title[:24], close="Done", blocks=[section(message)]).to_dict()

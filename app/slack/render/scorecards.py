@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from app.domain import calendar
 from app.domain.digests import Digest, RepDigest
+from app.domain.escalations import OpenAction
 from app.domain.insights import Insight, Kind
 from app.domain.metrics import Ratio, RepScorecard
 from app.domain.roster import plural
 from app.domain.scorecards import DirectorView, TeamRow, TeamView
 from app.slack.ids import Action
-from app.slack.metadata import RepRef
+from app.slack.metadata import ActionRef, RepRef
 from app.slack.render.blocks import (
     Outgoing,
     as_dicts,
@@ -28,6 +35,7 @@ from app.slack.render.blocks import (
 )
 
 MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 blocks
+MAX_OPEN_ACTIONS = 8
 
 
 def ratio(value: Ratio) -> str:
@@ -128,6 +136,35 @@ def insight_blocks(
     return blocks
 
 
+def open_action_line(action: OpenAction, *, with_manager: bool) -> str:
+    owner = f"{mention(action.manager)} for " if with_manager and action.manager else ""
+    return f"• {owner}{mention(action.rep)}: {action.action} — open since {day_label(action.since)}"
+
+
+def open_actions_blocks(actions: Sequence[OpenAction], *, buttons: bool) -> list[Block]:
+    """The system gaps taken on and not resolved yet; with `buttons`, one to resolve each."""
+    if not actions:
+        return []
+    lead = "*Open actions* — system gaps you took on (territory, leads, quota)"
+    if not buttons:
+        lead = "*Open system issues* in your managers' teams"
+    blocks: list[Block] = [section(lead)]
+    for action in actions[:MAX_OPEN_ACTIONS]:
+        line = open_action_line(action, with_manager=not buttons)
+        if buttons:
+            resolve = ButtonElement(
+                text="Mark resolved",
+                action_id=Action.RESOLVE_ACTION,
+                value=ActionRef(action.id).dump(),
+            )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=resolve))
+        else:
+            blocks.append(section(line))
+    if len(actions) > MAX_OPEN_ACTIONS:
+        blocks.append(context(f"…and {len(actions) - MAX_OPEN_ACTIONS} more."))
+    return blocks
+
+
 def director_blocks(view: DirectorView) -> list[Block]:
     lines = []
     for row in view.managers:
@@ -141,6 +178,7 @@ def director_blocks(view: DirectorView) -> list[Block]:
     return [
         section(f"*Coverage across your managers:* {ratio(view.total)}"),
         *bullet_sections(lines),
+        *open_actions_blocks(view.open_actions, buttons=False),
     ]
 
 
@@ -173,6 +211,7 @@ def digest(model: Digest) -> Outgoing:
         if model.rep is not None:
             blocks.append(divider())
         blocks += [section("*Your team*"), *team_blocks(team)]
+        blocks += open_actions_blocks(team.open_actions, buttons=True)
         if team.insights:
             # Friday: re-diagnosis is for next week; the notes are this week's.
             coming = calendar.next_cycle(team.cycle)

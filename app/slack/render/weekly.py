@@ -8,6 +8,7 @@ from app.domain import replies
 from app.domain import weekly_messages as m
 from app.domain.diagnosis import ADVICE
 from app.domain.digests import Digest
+from app.domain.escalations import OpenAction
 from app.domain.evidence import MAX_DEALS, Deal
 from app.domain.roster import plural
 from app.domain.types import Role
@@ -126,6 +127,13 @@ def _deal_progress(p: m.DealPrompt) -> list[Block]:
             )
         )
     return blocks
+
+
+def action_resolved(action: OpenAction) -> str:
+    return (
+        f"Marked resolved: {action.action} (for {mention(action.rep)}). It's off your list "
+        "and your director's digest."
+    )
 
 
 def deal_progress_noted(deal: str, moved: bool) -> str:
@@ -447,7 +455,10 @@ def _commitment_card(p: m.DrillCard) -> Outgoing:
         f"you committed to {p.commitment}." if p.commitment else "no drill this week."
     )
     lines = [f"*Your commitment:* {p.commitment}"] if p.commitment else []
-    lines.append("No drill this week: your manager is taking the next step.")
+    lines.append(
+        "No drill this week: the gap is in the system (territory, leads or quota), so your "
+        "manager owns the next step. It stays on their list until it's resolved."
+    )
     blocks: list[Block] = [
         header("Your 1:1 is logged"),
         section("\n".join(lines)),
