@@ -4,14 +4,16 @@ followed until it is resolved."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from app.clock import FrozenClock
-from app.db.models import ManagerAction
+from app.db.models import ManagerAction, OneOnOne
 from app.db.store import Store
 from app.demo.simulation import PastWeek, acting_as, record_past_week
 from app.deps import Deps
@@ -20,7 +22,7 @@ from app.domain.errors import UserError
 from app.domain.insights import ADVICE, Kind
 from app.domain.loop import NotesShown
 from app.domain.types import Gap, Step
-from app.sandbox.driver import SlackDriver
+from app.sandbox.driver import SlackDriver, button_value, chosen, typed
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
@@ -31,7 +33,7 @@ from app.slack.render.home import WHO_SEES_YOUR_NOTES
 from app.slack.render.modals import notes_modal
 from tests.conftest import SIGNING_SECRET, TEAM_ID, seed_org
 from tests.test_home import home_text
-from tests.week import TEAM_CSV, TZ, open_week
+from tests.week import TEAM_CSV, TZ, Week, open_week
 
 
 def test_long_grow_notes_are_shown_whole_in_sections_slack_accepts() -> None:
@@ -210,3 +212,144 @@ async def clicked_answer(driver: SlackDriver, sandbox: SlackSandbox, user: str, 
     answer = await driver.click(user, Action.RESOLVE_ACTION, value, message=message)
     assert answer.status == 200
     return str((await sandbox.wait_for_response(since=since))["text"])
+
+
+# --- forms: what they mark needed is what they demand ----------------------------------------
+VALID = {
+    "can_do": chosen("no", "radio_buttons"),
+    "gap_override": chosen("tree"),
+    "focus_skill": typed("Objection handling"),
+    "evidence_url": typed("https://app.gong.io/call?id=1"),
+    "manager_action": typed("Ask sales ops to fix lead routing"),
+    "goal": typed("CFO agrees to a business-case review"),
+    "reality": typed("Discounted at the first push"),
+    "options": typed("Reframe\nCost of delay\nBring the champion"),
+    "commitment": typed("Use the reframe on three calls"),
+    "drill_choice": chosen("objection_reframe"),
+    "new_drill_name": typed("Price anchor"),
+    "new_drill_scenario": typed("The buyer names a competitor's price"),
+    "new_drill_success": typed("You anchor on value before numbers"),
+}
+
+
+def inputs(view: dict[str, Any]) -> dict[str, bool]:
+    """block_id → whether the form marks it needed (Slack shows "(optional)" otherwise)."""
+    return {
+        b["block_id"]: not b.get("optional", False) for b in view["blocks"] if b["type"] == "input"
+    }
+
+
+def only_the_needed(view: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A submission filling in exactly what the form marks needed."""
+    return {block: VALID[block] for block, needed in inputs(view).items() if needed} | extra
+
+
+async def refreshed(
+    week: Week, user: str, view: dict[str, Any], block: str, value: str, action: str, kind: str
+) -> dict[str, Any]:
+    """Choose `value` in `block` of an open form: the form as coach re-renders it."""
+    since = week.sandbox.mark()
+    values = {block: {action: {"type": kind, "selected_option": {"value": value}}}}
+    answer = await week.driver.click(
+        user,
+        action,
+        view={**view, "state": {"values": values}},
+        block_id=block,
+        selected=value,
+        element=kind,
+    )
+    assert answer.status == 200
+    call = await week.sandbox.wait_for_call("views.update", since=since)
+    assert call.ok, call.response
+    assert call.args["view_id"] == view["id"] and call.args["hash"] == view["hash"]
+    return {**call.response["view"], "state": {"values": {}}}
+
+
+async def test_the_diagnosis_form_asks_what_each_answer_needs(
+    database_url: str, sandbox: SlackSandbox
+) -> None:
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    async with open_week(database_url, sandbox, TEAM_CSV, TZ, monday) as week:
+        await week.run_until(monday + timedelta(days=1, hours=18))  # Tuesday: the prep
+        prep = await week.last_dm("U0MGRA", Step.MANAGER_PREP)
+        value = button_value(prep, Action.DIAGNOSE, "prep:U0REPLA")
+        view = await week.driver.open_modal("U0MGRA", prep, Action.DIAGNOSE, value)
+        # One question at a time, each needed; the clip needed; no manager's action yet.
+        assert inputs(view) == {
+            "can_do": True,
+            "gap_override": True,
+            "focus_skill": True,
+            "evidence_url": True,
+            "evidence_moment": False,
+            "evidence_quote": False,
+            "did": False,
+            "good_looks_like": False,
+            "rubric_level": False,
+        }
+        yes = await refreshed(
+            week, "U0MGRA", view, "can_do", "yes", Action.DIAGNOSIS_CHANGED, "radio_buttons"
+        )
+        assert inputs(yes)["knows"] is True  # the next question, after a Yes
+        no = await refreshed(
+            week, "U0MGRA", yes, "can_do", "no", Action.DIAGNOSIS_CHANGED, "radio_buttons"
+        )
+        assert "knows" not in inputs(no)  # the first No names the gap: no more questions
+        assert "Skill gap" in json.dumps(no["blocks"])
+        system = await refreshed(
+            week,
+            "U0MGRA",
+            no,
+            "gap_override",
+            "system",
+            Action.DIAGNOSIS_CHANGED,
+            "static_select",
+        )
+        marked = inputs(system)
+        assert marked["manager_action"] is True and marked["evidence_url"] is False
+        assert marked["can_do"] is False  # a gap picked by hand needs no answers
+
+        # Filling in exactly what each version marks needed is enough: nothing more demanded.
+        by_hand = {"gap_override": chosen("system")}
+        for form, extra in ((no, {}), (system, by_hand)):
+            answer = await week.driver.submit("U0MGRA", form, only_the_needed(form, **extra))
+            assert answer.json()["response_action"] == "update", answer.text
+
+
+async def test_the_grow_form_needs_what_a_held_1_1_needs_and_no_more(
+    database_url: str, sandbox: SlackSandbox
+) -> None:
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    async with open_week(database_url, sandbox, TEAM_CSV, TZ, monday) as week:
+        await week.run_until(monday + timedelta(days=2, hours=18))  # Wednesday: the 1:1
+        agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+        value = button_value(agenda, Action.LOG_NOTES, "agenda:U0REPLA")
+        view = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
+        marked = inputs(view)
+        assert all(marked[b] for b in ("goal", "reality", "options", "commitment"))
+        assert marked["drill_choice"] is True and "not_held" not in marked
+        assert "new_drill_name" not in marked
+        new = await refreshed(
+            week, "U0MGRA", view, "drill_choice", "new", Action.GROW_DRILL_PICKED, "static_select"
+        )
+        assert all(inputs(new)[f"new_drill_{f}"] for f in ("name", "scenario", "success"))
+        for form, extra in ((view, {}), (new, {"drill_choice": chosen("new")})):
+            answer = await week.driver.submit("U0MGRA", form, only_the_needed(form, **extra))
+            assert answer.json()["response_action"] == "update", answer.text
+
+
+async def test_a_1_1_that_didnt_happen_is_logged_from_its_own_button(
+    database_url: str, sandbox: SlackSandbox
+) -> None:
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    async with open_week(database_url, sandbox, TEAM_CSV, TZ, monday) as week:
+        await week.run_until(monday + timedelta(days=2, hours=18))
+        agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+        value = button_value(agenda, Action.NOT_HELD, "agenda:U0REPLA")
+        refusal = await week.refused("U0MGRB", agenda, Action.NOT_HELD, value)
+        assert refusal.startswith("Only <@U0REPLA>'s manager")
+        view = await week.driver.open_modal("U0MGRA", agenda, Action.NOT_HELD, value)
+        answer = await week.driver.submit("U0MGRA", view, {})
+        assert "Logged as not held" in json.dumps(answer.json()["view"])
+        async with week.deps.reads() as session:
+            (record,) = (await session.scalars(select(OneOnOne))).all()
+        assert record.held is False

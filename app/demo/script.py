@@ -208,6 +208,19 @@ class DemoWeek:
             self.sim.now, manager, f"logs 1:1 notes for {NAMES[rep]}", self.modal_text(answer)
         )
 
+    async def not_held(self, manager: str, rep: str) -> None:
+        """The manager taps "Didn't happen" on the notes nudge and confirms."""
+        nudge = await self.sim.last_dm(manager, Step.NOTES_NUDGE)
+        value = button_value(nudge, Action.NOT_HELD, f"nudge:{rep}")
+        view = await self.driver.open_modal(manager, nudge, Action.NOT_HELD, value)
+        answer = await self.driver.submit(manager, view, {})
+        self.show.did(
+            self.sim.now,
+            manager,
+            f"taps \"Didn't happen\" for {NAMES[rep]}'s 1:1",
+            self.modal_text(answer),
+        )
+
     async def drill_done(self, rep: str, text: str) -> None:
         answer = await self.driver.command(rep, "/drill", text)
         self.show.did(self.sim.now, rep, f"types `/drill {text}`", answer.json()["text"])
@@ -369,16 +382,7 @@ async def play_week(week: DemoWeek, monday: datetime) -> None:
         )
 
     async def omar_logs_eve() -> None:
-        await week.log_notes(
-            OMAR,
-            EVE,
-            Step.NOTES_NUDGE,
-            {
-                "not_held": {
-                    "value": {"type": "checkboxes", "selected_options": [{"value": "not_held"}]}
-                },
-            },
-        )
+        await week.not_held(OMAR, EVE)
 
     async def maya_logs() -> None:
         await week.log_notes(

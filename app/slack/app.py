@@ -56,6 +56,9 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.REPLY_AS_DEAL.value)(ack_first(actions.on_reply_as_deal))
     app.action(Action.REPLY_AS_DRILL.value)(ack_first(actions.on_reply_as_drill))
     app.action(Action.RESOLVE_ACTION.value)(ack_first(actions.on_resolve_action))
+    app.action(Action.NOT_HELD.value)(ack_first(actions.on_not_held_open))
+    app.action(Action.DIAGNOSIS_CHANGED.value)(ack_first(actions.on_diagnosis_changed))
+    app.action(Action.GROW_DRILL_PICKED.value)(ack_first(actions.on_grow_drill_picked))
     app.view(View.DEALS.value)(ack_first(views.on_deals_submit))
     app.view(View.DIAGNOSIS.value)(ack_first(views.on_diagnosis_submit))
     app.view(View.GROW.value)(ack_first(views.on_grow_submit))
@@ -63,6 +66,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.view(View.SCHEDULE.value)(ack_first(views.on_schedule_submit))
     app.view(View.PAUSE.value)(ack_first(views.on_pause_submit))
     app.view(View.ROSTER.value)(ack_first(views.on_roster_submit))
+    app.view(View.NOT_HELD.value)(ack_first(views.on_not_held_submit))
     app.error(handle_error)
 
 

@@ -136,8 +136,14 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    """The state of a block's one element (most inputs' action_id is VALUE; one that
+    refreshes its form when changed has an action id of its own)."""
     block = values.get(block_id)
-    element = block.get(VALUE) if isinstance(block, dict) else None
+    if not isinstance(block, dict):
+        return {}
+    element = block.get(VALUE)
+    if element is None and len(block) == 1:
+        element = next(iter(block.values()))
     return element if isinstance(element, dict) else {}
 
 
@@ -231,7 +237,6 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
         follow_up = None
         errors.update(refused.errors)
     return GrowInput(
-        held="not_held" not in checked(values, "not_held"),
         goal=text_of(values, "goal"),
         reality=text_of(values, "reality"),
         options=text_of(values, "options"),

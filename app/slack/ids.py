@@ -38,6 +38,9 @@ class Action(StrEnum):
     REPLY_AS_DEAL = "reply_as_deal"  # a link while the drill is open: it was a deal
     REPLY_AS_DRILL = "reply_as_drill"  # ... it was the drill's recording
     RESOLVE_ACTION = "manager_action_resolve"  # a system gap the manager took on: done
+    NOT_HELD = "one_on_one_not_held"  # the 1:1 didn't happen: opens its confirmation
+    DIAGNOSIS_CHANGED = "diagnosis_changed"  # an answer in the diagnosis form: re-render it
+    GROW_DRILL_PICKED = "grow_drill_picked"  # the drill picked in the GROW form: re-render it
 
 
 class View(StrEnum):
@@ -48,6 +51,7 @@ class View(StrEnum):
     SCHEDULE = "schedule_modal"
     ROSTER = "roster_modal"
     PAUSE = "pause_modal"
+    NOT_HELD = "not_held_modal"
 
 
 # The action_id of every modal input: errors and state are keyed by block_id alone.
@@ -66,6 +70,7 @@ WEB_API_METHODS: frozenset[str] = frozenset(
         "users.lookupByEmail",  # a roster row that names someone by email
         "views.publish",
         "views.open",
+        "views.update",  # a form that follows its answers (diagnosis, GROW)
         "chat.postMessage",
         "chat.update",
         "conversations.open",  # the outbox, to find a DM it may already have sent

@@ -153,7 +153,7 @@ class ActionRef:
         return cls(_stored_id("act", value))
 
 
-MENU_VERBS = ("diagnose", "notes", "view", "pause")
+MENU_VERBS = ("diagnose", "notes", "not_held", "view", "pause")
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,18 @@ def direct_message(event: dict[str, Any]) -> tuple[str, Incoming] | None:
     if text is None or (thread is not None and message_ts(thread) is None):
         return None
     return user, Incoming(channel, ts, message_ts(thread), as_typed(text))
+
+
+@dataclass(frozen=True)
+class OpenView:
+    """The modal a click inside it came from: what views.update needs to replace it."""
+
+    id: str
+    hash: str | None
+    view: dict[str, Any]
+
+
+def open_view(body: dict[str, Any]) -> OpenView | None:
+    view = _object(body, "view")
+    view_id = _string(view, "id")
+    return OpenView(view_id, _string(view, "hash"), view) if view_id else None

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.ledger import Ledger
@@ -29,7 +30,8 @@ from app.domain import (
 from app.domain.evidence import Deal
 from app.domain.planning import zone
 from app.domain.types import Role
-from app.slack import payloads
+from app.slack import forms, payloads
+from app.slack.client import error_code
 from app.slack.home_refresh import HomeRefresher
 from app.slack.listeners.acting import actor_of
 from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta, RepRef
@@ -134,7 +136,10 @@ async def _open_diagnosis(
         form = await loop.diagnosis_form(
             click.store, click.actor, click.ref.rep, click.ref.cycle, moving_on=moving_on
         )
-    view = modals.diagnosis_modal(click.meta, form.deals, form.existing, next_focus=form.next_focus)
+    draft = (
+        modals.DiagnosisDraft.of_saved(form.existing) if form.existing else modals.DiagnosisDraft()
+    )
+    view = modals.diagnosis_modal(click.meta, form.deals, draft, next_focus=form.next_focus)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -147,9 +152,8 @@ async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
 async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         form = await loop.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
-    view = modals.grow_modal(
-        click.meta, form.diagnosis, form.custom_drills, form.existing, form.follow_up
-    )
+    draft = modals.GrowDraft.of_saved(form.existing)
+    view = modals.grow_modal(click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -204,6 +208,8 @@ async def on_rep_menu(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
         await _open_diagnosis(body, client, deps, moving_on=False)
     elif choice.verb == "notes":
         await _open_grow(body, client, deps)
+    elif choice.verb == "not_held":
+        await _open_not_held(body, client, deps)
     elif choice.verb == "pause":
         await _open_pause(body, client, deps)
     else:
@@ -236,12 +242,61 @@ async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Dep
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.roster_modal(roles))
 
 
+async def _open_not_held(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    async with clicked(body, deps) as click:
+        await access.coached_rep(click.store, click.actor, click.ref.rep)
+    await client.views_open(
+        trigger_id=payloads.trigger_id(body), view=modals.not_held_modal(click.meta)
+    )
+
+
+# --- forms that follow their answers (views.update) ---------------------------------------
+async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """A tree answer or the gap changed: the form shows what that answer asks for next."""
+    shown = payloads.open_view(body)
+    if shown is None:
+        return
+    meta = ModalMeta.load(payloads.private_metadata(shown.view))
+    async with deps.reads() as session:
+        store = Store(session)
+        actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
+        form = await loop.diagnosis_form(store, actor, meta.rep, meta.cycle, moving_on=False)
+    draft = modals.DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
+    await _replace(client, shown, modals.diagnosis_modal(meta, form.deals, draft))
+
+
+async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """A drill was picked in the GROW form: a new one asks for its name, scenario, success."""
+    shown = payloads.open_view(body)
+    if shown is None:
+        return
+    meta = ModalMeta.load(payloads.private_metadata(shown.view))
+    async with deps.reads() as session:
+        store = Store(session)
+        actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
+        form = await loop.grow_form(store, actor, meta.rep, meta.cycle)
+    draft = modals.GrowDraft.of_form(forms.read_grow(shown.view))
+    view = modals.grow_modal(meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
+    await _replace(client, shown, view)
+
+
+async def _replace(client: AsyncWebClient, shown: payloads.OpenView, view: dict) -> None:
+    """Show `view` in place of the open one. A newer change may have replaced it already
+    (hash_conflict): that one's re-render wins."""
+    try:
+        await client.views_update(view_id=shown.id, hash=shown.hash, view=view)
+    except SlackApiError as exc:
+        if error_code(exc) != "hash_conflict":
+            raise
+
+
 on_diagnose = opens(partial(_open_diagnosis, moving_on=False))
 # After a transfer score of 4+: the diagnosis, with the next competency suggested.
 on_next_focus = opens(partial(_open_diagnosis, moving_on=True))
 on_view_notes = opens(_open_notes)
 on_log_notes = opens(_open_grow)
 on_pause_open = opens(_open_pause)
+on_not_held_open = opens(_open_not_held)
 
 
 # --- buttons on coach's answer to something written in the DM ---------------------------

@@ -104,9 +104,7 @@ async def on_grow_submit(
             now,
             deps.settings.coach_default_tz,
         )
-    if not logged.record.held:
-        summary = "Logged as not held: it counts as a missed week of coaching."
-    elif logged.drill is not None:
+    if logged.drill is not None:
         summary = f"Saved. <@{meta.rep}> gets their commitment and the *{logged.drill.name}* drill."
     else:
         summary = (
@@ -114,11 +112,8 @@ async def on_grow_submit(
             "on your App Home until you mark it resolved."
         )
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
-    if logged.record.held:
-        # The rep's card, now, through the ledger (exactly once even on a resubmit).
-        await Outbox(deps, OutboxClients(deps)).send_due(
-            person_id=logged.rep.id, kind=Step.DRILL_CARD
-        )
+    # The rep's card, now, through the ledger (exactly once even on a resubmit).
+    await Outbox(deps, OutboxClients(deps)).send_due(person_id=logged.rep.id, kind=Step.DRILL_CARD)
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
@@ -187,3 +182,28 @@ async def on_roster_submit(
     reply = roster_changed(change, "add", ZoneRead())  # "read before their first message"
     await ack(response_action="update", view=modals.saved("Roster updated", reply.text))
     await profile_refresh.read_now(deps, client, payloads.team_id(body), [change.slack_user_id])
+
+
+async def on_not_held_submit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
+) -> None:
+    meta = ModalMeta.load(payloads.private_metadata(view))
+    async with submitted(body, deps) as (store, actor):
+        await loop.log_one_on_one(
+            store,
+            Ledger(store.session),
+            actor,
+            meta.rep,
+            meta.cycle,
+            loop.GrowInput(held=False),
+            deps.clock(),
+            deps.settings.coach_default_tz,
+        )
+    summary = "Logged as not held: it counts as a missed week of coaching."
+    await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
+    homes.refresh(client, payloads.team_id(body), meta.rep)

@@ -175,6 +175,7 @@ def _rep_menu(rep: str, cycle: str) -> OverflowMenuElement:
     options = [
         Option(value=MenuChoice("diagnose", ref).dump(), text="Diagnose this week"),
         Option(value=MenuChoice("notes", ref).dump(), text="Log 1:1 notes"),
+        Option(value=MenuChoice("not_held", ref).dump(), text="Log: 1:1 didn't happen"),
         Option(value=MenuChoice("view", ref).dump(), text="Open 1:1 notes"),
         Option(value=MenuChoice("pause", ref).dump(), text="Pause (out of office)"),
     ]

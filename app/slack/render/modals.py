@@ -3,13 +3,13 @@ errors under, and its action_id is always "value", so errors map straight back."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
 from slack_sdk.models.blocks import (
     Block,
-    CheckboxesElement,
     DatePickerElement,
     InputBlock,
     Option,
@@ -22,13 +22,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain.diagnosis import ADVICE, TREE
+from app.domain.diagnosis import ADVICE, TREE, proposed_gap
 from app.domain.drills import STARTING_LIBRARY, Drill
 from app.domain.evidence import MAX_DEALS, Deal
-from app.domain.loop import NotesShown
+from app.domain.loop import DiagnosisInput, GrowInput, NotesShown
 from app.domain.schedule import STEP_WORDS
 from app.domain.types import WEEKDAY_NAMES, Gap
 from app.slack.ids import INPUT_ACTION_ID
+from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
 from app.slack.render.blocks import context, day_label, header, long_sections, mention, section
@@ -39,7 +40,7 @@ class Diagnosis(Protocol):
     """What the diagnosis modal shows of a stored diagnosis."""
 
     answers: dict
-    gap: str
+    gap: Gap
     focus_skill: str
     evidence_url: str | None
     evidence_moment: str | None
@@ -69,7 +70,6 @@ class OneOnOne(Protocol):
 VALUE = INPUT_ACTION_ID
 YES, NO = "yes", "no"
 NEW_DRILL = "new"
-NOT_HELD = "not_held"
 
 
 def _text(
@@ -99,12 +99,18 @@ def _text(
 
 
 def _url(
-    block_id: str, label: str, *, initial: str | None = None, optional: bool = True
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    optional: bool = True,
+    hint: str | None = None,
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=label,
         optional=optional,
+        hint=hint,
         element=UrlInputElement(
             action_id=VALUE, initial_value=initial or None, placeholder="https://…"
         ),
@@ -154,15 +160,22 @@ def deals_modal(meta: ModalMeta, existing: Sequence[Deal]) -> dict:
     return _modal(ViewId.DEALS, "Share my deals", "Share", meta, blocks)
 
 
-def _yes_no(question_key: str, text: str, initial: bool | None) -> InputBlock:
+def _yes_no(question_key: str, text: str, initial: bool | None, *, required: bool) -> InputBlock:
+    """One question of the tree; answering it refreshes the form (the next question, the gap)."""
     options = [Option(value=YES, text="Yes"), Option(value=NO, text="No")]
     chosen = {True: options[0], False: options[1]}.get(initial) if initial is not None else None
     return InputBlock(
         block_id=question_key,
         label=text,
-        optional=True,
-        element=RadioButtonsElement(action_id=VALUE, options=options, initial_option=chosen),
+        optional=not required,
+        dispatch_action=True,
+        element=RadioButtonsElement(
+            action_id=ActionId.DIAGNOSIS_CHANGED, options=options, initial_option=chosen
+        ),
     )
+
+
+USE_THE_QUESTIONS = "tree"
 
 
 def _gap_option(gap: Gap) -> Option:
@@ -171,47 +184,117 @@ def _gap_option(gap: Gap) -> Option:
     return Option(value=gap.value, text=f"{gap.value.capitalize()} gap ({weight})")
 
 
+@dataclass(frozen=True)
+class DiagnosisDraft:
+    """What the diagnosis form shows: a saved diagnosis, or the form as the manager has it."""
+
+    answers: Mapping[str, bool | None] = field(default_factory=dict)
+    override: Gap | None = None  # the gap picked by hand; None: the questions decide
+    focus_skill: str | None = None
+    evidence_url: str | None = None
+    evidence_moment: str | None = None
+    evidence_quote: str | None = None
+    did: str | None = None
+    good_looks_like: str | None = None
+    manager_action: str | None = None
+    rubric_level: int | None = None
+
+    @classmethod
+    def of_saved(cls, saved: Diagnosis) -> DiagnosisDraft:
+        gap = Gap(saved.gap)
+        return cls(
+            answers=dict(saved.answers or {}),
+            override=None if proposed_gap(saved.answers or {}) is gap else gap,
+            focus_skill=saved.focus_skill,
+            evidence_url=saved.evidence_url,
+            evidence_moment=saved.evidence_moment,
+            evidence_quote=saved.evidence_quote,
+            did=saved.did,
+            good_looks_like=saved.good_looks_like,
+            manager_action=saved.manager_action,
+            rubric_level=saved.rubric_level,
+        )
+
+    @classmethod
+    def of_form(cls, form: DiagnosisInput) -> DiagnosisDraft:
+        level = form.rubric_level.strip()
+        return cls(
+            answers=dict(form.answers),
+            override=form.gap_override,
+            focus_skill=form.focus_skill or None,
+            evidence_url=form.evidence_url or None,
+            evidence_moment=form.evidence_moment or None,
+            evidence_quote=form.evidence_quote or None,
+            did=form.did or None,
+            good_looks_like=form.good_looks_like or None,
+            manager_action=form.manager_action or None,
+            rubric_level=int(level) if level in ("1", "2", "3", "4") else None,
+        )
+
+    @property
+    def gap(self) -> Gap | None:
+        return self.override or proposed_gap(self.answers)
+
+
+def _tree_blocks(draft: DiagnosisDraft) -> list[Block]:
+    """The questions, top-down, up to the first No: each one shown is needed (unless the gap
+    is picked by hand below, when none is)."""
+    blocks: list[Block] = []
+    for question in TREE:
+        answer = draft.answers.get(question.key)
+        blocks.append(_yes_no(question.key, question.text, answer, required=not draft.override))
+        if answer is not True:
+            break
+    return blocks
+
+
 def diagnosis_modal(
     meta: ModalMeta,
     deals: Sequence[Deal],
-    existing: Diagnosis | None,
+    draft: DiagnosisDraft,
     *,
     next_focus: str | None = None,
 ) -> dict:
-    """The decision tree; with `next_focus`, opened to move a rep on after a transfer of 4+."""
-    answers = existing.answers if existing else {}
+    """The decision tree; with `next_focus`, opened to move a rep on after a transfer of 4+.
+    What is asked follows what is answered: the next question after a Yes, the gap after the
+    first No; the clip is needed for every gap but a system gap, which asks instead what the
+    manager will escalate. Each change re-renders the form (views.update)."""
     first_clip = deals[0] if deals else None
+    gap = draft.gap
     blocks: list[Block] = [
         section(
             f"One gap for {mention(meta.rep)}. Answer top-down: the first *No* names the gap "
-            "(four *Yes* = a will gap). You can pick the gap yourself below."
+            "(four *Yes* = a will gap), or pick the gap yourself below."
         ),
     ]
     if next_focus:
         blocks.append(
             context(f"Last focus transferred (4+): pick the next one. Suggested: *{next_focus}*.")
         )
-    focus = existing.focus_skill if existing else next_focus
     if deals:
         blocks.append(context("\n".join(deal_line(d) for d in deals)))
-    blocks += [_yes_no(q.key, q.text, answers.get(q.key)) for q in TREE]
+    blocks += _tree_blocks(draft)
+    if gap is not None:
+        blocks.append(context(f"→ *{gap.value.capitalize()} gap*: {ADVICE[gap].what_to_do}"))
+    tree_option = Option(value=USE_THE_QUESTIONS, text="Use the answers above")
+    gap_options = [tree_option, *(_gap_option(g) for g in Gap)]
+    chosen = _gap_option(draft.override) if draft.override else tree_option
     blocks.append(
         InputBlock(
             block_id="gap_override",
-            label="Gap (leave empty to use the answers)",
-            optional=True,
+            label="Gap",
+            dispatch_action=True,
             element=StaticSelectElement(
-                action_id=VALUE,
-                options=[_gap_option(g) for g in Gap],
-                initial_option=_gap_option(Gap(existing.gap)) if existing else None,
+                action_id=ActionId.DIAGNOSIS_CHANGED, options=gap_options, initial_option=chosen
             ),
         )
     )
+    system = gap is Gap.SYSTEM
     blocks += [
         _text(
             "focus_skill",
             "Focus skill",
-            initial=focus,
+            initial=draft.focus_skill or next_focus,
             optional=False,
             hint="Discovery, Objection handling, Multi-threading, Closing, or your own.",
             max_length=120,
@@ -219,40 +302,36 @@ def diagnosis_modal(
         _url(
             "evidence_url",
             "Evidence clip",
-            initial=existing.evidence_url
-            if existing
-            else (first_clip.clip_url if first_clip else None),
+            initial=draft.evidence_url or (first_clip.clip_url if first_clip else None),
+            optional=system,
+            hint="No evidence, no coaching: the clip this is based on."
+            if not system
+            else "A system gap needs no clip.",
         ),
         _text(
             "evidence_moment",
             "Timestamp (mm:ss)",
-            initial=existing.evidence_moment
-            if existing
-            else (first_clip.moment if first_clip else None),
+            initial=draft.evidence_moment or (first_clip.moment if first_clip else None),
             max_length=8,
         ),
+        _text("evidence_quote", "Quote", initial=draft.evidence_quote, multiline=True),
+        _text("did", "What they did", initial=draft.did, multiline=True),
         _text(
-            "evidence_quote",
-            "Quote",
-            initial=existing.evidence_quote if existing else None,
-            multiline=True,
+            "good_looks_like", "What good looks like", initial=draft.good_looks_like, multiline=True
         ),
-        _text("did", "What they did", initial=existing.did if existing else None, multiline=True),
-        _text(
-            "good_looks_like",
-            "What good looks like",
-            initial=existing.good_looks_like if existing else None,
-            multiline=True,
-        ),
-        _text(
-            "manager_action",
-            "Your action (system gap)",
-            initial=existing.manager_action if existing else None,
-            multiline=True,
-            hint="Territory, lead routing, quota: what will you escalate?",
-        ),
-        _rubric_level(existing.rubric_level if existing else None),
     ]
+    if system:
+        blocks.append(
+            _text(
+                "manager_action",
+                "What you'll escalate",
+                initial=draft.manager_action,
+                multiline=True,
+                optional=False,
+                hint="Territory, lead routing, quota: it stays on your App Home until resolved.",
+            )
+        )
+    blocks.append(_rubric_level(draft.rubric_level))
     return _modal(ViewId.DIAGNOSIS, "Diagnose one gap", "Save", meta, blocks)
 
 
@@ -281,107 +360,209 @@ def _rubric_level(initial: int | None) -> InputBlock:
 
 def _drill_options(custom: Sequence[Drill]) -> list[Option]:
     options = [Option(value=d.key, text=d.name[:75]) for d in (*STARTING_LIBRARY, *custom)]
-    return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe below)")]
+    return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe it next)")]
+
+
+@dataclass(frozen=True)
+class GrowDraft:
+    """What the GROW form shows: saved notes, or the form as the manager has it."""
+
+    goal: str | None = None
+    reality: str | None = None
+    options: str | None = None  # one per line
+    commitment: str | None = None
+    drill_choice: str | None = None
+    new_drill_name: str | None = None
+    new_drill_scenario: str | None = None
+    new_drill_success: str | None = None
+    practice_reps: str | None = None
+    accountability: str | None = None
+    follow_up_on: date | None = None
+    measurement: str | None = None
+    private_notes: str | None = None
+
+    @classmethod
+    def of_saved(cls, saved: OneOnOne | None) -> GrowDraft:
+        if saved is None or not saved.held:
+            return cls()
+        return cls(
+            goal=saved.goal,
+            reality=saved.reality,
+            options="\n".join(saved.options or ()) or None,
+            commitment=saved.commitment,
+            drill_choice=(saved.drill or {}).get("key"),
+            practice_reps=str(saved.practice_reps) if saved.practice_reps else None,
+            accountability=saved.accountability,
+            follow_up_on=saved.follow_up_on,
+            measurement=saved.measurement,
+            private_notes=saved.private_notes,
+        )
+
+    @classmethod
+    def of_form(cls, form: GrowInput) -> GrowDraft:
+        return cls(
+            **{
+                name: getattr(form, name) or None
+                for name in (
+                    "goal",
+                    "reality",
+                    "options",
+                    "commitment",
+                    "drill_choice",
+                    "new_drill_name",
+                    "new_drill_scenario",
+                    "new_drill_success",
+                    "practice_reps",
+                    "accountability",
+                    "measurement",
+                    "private_notes",
+                )
+            },
+            follow_up_on=form.follow_up_on,
+        )
 
 
 def grow_modal(
     meta: ModalMeta,
     diagnosis: Diagnosis | None,
     custom_drills: Sequence[Drill],
-    existing: OneOnOne | None,
+    draft: GrowDraft,
     follow_up: date,
 ) -> dict:
-    options = _drill_options(custom_drills)
-    chosen_key = (existing.drill or {}).get("key") if existing else None
-    chosen = next((o for o in options if o.value == chosen_key), None)
+    """The notes of a 1:1 that happened: goal, reality, options and commitment are needed,
+    and the drill unless the gap is a system gap (no drill then: the manager acts). Picking
+    "New drill" re-renders the form with the three things a new drill needs. A 1:1 that did
+    not happen is logged elsewhere ("Didn't happen"), so nothing here is needed only sometimes."""
+    gap = Gap(diagnosis.gap) if diagnosis else None
+    needs_drill = gap is None or ADVICE[gap].rep_drill
     gap_line = (
         f"Gap: *{diagnosis.gap}* · focus *{diagnosis.focus_skill}*"
         if diagnosis
         else "No diagnosis yet for this week."
     )
-    not_held = Option(value=NOT_HELD, text="The 1:1 did not happen")
     blocks: list[Block] = [
         section(f"1:1 notes for {mention(meta.rep)} — {gap_line}"),
-        InputBlock(
-            block_id=NOT_HELD,
-            label="Did it happen?",
-            optional=True,
-            element=CheckboxesElement(
-                action_id=VALUE,
-                options=[not_held],
-                initial_options=[not_held] if existing is not None and not existing.held else None,
-            ),
-            hint="A 1:1 that didn't happen counts as a missed week of coaching.",
-        ),
+        context("If the 1:1 didn't happen, close this and tap *Didn't happen* instead."),
         _text(
             "goal",
             "Goal",
-            initial=existing.goal if existing else None,
+            initial=draft.goal,
             multiline=True,
+            optional=False,
             hint="One outcome they'll change in a real deal, e.g. CFO agrees to a demo by Friday.",
         ),
         _text(
             "reality",
             "Reality",
-            initial=existing.reality if existing else None,
+            initial=draft.reality,
             multiline=True,
+            optional=False,
             hint="What actually happened on the call.",
         ),
         _text(
             "options",
             "Options (one per line, at least 3)",
             multiline=True,
-            initial="\n".join(existing.options) if existing and existing.options else None,
+            optional=False,
+            initial=draft.options,
         ),
         _text(
             "commitment",
             "Will: the commitment in their words",
             multiline=True,
-            initial=existing.commitment if existing else None,
+            optional=False,
+            initial=draft.commitment,
         ),
-        InputBlock(
-            block_id="drill_choice",
-            label="Drill",
-            optional=True,
-            element=StaticSelectElement(action_id=VALUE, options=options, initial_option=chosen),
-        ),
-        _text("new_drill_name", "New drill: name", max_length=75),
-        _text("new_drill_scenario", "New drill: scenario", multiline=True),
-        _text("new_drill_success", "New drill: success looks like", multiline=True),
-        _text(
-            "practice_reps",
-            "Practice reps before next 1:1",
-            max_length=2,
-            initial=str(existing.practice_reps) if existing and existing.practice_reps else None,
-        ),
+    ]
+    if needs_drill:
+        blocks += _drill_blocks(custom_drills, draft)
+    else:
+        blocks.append(context("A system gap: no drill for the rep; your action is on your Home."))
+    blocks += [
         _text(
             "accountability",
             "Accountability: the number or deal",
-            initial=existing.accountability if existing else None,
+            initial=draft.accountability,
         ),
         InputBlock(
             block_id="follow_up_on",
             label="Follow-up date",
             optional=True,
             element=DatePickerElement(
-                action_id=VALUE,
-                initial_date=(
-                    existing.follow_up_on if existing and existing.follow_up_on else follow_up
-                ).isoformat(),
+                action_id=VALUE, initial_date=(draft.follow_up_on or follow_up).isoformat()
             ),
         ),
-        _text(
-            "measurement", "Measurement target", initial=existing.measurement if existing else None
-        ),
+        _text("measurement", "Measurement target", initial=draft.measurement),
         _text(
             "private_notes",
             "Private notes",
             multiline=True,
-            initial=existing.private_notes if existing else None,
+            initial=draft.private_notes,
             hint="Only you and your director see these; never the rep.",
         ),
     ]
     return _modal(ViewId.GROW, "1:1 notes (GROW)", "Save", meta, blocks)
+
+
+def _drill_blocks(custom_drills: Sequence[Drill], draft: GrowDraft) -> list[Block]:
+    options = _drill_options(custom_drills)
+    chosen = next((o for o in options if o.value == draft.drill_choice), None)
+    blocks: list[Block] = [
+        InputBlock(
+            block_id="drill_choice",
+            label="Drill",
+            dispatch_action=True,
+            element=StaticSelectElement(
+                action_id=ActionId.GROW_DRILL_PICKED, options=options, initial_option=chosen
+            ),
+        )
+    ]
+    if draft.drill_choice == NEW_DRILL:
+        blocks += [
+            _text(
+                "new_drill_name",
+                "New drill: name",
+                initial=draft.new_drill_name,
+                optional=False,
+                max_length=75,
+            ),
+            _text(
+                "new_drill_scenario",
+                "New drill: scenario",
+                initial=draft.new_drill_scenario,
+                optional=False,
+                multiline=True,
+            ),
+            _text(
+                "new_drill_success",
+                "New drill: success looks like",
+                initial=draft.new_drill_success,
+                optional=False,
+                multiline=True,
+            ),
+        ]
+    blocks.append(
+        _text(
+            "practice_reps",
+            "Practice reps before next 1:1",
+            max_length=2,
+            initial=draft.practice_reps,
+            hint="How many times they record the drill (1 to 20).",
+        )
+    )
+    return blocks
+
+
+def not_held_modal(meta: ModalMeta) -> dict:
+    """Confirm that a 1:1 didn't happen (it counts as a missed week of coaching)."""
+    blocks: list[Block] = [
+        section(
+            f"Log {mention(meta.rep)}'s 1:1 of week {meta.cycle} as *not held*? It counts as a "
+            "missed week of coaching. If they were out, pause them instead: a paused week "
+            "counts as skipped, not missed."
+        )
+    ]
+    return _modal(ViewId.NOT_HELD, "The 1:1 didn't happen", "Log as not held", meta, blocks)
 
 
 def drill_done_modal(meta: ModalMeta, drill_name: str) -> dict:

@@ -74,9 +74,13 @@ def deal_line(deal: Deal) -> str:
     return f"• *{deal.name}*{stage}: <{deal.clip_url}|{deal.source} clip{moment}>{happened}"
 
 
-def _rep_row(text: str, block_id: str, button: ButtonElement) -> list[Block]:
-    """One rep in a team message: a divider, what we know, and the one thing to do."""
-    return [divider(), section(text), ActionsBlock(block_id=block_id, elements=[button])]
+def _rep_row(text: str, block_id: str, *buttons: ButtonElement) -> list[Block]:
+    """One rep in a team message: a divider, what we know, and what to do."""
+    return [divider(), section(text), ActionsBlock(block_id=block_id, elements=list(buttons))]
+
+
+def _not_held(rep: str, cycle: str) -> ButtonElement:
+    return _button("Didn't happen", Action.NOT_HELD, RepRef(rep, cycle).dump())
 
 
 def _more(count: int) -> list[Block]:
@@ -384,6 +388,7 @@ def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
                 RepRef(item.rep, p.cycle).dump(),
                 primary=not item.logged,
             ),
+            *([] if item.logged else [_not_held(item.rep, p.cycle)]),
         )
     blocks += _more(len(p.items))
     blocks.append(context("Coaching first, accountability second. Talk less than 40%."))
@@ -412,12 +417,13 @@ def notes_nudge(p: m.NotesNudge) -> Outgoing:
             ActionsBlock(
                 block_id=f"nudge:{rep}",
                 elements=[
-                    _button(f"Log notes: {rep}", Action.LOG_NOTES, RepRef(rep, p.cycle).dump())
+                    _button(f"Log notes: {rep}", Action.LOG_NOTES, RepRef(rep, p.cycle).dump()),
+                    _not_held(rep, p.cycle),
                 ],
             )
         )
     blocks.append(
-        context("A 1:1 that didn't happen can be logged as such: it counts as a missed week.")
+        context("A 1:1 that didn't happen is logged with *Didn't happen*: a missed week.")
     )
     return Outgoing(text, as_dicts(blocks))
 
