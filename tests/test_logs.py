@@ -5,17 +5,22 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import text
 
 from app import logs
+from app.db.store import Store
 from app.domain.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
-from tests.conftest import SIGNING_SECRET, Capture
+from tests.conftest import SIGNING_SECRET, Capture, is_postgres
 from tests.week import TEAM_CSV, TZ, Week, open_week
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
@@ -156,3 +161,94 @@ def test_slack_loggers_never_debug(restored_logging: None, monkeypatch: pytest.M
     assert logging.getLogger().level == logging.DEBUG
     for name in ("slack_bolt", "slack_sdk.web.async_base_client", "aiosqlite"):
         assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+
+
+# --- notes in the log, refused or accepted, in both formats ---------------------------------
+def our_handler_output(buffer: io.StringIO) -> None:
+    """Point the handler logs.configure installed at `buffer` (what coach writes to stderr)."""
+    (handler,) = [h for h in logging.getLogger().handlers if isinstance(h, logs._CoachHandler)]
+    handler.setStream(buffer)
+
+
+def grow_submission(marker: str, *, options: str) -> dict[str, Any]:
+    return {
+        "goal": typed(f"goal {marker}"),
+        "reality": typed(f"reality {marker}"),
+        "options": typed(options),
+        "commitment": typed(f"commitment {marker}"),
+        "drill_choice": chosen("objection_reframe"),
+        "private_notes": typed(f"private {marker}"),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+async def test_no_note_reaches_the_log_refused_failed_or_saved(
+    fmt: str,
+    week: Week,
+    restored_logging: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At DEBUG, in text and in JSON: GROW notes refused by the form, refused at the gate
+    (stale, old secret), failing in the database, and saved. The marker is in none of it."""
+    monkeypatch.setenv("COACH_LOG_LEVEL", "DEBUG")
+    logs.configure("INFO", fmt=fmt)
+    raw = Capture()
+    logging.getLogger().addHandler(raw)
+    written = io.StringIO()
+    our_handler_output(written)
+    marker = "Narwhal9Cobalt"
+
+    await week.run_until(MONDAY + timedelta(days=2, hours=18))  # Wednesday: the 1:1
+    agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+    value = button_value(agenda, Action.LOG_NOTES, "agenda:U0REPLA")
+    view = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
+
+    # Refused by the form: two options where three are needed.
+    too_few = await week.driver.submit("U0MGRA", view, grow_submission(marker, options="a\nb"))
+    assert too_few.json()["response_action"] == "errors"
+    # Refused at the gate: a clock six minutes off, and a rotated-out signing secret.
+    body = form_body(view, grow_submission(marker, options="a\nb\nc"))
+    for forgery in ({"timestamp": int(time.time()) - 360}, {"secret": "previous-secret"}):
+        refused = await week.driver.post(body, "application/x-www-form-urlencoded", **forgery)
+        assert refused.status == 401
+
+    # The database fails mid-write, quoting the value it refused (PostgreSQL does).
+    async def failing(self: Store, *args: Any, **kwargs: Any) -> None:
+        cast = (
+            "SELECT CAST(:value AS INTEGER)"
+            if is_postgres(str(self.session.bind.url))
+            else (
+                "INSERT INTO one_on_one (person_id, cycle_week, held, options, created_at, "
+                "updated_at, goal) VALUES (NULL, 'x', 1, '[]', :at, :at, :value)"
+            )
+        )
+        await self.session.execute(text(cast), {"value": f"goal {marker}", "at": MONDAY})
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "save_one_on_one", failing)
+        failed = await week.driver.submit(
+            "U0MGRA", view, grow_submission(marker, options="a\nb\nc")
+        )
+    assert "Sorry, something went wrong" in json.dumps(failed.json())
+    # Saved.
+    saved = await week.driver.submit("U0MGRA", view, grow_submission(marker, options="a\nb\nc"))
+    assert saved.json()["response_action"] == "update"
+    await week.settle()
+
+    output = "\n".join(raw.lines) + "\n" + written.getvalue()
+    assert "refused a Slack request" in output and "unexpected error ref=" in output
+    assert logging.DEBUG in raw.levels
+    assert marker not in output
+    if fmt == "json":
+        assert all(json.loads(line) for line in written.getvalue().splitlines())
+
+
+def form_body(view: dict[str, Any], values: dict[str, Any]) -> bytes:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0SANDBOX"},
+        "user": {"id": "U0MGRA"},
+        "trigger_id": "1.2.ab",
+        "view": {"type": "modal", **view, "state": {"values": values}},
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
