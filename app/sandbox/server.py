@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from app.clock import Clock, system_clock
 from app.sandbox import blockkit
@@ -43,6 +43,9 @@ RESPONSE_URL_TTL = timedelta(minutes=30)
 OAUTH_CODE_TTL = timedelta(minutes=10)  # Slack: a temporary code expires after ten minutes
 # Methods an app calls with its client id and secret instead of a token.
 CLIENT_AUTH_METHODS = frozenset({"oauth.v2.access"})
+# Methods that take the app-level token (xapp-, with connections:write), not a bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+SOCKET_ACK_S = 3.0  # Slack redelivers an envelope not acked by then
 RESPONSE_URL_USES = 5
 USERS_LIST_MAX = 1000
 # Slack's rate-limit tiers: calls per method per workspace in a minute, before "+" bursts.
@@ -98,9 +101,14 @@ class SlackSandbox:
         home_tab_enabled: bool = True,
         client_id: str = "1111.2222",
         client_secret: str = "sandbox-client-secret",
+        app_token: str = "xapp-sandbox-token",
     ) -> None:
         self.state = SandboxState(team_id, team_name, bot_user_id="U0COACHBOT", bot_id="B0COACH")
         self.bot_token = bot_token
+        self.app_token = app_token  # app-level: Socket Mode's apps.connections.open
+        self._sockets: list[web.WebSocketResponse] = []
+        self._tickets: set[str] = set()
+        self.socket_acks: dict[str, dict[str, Any]] = {}  # envelope id -> the app's ack
         self.client_id = client_id
         self.client_secret = client_secret
         self._oauth_codes: dict[str, tuple[str, datetime]] = {}  # code -> (installer, issued)
@@ -120,6 +128,7 @@ class SlackSandbox:
         self.base_url = ""
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._connections_open,
             "oauth.v2.access": self._oauth_access,
             "team.info": self._team_info,
             "chat.postMessage": self._post_message,
@@ -142,6 +151,7 @@ class SlackSandbox:
         app = web.Application(client_max_size=2_000_000)
         app.router.add_route("*", "/api/{method}", self._serve_api)
         app.router.add_post("/response/{token}", self._serve_response_url)
+        app.router.add_get("/link", self._serve_socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -151,6 +161,8 @@ class SlackSandbox:
         return self.api_url
 
     async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -393,6 +405,12 @@ class SlackSandbox:
                 "missing_scope", needed=",".join(needed), provided=",".join(sorted(self.bot_scopes))
             )
 
+    def _check_app_token(self, token: str | None) -> None:
+        if token is None:
+            raise SlackError("not_authed")
+        if not token.startswith("xapp-") or token != self.app_token:
+            raise SlackError("invalid_auth")
+
     def _check_client(self, request: web.Request, args: dict[str, Any]) -> None:
         """The app's credentials: HTTP Basic (what slack-sdk sends) or client_id/secret args."""
         client_id, client_secret = args.get("client_id"), args.pop("client_secret", None)
@@ -448,6 +466,8 @@ class SlackSandbox:
             if not body:
                 if method in CLIENT_AUTH_METHODS:
                     self._check_client(request, args)
+                elif method in APP_TOKEN_METHODS:
+                    self._check_app_token(token)
                 else:
                     self._check_access(method, token)
                 self._check_required(method, args)
@@ -616,6 +636,72 @@ class SlackSandbox:
             "authed_user": {"id": issued[0]},
             "is_enterprise_install": False,
         }
+
+    async def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        ticket = secrets.token_hex(12)
+        self._tickets.add(ticket)
+        ws_url = self.base_url.replace("http://", "ws://", 1)
+        return {"url": f"{ws_url}/link?ticket={ticket}"}
+
+    async def _serve_socket(self, request: web.Request) -> web.StreamResponse:
+        """Slack's side of Socket Mode: a hello on connect, then envelopes the app acks."""
+        ticket = request.query.get("ticket", "")
+        if ticket not in self._tickets:
+            return web.json_response({"ok": False, "error": "invalid_ticket"}, status=401)
+        self._tickets.discard(ticket)  # a ticket opens one connection
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": len(self._sockets),
+                "connection_info": {"app_id": "A0COACH"},
+                "debug_info": {"host": "sandbox"},
+            }
+        )
+        try:
+            async for frame in ws:
+                if frame.type == WSMsgType.TEXT:
+                    self._socket_ack(frame.data)
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    def _socket_ack(self, data: str) -> None:
+        try:
+            ack = json.loads(data)
+        except ValueError:
+            return
+        if isinstance(ack, dict) and isinstance(ack.get("envelope_id"), str):
+            self.socket_acks[ack["envelope_id"]] = ack
+
+    @property
+    def socket_connected(self) -> bool:
+        return bool(self._sockets)
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver one envelope (events_api, interactive, slash_commands) over the app's
+        socket and return its ack; TimeoutError when none comes within Slack's 3 s."""
+        if not self._sockets:
+            raise LookupError("no Socket Mode connection")
+        envelope_id = secrets.token_hex(8)
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        deadline = asyncio.get_running_loop().time() + SOCKET_ACK_S
+        while envelope_id not in self.socket_acks:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"envelope {envelope_id} not acked within {SOCKET_ACK_S}s")
+            await asyncio.sleep(0.01)
+        return self.socket_acks[envelope_id]
 
     async def _team_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"team": {"id": self.state.team_id, "name": self.state.team_name}}
