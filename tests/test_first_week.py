@@ -14,6 +14,7 @@ from app.deps import Deps
 from app.domain.types import Step
 from app.roster_import import import_roster
 from app.sandbox.server import SlackSandbox
+from app.sandbox.transcript import blocks_to_text
 from app.slack.client import make_web_client
 from tests.week import Week, local, open_week, sent
 
@@ -97,3 +98,14 @@ async def test_people_named_by_email_are_who_slack_says(week: Week) -> None:
     assert people["U0REPNY"].manager_id == people["U0MGRWES"].id
     assert people["U0REPKOL"].tz == "Asia/Kolkata"
     assert people["U0REPFAIL"].tz is None and people["U0REPFAIL"].profile_error == "unreachable"
+
+
+async def test_the_admins_home_lists_them_too(week: Week) -> None:
+    since = week.sandbox.mark()
+    assert (await week.driver.open_home("U0ADMIN")).status == 200
+    call = await week.sandbox.wait_for_call(
+        "views.publish", since=since, where=lambda c: c.args.get("user_id") == "U0ADMIN"
+    )
+    shown = blocks_to_text(call.args["view"]["blocks"])
+    assert "*Time zones* — 1 person without a readable Slack profile" in shown
+    assert "@U0REPFAIL — messages at UTC (COACH_DEFAULT_TZ)" in shown

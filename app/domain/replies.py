@@ -250,7 +250,7 @@ async def own_message(store: Store, actor: Actor, message_id: int) -> DirectMess
 async def take_as_deal(
     store: Store, actor: Actor, message_id: int, now: datetime, default_tz: str
 ) -> DealsAdded:
-    """ "Add as a deal": the message's links join the week's deals."""
+    """The "Add as a deal" button: the message's links join the week's deals."""
     message = await own_message(store, actor, message_id)
     return await _add_deals(store, actor, message, now, default_tz)
 
@@ -258,7 +258,7 @@ async def take_as_deal(
 async def take_as_drill(
     store: Store, actor: Actor, message_id: int, now: datetime, default_tz: str
 ) -> DrillFromMessage:
-    """ "Record as my drill": the message's link is this week's drill recording."""
+    """The "Record as my drill" button: the message's link is this week's drill recording."""
     message = await own_message(store, actor, message_id)
     if not links_in(message.text):
         raise UserError("That message has no link to record: use `/drill done <link>`.")
@@ -268,7 +268,7 @@ async def take_as_drill(
 async def replace_with(
     store: Store, actor: Actor, message_id: int, now: datetime, default_tz: str
 ) -> DealsAdded:
-    """ "Replace my deals": the week's deals become this message's (an explicit edit)."""
+    """The "Replace my deals" button: the week's deals become this message's (an edit)."""
     rep = access.require_rep(actor)
     message = await own_message(store, actor, message_id)
     read = read_reply(message.text)

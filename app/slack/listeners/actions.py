@@ -345,7 +345,7 @@ async def on_resolve_action(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    """ "Mark resolved" on an open manager action (a system gap taken on)."""
+    """The "Mark resolved" button of an open manager action (a system gap taken on)."""
     ref = ActionRef.load(payloads.action(body).value)
     async with deps.db.begin() as session:
         store = Store(session)
