@@ -19,12 +19,12 @@ from app.db import migrate as migrations
 from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
 from app.db.token_reseal import reseal_tokens
+from app.delivery.roster_import import SlackRefused, import_roster
+from app.delivery.stop_signals import stop_on_signals
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain.roster import RosterInvalid
-from app.jobs.signals import stop_on_signals
-from app.outbox import Outbox
-from app.roster_import import SlackRefused, import_roster
 from app.server import StartupError, check_schema
+from app.services.roster import RosterInvalid
 from app.slack.client import OutboxClients, bot_token, error_code, make_web_client
 from app.slack.workspace_access import resume_with_token
 from app.token_cipher import TokenKeyError, new_key_line

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.models import Delivery
-from app.domain.types import DeliveryStatus
+from app.rules.types import DeliveryStatus
 
 log = logging.getLogger(__name__)
 

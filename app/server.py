@@ -16,14 +16,14 @@ from app.clock import system_clock
 from app.config import Settings, SlackCredentials, SlackMode, slack_credentials
 from app.db.migrate import schema_state
 from app.db.sender_lock import SenderBusy, single_sender
+from app.delivery.stop_signals import stop_on_signals
+from app.delivery.tick import Outbox
+from app.delivery.timer import start_scheduler
 from app.deps import Deps
-from app.jobs.scheduler import start_scheduler
-from app.jobs.signals import stop_on_signals
-from app.outbox import Outbox
-from app.slack.after_ack import AfterAck
-from app.slack.app import build_bolt_app
 from app.slack.client import OutboxClients, make_web_client
-from app.slack.listeners.homes import home_refresher
+from app.slack.listeners.home_opened import home_refresher
+from app.slack.runtime.after_ack import AfterAck
+from app.slack.runtime.bolt_app import build_bolt_app
 from app.slack.workspace_access import resume_with_token
 from app.web import build_web_app
 

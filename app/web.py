@@ -23,8 +23,8 @@ from starlette.routing import Route
 
 from app import observability
 from app.clock import Clock, system_clock
-from app.slack import inbound
-from app.slack.after_ack import AfterAck
+from app.slack.runtime import request_gate
+from app.slack.runtime.after_ack import AfterAck
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ async def database_answers(engine: AsyncEngine) -> bool:
     return True
 
 
-def refusal(refused: inbound.Refused, kind: str) -> Response:
+def refusal(refused: request_gate.Refused, kind: str) -> Response:
     """The answer to a request the gate turned away, and its one log line (never the body)."""
     log.warning("refused a Slack request (%s): %s", kind, refused.reason)
     error = "invalid request" if refused.status == 401 else "bad request"
@@ -61,10 +61,11 @@ def build_web_app(
     wall: Callable[[], float] = time.time,
 ) -> Starlette:
     """The routes. With a `signing_secret` (HTTP and OAuth modes) POST /slack/events takes what
-    Slack sends, each request checked by the gate (`app.slack.inbound`) against the `wall`
+    Slack sends, each request checked by the gate (`app.slack.runtime.request_gate`)
+    against the `wall`
     clock (real seconds, as Slack signs) before bolt sees it; without one (Socket Mode) that
     route does not exist. With `after`, every Slack request counts as unanswered until its
-    answer, so the bot's work after other acks waits for it (see `app.slack.after_ack`)."""
+    answer, so the bot's work after other acks waits for it (see `app.slack.runtime.after_ack`)."""
     handler = AsyncSlackRequestHandler(bolt_app)
     answering = after.acking if after is not None else contextlib.nullcontext
 
@@ -82,9 +83,9 @@ def build_web_app(
                     return PlainTextResponse("request body too large", status_code=413)
                 content_type = request.headers.get("content-type", "")
                 kind = observability.request_kind(content_type, body)
-                refused = inbound.check_signature(
+                refused = request_gate.check_signature(
                     signing_secret, request.headers, body, wall()
-                ) or inbound.read_payload(content_type, body)
+                ) or request_gate.read_payload(content_type, body)
                 if refused is not None:
                     return refusal(refused, kind)
                 return await handler.handle(request)

@@ -66,11 +66,11 @@ from common import (
 
 from app.clock import system_clock
 from app.deps import Deps
-from app.domain.calendar import cycle_week
+from app.rules.calendar import cycle_week
 from app.sandbox.harness import RunningBot, start_bot
-from app.slack.home_refresh import DEFAULT_DELAY_S as HOME_REFRESH_DELAY_S
 from app.slack.ids import Action, Command
 from app.slack.metadata import RepRef
+from app.slack.runtime.home_publisher import DEFAULT_DELAY_S as HOME_REFRESH_DELAY_S
 
 MAX_RATIO = 1.2
 MAX_P99_MS = 250.0

@@ -46,11 +46,11 @@ from app.db.engine import make_engine
 from app.db.models import Diagnosis, DrillReport, OneOnOne, Submission, TransferScore
 from app.db.store import Store
 from app.deps import Deps
-from app.domain.calendar import cycle_week
-from app.domain.drills import STARTING_LIBRARY
-from app.domain.roster import apply_roster, parse_roster_csv
+from app.rules.calendar import cycle_week
+from app.rules.drills import STARTING_LIBRARY
 from app.sandbox.driver import Answer, SlackDriver, sign
 from app.sandbox.state import ResponseUrl, SandboxState, Trigger
+from app.services.roster import apply_roster, parse_roster_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent

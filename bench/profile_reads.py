@@ -32,12 +32,12 @@ from common import (
 
 from app.clock import FrozenClock
 from app.db.store import Store
+from app.delivery.profile_reads import BUDGET_S, READ_RATE
+from app.delivery.roster_import import import_roster
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain.roster import apply_roster, parse_roster_csv
-from app.outbox import Outbox
-from app.profile_refresh import BUDGET_S, READ_RATE
-from app.roster_import import import_roster
 from app.sandbox.server import SlackSandbox
+from app.services.roster import apply_roster, parse_roster_csv
 from app.slack.client import OutboxClients, make_web_client
 
 MONDAY_0900_BERLIN = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -47,9 +47,9 @@ from common import (
 from app.clock import system_clock
 from app.db.ledger import Ledger
 from app.db.store import Store
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain import planning
-from app.outbox import Outbox
+from app.services import week_plan
 from app.slack.client import OutboxClients
 
 MAX_IDLE_STATEMENTS = 5
@@ -118,7 +118,7 @@ async def plan_runs(deps: Deps, counter: StatementCounter, at: datetime, runs: i
     async def plan() -> int:
         async with deps.db() as session:
             transaction = await session.begin()
-            planned = await planning.plan_due(
+            planned = await week_plan.plan_due(
                 Store(session), Ledger(session), at, deps.settings.coach_default_tz
             )
             await transaction.rollback()

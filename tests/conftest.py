@@ -28,10 +28,10 @@ from app.db.engine import make_engine
 from app.db.models import Person
 from app.db.store import Store
 from app.deps import Deps
-from app.domain.roster import apply_roster, parse_roster_csv
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
+from app.services.roster import apply_roster, parse_roster_csv
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM_ID = "T0SANDBOX"

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Delivery
 from app.deps import Deps
-from app.domain.types import DeliveryStatus, Step
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
 from tests.conftest import SIGNING_SECRET, empty_tables, seed_org
 from tests.processes import coach_env

@@ -12,7 +12,7 @@ from app.deps import Deps
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
-from app.slack.after_ack import AfterAck
+from app.slack.runtime.after_ack import AfterAck
 from tests.conftest import SIGNING_SECRET, seed_org
 
 

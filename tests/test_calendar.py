@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.domain.calendar import (
+from app.rules.calendar import (
     Schedulable,
     cycle_week,
     due_steps,
@@ -18,8 +18,8 @@ from app.domain.calendar import (
     open_occurrences,
     previous_cycle,
 )
-from app.domain.schedule import DEFAULT_SCHEDULE
-from app.domain.types import REP_STEPS, Step, StepTime
+from app.rules.types import REP_STEPS, Step, StepTime
+from app.rules.weekly_steps import DEFAULT_SCHEDULE
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

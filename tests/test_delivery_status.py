@@ -17,16 +17,17 @@ import pytest
 from app.clock import FrozenClock
 from app.db.models import Delivery
 from app.db.store import Store
+from app.delivery.tick import PERMANENT_ERRORS
 from app.deps import Deps
-from app.domain import calendar, people
-from app.domain.delivery_health import ADVICE, MAX_SHOWN, advice, delivery_health, tally
-from app.domain.roster import apply_roster, parse_roster_csv
-from app.domain.types import DeliveryStatus, Step
-from app.outbox import PERMANENT_ERRORS
+from app.rules import calendar
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.blockkit import check_message_blocks
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
+from app.services import people
+from app.services.delivery_health import ADVICE, MAX_SHOWN, advice, delivery_health, tally
+from app.services.roster import apply_roster, parse_roster_csv
 from tests.conftest import TEAM_ID, count_rows, mark_profiles_read, seed_org
 from tests.statements import recorded_statements
 from tests.test_home import home_text

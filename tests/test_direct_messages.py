@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from app.db.models import DirectMessage, DrillReport, Pause, Submission
 from app.demo.simulation import PastWeek, record_past_week
-from app.domain import replies
-from app.domain.types import Step
+from app.rules.types import Step
 from app.sandbox.driver import button_value, typed
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Call
+from app.services import dm_replies
 from app.slack.ids import Action
 from app.slack.metadata import MessageRef, ModalMeta
 from tests.conftest import TEAM_ID, count_rows
@@ -185,7 +185,7 @@ async def test_what_was_typed_is_kept_when_reading_it_fails(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in reading replies")
 
-    monkeypatch.setattr(replies, "answer", broken)
+    monkeypatch.setattr(dm_replies, "answer", broken)
     answer = await say(week, MONDAYS_DEALS)
     assert answer is not None
     assert answer.args["text"].startswith(

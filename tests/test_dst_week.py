@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.db.models import Delivery, Person
 from app.demo.simulation import PastWeek, record_past_week
-from app.domain.types import DeliveryStatus, Step
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
 from tests.conftest import TEAM_ID
 from tests.week import TEAM_CSV, TZ, Week, local, open_week

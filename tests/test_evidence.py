@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.evidence import (
+from app.rules.evidence import (
     BadInput,
     Deal,
     check_moment,

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Person
+from app.delivery.roster_import import import_roster
 from app.deps import Deps
-from app.domain.types import Step
-from app.roster_import import import_roster
+from app.rules.types import Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
 from app.slack.client import make_web_client

@@ -12,7 +12,7 @@ import pytest
 
 from app.deps import Deps
 from app.sandbox.driver import SlackDriver
-from app.slack import inbound
+from app.slack.runtime import request_gate
 from tests.conftest import SIGNING_SECRET, count_rows, seed_org
 
 MARKER = "Pelican7Saffron"  # stands for a private note: it must never reach a log
@@ -157,15 +157,15 @@ def test_the_signature_check_takes_slacks_own_signature() -> None:
     timestamp = "1700000000"
     headers = {
         "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": inbound.signature_of(SIGNING_SECRET, timestamp, body),
+        "x-slack-signature": request_gate.signature_of(SIGNING_SECRET, timestamp, body),
     }
-    assert inbound.check_signature(SIGNING_SECRET, headers, body, 1_700_000_100) is None
-    assert inbound.check_signature(SIGNING_SECRET, headers, body + b"x", 1_700_000_100) == (
-        inbound.Refused(401, "bad_signature")
+    assert request_gate.check_signature(SIGNING_SECRET, headers, body, 1_700_000_100) is None
+    assert request_gate.check_signature(SIGNING_SECRET, headers, body + b"x", 1_700_000_100) == (
+        request_gate.Refused(401, "bad_signature")
     )
-    assert inbound.check_signature(SIGNING_SECRET, headers, body, 1_700_000_301) == (
-        inbound.Refused(401, "stale_timestamp")
+    assert request_gate.check_signature(SIGNING_SECRET, headers, body, 1_700_000_301) == (
+        request_gate.Refused(401, "stale_timestamp")
     )
-    assert inbound.check_signature("another", headers, body, 1_700_000_000) == (
-        inbound.Refused(401, "bad_signature")
+    assert request_gate.check_signature("another", headers, body, 1_700_000_000) == (
+        request_gate.Refused(401, "bad_signature")
     )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from app.slack.home_refresh import HomeRefresher
+from app.slack.runtime.home_publisher import HomeRefresher
 
 AUDIENCES = {"R1": ["R1", "M1", "D1"], "R2": ["R2", "M1", "D1"], "R3": ["R3", "M2", "D1"]}
 

@@ -105,7 +105,7 @@ async def test_unexpected_error_shows_a_reference_and_logs_it(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from app.domain import people
+    from app.services import people
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database exploded")

@@ -20,9 +20,9 @@ from app.db.ledger import Claimed, Ledger
 from app.db.models import Delivery
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import planning
-from app.domain.types import Step
+from app.rules.types import Step
 from app.sandbox.server import SlackSandbox
+from app.services import week_plan
 from tests.conftest import is_postgres
 from tests.fanout import (
     MONDAY_0900_BERLIN,
@@ -81,7 +81,7 @@ async def test_an_idle_transaction_does_not_freeze_lease_expiry(
 ) -> None:
     await seed_big_org(deps, sandbox, reps=2, managers=1)
     async with deps.db.begin() as session:
-        await planning.plan_due(Store(session), Ledger(session), MONDAY_0900_BERLIN, "UTC")
+        await week_plan.plan_due(Store(session), Ledger(session), MONDAY_0900_BERLIN, "UTC")
     async with deps.engine.connect() as idle:
         # A replica that read the ledger and then sat idle, its transaction still open.
         await idle.execute(select(func.count()).select_from(Delivery))

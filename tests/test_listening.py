@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from app.domain.errors import UserError
-from app.slack.after_ack import AfterAck
-from app.slack.listening import listening
+from app.rules.refusals import UserError
 from app.slack.render.blocks import Outgoing
+from app.slack.runtime.after_ack import AfterAck
+from app.slack.runtime.listener_wrapper import listening
 
 
 class FakeAck:

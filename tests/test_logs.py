@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from app import logs
 from app.db.store import Store
-from app.domain.types import Step
+from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action

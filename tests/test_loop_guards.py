@@ -18,10 +18,10 @@ from app.db.ledger import Ledger
 from app.db.models import DealProgress, DrillReport, Helpfulness, Submission, TransferScore
 from app.db.store import Store
 from app.demo.simulation import PastWeek, acting_as, record_past_week
-from app.domain import loop
-from app.domain.types import Step
+from app.rules.types import Step
 from app.sandbox.driver import button_value, typed
 from app.sandbox.server import SlackSandbox
+from app.services import loop
 from app.slack.ids import Action
 from app.slack.metadata import ModalMeta, RepRef
 from tests.conftest import TEAM_ID

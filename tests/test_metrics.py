@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from app.domain import insights, metrics
-from app.domain.insights import Insight, Kind
-from app.domain.metrics import Ratio, RepWeek
-from app.domain.types import Gap
+from app.rules import insights, metrics
+from app.rules.insights import Insight, Kind
+from app.rules.metrics import Ratio, RepWeek
+from app.rules.types import Gap
 
 NOW = "2026-W48"
 

@@ -13,7 +13,7 @@ from app import observability
 from app.clock import system_clock
 from app.db.models import Delivery, Person
 from app.deps import Deps
-from app.domain.types import DeliveryStatus, Step
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox

@@ -16,13 +16,13 @@ from app.clock import FrozenClock
 from app.db.ledger import Ledger
 from app.db.models import Delivery
 from app.db.store import Store
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain import loop, people
-from app.domain.evidence import Deal
-from app.domain.types import DeliveryStatus, Step
-from app.outbox import Outbox
+from app.rules.evidence import Deal
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Fault
+from app.services import loop, people
 from app.slack.client import OutboxClients, make_outbox_client
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from tests.conftest import empty_tables, make_settings, seed_org
@@ -114,9 +114,9 @@ async def test_a_sender_that_died_after_posting_is_reconciled_not_repeated(
     # recording that it did.
     async with deps.db.begin() as session:
         from app.db.store import Store
-        from app.domain import planning
+        from app.services import week_plan
 
-        await planning.plan_due(Store(session), Ledger(session), DUE, "UTC")
+        await week_plan.plan_due(Store(session), Ledger(session), DUE, "UTC")
     async with deps.db.begin() as session:
         claims = await Ledger(session, lease=timedelta(milliseconds=300)).claim(
             DUE, "crashed", 10, kind=Step.REP_PROMPT

@@ -12,10 +12,10 @@ import pytest
 from app.clock import FrozenClock
 from app.db.pace import Bucket, Rate, fresh, paused, refunded, take, take_available
 from app.db.store import Store
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain.roster import apply_roster, parse_roster_csv
-from app.outbox import Outbox
 from app.sandbox.server import SlackSandbox
+from app.services.roster import apply_roster, parse_roster_csv
 from app.slack.client import OutboxClients
 from tests.conftest import empty_tables, make_settings, mark_profiles_read
 from tests.fanout import MONDAY_0900_BERLIN

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.db.ledger import Ledger, Planned
 from app.db.models import Delivery, Person, ScheduleStep
 from app.deps import Deps
-from app.domain.planning import open_windows
-from app.domain.types import DeliveryStatus, Step
+from app.rules.types import DeliveryStatus, Step
+from app.services.week_plan import open_windows
 from tests.conftest import seed_org
 from tests.statements import recorded_statements
 

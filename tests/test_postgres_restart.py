@@ -29,8 +29,8 @@ from app.clock import system_clock
 from app.db.ledger import Ledger, Planned
 from app.db.models import Delivery, Person
 from app.deps import Deps
-from app.domain import calendar
-from app.domain.types import DeliveryStatus, Role, Step
+from app.rules import calendar
+from app.rules.types import DeliveryStatus, Role, Step
 from app.sandbox.server import SlackSandbox
 from app.slack.metadata import delivery_id_in
 from tests.conftest import SIGNING_SECRET, is_postgres, make_settings

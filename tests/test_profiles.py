@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from app.clock import FrozenClock
 from app.db.models import Delivery, Person
+from app.delivery.profile_reads import READ_RATE
+from app.delivery.roster_import import import_roster
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.outbox import Outbox
-from app.profile_refresh import READ_RATE
-from app.roster_import import import_roster
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients, make_web_client

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.db.models import Person
 from app.deps import Deps
-from app.domain.roster import RosterInvalid, parse_roster_csv
-from app.domain.types import Role
+from app.rules.types import Role
+from app.services.roster import RosterInvalid, parse_roster_csv
 from tests.conftest import ORG_CSV, TEAM_ID, count_rows, seed_org
 from tests.processes import coach_env, run_coach
 

@@ -15,11 +15,11 @@ import pytest
 
 from app.db.store import Store
 from app.demo.simulation import acting_as
-from app.domain import feedback, loop, scorecards
-from app.domain.evidence import Deal
-from app.domain.types import Step
+from app.rules.evidence import Deal
+from app.rules.types import Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
+from app.services import feedback, loop, scorecard_data
 from app.slack.ids import Action
 from app.slack.metadata import MenuChoice, RepRef
 from tests.conftest import TEAM_ID
@@ -372,7 +372,7 @@ async def test_the_team_view_reads_the_same_number_of_statements_for_any_team_si
         async with big_team.deps.db() as session:
             store = Store(session)
             with recorded_statements(big_team.deps.engine) as statements:
-                view = await scorecards.team_view(store, maya, "2026-W48")
+                view = await scorecard_data.team_view(store, maya, "2026-W48")
             assert len(view.rows) == reps
             return len(statements)
 

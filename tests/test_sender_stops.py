@@ -16,7 +16,7 @@ import pytest
 
 from app.clock import system_clock
 from app.deps import Deps
-from app.domain.types import DeliveryStatus
+from app.rules.types import DeliveryStatus
 from app.sandbox.server import SlackSandbox
 from tests.conftest import is_postgres, make_settings
 from tests.fanout import (

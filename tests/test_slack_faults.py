@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from app.clock import FrozenClock
 from app.db.models import Delivery
+from app.delivery.tick import PERMANENT_ERRORS, Outbox
 from app.deps import Deps
-from app.domain.types import DeliveryStatus, Step
-from app.outbox import PERMANENT_ERRORS, Outbox
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 from tests.conftest import make_settings

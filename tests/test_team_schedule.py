@@ -8,8 +8,8 @@ import pytest
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain.schedule import DEFAULT_SCHEDULE, moved, order_problem
-from app.domain.types import Step, StepTime
+from app.rules.types import Step, StepTime
+from app.rules.weekly_steps import DEFAULT_SCHEDULE, moved, order_problem
 from app.sandbox.driver import SlackDriver, chosen
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from app.clock import system_clock
 from app.db.models import Delivery, Person
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain.planning import REREAD_EVERY
-from app.domain.types import Role, Step
-from app.outbox import Outbox
+from app.rules.types import Role, Step
 from app.sandbox.server import SlackSandbox
+from app.services.week_plan import REREAD_EVERY
 from app.slack.client import OutboxClients
 from tests.conftest import make_settings
 from tests.fanout import MONDAY_0900_BERLIN, seed_big_org

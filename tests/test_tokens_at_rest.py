@@ -18,7 +18,7 @@ from app.db.base import Base
 from app.db.models import Person, Workspace
 from app.db.slack_tables import bots
 from app.deps import Deps
-from app.domain.types import Role
+from app.rules.types import Role
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox

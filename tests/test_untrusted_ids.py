@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.deps import Deps
-from app.domain import calendar
+from app.rules import calendar
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action

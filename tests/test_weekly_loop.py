@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Diagnosis, DrillReport, OneOnOne, Submission
-from app.domain.types import Step
+from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action

@@ -17,19 +17,20 @@ from app.db.models import ManagerAction, OneOnOne
 from app.db.store import Store
 from app.demo.simulation import PastWeek, acting_as, record_past_week
 from app.deps import Deps
-from app.domain import calendar, loop, people
-from app.domain.errors import UserError
-from app.domain.insights import ADVICE, Kind
-from app.domain.loop import NotesShown
-from app.domain.types import Gap, Step
+from app.rules import calendar
+from app.rules.insights import ADVICE, Kind
+from app.rules.refusals import UserError
+from app.rules.types import Gap, Step
 from app.sandbox.driver import SlackDriver, button_value, chosen, typed
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
+from app.services import loop, people
+from app.services.loop import NotesShown
 from app.slack.ids import Action
 from app.slack.metadata import ActionRef
+from app.slack.render.app_home import WHO_SEES_YOUR_NOTES
 from app.slack.render.blocks import SECTION_TEXT_LIMIT
-from app.slack.render.home import WHO_SEES_YOUR_NOTES
 from app.slack.render.modals import notes_modal
 from tests.conftest import SIGNING_SECRET, TEAM_ID, seed_org
 from tests.test_home import home_text

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from app.clock import FrozenClock
 from app.db.ledger import Ledger
 from app.db.models import Delivery, Workspace
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain.types import DeliveryStatus
 from app.observability import REGISTRY
-from app.outbox import Outbox
+from app.rules.types import DeliveryStatus
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot
 from app.sandbox.server import SlackSandbox

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from app.clock import FrozenClock
 from app.db.models import Delivery, Person
 from app.db.pace import Rate
+from app.delivery.tick import Outbox, TickReport
 from app.demo.simulation import SimulatedWeek
 from app.deps import Deps
-from app.domain.types import DeliveryStatus, Step
-from app.outbox import Outbox, TickReport
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox

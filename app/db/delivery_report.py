@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Delivery, Person
-from app.domain.types import DeliveryStatus, Step
+from app.rules.types import DeliveryStatus, Step
 
 
 @dataclass(frozen=True)

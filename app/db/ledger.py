@@ -34,7 +34,7 @@ from app.db.base import UTCDateTime
 from app.db.models import Delivery, SendPace, Workspace
 from app.db.pace import Pacer
 from app.db.store import rowcount
-from app.domain.types import DeliveryStatus, Step
+from app.rules.types import DeliveryStatus, Step
 
 # What planning writes of each row (the rest starts at 0, or the planning time).
 PLANNED_COLUMNS = (

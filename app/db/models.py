@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, UTCDateTime
-from app.domain.types import DeliveryStatus, Gap, Role, Step
+from app.rules.types import DeliveryStatus, Gap, Role, Step
 
 
 def _enum(enum_cls: type, length: int = 24) -> Enum:

@@ -29,7 +29,7 @@ from app.db.models import (
     TransferScore,
     Workspace,
 )
-from app.domain.types import DeliveryStatus, Role, Step, StepTime
+from app.rules.types import DeliveryStatus, Role, Step, StepTime
 
 
 def rowcount(result: Result[Any]) -> int:

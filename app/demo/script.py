@@ -22,19 +22,19 @@ from app.config import Settings
 from app.db import migrate as migrations
 from app.db.models import Delivery, Diagnosis, DrillReport, OneOnOne, Person, Submission
 from app.db.store import Store
+from app.delivery.roster_import import import_roster
+from app.delivery.tick import Outbox
 from app.demo.simulation import PastWeek, SimulatedWeek, record_past_week
 from app.demo.team import BY_NAME, SAMPLE_TEAM, sample_roster_csv
 from app.demo.transcript import NAMES, Transcript
 from app.deps import Deps
-from app.domain import calendar
-from app.domain.roster import plural
-from app.domain.types import DeliveryStatus, Step
-from app.outbox import Outbox
-from app.roster_import import import_roster
+from app.rules import calendar
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import SlackDriver, button_value, chosen, typed
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
+from app.services.roster import plural
 from app.slack.client import OutboxClients, make_web_client
 from app.slack.ids import Action
 from app.slack.metadata import RepRef

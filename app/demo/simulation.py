@@ -18,13 +18,14 @@ from app.clock import FrozenClock
 from app.db.ledger import Ledger
 from app.db.models import Delivery
 from app.db.store import Store
+from app.delivery.tick import Outbox, TickReport
 from app.deps import Deps
-from app.domain import calendar, loop, people
-from app.domain.evidence import Deal
-from app.domain.types import Step
-from app.outbox import Outbox, TickReport
+from app.rules import calendar
+from app.rules.evidence import Deal
+from app.rules.types import Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
+from app.services import loop, people
 from app.slack.metadata import delivery_id_in
 
 HALF_HOUR = timedelta(minutes=30)

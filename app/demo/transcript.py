@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from app.demo.simulation import Received
 from app.demo.team import BY_ID
-from app.domain.schedule import STEP_NAMES
+from app.rules.weekly_steps import STEP_NAMES
 from app.sandbox.transcript import blocks_to_text, with_names
 
 NAMES = {p.slack_user_id: p.name for p in BY_ID.values()}

@@ -15,7 +15,7 @@ import httpx
 
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Message
-from app.slack.inbound import signature_of
+from app.slack.runtime.request_gate import signature_of
 
 AUTHORIZE_LINK = re.compile(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"')
 

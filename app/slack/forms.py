@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from app.domain.diagnosis import TREE
-from app.domain.errors import FieldErrors, UserError
-from app.domain.evidence import MAX_DEALS
-from app.domain.loop import DealDraft, DiagnosisInput, GrowInput
-from app.domain.schedule import STEP_WORDS
-from app.domain.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
+from app.rules.diagnosis import TREE
+from app.rules.evidence import MAX_DEALS
+from app.rules.refusals import FieldErrors, UserError
+from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
+from app.rules.weekly_steps import STEP_WORDS
+from app.services.loop import DealDraft, DiagnosisInput, GrowInput
 from app.slack.ids import INPUT_ACTION_ID
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.

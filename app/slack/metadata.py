@@ -15,9 +15,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from app.domain import calendar
-from app.domain.errors import UserError
-from app.domain.types import is_slack_user_id
+from app.rules import calendar
+from app.rules.refusals import UserError
+from app.rules.types import is_slack_user_id
 from app.slack.ids import DELIVERY_EVENT_TYPE
 
 MAX_VALUE_LENGTH = 2000  # Slack's limit for a button's value and a modal's private_metadata

@@ -12,9 +12,9 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
-from app import profile_refresh
 from app.config import token_cipher
 from app.db.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from app.delivery import profile_reads
 from app.deps import Deps
 from app.slack import workspace_access
 from app.slack.client import make_web_client
@@ -50,7 +50,7 @@ def on_install(deps: Deps) -> AsyncCallbackOptions:
         install = args.installation
         if await workspace_access.installed(deps, install.team_id, install.user_id):
             client = make_web_client(deps.settings, install.bot_token)
-            await profile_refresh.read_now(deps, client, install.team_id or "", [install.user_id])
+            await profile_reads.read_now(deps, client, install.team_id or "", [install.user_id])
         return await args.default.success(args)
 
     async def failed(args: AsyncFailureArgs) -> BoltResponse:

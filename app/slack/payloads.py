@@ -1,6 +1,7 @@
 """The few things listeners read from a Slack payload, read as untrusted values.
 
-The gate (`app.slack.inbound`) already made sure a payload names its workspace and person and,
+The gate (`app.slack.runtime.request_gate`) already made
+sure a payload names its workspace and person and,
 for a click, its actions; what a click or a submission carries beyond that is read here, with
 its type checked, so a payload of an unexpected shape is "out of date", never a traceback.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.replies import Incoming
-from app.domain.types import as_typed, is_slack_user_id
+from app.rules.types import as_typed, is_slack_user_id
+from app.services.dm_replies import Incoming
 from app.slack.metadata import dm_channel, message_ts
 
 

@@ -25,8 +25,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from app.domain.people import SlackProfile
-from app.domain.types import as_typed, is_slack_user_id
+from app.rules.types import as_typed, is_slack_user_id
+from app.services.people import SlackProfile
 from app.slack.client import error_code, http_status, retry_after_s
 
 log = logging.getLogger(__name__)

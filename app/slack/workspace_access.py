@@ -13,7 +13,7 @@ from app import observability
 from app.db.models import Person
 from app.db.store import Store
 from app.deps import Deps
-from app.domain.types import Role
+from app.rules.types import Role
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
-"""Button clicks: acked before they run (they take no `ack`; see app.slack.listening), they
-check who is clicking, then open a modal or answer."""
+"""Button clicks: acked before they run (they take no `ack`; see
+`app.slack.runtime.listener_wrapper`), they check who is clicking, then open a modal or answer."""
 
 from __future__ import annotations
 
@@ -17,23 +17,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.ledger import Ledger
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import (
-    access,
-    calendar,
-    escalations,
-    feedback,
-    loop,
-    people,
-    replies,
-    scheduling,
-)
-from app.domain.evidence import Deal
-from app.domain.planning import zone
-from app.domain.types import Role
+from app.rules import calendar
+from app.rules.evidence import Deal
+from app.rules.types import Role
+from app.services import access, dm_replies, escalations, feedback, loop, people, team_schedules
+from app.services.week_plan import zone
 from app.slack import forms, payloads
+from app.slack.answers import tell, update
 from app.slack.client import error_code
-from app.slack.home_refresh import HomeRefresher
-from app.slack.listeners.acting import actor_of
+from app.slack.listeners.context import actor_of
 from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta, RepRef
 from app.slack.render import modals
 from app.slack.render.weekly import (
@@ -44,7 +36,7 @@ from app.slack.render.weekly import (
     scored,
     snoozed,
 )
-from app.slack.replies import tell, update
+from app.slack.runtime.home_publisher import HomeRefresher
 
 
 @dataclass(frozen=True)
@@ -229,7 +221,7 @@ async def on_edit_schedule(body: dict[str, Any], client: AsyncWebClient, deps: D
     """The admin's schedule form (App Home)."""
     async with deps.db.begin() as session:
         store = Store(session)
-        teams = await scheduling.settable_teams(store, await actor_of(store, body, deps))
+        teams = await team_schedules.settable_teams(store, await actor_of(store, body, deps))
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.schedule_modal(teams))
 
 
@@ -300,7 +292,7 @@ on_not_held_open = opens(_open_not_held)
 
 
 # --- buttons on coach's answer to something written in the DM ---------------------------
-Take = Callable[[Store, people.Actor, int, datetime, str], Awaitable[replies.Answer]]
+Take = Callable[[Store, people.Actor, int, datetime, str], Awaitable[dm_replies.Answer]]
 
 
 def acts_on_message(take: Take) -> Callable[..., Awaitable[None]]:
@@ -333,9 +325,9 @@ def acts_on_message(take: Take) -> Callable[..., Awaitable[None]]:
     return listener
 
 
-on_replace_deals = acts_on_message(replies.replace_with)
-on_reply_as_deal = acts_on_message(replies.take_as_deal)
-on_reply_as_drill = acts_on_message(replies.take_as_drill)
+on_replace_deals = acts_on_message(dm_replies.replace_with)
+on_reply_as_deal = acts_on_message(dm_replies.take_as_deal)
+on_reply_as_drill = acts_on_message(dm_replies.take_as_drill)
 
 
 async def on_resolve_action(

@@ -1,9 +1,10 @@
 """Slash commands: read, call one service, answer ephemerally.
 
-Each command has a pure `read_*` function that runs before the ack (`app.slack.listening`):
-an answer that needs no I/O (help, a typo, a malformed command) rides on the ack and ends
-there. Anything else is acked empty and handed to the listener, which touches the database and
-answers on the command's response_url: Slack's 3 s never depends on the database.
+Each command has a pure `read_*` function that runs before the ack
+(`app.slack.runtime.listener_wrapper`): an answer that needs no I/O (help, a typo, a malformed
+command) rides on the ack and ends there. Anything else is acked empty and handed to the
+listener, which touches the database and answers on the command's response_url:
+Slack's 3 s never depends on the database.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app import profile_refresh
 from app.db.store import Store
+from app.delivery import profile_reads
 from app.deps import Deps
-from app.domain import delivery_health, loop, people, scheduling
+from app.services import delivery_health, loop, people, team_schedules
 from app.slack import forms
-from app.slack.home_refresh import HomeRefresher
+from app.slack.answers import tell
 from app.slack.profiles import Profile, Unreadable
 from app.slack.render import delivery
 from app.slack.render import help as render
 from app.slack.render.blocks import Outgoing
-from app.slack.replies import tell
+from app.slack.runtime.home_publisher import HomeRefresher
 
 
 async def _answer_later(respond: AsyncRespond, reply: Outgoing) -> None:
@@ -124,7 +125,7 @@ async def zone_of_added(
 ) -> render.ZoneRead:
     """Someone was just added or changed: read their Slack profile now, and say what it
     said of their time zone."""
-    reads = await profile_refresh.read_now(deps, client, team_id, [slack_user_id])
+    reads = await profile_reads.read_now(deps, client, team_id, [slack_user_id])
     read = reads.found.get(slack_user_id)
     if isinstance(read, Profile) and read.tz:
         return render.ZoneRead(tz=read.tz)
@@ -144,10 +145,12 @@ async def _schedule(command: dict[str, Any], parsed: forms.CoachCommand, deps: D
         store = Store(session)
         actor = await people.actor(store, command["team_id"], command["user_id"])
         if parsed.step is None or parsed.when is None:
-            return render.schedule_reply(await scheduling.schedule_of(store, actor))
+            return render.schedule_reply(await team_schedules.schedule_of(store, actor))
         if not await _first_time(store, command, deps.clock()):
             return render.already_done()
-        team = await scheduling.change_step(store, actor, parsed.step, parsed.when, parsed.manager)
+        team = await team_schedules.change_step(
+            store, actor, parsed.step, parsed.when, parsed.manager
+        )
         return render.schedule_reply(team, parsed.step)
 
 

@@ -8,15 +8,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
-from app.domain import people, replies
-from app.domain.errors import NotOnRoster
+from app.rules.refusals import NotOnRoster
+from app.services import dm_replies, people
 from app.slack import payloads, workspace_access
-from app.slack.home_refresh import HomeRefresher
 from app.slack.ids import Event
-from app.slack.listeners.homes import publish_home
+from app.slack.listeners.home_opened import publish_home
 from app.slack.profiles import as_kept, profile_from_user
 from app.slack.render import weekly
 from app.slack.render.blocks import Outgoing
+from app.slack.runtime.home_publisher import HomeRefresher
 
 
 async def on_app_home_opened(
@@ -75,7 +75,7 @@ async def on_message(
             raise NotOnRoster()  # nothing of theirs is kept; the error handler says why
         if not await store.claim_event(body["event_id"], now):
             return  # a retry of a message we already have
-        kept = await replies.keep(store, actor, incoming, now, tz)
+        kept = await dm_replies.keep(store, actor, incoming, now, tz)
     if kept is None:
         return
     # A failure from here on loses nothing: the message is kept; the error handler says so.
@@ -84,17 +84,17 @@ async def on_message(
         message = await store.direct_message(kept.id)
         assert message is not None
         actor = await people.actor(store, team_id, user)
-        answer = await replies.answer(store, actor, message, now, tz)
+        answer = await dm_replies.answer(store, actor, message, now, tz)
     if answer is None:
         return  # chit-chat after today's hint: nothing to say
     posted = await _post(client, incoming, weekly.reply_answer(answer))
     async with deps.db.begin() as session:
-        await replies.answered(Store(session), kept.id, str(posted["ts"]))
-    if isinstance(answer, replies.DealsAdded | replies.DrillFromMessage):
+        await dm_replies.answered(Store(session), kept.id, str(posted["ts"]))
+    if isinstance(answer, dm_replies.DealsAdded | dm_replies.DrillFromMessage):
         homes.refresh(client, team_id, user)
 
 
-async def _post(client: AsyncWebClient, incoming: replies.Incoming, reply: Outgoing) -> Any:
+async def _post(client: AsyncWebClient, incoming: dm_replies.Incoming, reply: Outgoing) -> Any:
     return await client.chat_postMessage(
         channel=incoming.channel,
         thread_ts=incoming.thread_ts,

@@ -7,17 +7,17 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app import profile_refresh
 from app.db.ledger import Ledger
+from app.delivery import profile_reads
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.domain import access, loop, people, scheduling
-from app.domain.evidence import Deal
-from app.domain.types import Gap, Step
-from app.outbox import Outbox
+from app.rules.evidence import Deal
+from app.rules.types import Gap, Step
+from app.services import access, loop, people, team_schedules
 from app.slack import forms, payloads
+from app.slack.answers import update
 from app.slack.client import OutboxClients
-from app.slack.home_refresh import HomeRefresher
-from app.slack.listeners.acting import submitted
+from app.slack.listeners.context import submitted
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
 from app.slack.render.help import (
@@ -29,7 +29,7 @@ from app.slack.render.help import (
 )
 from app.slack.render.modals import saved_line
 from app.slack.render.weekly import deals_recorded
-from app.slack.replies import update
+from app.slack.runtime.home_publisher import HomeRefresher
 
 
 async def on_deals_submit(
@@ -142,7 +142,7 @@ async def on_schedule_submit(
 ) -> None:
     step, when, team = forms.read_schedule(view)
     async with submitted(body, deps, refusals_under="at") as (store, actor):  # the week's order
-        changed = await scheduling.change_step(store, actor, step, when, team)
+        changed = await team_schedules.change_step(store, actor, step, when, team)
     reply = schedule_reply(changed, step)
     await ack(response_action="update", view=modals.saved("Schedule changed", reply.text))
 
@@ -181,7 +181,7 @@ async def on_roster_submit(
         )
     reply = roster_changed(change, "add", ZoneRead())  # "read before their first message"
     await ack(response_action="update", view=modals.saved("Roster updated", reply.text))
-    await profile_refresh.read_now(deps, client, payloads.team_id(body), [change.slack_user_id])
+    await profile_reads.read_now(deps, client, payloads.team_id(body), [change.slack_user_id])
 
 
 async def on_not_held_submit(

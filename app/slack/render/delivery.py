@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from app.domain.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem, ProfileProblem
-from app.domain.roster import plural
+from app.services.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem, ProfileProblem
+from app.services.roster import plural
 from app.slack.render.blocks import (
     Outgoing,
     as_dicts,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.loop import DrillAssignment
-from app.domain.people import RosterChange
-from app.domain.roster import plural
-from app.domain.schedule import WORD_OF
-from app.domain.scheduling import TeamSchedule
-from app.domain.types import Step
+from app.rules.types import Step
+from app.rules.weekly_steps import WORD_OF
+from app.services.loop import DrillAssignment
+from app.services.people import RosterChange
+from app.services.roster import plural
+from app.services.team_schedules import TeamSchedule
 from app.slack.render.blocks import Outgoing, as_dicts, context, day_label, section
 
 

@@ -22,12 +22,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.domain.diagnosis import ADVICE, TREE, proposed_gap
-from app.domain.drills import STARTING_LIBRARY, Drill
-from app.domain.evidence import MAX_DEALS, Deal
-from app.domain.loop import DiagnosisInput, GrowInput, NotesShown
-from app.domain.schedule import STEP_WORDS
-from app.domain.types import WEEKDAY_NAMES, Gap
+from app.rules.diagnosis import ADVICE, TREE, proposed_gap
+from app.rules.drills import STARTING_LIBRARY, Drill
+from app.rules.evidence import MAX_DEALS, Deal
+from app.rules.types import WEEKDAY_NAMES, Gap
+from app.rules.weekly_steps import STEP_WORDS
+from app.services.loop import DiagnosisInput, GrowInput, NotesShown
 from app.slack.ids import INPUT_ACTION_ID
 from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId

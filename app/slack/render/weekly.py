@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, Option, StaticSelectElement
 
-from app.domain import replies
-from app.domain import weekly_messages as m
-from app.domain.diagnosis import ADVICE
-from app.domain.digests import Digest
-from app.domain.escalations import OpenAction
-from app.domain.evidence import MAX_DEALS, Deal
-from app.domain.roster import plural
-from app.domain.types import Role
+from app.rules.diagnosis import ADVICE
+from app.rules.evidence import MAX_DEALS, Deal
+from app.rules.types import Role
+from app.services import dm_replies
+from app.services import weekly_messages as m
+from app.services.digests import Digest
+from app.services.escalations import OpenAction
+from app.services.roster import plural
 from app.slack.ids import Action
 from app.slack.metadata import MessageRef, RepRef
-from app.slack.render import scorecards
+from app.slack.render import scorecard_blocks
 from app.slack.render.blocks import (
     Outgoing,
     as_dicts,
@@ -176,7 +176,7 @@ def _left_out(dropped: tuple[str, ...]) -> str:
     return ("\n_I left out:_ " + "; ".join(dropped) + ".") if dropped else ""
 
 
-def _deals_answer_buttons(p: replies.DealsAdded, *, replace: bool) -> ActionsBlock:
+def _deals_answer_buttons(p: dm_replies.DealsAdded, *, replace: bool) -> ActionsBlock:
     buttons = [_button("Edit my deals", Action.EDIT_DEALS, RepRef(p.rep, p.cycle).dump())]
     if replace:
         value = MessageRef(p.message_id).dump()
@@ -184,7 +184,7 @@ def _deals_answer_buttons(p: replies.DealsAdded, *, replace: bool) -> ActionsBlo
     return ActionsBlock(block_id="reply_deals", elements=buttons)
 
 
-def deals_added(p: replies.DealsAdded) -> Outgoing:
+def deals_added(p: dm_replies.DealsAdded) -> Outgoing:
     """What coach answers when a reply brought deals: what is recorded now, what was not."""
     total = plural(len(p.deals), "deal")
     if p.replaced:
@@ -213,7 +213,7 @@ def deals_added(p: replies.DealsAdded) -> Outgoing:
     return Outgoing(text.replace("*", ""), as_dicts(blocks))
 
 
-def drill_or_deal(p: replies.DrillOrDeal) -> Outgoing:
+def drill_or_deal(p: dm_replies.DrillOrDeal) -> Outgoing:
     text = f"Is that link your *{p.drill}* drill recording, or a deal for your manager?"
     value = MessageRef(p.message_id).dump()
     blocks = [
@@ -229,12 +229,12 @@ def drill_or_deal(p: replies.DrillOrDeal) -> Outgoing:
     return Outgoing(text.replace("*", ""), as_dicts(blocks))
 
 
-def drill_from_message(p: replies.DrillFromMessage) -> Outgoing:
+def drill_from_message(p: dm_replies.DrillFromMessage) -> Outgoing:
     text = drill_recorded_line(p.assignment)
     return Outgoing(text.replace("*", ""), as_dicts([section(f"✅ {text}")]))
 
 
-def dm_hint(p: replies.Hint) -> Outgoing:
+def dm_hint(p: dm_replies.Hint) -> Outgoing:
     """Chit-chat gets this once a day: what coach reads in a DM, and where the rest goes."""
     if p.role is Role.REP:
         text = (
@@ -251,14 +251,17 @@ def dm_hint(p: replies.Hint) -> Outgoing:
 
 
 def reply_answer(
-    answer: replies.DealsAdded | replies.DrillOrDeal | replies.DrillFromMessage | replies.Hint,
+    answer: dm_replies.DealsAdded
+    | dm_replies.DrillOrDeal
+    | dm_replies.DrillFromMessage
+    | dm_replies.Hint,
 ) -> Outgoing:
     """Coach's answer to something written in the DM."""
-    if isinstance(answer, replies.DealsAdded):
+    if isinstance(answer, dm_replies.DealsAdded):
         return deals_added(answer)
-    if isinstance(answer, replies.DrillOrDeal):
+    if isinstance(answer, dm_replies.DrillOrDeal):
         return drill_or_deal(answer)
-    if isinstance(answer, replies.DrillFromMessage):
+    if isinstance(answer, dm_replies.DrillFromMessage):
         return drill_from_message(answer)
     return dm_hint(answer)
 
@@ -517,6 +520,6 @@ def render(model: object) -> Outgoing:
         m.DrillCheck: drill_check,
         m.DrillCard: drill_card,
         m.HeadsUp: heads_up,
-        Digest: scorecards.digest,
+        Digest: scorecard_blocks.digest,
     }
     return renderers[type(model)](model)  # type: ignore[operator]

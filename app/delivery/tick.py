@@ -1,0 +1,374 @@
+"""The tick: plan what is due into the ledger, then claim, compose, send and record it.
+
+`coach tick` and the in-process scheduler run exactly this. The ledger, not the SDK, decides
+about retries: a 429 waits for Retry-After, a 5xx or a dropped connection backs off, a
+permanent error (the person left, DMs are off) marks the row failed with its reason and the
+queue goes on. Every scheduled DM carries its delivery id in the message metadata.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app import observability
+from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
+from app.db.pace import Pacer, Rate
+from app.db.store import Store
+from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
+from app.deps import Deps
+from app.rules.types import Step
+from app.services import week_plan, weekly_messages
+from app.slack.client import Clients, error_code, http_status, retry_after_s
+from app.slack.metadata import delivery_id_in, delivery_metadata, dm_channel, message_ts
+from app.slack.render.weekly import render
+from app.slack.workspace_access import WORKSPACE_ERRORS, announce_disabled
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 20  # claimed at once; claiming again when fewer than `concurrency` remain
+POST_METHOD = "chat.postMessage"
+MAX_PACE_WAIT_S = 5.0  # look again at least this often while paced back
+RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before the due time
+RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
+MAX_BACKOFF = timedelta(minutes=15)
+# Errors about the person or the workspace that no retry will fix.
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "messages_tab_disabled",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "user_disabled",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_metadata_format",
+        "msg_too_long",
+        "no_text",
+    }
+)
+
+
+def sender_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    expired: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    stopped: bool = False  # asked to stop: what was not sent waits for the next tick
+    profiles: ProfileReport = field(default_factory=ProfileReport)
+
+    def describe(self) -> str:
+        parts = [self.profiles.describe()] if self.profiles.describe() else []
+        parts += [f"{self.planned} planned", f"{self.expired} past their window"]
+        parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
+        if self.stopped:
+            parts.append("stopped early; the rest goes out on the next tick")
+        return ", ".join(parts)
+
+
+async def posted_before(
+    client: AsyncWebClient, slack_user_id: str, claim: Claimed
+) -> tuple[str, str] | None:
+    """(channel, ts) of this delivery's message, if an earlier attempt did post it: every DM
+    carries its delivery id in message metadata, and the DM's history says what arrived."""
+    opened = await client.conversations_open(users=slack_user_id)
+    channel = dm_channel((opened.get("channel") or {}).get("id"))
+    if channel is None:
+        raise ValueError("conversations.open named no DM channel")
+    history = await client.conversations_history(
+        channel=channel,
+        oldest=f"{(claim.due_at - RECONCILE_SLACK).timestamp():.6f}",
+        limit=RECONCILE_DEPTH,
+        include_all_metadata=True,
+    )
+    messages = history.get("messages")
+    for message in messages if isinstance(messages, list) else []:
+        if not isinstance(message, dict):
+            continue
+        ts = message_ts(message.get("ts"))
+        if ts is not None and delivery_id_in(message.get("metadata")) == claim.id:
+            return channel, ts
+    return None
+
+
+slack_error = error_code
+
+
+def backoff(attempts: int) -> timedelta:
+    base = timedelta(seconds=30) * (2 ** max(attempts - 1, 0))
+    return min(base, MAX_BACKOFF) * random.uniform(0.5, 1.0)
+
+
+class Outbox:
+    """Sends what the ledger has due. One per process: `stop()` then `release()` at shutdown."""
+
+    def __init__(self, deps: Deps, client_for: Clients, owner: str | None = None) -> None:
+        self.deps = deps
+        self.client_for = client_for
+        self.owner = owner or sender_id()
+        settings = deps.settings
+        self.rate = Rate(settings.coach_send_rate_per_minute)
+        self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
+        self.concurrency = settings.coach_send_concurrency
+        self.lease = timedelta(seconds=settings.coach_lease_seconds)
+        self.stopping = asyncio.Event()
+        self._planned: week_plan.PlanStamp | None = None  # what this process last planned from
+        self._runs = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def stop(self) -> None:
+        """Claim nothing more; sends already under way finish."""
+        self.stopping.set()
+
+    async def release(self, timeout_s: float = 30) -> int:
+        """After `stop()`: wait for sends under way, then give back any row still held."""
+        self.stop()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout_s)
+        except TimeoutError:
+            log.warning("outbox: sends still under way after %ss; releasing them", timeout_s)
+        async with self.deps.db.begin() as session:
+            released = await Ledger(session).release(self.owner)
+        if released:
+            log.info("outbox: released %s claimed deliveries", released)
+        return released
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Plan, expire and send everything due at `now`. Twice is the same as once."""
+        now = now or self.deps.clock()
+        report = TickReport()
+        with self._running():
+            # Profiles first: someone read this tick is planned in it, at their own time.
+            report.profiles = await refresh_profiles(
+                self.deps, self.client_for, now, self.read_rate
+            )
+            report.planned = await self.plan(now)
+            report.outcomes = await self.send_due(now)
+            async with self.deps.db.begin() as session:
+                report.expired = await Ledger(session).expire(now)
+            observability.record_delivery("skipped", report.expired)
+        report.stopped = self.stopping.is_set()
+        return report
+
+    async def plan(self, now: datetime) -> int:
+        """Put what is due at `now` into the ledger. Reads, works out what is due with no
+        transaction open (a big roster must not keep a connection idle in transaction while
+        Python thinks), then inserts: a fixed number of statements for any headcount. With no
+        window open, or the same windows and roster as this process last planned, the roster
+        is not read at all."""
+        default_tz = self.deps.settings.coach_default_tz
+        async with self.deps.reads() as session:
+            schedules = await week_plan.read_schedules(
+                Store(session), now, default_tz, self._planned
+            )
+        if not schedules.people:
+            if schedules.stamp is not None:
+                self._planned = schedules.stamp
+            return 0
+        # Pure work over the whole roster: in a thread, so the event loop keeps answering.
+        due = await asyncio.to_thread(schedules.due, now, default_tz)
+        async with self.deps.db.begin() as session:
+            planned = await Ledger(session).plan(due, now)
+        self._planned = schedules.stamp  # only once the rows are in
+        return planned
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        self._runs += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._idle.set()
+
+    async def send_due(
+        self, now: datetime | None = None, *, person_id: int | None = None, kind: Step | None = None
+    ) -> Counter[str]:
+        """Send what is due, at the workspaces' pace and up to `concurrency` at once. Only one
+        person's deliveries of one kind, when given: then a paced-back row waits for a tick."""
+        outcomes: Counter[str] = Counter()
+        in_flight: set[asyncio.Task[None]] = set()
+        senders = asyncio.Semaphore(self.concurrency)
+
+        async def send(claim: Claimed, at: datetime) -> None:
+            try:
+                async with senders:
+                    if self.stopping.is_set():  # claimed, never started: hand it straight back
+                        outcome = await self._give_back(claim)
+                    else:
+                        outcome = await self.send_one(claim, at)
+            except Exception:  # one row's surprise must not stop everyone else's prompt
+                log.exception(
+                    "delivery id=%s failed unexpectedly; retried after its lease", claim.id
+                )
+                outcome = "error"
+            outcomes[outcome] += 1
+            observability.record_delivery(outcome)
+
+        with self._running():
+            async with asyncio.TaskGroup() as group:
+                while not self.stopping.is_set():
+                    if len(in_flight) >= self.concurrency:
+                        await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                        continue
+                    at = now or self.deps.clock()
+                    claims = await self._claim(at, CLAIM_BATCH, person_id, kind)
+                    for claim in claims.rows:
+                        task = group.create_task(send(claim, at))
+                        in_flight.add(task)
+                        task.add_done_callback(in_flight.discard)
+                    if claims.rows:
+                        continue
+                    if claims.wait_s is None or person_id is not None:
+                        break
+                    await self._pause(claims.wait_s)
+        return outcomes
+
+    async def _claim(
+        self, at: datetime, limit: int, person_id: int | None, kind: Step | None
+    ) -> Claims:
+        async with self.deps.db.begin() as session:
+            pacer = Pacer(session, POST_METHOD, self.rate)
+            return await Ledger(session, lease=self.lease).claim(
+                at, self.owner, limit, person_id=person_id, kind=kind, pacer=pacer
+            )
+
+    async def _give_back(self, claim: Claimed) -> str:
+        async with self.deps.db.begin() as session:
+            await Ledger(session).give_back(claim)
+        return "released"
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait for the pace (woken early by stop())."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), min(max(seconds, 0.001), MAX_PACE_WAIT_S))
+
+    async def send_one(self, claim: Claimed, now: datetime) -> str:
+        tz = self.deps.settings.coach_default_tz
+        async with self.deps.db.begin() as session:
+            store, ledger = Store(session), Ledger(session, lease=self.lease)
+            if not await ledger.renew(claim):
+                if not await store.workspace_active(claim.workspace_id):
+                    await ledger.give_back(claim, "workspace_disabled")
+                    self.client_for.forget(claim.workspace_id)
+                    return "held"
+                log.warning("delivery lease lost id=%s: another sender has it", claim.id)
+                return "lost"
+            person = await store.person_by_id(claim.person_id)
+        if claim.ambiguous and person is not None:
+            # First: did an earlier attempt reach Slack? Then whatever the person did since
+            # (answered the prompt, say) was an answer to it, not a reason to cancel it.
+            reconciled = await self._reconcile(claim, person.slack_user_id, now)
+            if reconciled is not None:
+                return reconciled
+        async with self.deps.db.begin() as session:
+            store, ledger = Store(session), Ledger(session, lease=self.lease)
+            composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
+            if isinstance(composed, weekly_messages.Skip):
+                await ledger.cancelled(claim, composed.reason)
+                pacer = Pacer(session, POST_METHOD, self.rate)
+                await pacer.refund(claim.workspace_id, await wall_now(session))  # nothing posted
+                return "cancelled"
+        assert person is not None  # compose skips a recipient who is gone
+        message = render(composed)
+        client = await self.client_for(claim.workspace_id)
+        try:
+            response = await client.chat_postMessage(
+                channel=person.slack_user_id,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=delivery_metadata(claim.id, claim.cycle_week),
+            )
+        except SlackApiError as exc:
+            return await self._failed_send(claim, exc, now)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            # The request may have been processed before the connection failed.
+            reason = f"{AMBIGUOUS}{type(exc).__name__}"
+            return await self._retry(claim, now + backoff(claim.attempts), reason)
+        async with self.deps.db.begin() as session:
+            await Ledger(session).sent(claim, str(response["channel"]), str(response["ts"]), now)
+        log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
+        return "sent"
+
+    async def _reconcile(self, claim: Claimed, slack_user_id: str, now: datetime) -> str | None:
+        """The outcome when an earlier attempt's message is found in the DM (or looking for it
+        failed); None when it is not there and the message is still to be sent."""
+        client = await self.client_for(claim.workspace_id)
+        try:
+            found = await posted_before(client, slack_user_id, claim)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+            if isinstance(exc, SlackApiError) and slack_error(exc) in WORKSPACE_ERRORS:
+                return await self._disable_workspace(claim, slack_error(exc), now)
+            reason = f"{AMBIGUOUS}reconcile_failed:{type(exc).__name__}"
+            return await self._retry(claim, now + backoff(claim.attempts), reason)
+        if found is None:
+            return None
+        async with self.deps.db.begin() as session:
+            await Ledger(session).sent(claim, found[0], found[1], now)
+        log.info("delivery reconciled id=%s: it had reached Slack", claim.id)
+        return "reconciled"
+
+    async def _failed_send(self, claim: Claimed, exc: SlackApiError, now: datetime) -> str:
+        status = http_status(exc) or 0
+        error = slack_error(exc)
+        if status == 429:
+            observability.record_ratelimited(POST_METHOD)
+            wait = timedelta(seconds=retry_after_s(exc))
+            async with self.deps.db.begin() as session:
+                await Pacer(session, POST_METHOD, self.rate).pause(
+                    claim.workspace_id, wait, await wall_now(session)
+                )
+            log.warning(
+                "slack 429 workspace=%s: pausing sends for %ss",
+                claim.workspace_id,
+                int(wait.total_seconds()),
+            )
+            return await self._retry(claim, now + wait, "ratelimited")
+        if error in WORKSPACE_ERRORS:
+            return await self._disable_workspace(claim, error, now)
+        if error in PERMANENT_ERRORS:
+            async with self.deps.db.begin() as session:
+                await Ledger(session).failed(claim, error)
+            log.warning("delivery failed id=%s error=%s", claim.id, error)
+            return "failed"
+        ambiguous = status >= 500  # Slack may have posted before failing
+        reason = f"{AMBIGUOUS}{error}" if ambiguous else error
+        return await self._retry(claim, now + backoff(claim.attempts), reason)
+
+    async def _disable_workspace(self, claim: Claimed, error: str, now: datetime) -> str:
+        """Slack refused coach's token: stop the workspace (alert once) and keep the row, unsent,
+        for when a working token comes back within its window."""
+        async with self.deps.db.begin() as session:
+            disabled = await Store(session).disable_workspace(claim.workspace_id, error, now)
+            await Ledger(session).give_back(claim, error)
+        self.client_for.forget(claim.workspace_id)
+        if disabled:
+            announce_disabled(claim.workspace_id, error)
+        return "held"
+
+    async def _retry(self, claim: Claimed, at: datetime, reason: str) -> str:
+        """Try again at `at`, on the tick's clock (the one due times are compared with)."""
+        async with self.deps.db.begin() as session:
+            await Ledger(session).retry_later(claim, at, reason)
+        log.info("delivery retry id=%s reason=%s at=%s", claim.id, reason, at.isoformat())
+        return "retried"

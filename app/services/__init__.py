@@ -1,0 +1,1 @@
+"""Use cases: read and write the store, apply the rules, raise typed refusals."""

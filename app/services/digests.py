@@ -1,0 +1,97 @@
+"""The weekly digest (Friday 17:00 local by default), one per person, by what they do:
+a rep's own week; a manager's team table; a director's coverage across managers. A person
+who is several of these gets each part in one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app.db.models import Person
+from app.db.store import Store
+from app.rules import calendar
+from app.rules.drills import Drill
+from app.rules.metrics import TRANSFERRED, RepScorecard
+from app.rules.types import Role, Step
+from app.services import scorecard_data, team_schedules
+from app.services.scorecard_data import DirectorView, TeamView
+
+
+@dataclass(frozen=True)
+class RepDigest:
+    rep: str
+    cycle: str
+    card: RepScorecard
+    commitment: str | None
+    drill: str | None
+    next_one_on_one: date | None
+    cheer: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    person: str
+    cycle: str
+    rep: RepDigest | None = None
+    team: TeamView | None = None
+    director: DirectorView | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.rep is None and self.team is None and self.director is None
+
+
+def cheer(card: RepScorecard) -> str:
+    """One line of encouragement, grounded in the rep's own numbers."""
+    week = card.this_week
+    latest = card.transfers[-1][1] if card.transfers else None
+    if week.drill_assigned and week.drill_recorded:
+        return "You recorded this week's drill: that's how a skill sticks. Nice work."
+    if latest is not None and latest >= TRANSFERRED:
+        return f"Your last transfer score was {latest}/5: it's showing up on live calls."
+    done = card.completion_4w
+    if done.of and done.done == done.of:
+        return f"{done.done} of {done.of} drills recorded in the last weeks. Keep the streak."
+    if card.deal_progression_4w.percent is not None and card.deal_progression_4w.percent >= 70:
+        return f"{card.deal_progression_4w.label} of your coached deals moved a stage. Keep going."
+    return "One recorded drill next week will move your numbers more than anything else."
+
+
+async def rep_digest(store: Store, rep: Person, cycle: str) -> RepDigest:
+    card = (await scorecard_data.rep_card(store, rep, cycle)).card
+    notes = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    manager = await store.person_by_id(rep.manager_id) if rep.manager_id else None
+    next_one_on_one = None
+    if manager is not None:
+        week = await team_schedules.team_schedule(store, rep.workspace_id, manager)
+        weekday = week.schedule[Step.ONE_ON_ONE].weekday
+        next_one_on_one = calendar.monday_of(calendar.next_cycle(cycle)) + timedelta(weekday)
+    held = notes is not None and notes.held
+    return RepDigest(
+        rep=rep.slack_user_id,
+        cycle=cycle,
+        card=card,
+        commitment=notes.commitment if held and notes else None,
+        drill=Drill.from_json(notes.drill).name if held and notes and notes.drill else None,
+        next_one_on_one=next_one_on_one,
+        cheer=cheer(card),
+    )
+
+
+async def digest_for(
+    store: Store, person: Person, cycle: str, now: datetime | None = None
+) -> Digest:
+    reports = await store.reports_of([person.id])
+    leads_reps = any(p.role is Role.REP for p in reports)
+    leads_managers = any(p.role is not Role.REP for p in reports)
+    return Digest(
+        person=person.slack_user_id,
+        cycle=cycle,
+        rep=await rep_digest(store, person, cycle) if person.role is Role.REP else None,
+        team=await scorecard_data.team_view(store, person, cycle, now) if leads_reps else None,
+        director=(
+            await scorecard_data.director_view(store, person, cycle, now)
+            if leads_managers
+            else None
+        ),
+    )

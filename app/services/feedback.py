@@ -1,0 +1,70 @@
+"""What reps tell us back: how much the 1:1 helped, and whether coached deals moved.
+
+Both feed the metrics (1:1 helpfulness, deal progression). Each answer is the rep's own,
+one per week (per deal), and a second tap replaces the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.db.models import Person
+from app.db.store import Store
+from app.rules.evidence import Deal
+from app.rules.refusals import UserError
+from app.services import access
+from app.services.people import Actor
+
+HELPFULNESS_SCALE = range(1, 11)
+
+
+async def rate_one_on_one(
+    store: Store, actor: Actor, rep_slack_user_id: str, cycle: str, score: int, now: datetime
+) -> int:
+    """The rep's 1–10 answer to "how much did this week's 1:1 help you win a deal?"."""
+    rep = access.require_own(actor, rep_slack_user_id)
+    if score not in HELPFULNESS_SCALE:
+        raise UserError("Pick a number from 1 to 10.")
+    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    if record is None or not record.held:
+        raise UserError("There's no 1:1 logged for that week to rate.")
+    await store.save_helpfulness(rep.id, cycle, score, now)
+    return score
+
+
+@dataclass(frozen=True)
+class CoachedDeal:
+    index: int  # its place in the week's submission
+    name: str
+    moved: bool | None  # the rep's answer so far
+
+
+async def coached_deals(store: Store, rep: Person, cycle: str) -> list[CoachedDeal]:
+    """The deals a rep shared for a week whose 1:1 was held, with any answer given."""
+    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    submission = (await store.submissions([rep.id], cycle)).get(rep.id)
+    if record is None or not record.held or submission is None:
+        return []
+    answers = {row.deal_index: row.moved for row in await store.deal_progress([rep.id], cycle)}
+    return [
+        CoachedDeal(n, Deal.from_json(deal).name, answers.get(n))
+        for n, deal in enumerate(submission.deals)
+    ]
+
+
+async def record_deal_progress(
+    store: Store,
+    actor: Actor,
+    rep_slack_user_id: str,
+    cycle: str,
+    deal_index: int,
+    moved: bool,
+    now: datetime,
+) -> CoachedDeal:
+    rep = access.require_own(actor, rep_slack_user_id)
+    deals = {d.index: d for d in await coached_deals(store, rep, cycle)}
+    if deal_index not in deals:
+        raise UserError("That deal isn't one of your coached deals: use the latest prompt.")
+    await store.save_deal_progress(rep.id, cycle, deal_index, moved, now)
+    return CoachedDeal(deal_index, deals[deal_index].name, moved)

@@ -1,0 +1,126 @@
+"""What a person's App Home shows, by role, as plain data (the renderer draws it)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.db.models import Person
+from app.db.store import Store
+from app.rules.metrics import RepWeek
+from app.rules.types import Role, Step, StepTime
+from app.rules.weekly_steps import effective_schedule
+from app.services import delivery_health, loop, people, scorecard_data, team_schedules
+from app.services.delivery_health import DeliveryHealth
+from app.services.loop import DrillAssignment
+from app.services.scorecard_data import DirectorView, RepCard, TeamView
+
+RECENT_WEEKS = 6
+
+
+@dataclass(frozen=True)
+class Member:
+    slack_user_id: str
+    role: Role
+    tz: str | None
+    paused_until: date | None
+    reps: int = 0  # for managers: how many reps they coach
+
+
+@dataclass(frozen=True)
+class HomeModel:
+    slack_user_id: str
+    role: Role | None  # None: not on the roster
+    tz: str
+    tz_known: bool
+    manager: str | None = None
+    director: str | None = None
+    paused_until: date | None = None
+    schedule: dict[Step, StepTime] = field(default_factory=dict)
+    reps: list[Member] = field(default_factory=list)
+    managers: list[Member] = field(default_factory=list)
+    role_counts: dict[Role, int] = field(default_factory=dict)
+    admins: list[str] = field(default_factory=list)
+    cycle: str = ""  # the person's current week
+    scorecard: RepCard | None = None  # reps: their own numbers
+    drill: DrillAssignment | None = None  # reps: this week's drill (or last week's, still open)
+    recent: list[RepWeek] = field(default_factory=list)  # reps: their last weeks, newest first
+    team: TeamView | None = None  # whoever coaches reps
+    organisation: DirectorView | None = None  # whoever leads managers
+    teams: list[str] = field(default_factory=list)  # admins: managers whose team they can set
+    delivery: DeliveryHealth | None = None  # admins: how the workspace's messages got through
+
+
+def _member(person: Person, reps: int = 0) -> Member:
+    return Member(person.slack_user_id, Role(person.role), person.tz, person.paused_until, reps)
+
+
+async def home_for(
+    store: Store, team_id: str, slack_user_id: str, *, default_tz: str, now: datetime
+) -> HomeModel:
+    who = await people.known_actor(store, team_id, slack_user_id)
+    if who is None or who.person is None:
+        admins = [a.slack_user_id for a in await store.admins(who.workspace.id)] if who else []
+        return HomeModel(slack_user_id, None, default_tz, False, admins=admins)
+    person = who.person
+
+    role = Role(person.role)
+    chain = await store.people_by_ids([person.manager_id] if person.manager_id else [])
+    manager = chain[0] if chain else None
+    director = None
+    if manager is not None and manager.manager_id is not None:
+        found = await store.people_by_ids([manager.manager_id])
+        director = found[0] if found else None
+
+    team_manager_id = person.id if role in (Role.MANAGER, Role.DIRECTOR) else person.manager_id
+    schedule = effective_schedule(
+        await store.schedule_overrides(who.workspace.id, None),
+        await store.schedule_overrides(who.workspace.id, team_manager_id)
+        if team_manager_id is not None
+        else [],
+    )
+    direct = await store.reports_of([person.id])
+    reps = [_member(p) for p in direct if p.role == Role.REP]
+    leads = [p for p in direct if p.role in (Role.MANAGER, Role.DIRECTOR)]
+    rep_counts = Counter(
+        r.manager_id for r in await store.reports_of([m.id for m in leads]) if r.role == Role.REP
+    )
+    managers = [_member(m, rep_counts.get(m.id, 0)) for m in leads]
+    role_counts = await store.role_counts(who.workspace.id) if role is Role.ADMIN else {}
+    cycle = loop.rep_cycle(person, now, default_tz)
+    scorecard = drill = None
+    recent: list[RepWeek] = []
+    if role is Role.REP:
+        scorecard = await scorecard_data.rep_card(store, person, cycle)
+        drill = await loop.current_drill(store, person, now, default_tz)
+        recent = [w for w in reversed(scorecard.weeks[-RECENT_WEEKS:]) if w.enrolled]
+    team = await scorecard_data.team_view(store, person, cycle, now) if reps else None
+    organisation = await scorecard_data.director_view(store, person, cycle, now) if leads else None
+    teams = await team_schedules.settable_teams(store, who) if role is Role.ADMIN else []
+    delivery = (
+        await delivery_health.delivery_health(store, who, now, default_tz)
+        if role is Role.ADMIN
+        else None
+    )
+    return HomeModel(
+        slack_user_id=slack_user_id,
+        role=role,
+        tz=person.tz or default_tz,
+        tz_known=person.tz is not None,
+        manager=manager.slack_user_id if manager else None,
+        director=director.slack_user_id if director else None,
+        paused_until=person.paused_until,
+        schedule=schedule,
+        reps=reps,
+        managers=managers,
+        role_counts=role_counts,
+        cycle=cycle,
+        scorecard=scorecard,
+        drill=drill,
+        recent=recent,
+        team=team,
+        organisation=organisation,
+        teams=teams,
+        delivery=delivery,
+    )

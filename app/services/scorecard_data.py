@@ -1,0 +1,290 @@
+"""Reads what the loop recorded into `RepWeek`s and builds each role's view of the numbers.
+
+A fixed number of queries whatever the team size (one per record type), then pure
+arithmetic in `metrics` and `insights`. Who may see what is decided here: a rep's card is
+theirs; a manager sees their own reps; a director sees their managers' coverage; a rep's
+helpfulness ratings reach a manager only as an average of at least three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from app.db.models import (
+    DealProgress,
+    Diagnosis,
+    DrillReport,
+    Helpfulness,
+    OneOnOne,
+    Pause,
+    Person,
+    TransferScore,
+)
+from app.db.store import Store
+from app.rules import calendar, insights, metrics
+from app.rules.insights import Insight
+from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
+from app.rules.types import Gap, Role, Step
+from app.services import escalations, team_schedules
+from app.services.escalations import OpenAction
+from app.services.week_plan import zone
+
+HISTORY = 8  # weeks read for a scorecard: enough for a 4-week window and a focus run
+
+
+def cycles_back(cycle: str, count: int) -> list[str]:
+    """`count` cycles ending with `cycle`, oldest first."""
+    found = [cycle]
+    while len(found) < count:
+        found.append(calendar.previous_cycle(found[-1]))
+    return list(reversed(found))
+
+
+def paused_in(pauses: Sequence[Pause], cycle: str) -> bool:
+    """A week is paused when a pause covers its Monday (as the loop's messages treat it)."""
+    monday = calendar.monday_of(cycle)
+    return any(p.starts_on <= monday <= p.ends_on for p in pauses)
+
+
+async def rep_weeks(
+    store: Store, reps: Sequence[Person], cycles: Sequence[str]
+) -> dict[int, list[RepWeek]]:
+    """Each rep's weeks over `cycles` (oldest first), in a fixed number of queries."""
+    ids = [r.id for r in reps]
+    first, last = cycles[0], cycles[-1]
+
+    def keyed(rows: Sequence[Any]) -> dict[tuple[int, str], Any]:
+        return {(row.person_id, row.cycle_week): row for row in rows}
+
+    diagnoses = keyed(await store.weeks_of(Diagnosis, ids, first, last))
+    notes = keyed(await store.weeks_of(OneOnOne, ids, first, last))
+    scores = keyed(await store.weeks_of(TransferScore, ids, first, last))
+    ratings = keyed(await store.weeks_of(Helpfulness, ids, first, last))
+    reports = await store.weeks_of(DrillReport, ids, first, last)
+    recorded = {(r.person_id, r.cycle_week) for r in reports}
+    progress: dict[tuple[int, str], list[DealProgress]] = {}
+    for row in await store.weeks_of(DealProgress, ids, first, last):
+        progress.setdefault((row.person_id, row.cycle_week), []).append(row)
+    pauses: dict[int, list[Pause]] = {}
+    for pause in await store.pauses(ids):
+        pauses.setdefault(pause.person_id, []).append(pause)
+
+    first_record = {}
+    for key in (*diagnoses, *notes, *scores, *ratings, *recorded, *progress):
+        first_record[key[0]] = min(first_record.get(key[0], key[1]), key[1])
+    weeks: dict[int, list[RepWeek]] = {}
+    for rep in reps:
+        # A rep counts from their first week on the roster (or with a record, if earlier).
+        joined = calendar.current_cycle(rep.created_at, zone(rep.tz, "UTC"))
+        first = min(joined, first_record.get(rep.id, joined))
+        for cycle in cycles:
+            key = (rep.id, cycle)
+            diagnosis: Diagnosis | None = diagnoses.get(key)
+            note: OneOnOne | None = notes.get(key)
+            score: TransferScore | None = scores.get(key)
+            rating: Helpfulness | None = ratings.get(key)
+            answers = progress.get(key, [])
+            held = note.held if note is not None else None
+            weeks.setdefault(rep.id, []).append(
+                RepWeek(
+                    cycle=cycle,
+                    paused=paused_in(pauses.get(rep.id, []), cycle),
+                    enrolled=cycle >= first,
+                    held=held,
+                    drill_assigned=bool(held and note is not None and note.drill),
+                    drill_recorded=key in recorded,
+                    transfer=score.score if score else None,
+                    focus=diagnosis.focus_skill if diagnosis else None,
+                    gap=Gap(diagnosis.gap) if diagnosis else None,
+                    diagnosed_before_notes=bool(
+                        diagnosis and note and diagnosis.created_at <= note.created_at
+                    ),
+                    deals_asked=len(answers),
+                    deals_moved=sum(a.moved for a in answers),
+                    helpfulness=rating.score if rating else None,
+                    rubric=(
+                        {diagnosis.focus_skill: diagnosis.rubric_level}
+                        if diagnosis and diagnosis.rubric_level
+                        else {}
+                    ),
+                )
+            )
+    return weeks
+
+
+# --- the rep ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepCard:
+    rep: str
+    card: RepScorecard
+    insights: list[Insight]
+    weeks: list[RepWeek]  # the HISTORY weeks read, oldest first
+
+
+async def rep_card(store: Store, rep: Person, cycle: str) -> RepCard:
+    weeks = (await rep_weeks(store, [rep], cycles_back(cycle, HISTORY)))[rep.id]
+    return RepCard(
+        rep.slack_user_id,
+        metrics.scorecard(weeks, cycle),
+        insights.rep_insights(rep.slack_user_id, weeks, cycle),
+        weeks,
+    )
+
+
+# --- the manager ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    rep: str
+    paused: bool
+    gap: Gap | None
+    focus: str | None
+    weeks_on_focus: int
+    held: bool | None  # this week's 1:1
+    drill: bool | None  # this week's drill: recorded, not recorded, none assigned
+    transfer: int | None  # the latest score
+    completion_4w: Ratio
+    helpfulness_avg: Fraction | None  # only from MIN_RATINGS_SHOWN ratings on
+
+
+@dataclass(frozen=True)
+class TeamView:
+    manager: str
+    cycle: str
+    rows: list[TeamRow]
+    coverage: Ratio
+    coverage_trend: list[tuple[str, Ratio]]  # the last WINDOW weeks, oldest first
+    reviews_done: Ratio  # last week's recorded drills scored
+    diagnosed_first: Ratio
+    insights: list[Insight]
+    to_score: list[str]  # reps whose recorded drill of last week has no score yet
+    open_actions: list[OpenAction] = field(default_factory=list)  # system gaps taken on
+
+
+def _row(rep: Person, card: RepScorecard) -> TeamRow:
+    week = card.this_week
+    return TeamRow(
+        rep=rep.slack_user_id,
+        paused=week.paused,
+        gap=week.gap,
+        focus=card.focus,
+        weeks_on_focus=card.weeks_on_focus,
+        held=week.held,
+        drill=week.drill_recorded if week.drill_assigned else None,
+        transfer=card.transfers[-1][1] if card.transfers else None,
+        completion_4w=card.completion_4w,
+        helpfulness_avg=card.helpfulness_avg,
+    )
+
+
+async def team_reps(store: Store, manager: Person) -> list[Person]:
+    return [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
+
+
+async def one_on_ones_due(store: Store, manager: Person, cycle: str, now: datetime | None) -> bool:
+    """Whether the team's 1:1 notes of `cycle` were due by `now` (their notes nudge, after
+    the 1:1, has come in the manager's time): before that, nobody is missing one. No `now`:
+    a week looked back on."""
+    if now is None:
+        return True
+    team = await team_schedules.team_schedule(store, manager.workspace_id, manager)
+    step = Step.NOTES_NUDGE
+    tz = zone(manager.tz, "UTC")
+    return now >= calendar.occurrence(step, team.schedule[step], cycle, tz).due_at
+
+
+async def team_view(
+    store: Store, manager: Person, cycle: str, now: datetime | None = None
+) -> TeamView:
+    """The manager's team in `cycle`, as of `now` (None: the week as a whole)."""
+    reps = await team_reps(store, manager)
+    cycles = cycles_back(cycle, HISTORY)
+    weeks = await rep_weeks(store, reps, cycles)
+    cards = {r.id: metrics.scorecard(weeks[r.id], cycle) for r in reps}
+
+    def at(c: str) -> list[RepWeek]:
+        return [next(w for w in weeks[r.id] if w.cycle == c) for r in reps]
+
+    this_week = at(cycle)
+    last_week = at(calendar.previous_cycle(cycle))
+    coverage = metrics.coverage(this_week)
+    found: list[Insight] = []
+    for rep in reps:
+        found += insights.rep_insights(rep.slack_user_id, weeks[rep.id], cycle)
+    gaps = {
+        r.slack_user_id: w.gap for r, w in zip(reps, this_week, strict=True) if metrics.counted(w)
+    }
+    due = await one_on_ones_due(store, manager, cycle, now)
+    found += insights.team_insights(manager.slack_user_id, gaps, coverage, one_on_ones_due=due)
+    return TeamView(
+        manager=manager.slack_user_id,
+        cycle=cycle,
+        rows=[_row(r, cards[r.id]) for r in reps],
+        coverage=coverage,
+        coverage_trend=[(c, metrics.coverage(at(c))) for c in cycles[-WINDOW:]],
+        reviews_done=metrics.reviews_done(last_week),
+        diagnosed_first=metrics.diagnosed_first(this_week),
+        insights=found,
+        to_score=[
+            r.slack_user_id
+            for r, w in zip(reps, last_week, strict=True)
+            if metrics.counted(w) and w.drill_recorded and w.transfer is None
+        ],
+        open_actions=await escalations.open_for(store, reps),
+    )
+
+
+# --- the director -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManagerCoverage:
+    manager: str
+    coverage: Ratio
+    not_coached: list[str]  # active reps without a held 1:1 this week, once it was due
+    due: bool = True  # this week's 1:1 notes were due by now
+
+
+@dataclass(frozen=True)
+class DirectorView:
+    director: str
+    cycle: str
+    managers: list[ManagerCoverage]
+    total: Ratio
+    open_actions: list[OpenAction] = field(default_factory=list)  # their managers' teams
+
+
+async def director_view(
+    store: Store, director: Person, cycle: str, now: datetime | None = None
+) -> DirectorView:
+    """Coverage across the director's managers in `cycle`, as of `now` (None: the whole
+    week): a team whose 1:1s are not due yet has nobody "not coached"."""
+    managers = [p for p in await store.reports_of([director.id]) if p.role is not Role.REP]
+    reps = [p for p in await store.reports_of([m.id for m in managers]) if p.role is Role.REP]
+    weeks = await rep_weeks(store, reps, [cycle])
+    rows = []
+    for manager in managers:
+        team = [(r, weeks[r.id][0]) for r in reps if r.manager_id == manager.id]
+        due = await one_on_ones_due(store, manager, cycle, now)
+        rows.append(
+            ManagerCoverage(
+                manager.slack_user_id,
+                metrics.coverage([w for _, w in team]),
+                [
+                    r.slack_user_id
+                    for r, w in team
+                    if due and metrics.counted(w) and w.held is not True
+                ],
+                due=due,
+            )
+        )
+    total = sum((row.coverage for row in rows), metrics.NO_RATIO)
+    actions = await escalations.open_for(store, reps)
+    return DirectorView(director.slack_user_id, cycle, rows, total, actions)

@@ -1,0 +1,245 @@
+"""Plan what is due into the delivery ledger: every replica may do it, conflicts are ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.db.ledger import Ledger, Planned
+from app.db.models import Person, ScheduleStep
+from app.db.store import Store
+from app.rules import calendar
+from app.rules.types import (
+    DIRECTOR_STEPS,
+    MANAGER_STEPS,
+    REP_STEPS,
+    DeliveryStatus,
+    Role,
+    Step,
+    StepTime,
+)
+from app.rules.weekly_steps import effective_schedule
+
+
+def zone(name: str | None, default: str) -> ZoneInfo:
+    """The person's IANA zone, or the workspace default when their profile has none."""
+    try:
+        return ZoneInfo(name or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+class Member(Protocol):
+    """What the planner reads of a person (a row of `Store.schedulable_people`)."""
+
+    id: int
+    workspace_id: int
+    manager_id: int | None
+    role: Role
+    tz: str | None
+    paused_until: date | None
+
+
+def _overrides_by_scope(
+    overrides: Sequence[ScheduleStep],
+) -> tuple[dict[int, list[tuple[Step, StepTime]]], dict[int, list[tuple[Step, StepTime]]]]:
+    """(workspace id → its workspace-wide overrides, manager id → their team's overrides)."""
+    workspace_wide: dict[int, list[tuple[Step, StepTime]]] = {}
+    per_team: dict[int, list[tuple[Step, StepTime]]] = {}
+    for row in overrides:
+        entry = (Step(row.step), StepTime(row.weekday, row.local_time))
+        if row.manager_id is None:
+            workspace_wide.setdefault(row.workspace_id, []).append(entry)
+        else:
+            per_team.setdefault(row.manager_id, []).append(entry)
+    return workspace_wide, per_team
+
+
+def schedulables(
+    people: Sequence[Member], overrides: Sequence[ScheduleStep], default_tz: str
+) -> list[calendar.Schedulable]:
+    """Who receives which steps at what local time. Pure: rows in, plans out."""
+    by_id = {p.id: p for p in people}
+    workspace_wide, per_team = _overrides_by_scope(overrides)
+    coaches = {
+        p.manager_id
+        for p in people
+        if p.role is Role.REP and p.manager_id is not None and p.manager_id in by_id
+    }
+    directors = {
+        p.manager_id
+        for p in people
+        if p.id in coaches and p.manager_id is not None and p.manager_id in by_id
+    }
+    schedules: dict[tuple[int, int | None], dict[Step, StepTime]] = {}
+    steps_of: dict[tuple[int, int | None, frozenset[Step]], dict[Step, StepTime]] = {}
+    plans = []
+    for person in people:
+        wanted: set[Step] = set()
+        team_of = None
+        if person.role is Role.REP and person.manager_id in by_id:
+            wanted |= REP_STEPS
+            team_of = person.manager_id
+        if person.id in coaches:
+            wanted |= MANAGER_STEPS
+            team_of = team_of if team_of is not None else person.id
+        if person.id in directors:
+            wanted |= DIRECTOR_STEPS
+            team_of = team_of if team_of is not None else person.id
+        if team_of is None:
+            continue
+        key = (person.workspace_id, team_of if team_of in per_team else None)
+        if key not in schedules:
+            schedules[key] = effective_schedule(
+                workspace_wide.get(person.workspace_id, ()), per_team.get(team_of, ())
+            )
+        steps_key = (*key, frozenset(wanted))
+        if steps_key not in steps_of:  # one mapping per team and role: due_steps reuses it
+            steps_of[steps_key] = {step: schedules[key][step] for step in wanted}
+        plans.append(
+            calendar.Schedulable(
+                person_id=person.id,
+                workspace_id=person.workspace_id,
+                tz=zone(person.tz, default_tz),
+                steps=steps_of[steps_key],
+                paused_until=person.paused_until,
+            )
+        )
+    return plans
+
+
+Window = tuple[int, str | None, Step, str, datetime]  # workspace, zone, step, cycle, due at
+
+
+def open_windows(
+    zones: Iterable[tuple[int, str | None]],
+    overrides: Sequence[ScheduleStep],
+    default_tz: str,
+    now: datetime,
+) -> frozenset[Window]:
+    """Every step of every schedule in use that is inside its window at `now`, per workspace
+    and time zone people are in. Empty: nothing at all can be due, the roster need not be read.
+    Pure, and small whatever the headcount (zones × schedules × steps)."""
+    workspace_wide, per_team = _overrides_by_scope(overrides)
+    teams_of: dict[int, set[int]] = {}
+    for row in overrides:
+        if row.manager_id is not None:
+            teams_of.setdefault(row.workspace_id, set()).add(row.manager_id)
+    found: set[Window] = set()
+    for workspace_id, tz in set(zones):
+        wide = workspace_wide.get(workspace_id, ())
+        schedules = [effective_schedule(wide)] + [
+            effective_schedule(wide, per_team[team]) for team in teams_of.get(workspace_id, ())
+        ]
+        for schedule in schedules:
+            for o in calendar.open_occurrences(schedule, zone(tz, default_tz), now):
+                found.add((workspace_id, tz, o.step, o.cycle_week, o.due_at))
+    return frozenset(found)
+
+
+def planned_rows(due: Sequence[calendar.Due]) -> list[Planned]:
+    return [
+        Planned(
+            workspace_id=d.workspace_id,
+            person_id=d.person_id,
+            kind=d.occurrence.step,
+            cycle_week=d.occurrence.cycle_week,
+            due_at=d.occurrence.due_at,
+            expires_at=d.occurrence.expires_at,
+            status=DeliveryStatus.SKIPPED if d.paused else DeliveryStatus.PENDING,
+        )
+        for d in due
+    ]
+
+
+async def plan_once(
+    ledger: Ledger, person: Person, kind: Step, cycle: str, due_at: datetime, now: datetime
+) -> None:
+    """One message outside the weekly schedule (a snooze, a drill card): planned once per
+    person, kind and cycle, so a second click or a resubmission plans nothing more."""
+    await ledger.plan(
+        [
+            Planned(
+                workspace_id=person.workspace_id,
+                person_id=person.id,
+                kind=kind,
+                cycle_week=cycle,
+                due_at=due_at,
+                expires_at=due_at + calendar.MIN_WINDOW,
+            )
+        ],
+        now,
+    )
+
+
+# A planner that saw the same windows and the same roster plans nothing new; it still reads
+# the roster this often, in case a change slipped past the roster's fingerprint.
+REREAD_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class PlanStamp:
+    """What a plan was made from: the open windows and a fingerprint of who is scheduled how
+    (per workspace and zone: headcount, latest change, highest id; and every override)."""
+
+    windows: frozenset[Window]
+    roster: tuple[object, ...]
+    read_at: datetime
+
+    def covers(self, later: PlanStamp) -> bool:
+        """Whether planning again at `later` could only insert what this plan already did."""
+        return (
+            self.windows == later.windows
+            and self.roster == later.roster
+            and later.read_at - self.read_at < REREAD_EVERY
+        )
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """Everything the planner reads: who is scheduled, and with which team overrides."""
+
+    people: Sequence[Member]
+    overrides: Sequence[ScheduleStep]
+    stamp: PlanStamp | None = None
+
+    def due(self, now: datetime, default_tz: str) -> list[Planned]:
+        """The rows due at `now` (pure: the database need not be held while this runs)."""
+        return planned_rows(
+            calendar.due_steps(schedulables(self.people, self.overrides, default_tz), now)
+        )
+
+
+async def read_schedules(
+    store: Store, now: datetime, default_tz: str, planned: PlanStamp | None = None
+) -> Schedules:
+    """What to plan from at `now`. The roster itself is read only when some window is open
+    and the last plan (`planned`, when given) does not already cover it: two small
+    statements otherwise, whatever the headcount."""
+    zones = await store.schedulable_zones()
+    overrides = await store.all_schedule_overrides()
+    windows = open_windows(((z.workspace_id, z.tz) for z in zones), overrides, default_tz, now)
+    roster = (
+        tuple(sorted(tuple(map(str, z)) for z in zones)),
+        tuple(
+            sorted(
+                (o.workspace_id, o.manager_id or 0, o.step, o.weekday, str(o.local_time))
+                for o in overrides
+            )
+        ),
+    )
+    stamp = PlanStamp(windows, roster, now)
+    if not windows:  # nothing can be due
+        return Schedules((), overrides, stamp)
+    if planned is not None and planned.covers(stamp):  # planned already: keep that stamp
+        return Schedules((), overrides, None)
+    return Schedules(await store.schedulable_people(), overrides, stamp)
+
+
+async def plan_due(store: Store, ledger: Ledger, now: datetime, default_tz: str) -> int:
+    """Insert every step due at `now` that is not in the ledger yet; returns how many."""
+    schedules = await read_schedules(store, now, default_tz)
+    return await ledger.plan(schedules.due(now, default_tz), now)

@@ -1,0 +1,402 @@
+"""What each step of the week says, decided at send time from what is recorded by then.
+
+`compose` returns a plain model for the renderer, or a `Skip` with the reason when the
+message is no longer needed (the rep already answered, nobody missed the drill …): nobody
+is nudged for what they already did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app.db.ledger import Claimed, Ledger
+from app.db.models import Person
+from app.db.store import Store
+from app.rules import calendar
+from app.rules.drills import Drill
+from app.rules.evidence import Deal
+from app.rules.types import DeliveryStatus, Gap, Role, Step
+from app.services import team_schedules
+from app.services.digests import Digest, digest_for
+from app.services.feedback import CoachedDeal, coached_deals
+from app.services.loop import current_drill, drill_due_on, focus_of
+
+# A reminder right after a late prompt would be noise.
+REMINDER_GAP = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+@dataclass(frozen=True)
+class DealPrompt:
+    rep: str  # Slack user id
+    cycle: str
+    week_of: date  # the Monday of the week the deals are from
+    reminder: bool = False
+    coached_cycle: str = ""  # last week, whose coached deals are asked about
+    coached: tuple[CoachedDeal, ...] = ()  # not answered yet
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    rep: str
+    drill: str
+    commitment: str | None
+    recordings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DrillReview:
+    manager: str
+    cycle: str  # the cycle whose drills are scored
+    items: tuple[ReviewItem, ...]
+
+
+@dataclass(frozen=True)
+class PrepRow:
+    rep: str
+    deals: tuple[Deal, ...] | None  # None: no submission
+    focus: str | None
+    weeks_on_focus: int
+    last_score: int | None
+    flags: tuple[str, ...]
+    diagnosed: Gap | None
+    paused_until: date | None
+
+
+@dataclass(frozen=True)
+class TeamPrep:
+    manager: str
+    cycle: str
+    rows: tuple[PrepRow, ...]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    rep: str
+    gap: Gap | None
+    focus: str | None
+    evidence_url: str | None
+    evidence_moment: str | None
+    last_commitment: str | None
+    last_drill_recorded: bool | None  # None: no drill last week
+    logged: bool
+
+
+@dataclass(frozen=True)
+class ManagerAgenda:
+    manager: str
+    cycle: str
+    items: tuple[AgendaItem, ...]
+
+
+@dataclass(frozen=True)
+class RepAgenda:
+    rep: str
+    manager: str
+    cycle: str
+    focus: str | None
+    last_commitment: str | None
+    has_deals: bool
+
+
+@dataclass(frozen=True)
+class NotesNudge:
+    manager: str
+    cycle: str
+    reps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DrillCheck:
+    rep: str
+    cycle: str
+    drill: Drill
+    commitment: str | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class DrillCard:
+    """After a held 1:1: the rep's commitment, their drill (if any) and the 1–10 question."""
+
+    rep: str
+    cycle: str
+    drill: Drill | None
+    commitment: str | None
+    practice_reps: int | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Missed:
+    rep: str
+    drill: str
+    reminded: bool  # their drill check went out (coach reminded them)
+
+
+@dataclass(frozen=True)
+class HeadsUp:
+    manager: str
+    cycle: str
+    missed: tuple[Missed, ...]
+    drill_check: str  # when the team's drill check goes out, e.g. "Fri 12:00"
+
+
+Composed = (
+    DealPrompt
+    | DrillReview
+    | TeamPrep
+    | ManagerAgenda
+    | RepAgenda
+    | NotesNudge
+    | DrillCheck
+    | DrillCard
+    | HeadsUp
+    | Digest
+    | Skip
+)
+
+
+async def _reps(store: Store, manager: Person) -> list[Person]:
+    return [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
+
+
+async def _team(store: Store, manager: Person, cycle: str) -> list[Person]:
+    """The manager's reps who are not paused in this cycle."""
+    reps = await _reps(store, manager)
+    monday = calendar.monday_of(cycle)
+    return [r for r in reps if not calendar.is_paused(r.paused_until, monday)]
+
+
+async def _deal_prompt(
+    store: Store, ledger: Ledger, person: Person, claim: Claimed, now: datetime
+) -> Composed:
+    cycle = claim.cycle_week
+    if (await store.submissions([person.id], cycle)).get(person.id) is not None:
+        return Skip("already_answered")
+    week_of = calendar.monday_of(cycle) - timedelta(days=7)
+    if claim.kind is Step.REP_PROMPT:
+        last = calendar.previous_cycle(cycle)
+        open_deals = tuple(d for d in await coached_deals(store, person, last) if d.moved is None)
+        return DealPrompt(person.slack_user_id, cycle, week_of, False, last, open_deals)
+    prompt = await ledger.find(person.id, Step.REP_PROMPT, cycle)
+    if prompt is None or prompt.status is not DeliveryStatus.SENT or prompt.sent_at is None:
+        return Skip("no_prompt_sent")
+    if claim.kind is Step.REP_REMINDER and now - prompt.sent_at < REMINDER_GAP:
+        return Skip("prompt_just_sent")
+    return DealPrompt(person.slack_user_id, cycle, week_of, reminder=True)
+
+
+async def _drill_review(store: Store, manager: Person, cycle: str) -> Composed:
+    scored_cycle = calendar.previous_cycle(cycle)
+    team = await _team(store, manager, cycle)
+    ids = [r.id for r in team]
+    reports = await store.drill_reports(ids, scored_cycle)
+    notes = await store.one_on_ones(ids, scored_cycle)
+    scores = await store.transfer_scores(ids, scored_cycle)
+    items = []
+    for rep in team:
+        record = notes.get(rep.id)
+        if rep.id not in reports or rep.id in scores or record is None or not record.drill:
+            continue
+        items.append(
+            ReviewItem(
+                rep.slack_user_id,
+                Drill.from_json(record.drill).name,
+                record.commitment,
+                tuple(r.url for r in reports[rep.id]),
+            )
+        )
+    if not items:
+        return Skip("no_drills_to_score")
+    return DrillReview(manager.slack_user_id, scored_cycle, tuple(items))
+
+
+async def team_prep(store: Store, manager: Person, cycle: str) -> TeamPrep:
+    reps = await _reps(store, manager)
+    ids = [r.id for r in reps]
+    submissions = await store.submissions(ids, cycle)
+    history = await store.diagnosis_history(ids, cycle)
+    this_week = await store.diagnoses(ids, cycle)
+    scores = await store.latest_transfer_scores(ids, cycle)
+    monday = calendar.monday_of(cycle)
+    rows = []
+    for rep in reps:
+        submission = submissions.get(rep.id)
+        past = [d for d in history.get(rep.id, []) if d.cycle_week < cycle]
+        focus, weeks = focus_of(past)
+        score = scores.get(rep.id)
+        flags = []
+        if score is not None and score.score <= 3:
+            flags.append(f"transfer {score.score}/5: re-diagnose")
+        if score is not None and score.score >= 4:
+            flags.append(f"transfer {score.score}/5: ready for the next focus")
+        if weeks >= 4 and (score is None or score.score < 4):
+            flags.append(f"{weeks} weeks on this focus without a 4")
+        rows.append(
+            PrepRow(
+                rep=rep.slack_user_id,
+                deals=tuple(Deal.from_json(d) for d in submission.deals) if submission else None,
+                focus=focus,
+                weeks_on_focus=weeks,
+                last_score=score.score if score else None,
+                flags=tuple(flags),
+                diagnosed=Gap(this_week[rep.id].gap) if rep.id in this_week else None,
+                paused_until=rep.paused_until
+                if calendar.is_paused(rep.paused_until, monday)
+                else None,
+            )
+        )
+    return TeamPrep(manager.slack_user_id, cycle, tuple(rows))
+
+
+async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAgenda:
+    team = await _team(store, manager, cycle)
+    ids = [r.id for r in team]
+    diagnoses = await store.diagnoses(ids, cycle)
+    history = await store.diagnosis_history(ids, cycle)
+    last = calendar.previous_cycle(cycle)
+    last_notes = await store.one_on_ones(ids, last)
+    last_reports = await store.drill_reports(ids, last)
+    logged = await store.one_on_ones(ids, cycle)
+    items = []
+    for rep in team:
+        diagnosis = diagnoses.get(rep.id)
+        focus, _ = focus_of(history.get(rep.id, []))
+        previous = last_notes.get(rep.id)
+        had_drill = previous is not None and previous.held and bool(previous.drill)
+        items.append(
+            AgendaItem(
+                rep=rep.slack_user_id,
+                gap=Gap(diagnosis.gap) if diagnosis else None,
+                focus=diagnosis.focus_skill if diagnosis else focus,
+                evidence_url=diagnosis.evidence_url if diagnosis else None,
+                evidence_moment=diagnosis.evidence_moment if diagnosis else None,
+                last_commitment=previous.commitment if previous else None,
+                last_drill_recorded=(rep.id in last_reports) if had_drill else None,
+                logged=rep.id in logged,
+            )
+        )
+    return ManagerAgenda(manager.slack_user_id, cycle, tuple(items))
+
+
+async def _rep_agenda(store: Store, rep: Person, cycle: str) -> Composed:
+    if rep.manager_id is None:
+        return Skip("no_manager")
+    manager = await store.person_by_id(rep.manager_id)
+    if manager is None:
+        return Skip("no_manager")
+    history = await store.diagnosis_history([rep.id], cycle)
+    focus, _ = focus_of(history.get(rep.id, []))
+    previous = (await store.one_on_ones([rep.id], calendar.previous_cycle(cycle))).get(rep.id)
+    has_deals = (await store.submissions([rep.id], cycle)).get(rep.id) is not None
+    return RepAgenda(
+        rep.slack_user_id,
+        manager.slack_user_id,
+        cycle,
+        focus,
+        previous.commitment if previous else None,
+        has_deals,
+    )
+
+
+async def _notes_nudge(store: Store, manager: Person, cycle: str) -> Composed:
+    team = await _team(store, manager, cycle)
+    logged = await store.one_on_ones([r.id for r in team], cycle)
+    missing = tuple(r.slack_user_id for r in team if r.id not in logged)
+    return NotesNudge(manager.slack_user_id, cycle, missing) if missing else Skip("all_logged")
+
+
+async def drill_misses(store: Store, manager: Person, cycle: str) -> tuple[Missed, ...]:
+    """Reps of this manager with a drill this cycle and no recording of it yet, and whether
+    coach's drill check reached each of them."""
+    team = await _team(store, manager, cycle)
+    ids = [r.id for r in team]
+    notes = await store.one_on_ones(ids, cycle)
+    reports = await store.drill_reports(ids, cycle)
+    missing = [
+        rep
+        for rep in team
+        if rep.id in notes and notes[rep.id].held and notes[rep.id].drill and rep.id not in reports
+    ]
+    reminded = await store.delivered([r.id for r in missing], Step.DRILL_CHECK, cycle)
+    return tuple(
+        Missed(rep.slack_user_id, Drill.from_json(notes[rep.id].drill).name, rep.id in reminded)
+        for rep in missing
+    )
+
+
+async def _drill_check(
+    store: Store, rep: Person, claim: Claimed, now: datetime, default_tz: str
+) -> Composed:
+    assignment = await current_drill(store, rep, now, default_tz)
+    if assignment is None or assignment.cycle != claim.cycle_week:
+        return Skip("no_drill_assigned")
+    if assignment.reports:
+        return Skip("drill_recorded")
+    return DrillCheck(
+        rep.slack_user_id,
+        assignment.cycle,
+        assignment.drill,
+        assignment.commitment,
+        assignment.due_on,
+    )
+
+
+async def compose(
+    store: Store,
+    ledger: Ledger,
+    claim: Claimed,
+    person: Person | None,
+    now: datetime,
+    default_tz: str,
+) -> Composed:
+    """What `person`, the delivery's recipient, gets for this claim (or why nothing)."""
+    if person is None or not person.active:
+        return Skip("not_on_roster")
+    cycle = claim.cycle_week
+    kind = claim.kind
+    if kind in (Step.REP_PROMPT, Step.REP_REMINDER, Step.PROMPT_AGAIN):
+        return await _deal_prompt(store, ledger, person, claim, now)
+    if kind is Step.MANAGER_REVIEW:
+        return await _drill_review(store, person, cycle)
+    if kind is Step.MANAGER_PREP:
+        prep = await team_prep(store, person, cycle)
+        return prep if prep.rows else Skip("no_reps")
+    if kind is Step.ONE_ON_ONE:
+        if person.role is Role.REP:
+            return await _rep_agenda(store, person, cycle)
+        agenda = await manager_agenda(store, person, cycle)
+        return agenda if agenda.items else Skip("no_reps")
+    if kind is Step.NOTES_NUDGE:
+        return await _notes_nudge(store, person, cycle)
+    if kind is Step.DRILL_CHECK:
+        return await _drill_check(store, person, claim, now, default_tz)
+    if kind is Step.DRILL_CARD:
+        record = (await store.one_on_ones([person.id], cycle)).get(person.id)
+        if record is None or not record.held:
+            return Skip("no_one_on_one_held")
+        return DrillCard(
+            person.slack_user_id,
+            cycle,
+            Drill.from_json(record.drill) if record.drill else None,
+            record.commitment,
+            record.practice_reps,
+            await drill_due_on(store, person, cycle),
+        )
+    if kind is Step.DIGEST:
+        digest = await digest_for(store, person, cycle, now)
+        return Skip("nothing_to_report") if digest.empty else digest
+    if kind is Step.MANAGER_HEADS_UP:
+        missed = await drill_misses(store, person, cycle)
+        if not missed:
+            return Skip("nobody_missed")
+        team = await team_schedules.team_schedule(store, person.workspace_id, person)
+        check = team.schedule[Step.DRILL_CHECK].label
+        return HeadsUp(person.slack_user_id, cycle, missed, check)
+    return Skip(f"not_a_message:{kind.value}")

@@ -1,0 +1,225 @@
+"""The numbers as Block Kit: the weekly digests and the App Home scorecards share these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.rules import calendar
+from app.rules.insights import Insight, Kind
+from app.rules.metrics import Ratio, RepScorecard
+from app.services.digests import Digest, RepDigest
+from app.services.escalations import OpenAction
+from app.services.roster import plural
+from app.services.scorecard_data import DirectorView, TeamRow, TeamView
+from app.slack.ids import Action
+from app.slack.metadata import ActionRef, RepRef
+from app.slack.render.blocks import (
+    Outgoing,
+    as_dicts,
+    bullet_sections,
+    context,
+    day_label,
+    divider,
+    header,
+    mention,
+    section,
+)
+
+MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 blocks
+MAX_OPEN_ACTIONS = 8
+
+
+def ratio(value: Ratio) -> str:
+    """ "2/3 (67%)", or "—" when there is nothing to count."""
+    return "—" if value.of == 0 else f"{value.done}/{value.of} ({value.label})"
+
+
+def average(value: Fraction | None) -> str:
+    return "—" if value is None else f"{float(value):.1f}"
+
+
+def trend(card: RepScorecard) -> str:
+    return " → ".join(str(score) for _, score in card.transfers) or "no scores yet"
+
+
+def rep_lines(card: RepScorecard) -> list[str]:
+    focus = f"*Focus:* {card.focus} (week {card.weeks_on_focus})" if card.focus else "*Focus:* —"
+    reached = f" · reached 4+ in week {card.weeks_to_transfer}" if card.weeks_to_transfer else ""
+    levels = ", ".join(f"{name} {level}/4" for name, level in sorted(card.rubric.items()))
+    return [
+        focus,
+        f"*Transfer scores:* {trend(card)}{reached}",
+        f"*Drills recorded (4 weeks):* {ratio(card.completion_4w)} · "
+        f"since this focus began: {ratio(card.completion_focus)}",
+        f"*Coached deals that moved a stage:* {ratio(card.deal_progression_4w)}",
+        f"*Rubric:* {levels or '—'}",
+    ]
+
+
+def _drill_state(row: TeamRow) -> str:
+    return {True: "drill ✓", False: "drill ✗", None: "no drill"}[row.drill]
+
+
+def team_line(row: TeamRow) -> str:
+    if row.paused:
+        return f"{mention(row.rep)} — paused this week"
+    gap = row.gap.value if row.gap else "no gap yet"
+    focus = f"{row.focus} (wk {row.weeks_on_focus})" if row.focus else "no focus"
+    held = {True: "1:1 ✓", False: "1:1 didn't happen", None: "1:1 not logged"}[row.held]
+    transfer = f"{row.transfer}/5" if row.transfer is not None else "—"
+    return (
+        f"{mention(row.rep)} — {gap} · {focus} · {held} · {_drill_state(row)} · "
+        f"transfer {transfer} · helpful {average(row.helpfulness_avg)}"
+    )
+
+
+def team_blocks(view: TeamView) -> list[Block]:
+    trend_line = " → ".join(r.label for _, r in view.coverage_trend)
+    return [
+        section(
+            f"*Coverage this week:* {ratio(view.coverage)} · last weeks: {trend_line}\n"
+            f"*Drills scored (last week's):* {ratio(view.reviews_done)} · "
+            f"*diagnosed before the 1:1:* {ratio(view.diagnosed_first)}"
+        ),
+        *bullet_sections(team_line(row) for row in view.rows),
+        context(
+            "Helpfulness is the reps' own 1–10 rating of their 1:1s, shown as an average "
+            "once there are 3 or more."
+        ),
+    ]
+
+
+def _insight_buttons(insight: Insight, diagnose_in: str, notes_of: str) -> list[ButtonElement]:
+    if insight.kind in (Kind.GROUP_DRILL, Kind.UNDER_COVERED):
+        return []
+    rep = insight.subject
+    return [
+        ButtonElement(
+            text="Diagnose", action_id=Action.DIAGNOSE, value=RepRef(rep, diagnose_in).dump()
+        ),
+        ButtonElement(
+            text="Open notes", action_id=Action.VIEW_NOTES, value=RepRef(rep, notes_of).dump()
+        ),
+        ButtonElement(text="Pause", action_id=Action.PAUSE, value=RepRef(rep, notes_of).dump()),
+    ]
+
+
+def insight_blocks(
+    insights: Sequence[Insight],
+    diagnose_in: str,
+    notes_of: str,
+    *,
+    limit: int = MAX_INSIGHTS,
+    elsewhere: str = " in the App Home",
+) -> list[Block]:
+    """Each insight with its reason, and buttons to act: diagnose (in `diagnose_in`) and
+    open the notes (of `notes_of`). Past `limit`, a line says how many more (and where)."""
+    blocks: list[Block] = []
+    for n, insight in enumerate(insights[:limit]):
+        about_a_rep = insight.kind not in (Kind.GROUP_DRILL, Kind.UNDER_COVERED)
+        who = f"{mention(insight.subject)}: " if about_a_rep else ""
+        blocks.append(section(f"⚑ {who}*{insight.advice}*\n_{insight.reason}_"))
+        buttons = _insight_buttons(insight, diagnose_in, notes_of)
+        if buttons:
+            blocks.append(ActionsBlock(block_id=f"insight:{n}:{insight.subject}", elements=buttons))
+    if len(insights) > limit:
+        blocks.append(context(f"…and {len(insights) - limit} more{elsewhere}."))
+    return blocks
+
+
+def open_action_line(action: OpenAction, *, with_manager: bool) -> str:
+    owner = f"{mention(action.manager)} for " if with_manager and action.manager else ""
+    return f"• {owner}{mention(action.rep)}: {action.action} — open since {day_label(action.since)}"
+
+
+def open_actions_blocks(actions: Sequence[OpenAction], *, buttons: bool) -> list[Block]:
+    """The system gaps taken on and not resolved yet; with `buttons`, one to resolve each."""
+    if not actions:
+        return []
+    lead = "*Open actions* — system gaps you took on (territory, leads, quota)"
+    if not buttons:
+        lead = "*Open system issues* in your managers' teams"
+    blocks: list[Block] = [section(lead)]
+    for action in actions[:MAX_OPEN_ACTIONS]:
+        line = open_action_line(action, with_manager=not buttons)
+        if buttons:
+            resolve = ButtonElement(
+                text="Mark resolved",
+                action_id=Action.RESOLVE_ACTION,
+                value=ActionRef(action.id).dump(),
+            )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=resolve))
+        else:
+            blocks.append(section(line))
+    if len(actions) > MAX_OPEN_ACTIONS:
+        blocks.append(context(f"…and {len(actions) - MAX_OPEN_ACTIONS} more."))
+    return blocks
+
+
+def director_blocks(view: DirectorView) -> list[Block]:
+    lines = []
+    for row in view.managers:
+        missing = ", ".join(mention(r) for r in row.not_coached[:10])
+        more = f" +{len(row.not_coached) - 10}" if len(row.not_coached) > 10 else ""
+        tail = f" — not coached: {missing}{more}" if row.not_coached else ""
+        short = row.coverage.percent is not None and row.coverage.percent < 100
+        flag = " ⚑" if row.due and short else ""
+        tail = tail if row.due else " — this week's 1:1s aren't due yet"
+        lines.append(f"{mention(row.manager)}: {ratio(row.coverage)}{flag}{tail}")
+    return [
+        section(f"*Coverage across your managers:* {ratio(view.total)}"),
+        *bullet_sections(lines),
+        *open_actions_blocks(view.open_actions, buttons=False),
+    ]
+
+
+def _rep_digest_blocks(part: RepDigest) -> list[Block]:
+    week = []
+    if part.commitment:
+        week.append(f"*Your commitment:* {part.commitment}")
+    if part.drill:
+        state = "recorded ✓" if part.card.this_week.drill_recorded else "not recorded yet"
+        week.append(f"*This week's drill:* {part.drill} — {state}")
+    if part.next_one_on_one:
+        week.append(f"*Next 1:1:* {day_label(part.next_one_on_one)}")
+    return [section("\n".join([*week, *rep_lines(part.card)])), context(part.cheer)]
+
+
+def digest(model: Digest) -> Outgoing:
+    """The weekly digest DM: the rep's week, the team table, coverage across managers."""
+    parts: list[str] = []
+    blocks: list[Block] = [header(f"Your coaching week ({model.cycle})")]
+    if model.rep is not None:
+        card = model.rep.card
+        scores = f"transfer {trend(card)}" if card.transfers else "no transfer score yet"
+        parts.append(f"drills recorded {card.completion_4w.label}, {scores}")
+        blocks += _rep_digest_blocks(model.rep)
+    if model.team is not None:
+        team = model.team
+        parts.append(
+            f"team coverage {ratio(team.coverage)}, {plural(len(team.insights), 'insight')}"
+        )
+        if model.rep is not None:
+            blocks.append(divider())
+        blocks += [section("*Your team*"), *team_blocks(team)]
+        blocks += open_actions_blocks(team.open_actions, buttons=True)
+        if team.insights:
+            # Friday: re-diagnosis is for next week; the notes are this week's.
+            coming = calendar.next_cycle(team.cycle)
+            blocks += [divider(), *insight_blocks(team.insights, coming, team.cycle)]
+    if model.director is not None:
+        parts.append(f"coverage across managers {ratio(model.director.total)}")
+        if len(blocks) > 1:
+            blocks.append(divider())
+        blocks += director_blocks(model.director)
+    text = f"Your coaching week ({model.cycle}): " + "; ".join(parts) + "."
+    return Outgoing(text=text, blocks=as_dicts(blocks))

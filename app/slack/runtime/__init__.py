@@ -1,0 +1,1 @@
+"""The Slack runtime: request gate, bolt app, ack-first wrapper, error handler."""
