@@ -21,7 +21,7 @@ from app.demo.simulation import PastWeek, acting_as, record_past_week
 from app.rules.types import Step
 from app.sandbox.driver import button_value, typed
 from app.sandbox.server import SlackSandbox
-from app.services import loop
+from app.services import diagnoses, one_on_ones
 from app.slack.ids import Action
 from app.slack.metadata import ModalMeta, RepRef
 from tests.conftest import TEAM_ID
@@ -257,21 +257,21 @@ async def test_reps_rate_their_own_one_on_one_only(week: Week) -> None:
 async def test_a_one_on_one_without_a_drill_still_asks_how_it_helped(week: Week) -> None:
     now = week.clock.now
     async with acting_as(week.deps, TEAM_ID, "U0MGRA", now) as (store, manager):
-        system_gap = loop.DiagnosisInput(
+        system_gap = diagnoses.DiagnosisInput(
             answers={"can_do": True, "knows": True, "clear": True, "math_works": False},
             gap_override=None,
             focus_skill="Pipeline",
             manager_action="Ask for a fair share of inbound leads",
         )
-        await loop.diagnose(store, manager, "U0REPNY", CYCLE, system_gap, now)
-        grow = loop.GrowInput(
+        await diagnoses.diagnose(store, manager, "U0REPNY", CYCLE, system_gap, now)
+        grow = one_on_ones.GrowInput(
             goal="Enough pipeline to hit the number",
             reality="Territory has half the leads",
             options="Escalate\nRebalance\nOutbound",
             commitment="Book 5 outbound meetings",
             drill_choice="objection_reframe",  # ignored: a system gap is not the rep's drill
         )
-        logged = await loop.log_one_on_one(
+        logged = await one_on_ones.log_one_on_one(
             store, Ledger(session=store.session), manager, "U0REPNY", CYCLE, grow, now, "UTC"
         )
         assert logged.drill is None

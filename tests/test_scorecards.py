@@ -13,13 +13,22 @@ from typing import Any
 
 import pytest
 
+from app.db.ledger import Ledger
 from app.db.store import Store
 from app.demo.simulation import acting_as
 from app.rules.evidence import Deal
 from app.rules.types import Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
-from app.services import feedback, loop, scorecard_data
+from app.services import (
+    diagnoses,
+    drill_reports,
+    feedback,
+    one_on_ones,
+    pauses,
+    scorecard_data,
+    transfer_scores,
+)
 from app.slack.ids import Action
 from app.slack.metadata import MenuChoice, RepRef
 from tests.conftest import TEAM_ID
@@ -70,13 +79,13 @@ class Script:
         async with acting_as(self.deps, TEAM_ID, rep, at(week, 0)) as (store, actor):
             deals = [Deal(name, CLIP) for name in names]
             cycle = f"2026-W{week}"
-            await loop.record_deals(store, actor, rep, cycle, deals, "modal", at(week, 0), "UTC")
+            await deals.record_deals(store, actor, rep, cycle, deals, "modal", at(week, 0), "UTC")
 
     async def diagnose(
         self, manager: str, rep: str, week: int, focus: str, *, can_do: bool = False, level: int = 0
     ) -> None:
         answers = {"can_do": can_do, "knows": True, "clear": True, "math_works": True}
-        form = loop.DiagnosisInput(
+        form = diagnoses.DiagnosisInput(
             answers=answers,  # type: ignore[arg-type]
             gap_override=None,
             focus_skill=focus,
@@ -84,12 +93,12 @@ class Script:
             rubric_level=str(level) if level else "",
         )
         async with acting_as(self.deps, TEAM_ID, manager, at(week, 1)) as (store, actor):
-            await loop.diagnose(store, actor, rep, f"2026-W{week}", form, at(week, 1))
+            await diagnoses.diagnose(store, actor, rep, f"2026-W{week}", form, at(week, 1))
 
     async def one_on_one(
         self, manager: str, rep: str, week: int, *, held: bool = True, drill: bool = True
     ) -> None:
-        form = loop.GrowInput(
+        form = one_on_ones.GrowInput(
             held=held,
             goal="Win the next step" if held else "",
             reality="Lost control" if held else "",
@@ -98,18 +107,22 @@ class Script:
             drill_choice="objection_reframe" if held and drill else "",
         )
         async with acting_as(self.deps, TEAM_ID, manager, at(week, 2)) as (store, actor):
-            ledger = loop.Ledger(store.session)
-            await loop.log_one_on_one(
+            ledger = Ledger(store.session)
+            await one_on_ones.log_one_on_one(
                 store, ledger, actor, rep, f"2026-W{week}", form, at(week, 2), "UTC"
             )
 
     async def recording(self, rep: str, week: int) -> None:
         async with acting_as(self.deps, TEAM_ID, rep, at(week, 3)) as (store, actor):
-            await loop.record_drill(store, actor, f"{CLIP}&drill={week}", "", at(week, 3), "UTC")
+            await drill_reports.record_drill(
+                store, actor, f"{CLIP}&drill={week}", "", at(week, 3), "UTC"
+            )
 
     async def score(self, manager: str, rep: str, week: int, score: int) -> None:
         async with acting_as(self.deps, TEAM_ID, manager, at(week + 1, 0)) as (store, actor):
-            await loop.score_transfer(store, actor, rep, f"2026-W{week}", score, at(week + 1, 0))
+            await transfer_scores.score_transfer(
+                store, actor, rep, f"2026-W{week}", score, at(week + 1, 0)
+            )
 
     async def helpful(self, rep: str, week: int, score: int) -> None:
         async with acting_as(self.deps, TEAM_ID, rep, at(week, 2, 20)) as (store, actor):
@@ -124,7 +137,7 @@ class Script:
 
     async def pause(self, manager: str, rep: str, on: datetime, until: date) -> None:
         async with acting_as(self.deps, TEAM_ID, manager, on) as (store, actor):
-            await loop.pause(store, actor, rep, until, on, "UTC")
+            await pauses.pause(store, actor, rep, until, on, "UTC")
 
 
 async def play(s: Script) -> None:

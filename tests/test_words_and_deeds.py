@@ -25,8 +25,8 @@ from app.sandbox.driver import SlackDriver, button_value, chosen, typed
 from app.sandbox.harness import start_bot
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
-from app.services import loop, people
-from app.services.loop import NotesShown
+from app.services import diagnoses, one_on_ones, people
+from app.services.one_on_ones import NotesShown
 from app.slack.ids import Action
 from app.slack.metadata import ActionRef
 from app.slack.render.app_home import WHO_SEES_YOUR_NOTES
@@ -89,12 +89,12 @@ async def test_the_rep_is_told_who_sees_their_notes_and_that_is_who_can(
         store = Store(session)
         for reader, sees_private in (("U0MGRA", True), ("U0DIR", True), ("U0REPA1", False)):
             actor = await people.actor(store, TEAM_ID, reader)
-            notes = await loop.notes_for(store, actor, "U0REPA1", "2026-W48")
+            notes = await one_on_ones.notes_for(store, actor, "U0REPA1", "2026-W48")
             assert notes.commitment == "Ask for a date"
             assert (notes.private_notes == "PRIVATE-MARKER") is sees_private
         for outsider in ("U0MGRB", "U0REPA2", "U0ADMIN"):
             with pytest.raises(UserError):
-                await loop.notes_for(
+                await one_on_ones.notes_for(
                     store, await people.actor(store, TEAM_ID, outsider), "U0REPA1", "2026-W48"
                 )
 
@@ -161,14 +161,14 @@ async def test_a_system_gap_is_the_managers_open_action_until_resolved(
     await seed_org(deps)
     now = deps.clock()
     cycle = calendar.current_cycle(now, ZoneInfo("America/Los_Angeles"))
-    form = loop.DiagnosisInput(
+    form = diagnoses.DiagnosisInput(
         answers={"can_do": True, "knows": True, "clear": True, "math_works": False},
         gap_override=None,
         focus_skill="Prospecting",
         manager_action="Ask sales ops to rebalance the West territory",
     )
     async with acting_as(deps, TEAM_ID, "U0MGRA", now) as (store, maya):
-        await loop.diagnose(store, maya, "U0REPA1", cycle, form, now)
+        await diagnoses.diagnose(store, maya, "U0REPA1", cycle, form, now)
     home = await home_text(sandbox, driver, "U0MGRA")
     assert "*Open actions* — system gaps you took on" in home
     assert "@U0REPA1: Ask sales ops to rebalance the West territory — open since" in home
@@ -193,7 +193,7 @@ async def test_changing_the_diagnosis_to_another_gap_withdraws_its_action(deps: 
     now = deps.clock()
     cycle = calendar.current_cycle(now, ZoneInfo("America/Los_Angeles"))
     for answers, override in (({"math_works": False}, Gap.SYSTEM), ({"can_do": False}, None)):
-        form = loop.DiagnosisInput(
+        form = diagnoses.DiagnosisInput(
             answers=answers,
             gap_override=override,
             focus_skill="Discovery",
@@ -201,7 +201,7 @@ async def test_changing_the_diagnosis_to_another_gap_withdraws_its_action(deps: 
             manager_action="Fix lead routing",
         )
         async with acting_as(deps, TEAM_ID, "U0MGRA", now) as (store, maya):
-            await loop.diagnose(store, maya, "U0REPA1", cycle, form, now)
+            await diagnoses.diagnose(store, maya, "U0REPA1", cycle, form, now)
     async with deps.reads() as session:
         assert (await session.scalars(select(ManagerAction))).all() == []
 

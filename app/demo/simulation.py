@@ -25,7 +25,7 @@ from app.rules.evidence import Deal
 from app.rules.types import Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
-from app.services import loop, people
+from app.services import deals, diagnoses, drill_reports, one_on_ones, people
 from app.slack.metadata import delivery_id_in
 
 HALF_HOUR = timedelta(minutes=30)
@@ -148,18 +148,18 @@ async def record_past_week(deps: Deps, week: PastWeek) -> None:
     tuesday, wednesday, thursday = (monday + timedelta(days=n) for n in (1, 2, 3))
     if week.deals:
         async with acting_as(deps, week.team_id, week.rep, monday) as (store, rep):
-            deals = [Deal(name, week.evidence) for name in week.deals]
-            await loop.record_deals(store, rep, week.rep, week.cycle, deals, "modal", monday, tz)
+            typed = [Deal(name, week.evidence) for name in week.deals]
+            await deals.record_deals(store, rep, week.rep, week.cycle, typed, "modal", monday, tz)
     async with acting_as(deps, week.team_id, week.manager, tuesday) as (store, manager):
-        form = loop.DiagnosisInput(
+        form = diagnoses.DiagnosisInput(
             answers={"can_do": False},
             gap_override=None,
             focus_skill=week.focus,
             evidence_url=week.evidence,
         )
-        await loop.diagnose(store, manager, week.rep, week.cycle, form, tuesday)
+        await diagnoses.diagnose(store, manager, week.rep, week.cycle, form, tuesday)
     async with acting_as(deps, week.team_id, week.manager, wednesday) as (store, manager):
-        grow = loop.GrowInput(
+        grow = one_on_ones.GrowInput(
             goal="Win the next step in a live deal",
             reality="Lost control at the key moment",
             options="Ask a better question\nReframe\nBring a peer",
@@ -168,9 +168,9 @@ async def record_past_week(deps: Deps, week: PastWeek) -> None:
             practice_reps="3",
             private_notes=week.private_notes,
         )
-        await loop.log_one_on_one(
+        await one_on_ones.log_one_on_one(
             store, Ledger(store.session), manager, week.rep, week.cycle, grow, wednesday, tz
         )
     if week.recording is not None:
         async with acting_as(deps, week.team_id, week.rep, thursday) as (store, rep):
-            await loop.record_drill(store, rep, week.recording, "", thursday, tz)
+            await drill_reports.record_drill(store, rep, week.recording, "", thursday, tz)

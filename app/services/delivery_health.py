@@ -18,7 +18,7 @@ from app.db.store import Store
 from app.rules import calendar
 from app.rules.types import DeliveryStatus
 from app.rules.weekly_steps import STEP_NAMES
-from app.services import loop, people
+from app.services import local_week, people
 from app.services.people import Actor
 from app.services.week_plan import zone
 
@@ -224,7 +224,7 @@ async def delivery_health(
     """This week's deliveries by state and last week's problems in the actor's workspace
     (admins only: anyone else is refused, learning nothing)."""
     await people.require_admin(store, actor, to="see delivery status")
-    cycle = loop.rep_cycle(actor.require_person(), now, default_tz)
+    cycle = local_week.rep_cycle(actor.require_person(), now, default_tz)
     workspace_id = actor.workspace.id
     counts = await delivery_report.week_counts(store.session, workspace_id, cycle)
     rows, total = await delivery_report.undelivered(

@@ -31,7 +31,7 @@ from app.rules.evidence import (
 )
 from app.rules.refusals import NotAllowed, UserError
 from app.rules.types import Role, Step
-from app.services import access, loop
+from app.services import access, deals, drill_reports, local_week
 from app.services.people import Actor
 from app.services.week_plan import zone
 
@@ -81,7 +81,7 @@ class DrillOrDeal:
 @dataclass(frozen=True)
 class DrillFromMessage:
     rep: str
-    assignment: loop.DrillAssignment
+    assignment: drill_reports.DrillAssignment
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ async def keep(
             "message_ts": incoming.ts,
             "thread_ts": incoming.thread_ts,
             "text": incoming.text[:MAX_TEXT],
-            "cycle_week": loop.rep_cycle(person, now, default_tz),
+            "cycle_week": local_week.rep_cycle(person, now, default_tz),
             "outcome": PENDING,
             "received_at": now,
             "updated_at": now,
@@ -168,7 +168,7 @@ async def answer(
         if message.thread_ts
         else None
     )
-    assignment = await loop.current_drill(store, person, now, default_tz)
+    assignment = await drill_reports.current_drill(store, person, now, default_tz)
     drill_open = assignment is not None and assignment.cycle == message.cycle_week
     links = links_in(message.text)
     if thread is not None and thread.kind in DRILL_STEPS and assignment is not None and links:
@@ -204,7 +204,7 @@ async def _add_deals(
     existing = tuple(Deal.from_json(d) for d in found.deals) if found else ()
     merged = merge_deals(existing, read.deals)
     if merged.added:
-        await loop.record_deals(
+        await deals.record_deals(
             store, actor, rep.slack_user_id, cycle, list(merged.deals), "reply", now, default_tz
         )
     message.outcome, message.updated_at = DEALS, now
@@ -225,7 +225,7 @@ async def _as_drill(
 ) -> DrillFromMessage:
     rep = access.require_rep(actor)
     link = links_in(message.text)[0]
-    assignment = await loop.record_drill(
+    assignment = await drill_reports.record_drill(
         store, actor, link, without_links(message.text), now, default_tz
     )
     message.outcome, message.updated_at = DRILL, now
@@ -275,7 +275,7 @@ async def replace_with(
     read = read_reply(message.text)
     if not read.deals:
         raise UserError("That message has no deal with a link to use: use Share my deals.")
-    await loop.record_deals(
+    await deals.record_deals(
         store,
         actor,
         rep.slack_user_id,

@@ -11,9 +11,16 @@ from app.db.store import Store
 from app.rules.metrics import RepWeek
 from app.rules.types import Role, Step, StepTime
 from app.rules.weekly_steps import effective_schedule
-from app.services import delivery_health, loop, people, scorecard_data, team_schedules
+from app.services import (
+    delivery_health,
+    drill_reports,
+    local_week,
+    people,
+    scorecard_data,
+    team_schedules,
+)
 from app.services.delivery_health import DeliveryHealth
-from app.services.loop import DrillAssignment
+from app.services.drill_reports import DrillAssignment
 from app.services.scorecard_data import DirectorView, RepCard, TeamView
 
 RECENT_WEEKS = 6
@@ -88,12 +95,12 @@ async def home_for(
     )
     managers = [_member(m, rep_counts.get(m.id, 0)) for m in leads]
     role_counts = await store.role_counts(who.workspace.id) if role is Role.ADMIN else {}
-    cycle = loop.rep_cycle(person, now, default_tz)
+    cycle = local_week.rep_cycle(person, now, default_tz)
     scorecard = drill = None
     recent: list[RepWeek] = []
     if role is Role.REP:
         scorecard = await scorecard_data.rep_card(store, person, cycle)
-        drill = await loop.current_drill(store, person, now, default_tz)
+        drill = await drill_reports.current_drill(store, person, now, default_tz)
         recent = [w for w in reversed(scorecard.weeks[-RECENT_WEEKS:]) if w.enrolled]
     team = await scorecard_data.team_view(store, person, cycle, now) if reps else None
     organisation = await scorecard_data.director_view(store, person, cycle, now) if leads else None

@@ -18,9 +18,10 @@ from app.rules.drills import Drill
 from app.rules.evidence import Deal
 from app.rules.types import DeliveryStatus, Gap, Role, Step
 from app.services import team_schedules
+from app.services.diagnoses import focus_of
 from app.services.digests import Digest, digest_for
+from app.services.drill_reports import current_drill, drill_due_on
 from app.services.feedback import CoachedDeal, coached_deals
-from app.services.loop import current_drill, drill_due_on, focus_of
 
 # A reminder right after a late prompt would be noise.
 REMINDER_GAP = timedelta(hours=2)

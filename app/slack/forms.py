@@ -12,7 +12,9 @@ from app.rules.evidence import MAX_DEALS
 from app.rules.refusals import FieldErrors, UserError
 from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.rules.weekly_steps import STEP_WORDS
-from app.services.loop import DealDraft, DiagnosisInput, GrowInput
+from app.services.deals import DealDraft
+from app.services.diagnoses import DiagnosisInput
+from app.services.one_on_ones import GrowInput
 from app.slack.ids import INPUT_ACTION_ID
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.

@@ -20,7 +20,21 @@ from app.deps import Deps
 from app.rules import calendar
 from app.rules.evidence import Deal
 from app.rules.types import Role
-from app.services import access, dm_replies, escalations, feedback, loop, people, team_schedules
+from app.services import (
+    access,
+    deals,
+    diagnoses,
+    dm_replies,
+    drill_reports,
+    escalations,
+    feedback,
+    local_week,
+    one_on_ones,
+    pauses,
+    people,
+    team_schedules,
+    transfer_scores,
+)
 from app.services.week_plan import zone
 from app.slack import forms, payloads
 from app.slack.answers import tell, update
@@ -95,7 +109,7 @@ async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) ->
     now = deps.clock()
     async with clicked(body, deps) as click:
         rep = click.own()
-        at = await loop.snooze_prompt(Ledger(click.store.session), rep, click.ref.cycle, now)
+        at = await deals.snooze_prompt(Ledger(click.store.session), rep, click.ref.cycle, now)
         local = at.astimezone(zone(rep.tz, deps.settings.coach_default_tz))
         mine = await access.own_dm_message(click.store, rep, click.meta.message)
     if mine is not None:
@@ -111,7 +125,7 @@ async def on_score(
 ) -> None:
     async with clicked(body, deps) as click:
         ref = click.ref
-        result = await loop.score_transfer(
+        result = await transfer_scores.score_transfer(
             click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
         )
     message = scored(
@@ -125,7 +139,7 @@ async def _open_diagnosis(
     body: dict[str, Any], client: AsyncWebClient, deps: Deps, *, moving_on: bool
 ) -> None:
     async with clicked(body, deps) as click:
-        form = await loop.diagnosis_form(
+        form = await diagnoses.diagnosis_form(
             click.store, click.actor, click.ref.rep, click.ref.cycle, moving_on=moving_on
         )
     draft = (
@@ -137,13 +151,15 @@ async def _open_diagnosis(
 
 async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
-        notes = await loop.notes_for(click.store, click.actor, click.ref.rep, click.ref.cycle)
+        notes = await one_on_ones.notes_for(
+            click.store, click.actor, click.ref.rep, click.ref.cycle
+        )
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.notes_modal(notes))
 
 
 async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
-        form = await loop.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
+        form = await one_on_ones.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
     draft = modals.GrowDraft.of_saved(form.existing)
     view = modals.grow_modal(click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
@@ -152,7 +168,7 @@ async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -
 async def on_drill_done_open(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         click.own()
-        assignment = await loop.drill_to_report(
+        assignment = await drill_reports.drill_to_report(
             click.store, click.actor, deps.clock(), deps.settings.coach_default_tz
         )
     view = modals.drill_done_modal(click.meta, assignment.drill.name)
@@ -210,8 +226,8 @@ async def on_rep_menu(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
 
 async def _open_pause(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
-        me = await loop.may_pause(click.store, click.actor, click.ref.rep)
-        today = loop.local_date(me, deps.clock(), deps.settings.coach_default_tz)
+        me = await pauses.may_pause(click.store, click.actor, click.ref.rep)
+        today = local_week.local_date(me, deps.clock(), deps.settings.coach_default_tz)
     await client.views_open(
         trigger_id=payloads.trigger_id(body), view=modals.pause_modal(click.meta, today)
     )
@@ -252,7 +268,7 @@ async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, dep
     async with deps.reads() as session:
         store = Store(session)
         actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
-        form = await loop.diagnosis_form(store, actor, meta.rep, meta.cycle, moving_on=False)
+        form = await diagnoses.diagnosis_form(store, actor, meta.rep, meta.cycle, moving_on=False)
     draft = modals.DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
     await _replace(client, shown, modals.diagnosis_modal(meta, form.deals, draft))
 
@@ -266,7 +282,7 @@ async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, dep
     async with deps.reads() as session:
         store = Store(session)
         actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
-        form = await loop.grow_form(store, actor, meta.rep, meta.cycle)
+        form = await one_on_ones.grow_form(store, actor, meta.rep, meta.cycle)
     draft = modals.GrowDraft.of_form(forms.read_grow(shown.view))
     view = modals.grow_modal(meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
     await _replace(client, shown, view)

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.store import Store
 from app.delivery import profile_reads
 from app.deps import Deps
-from app.services import delivery_health, loop, people, team_schedules
+from app.services import delivery_health, drill_reports, pauses, people, team_schedules
 from app.slack import forms
 from app.slack.answers import tell
 from app.slack.profiles import Profile, Unreadable
@@ -55,7 +55,7 @@ async def on_drill(
         async with deps.reads() as session:
             store = Store(session)
             actor = await people.reader(store, command["team_id"], command["user_id"])
-            assignment = await loop.drill_status(store, actor, now, tz)
+            assignment = await drill_reports.drill_status(store, actor, now, tz)
         await _answer_later(respond, render.drill_status(assignment))
         return
     async with deps.db.begin() as session:
@@ -65,11 +65,13 @@ async def on_drill(
             await _answer_later(respond, render.already_done())
             return
         if parsed.verb == "done":
-            assignment = await loop.record_drill(store, actor, parsed.link, parsed.note, now, tz)
+            assignment = await drill_reports.record_drill(
+                store, actor, parsed.link, parsed.note, now, tz
+            )
             reply = render.drill_recorded(assignment)
         else:
             assert parsed.until is not None
-            person = await loop.pause(store, actor, None, parsed.until, now, tz)
+            person = await pauses.pause(store, actor, None, parsed.until, now, tz)
             reply = render.paused(person.slack_user_id, parsed.until, yourself=True)
     await _answer_later(respond, reply)
     homes.refresh(client, command["team_id"], command["user_id"])
@@ -167,7 +169,7 @@ async def _change(
             return render.already_done()
         if parsed.verb == "pause":
             assert parsed.until is not None
-            person = await loop.pause(
+            person = await pauses.pause(
                 store, actor, parsed.person, parsed.until, now, deps.settings.coach_default_tz
             )
             return render.paused(person.slack_user_id, parsed.until, yourself=False)

@@ -13,7 +13,16 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.evidence import Deal
 from app.rules.types import Gap, Step
-from app.services import access, loop, people, team_schedules
+from app.services import (
+    access,
+    deals,
+    diagnoses,
+    drill_reports,
+    one_on_ones,
+    pauses,
+    people,
+    team_schedules,
+)
 from app.slack import forms, payloads
 from app.slack.answers import update
 from app.slack.client import OutboxClients
@@ -41,14 +50,14 @@ async def on_deals_submit(
     homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
-    deals = loop.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
+    checked = deals.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
     async with submitted(body, deps) as (store, actor):
-        saved = await loop.record_deals(
+        saved = await deals.record_deals(
             store,
             actor,
             meta.rep,
             meta.cycle,
-            deals,
+            checked,
             "modal",
             deps.clock(),
             deps.settings.coach_default_tz,
@@ -72,7 +81,7 @@ async def on_diagnosis_submit(
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
     async with submitted(body, deps) as (store, actor):
-        saved = await loop.diagnose(
+        saved = await diagnoses.diagnose(
             store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
         )
         gap, focus = Gap(saved.gap), saved.focus_skill
@@ -94,7 +103,7 @@ async def on_grow_submit(
     meta = ModalMeta.load(payloads.private_metadata(view))
     now = deps.clock()
     async with submitted(body, deps) as (store, actor):
-        logged = await loop.log_one_on_one(
+        logged = await one_on_ones.log_one_on_one(
             store,
             Ledger(store.session),
             actor,
@@ -127,7 +136,7 @@ async def on_drill_done_submit(
 ) -> None:
     link, note = forms.read_drill_done(view)
     async with submitted(body, deps) as (store, actor):
-        assignment = await loop.record_drill(
+        assignment = await drill_reports.record_drill(
             store, actor, link, note, deps.clock(), deps.settings.coach_default_tz
         )
     await ack(
@@ -159,7 +168,7 @@ async def on_pause_submit(
     until = forms.read_pause(view)
     now = deps.clock()
     async with submitted(body, deps, refusals_under="until") as (store, actor):
-        await loop.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
+        await pauses.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
     reply = paused(meta.rep, until, yourself=False)
     await ack(response_action="update", view=modals.saved("Paused", reply.text))
     homes.refresh(client, payloads.team_id(body), meta.rep)
@@ -194,13 +203,13 @@ async def on_not_held_submit(
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
     async with submitted(body, deps) as (store, actor):
-        await loop.log_one_on_one(
+        await one_on_ones.log_one_on_one(
             store,
             Ledger(store.session),
             actor,
             meta.rep,
             meta.cycle,
-            loop.GrowInput(held=False),
+            one_on_ones.GrowInput(held=False),
             deps.clock(),
             deps.settings.coach_default_tz,
         )

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.rules.types import Step
 from app.rules.weekly_steps import WORD_OF
-from app.services.loop import DrillAssignment
+from app.services.drill_reports import DrillAssignment
 from app.services.people import RosterChange
 from app.services.roster import plural
 from app.services.team_schedules import TeamSchedule

@@ -27,7 +27,8 @@ from app.rules.drills import STARTING_LIBRARY, Drill
 from app.rules.evidence import MAX_DEALS, Deal
 from app.rules.types import WEEKDAY_NAMES, Gap
 from app.rules.weekly_steps import STEP_WORDS
-from app.services.loop import DiagnosisInput, GrowInput, NotesShown
+from app.services.diagnoses import DiagnosisInput
+from app.services.one_on_ones import GrowInput, NotesShown
 from app.slack.ids import INPUT_ACTION_ID
 from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId

@@ -1,0 +1,113 @@
+"""Monday: the rep's top deals of last week, each with the clip of its key moment, and
+"remind me later"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.db.ledger import Ledger
+from app.db.models import Person, Submission
+from app.db.store import Store
+from app.rules import calendar
+from app.rules.evidence import MAX_DEALS, BadInput, Deal, check_moment, check_url
+from app.rules.refusals import FieldErrors, NotAllowed, UserError
+from app.rules.types import Step
+from app.services import access
+from app.services.local_week import rep_cycle
+from app.services.people import Actor
+from app.services.week_plan import plan_once
+
+SNOOZE = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class DealDraft:
+    """One deal as typed in the modal, before validation."""
+
+    name: str = ""
+    stage: str = ""
+    clip_url: str = ""
+    moment: str = ""
+    happened: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            v.strip() for v in (self.name, self.stage, self.clip_url, self.moment, self.happened)
+        )
+
+
+def check_deals(drafts: list[DealDraft]) -> list[Deal]:
+    """Validated deals, or FieldErrors keyed `deal{n}_{field}` (n from 1)."""
+    errors: dict[str, str] = {}
+    deals = []
+    for n, draft in enumerate(drafts[:MAX_DEALS], start=1):
+        if draft.empty:
+            continue
+        if not draft.name.strip():
+            errors[f"deal{n}_name"] = "Name the deal (the account is enough)."
+        try:
+            url = check_url(draft.clip_url)
+        except BadInput as exc:
+            errors[f"deal{n}_clip_url"] = str(exc)
+            url = ""
+        try:
+            moment = check_moment(draft.moment)
+        except BadInput as exc:
+            errors[f"deal{n}_moment"] = str(exc)
+            moment = None
+        deals.append(
+            Deal(
+                name=draft.name.strip()[:120],
+                clip_url=url,
+                stage=draft.stage.strip() or None,
+                moment=moment,
+                happened=draft.happened.strip() or None,
+            )
+        )
+    if not deals and not errors:
+        errors["deal1_name"] = "Add at least one deal with the clip of its key moment."
+    if errors:
+        raise FieldErrors(errors)
+    return deals
+
+
+def open_for_answers(rep: Person, cycle: str, now: datetime, default_tz: str) -> bool:
+    """Deals can be shared or edited for this week and, late, for last week: never other weeks."""
+    this_cycle = rep_cycle(rep, now, default_tz)
+    return cycle in (this_cycle, calendar.previous_cycle(this_cycle))
+
+
+async def record_deals(
+    store: Store,
+    actor: Actor,
+    rep_slack_user_id: str,
+    cycle: str,
+    deals: list[Deal],
+    source: str,
+    now: datetime,
+    default_tz: str,
+) -> Submission:
+    """Store (or replace) the rep's deals for a cycle. Editing and late answers always work."""
+    rep = access.require_rep(actor)
+    if rep.slack_user_id != rep_slack_user_id:
+        raise NotAllowed("That form belongs to someone else: share your deals from your own DM.")
+    if not open_for_answers(rep, cycle, now, default_tz):
+        raise UserError("That week is closed: share this week's deals from your latest prompt.")
+    if not deals:
+        raise UserError(
+            "I couldn't find a deal with a link in that: put each deal on its own line with "
+            "its clip link, or use the Share my deals button."
+        )
+    return await store.save_submission(
+        rep.id, cycle, [d.as_json() for d in deals[:MAX_DEALS]], source, now
+    )
+
+
+async def snooze_prompt(ledger: Ledger, rep: Person, cycle: str, now: datetime) -> datetime:
+    """Ask again in two hours (once per cycle: a second click changes nothing)."""
+    at = now + SNOOZE
+    await plan_once(ledger, rep, Step.PROMPT_AGAIN, cycle, at, now)
+    existing = await ledger.find(rep.id, Step.PROMPT_AGAIN, cycle)
+    return existing.due_at if existing is not None else at

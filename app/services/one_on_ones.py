@@ -1,0 +1,250 @@
+"""Wednesday: the 1:1's GROW notes, the drill set there, and who may read the notes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from app.db.ledger import Ledger
+from app.db.models import CustomDrill, Diagnosis, OneOnOne, Person
+from app.db.store import Store
+from app.rules import calendar, drills
+from app.rules.diagnosis import ADVICE
+from app.rules.drills import BUILT_IN, Drill
+from app.rules.refusals import FieldErrors, NotAllowed
+from app.rules.types import Gap, Role, Step
+from app.services import access
+from app.services.local_week import local_date
+from app.services.people import Actor
+from app.services.week_plan import plan_once
+
+MIN_OPTIONS = 3
+_PRACTICE_REPS = re.compile(r"[0-9]{1,2}")  # ASCII digits: "²" is a digit to str.isdigit()
+_CUSTOM_DRILL = re.compile(r"custom:[0-9]{1,18}")
+
+
+@dataclass(frozen=True)
+class GrowInput:
+    held: bool = True
+    goal: str = ""
+    reality: str = ""
+    options: str = ""  # one per line
+    commitment: str = ""
+    drill_choice: str = ""  # a built-in key, "custom:<id>", "new" or "" (none)
+    new_drill_name: str = ""
+    new_drill_scenario: str = ""
+    new_drill_success: str = ""
+    practice_reps: str = ""
+    accountability: str = ""
+    follow_up_on: date | None = None
+    measurement: str = ""
+    private_notes: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # what the form could not even parse
+
+
+def _options(text: str) -> list[str]:
+    return [line.strip(" -•*\t") for line in text.splitlines() if line.strip(" -•*\t")]
+
+
+async def pick_drill(
+    store: Store, workspace_id: int, form: GrowInput, now: datetime
+) -> Drill | None:
+    choice = form.drill_choice
+    if not choice:
+        return None
+    if choice in BUILT_IN:
+        return BUILT_IN[choice]
+    if _CUSTOM_DRILL.fullmatch(choice):
+        row = await store.custom_drill(workspace_id, int(choice.removeprefix("custom:")))
+        return drills.custom(row) if row is not None else None
+    if choice == "new":
+        name = form.new_drill_name.strip()[:75]
+        existing = {d.name.lower(): d for d in await store.custom_drills(workspace_id)}
+        row = existing.get(name.lower())
+        if row is None:
+            row = CustomDrill(
+                workspace_id=workspace_id,
+                name=name,
+                scenario=form.new_drill_scenario.strip(),
+                what_to_say=None,
+                success=form.new_drill_success.strip(),
+                created_at=now,
+            )
+            store.add(row)
+            await store.flush()
+        return drills.custom(row)
+    return None
+
+
+def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, str]:
+    """Field errors of a GROW form (empty when it can be saved)."""
+    errors = dict(form.errors)
+    if not form.held:
+        return errors
+    for name, message in (
+        ("goal", "Write the one outcome they'll change in a real deal."),
+        ("reality", "Write what actually happened on the call."),
+        ("commitment", "Write the commitment in the rep's own words."),
+    ):
+        if not getattr(form, name).strip():
+            errors.setdefault(name, message)
+    if len(_options(form.options)) < MIN_OPTIONS:
+        errors.setdefault("options", "List at least three options, one per line.")
+    needs_drill = gap is None or ADVICE[gap].rep_drill
+    if needs_drill and not form.drill_choice:
+        errors.setdefault("drill_choice", "Pick the drill they'll practise this week.")
+    if form.drill_choice == "new":
+        if not form.new_drill_name.strip():
+            errors.setdefault("new_drill_name", "Name the new drill.")
+        if not form.new_drill_scenario.strip():
+            errors.setdefault("new_drill_scenario", "Describe the scenario to practise.")
+        if not form.new_drill_success.strip():
+            errors.setdefault("new_drill_success", "Say what success looks like.")
+    reps = form.practice_reps.strip()
+    if reps and (not _PRACTICE_REPS.fullmatch(reps) or not 1 <= int(reps) <= 20):
+        errors.setdefault("practice_reps", "Practice reps is a number from 1 to 20.")
+    if form.follow_up_on is not None and form.follow_up_on < today:
+        errors.setdefault("follow_up_on", "Pick a follow-up date from today on.")
+    return errors
+
+
+@dataclass(frozen=True)
+class GrowForm:
+    """What the GROW modal starts from."""
+
+    diagnosis: Diagnosis | None
+    existing: OneOnOne | None
+    custom_drills: list[Drill]
+    follow_up: date  # default: the next 1:1, a week after this one
+
+
+async def grow_form(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> GrowForm:
+    rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
+    return GrowForm(
+        diagnosis=(await store.diagnoses([rep.id], cycle)).get(rep.id),
+        existing=(await store.one_on_ones([rep.id], cycle)).get(rep.id),
+        custom_drills=[drills.custom(d) for d in await store.custom_drills(rep.workspace_id)],
+        follow_up=calendar.monday_of(calendar.next_cycle(cycle)) + timedelta(days=2),
+    )
+
+
+@dataclass(frozen=True)
+class LoggedOneOnOne:
+    record: OneOnOne
+    rep: Person
+    drill: Drill | None
+    gap: Gap | None
+
+
+async def log_one_on_one(
+    store: Store,
+    ledger: Ledger,
+    actor: Actor,
+    rep_slack_user_id: str,
+    cycle: str,
+    form: GrowInput,
+    now: datetime,
+    default_tz: str,
+) -> LoggedOneOnOne:
+    rep, me = await access.coached_rep(store, actor, rep_slack_user_id)
+    diagnosis = (await store.diagnoses([rep.id], cycle)).get(rep.id)
+    gap = Gap(diagnosis.gap) if diagnosis is not None else None
+    errors = check_grow(form, gap, local_date(me, now, default_tz))
+    if errors:
+        raise FieldErrors(errors)
+    drill = await pick_drill(store, rep.workspace_id, form, now) if form.held else None
+    if gap is not None and not ADVICE[gap].rep_drill:
+        drill = None  # a system gap is the manager's action, never the rep's drill
+    values = {
+        "author_id": me.id,
+        "held": form.held,
+        "goal": form.goal.strip() or None,
+        "reality": form.reality.strip() or None,
+        "options": _options(form.options),
+        "commitment": form.commitment.strip() or None,
+        "drill": drill.as_json() if drill else None,
+        "practice_reps": int(form.practice_reps) if form.practice_reps.strip() else None,
+        "accountability": form.accountability.strip() or None,
+        "follow_up_on": form.follow_up_on,
+        "measurement": form.measurement.strip() or None,
+        "private_notes": form.private_notes.strip() or None,
+    }
+    record = await store.save_one_on_one(rep.id, cycle, values, now)
+    if form.held:
+        # The rep's card (commitment, drill, "did it help?") goes through the ledger:
+        # exactly once, even on a resubmit.
+        await plan_once(ledger, rep, Step.DRILL_CARD, cycle, now, now)
+    return LoggedOneOnOne(record, rep, drill, gap)
+
+
+@dataclass(frozen=True)
+class NotesShown:
+    """1:1 notes as one reader may see them: `private_notes` is only ever set for a coach."""
+
+    rep: str
+    cycle: str
+    logged: bool
+    held: bool = False
+    goal: str | None = None
+    reality: str | None = None
+    options: tuple[str, ...] = ()
+    commitment: str | None = None
+    drill: str | None = None
+    practice_reps: int | None = None
+    accountability: str | None = None
+    follow_up_on: date | None = None
+    measurement: str | None = None
+    private_notes: str | None = None
+
+
+def shown_notes(
+    rep: str, cycle: str, record: OneOnOne | None, *, coach: bool, private: bool = False
+) -> NotesShown:
+    """The rep sees what is meant for them (focus, commitment, drill, the number and the
+    follow-up); a coach sees the whole GROW record; private notes only with `private`."""
+    if record is None:
+        return NotesShown(rep, cycle, logged=False)
+    return NotesShown(
+        rep,
+        cycle,
+        logged=True,
+        held=record.held,
+        goal=record.goal if coach else None,
+        reality=record.reality if coach else None,
+        options=tuple(record.options or ()) if coach else (),
+        commitment=record.commitment,
+        drill=Drill.from_json(record.drill).name if record.drill else None,
+        practice_reps=record.practice_reps,
+        accountability=record.accountability,
+        follow_up_on=record.follow_up_on,
+        measurement=record.measurement,
+        private_notes=record.private_notes if coach and private else None,
+    )
+
+
+async def notes_for(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> NotesShown:
+    """A rep's 1:1 notes. The rep sees their own, without the coaching record's working notes;
+    their manager and director see the record; the private notes only their author and the
+    author's director. Anyone else is refused."""
+    me = actor.require_person()
+    if me.slack_user_id == rep_slack_user_id and me.role is Role.REP:
+        record = (await store.one_on_ones([me.id], cycle)).get(me.id)
+        return shown_notes(rep_slack_user_id, cycle, record, coach=False)
+    if me.role is Role.REP:
+        raise NotAllowed("Those are someone else's 1:1 notes: you can only open your own.")
+    rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
+    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    private = record is not None and await _may_read_private(store, me, record)
+    return shown_notes(rep_slack_user_id, cycle, record, coach=True, private=private)
+
+
+async def _may_read_private(store: Store, me: Person, record: OneOnOne) -> bool:
+    """Private notes stay with whoever wrote them (and that person's director), even after
+    the rep moves to another manager."""
+    if record.author_id is None:
+        return False
+    if record.author_id == me.id:
+        return True
+    author = await store.person_by_id(record.author_id)
+    return author is not None and author.manager_id == me.id
