@@ -33,7 +33,7 @@ from sqlalchemy.sql import Insert
 from app.db.base import UTCDateTime
 from app.db.models import Delivery, SendPace, Workspace
 from app.db.pace import Pacer
-from app.db.store import rowcount
+from app.db.sql import rowcount
 from app.rules.types import DeliveryStatus, Step
 
 # What planning writes of each row (the rest starts at 0, or the planning time).

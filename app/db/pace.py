@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import SendPace
-from app.db.store import insert_ignoring_conflicts
+from app.db.sql import insert_ignoring_conflicts
 
 
 @dataclass(frozen=True)

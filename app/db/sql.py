@@ -1,0 +1,64 @@
+"""Statements that differ by dialect, and the base every query class shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Result, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Insert
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an INSERT, UPDATE or DELETE touched (its result is a CursorResult)."""
+    return max(cast(CursorResult[Any], result).rowcount or 0, 0)
+
+
+def _insert(session: AsyncSession, model: type) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def insert_ignoring_conflicts(session: AsyncSession, model: type, values: Any) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
+    return _insert(session, model).values(values).on_conflict_do_nothing()
+
+
+def upsert(session: AsyncSession, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE: one statement, so double submissions race safely.
+
+    `values` may hold "created_at"; it is kept from the first insert.
+    """
+    statement = _insert(session, model).values({**key, **values})
+    changes = {name: statement.excluded[name] for name in values if name != "created_at"}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
+
+
+class Queries:
+    """A session to query through. The caller owns the transaction: nothing here commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, instance: object) -> None:
+        self.session.add(instance)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def delete(self, instance: object) -> None:
+        await self.session.delete(instance)
+
+    async def _save(self, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
+        await self.session.execute(upsert(self.session, model, key, values))
+        query = select(model).filter_by(**key).execution_options(populate_existing=True)
+        return await self.session.scalar(query)
+
+    async def _by_people(self, model: Any, person_ids: Iterable[int], cycle: str) -> dict[int, Any]:
+        wanted = list(set(person_ids))
+        if not wanted:
+            return {}
+        query = select(model).where(model.person_id.in_(wanted), model.cycle_week == cycle)
+        return {row.person_id: row for row in (await self.session.scalars(query)).all()}
