@@ -70,7 +70,7 @@ async def _socket_mode(bolt_app: AsyncApp, credentials: SlackCredentials) -> obj
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     handler = AsyncSocketModeHandler(bolt_app, app_token=credentials.app_token)
-    await handler.connect_async()
+    await handler.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt leaves it untyped
     return handler
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,7 +33,7 @@ from sqlalchemy.sql import Insert
 from app.db.base import UTCDateTime
 from app.db.models import Delivery, SendPace, Workspace
 from app.db.pace import Pacer
-from app.db.sql import rowcount
+from app.db.sql import dialect_name, rowcount
 from app.rules.types import DeliveryStatus, Step
 
 # What planning writes of each row (the rest starts at 0, or the planning time).
@@ -48,13 +48,16 @@ PLANNED_COLUMNS = (
 )
 LEASE = timedelta(seconds=60)
 
+Columns = TypeVarTuple("Columns")  # a query's selected columns, kept through `_locked`
+DueRow = Row[int, int, DeliveryStatus, str | None]  # id, workspace, status, last error
+
 
 def wall_clock(session: AsyncSession, plus: timedelta = timedelta(0)) -> ColumnElement[datetime]:
     """Now, for leases: the database's own clock on PostgreSQL (clock_timestamp(), which moves
     inside a transaction, so an idle replica cannot freeze expiry for the others), the real
     time on SQLite. Never the app clock: a lease is about whether a sender is alive, and a
     simulated or skewed app clock must not expire a send that is still in flight."""
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         return func.clock_timestamp() + plus if plus else func.clock_timestamp()
     return literal(datetime.now(UTC) + plus, UTCDateTime())
 
@@ -97,8 +100,11 @@ class Claims:
 
 async def wall_now(session: AsyncSession) -> datetime:
     """The value of `wall_clock` now (one statement on PostgreSQL)."""
-    if session.bind.dialect.name == "postgresql":
-        return (await session.scalar(select(func.clock_timestamp()))).astimezone(UTC)
+    if dialect_name(session) == "postgresql":
+        stamp: datetime | None = await session.scalar(select(func.clock_timestamp()))
+        if stamp is None:  # clock_timestamp() is never NULL; a driver that said so is broken
+            raise RuntimeError("PostgreSQL returned no clock_timestamp()")
+        return stamp.astimezone(UTC)
     return datetime.now(UTC)
 
 
@@ -112,7 +118,7 @@ class Ledger:
         One statement whatever the number of rows; returns how many were new."""
         if not rows:
             return 0
-        if self.session.bind.dialect.name == "postgresql":
+        if dialect_name(self.session) == "postgresql":
             columns = {name: [getattr(r, name) for r in rows] for name in PLANNED_COLUMNS}
             result = await self.session.execute(_insert_unnested(columns, now))
         else:  # one executemany: SQLite's C loop over the rows, the statement compiled once
@@ -176,7 +182,9 @@ class Ledger:
         return Claims([], max((soonest - wall).total_seconds(), 0.0))
 
     @staticmethod
-    def _locked(query: Select[Any], limit: int, *first: ColumnElement[bool]) -> Select[Any]:
+    def _locked(
+        query: Select[*Columns], limit: int, *first: ColumnElement[bool]
+    ) -> Select[*Columns]:
         """Rows in due order (after `first`), locked, skipping rows another sender holds."""
         return (
             query.order_by(*first, Delivery.due_at, Delivery.id)
@@ -186,7 +194,7 @@ class Ledger:
 
     def _due(
         self, now: datetime, *, person_id: int | None, kind: Step | None
-    ) -> Select[tuple[int, int, DeliveryStatus, str | None]]:
+    ) -> Select[int, int, DeliveryStatus, str | None]:
         only = [Delivery.person_id == person_id] if person_id is not None else []
         only += [Delivery.kind == kind] if kind is not None else []
         return select(Delivery.id, Delivery.workspace_id, Delivery.status, Delivery.error).where(
@@ -205,9 +213,7 @@ class Ledger:
         )
 
     @staticmethod
-    async def _paced(
-        candidates: Sequence[Row[Any]], pacer: Pacer, wall: datetime
-    ) -> list[Row[Any]]:
+    async def _paced(candidates: Sequence[DueRow], pacer: Pacer, wall: datetime) -> list[DueRow]:
         """The candidates the workspaces' buckets allow now, in due order."""
         wanted = Counter(row.workspace_id for row in candidates)
         granted = {
@@ -221,7 +227,7 @@ class Ledger:
                 kept.append(row)
         return kept
 
-    async def _take(self, candidates: Sequence[Row[Any]], owner: str) -> list[Claimed]:
+    async def _take(self, candidates: Sequence[DueRow], owner: str) -> list[Claimed]:
         if not candidates:
             return []
         before = {row.id: row for row in candidates}
@@ -253,7 +259,7 @@ class Ledger:
             ambiguous = old.status == DeliveryStatus.SENDING or (old.error or "").startswith(
                 AMBIGUOUS
             )
-            claimed.append(Claimed(*row, ambiguous=ambiguous))
+            claimed.append(Claimed(**row._asdict(), ambiguous=ambiguous))
         return sorted(claimed, key=lambda c: (c.due_at, c.id))
 
     async def renew(self, claim: Claimed) -> bool:

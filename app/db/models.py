@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -178,7 +179,9 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     cycle_week: Mapped[str] = mapped_column(String(8))
-    deals: Mapped[list[dict]] = mapped_column(JSON)  # [{name, stage, clip_url, moment, happened}]
+    deals: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON
+    )  # [{name, stage, clip_url, moment, happened}]
     source: Mapped[str] = mapped_column(String(16))  # modal | reply
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -194,7 +197,7 @@ class Diagnosis(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     cycle_week: Mapped[str] = mapped_column(String(8))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    answers: Mapped[dict] = mapped_column(JSON)  # the decision tree: question → yes/no
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)  # the decision tree: question → yes/no
     gap: Mapped[Gap] = mapped_column(_enum(Gap, 16))
     focus_skill: Mapped[str] = mapped_column(String(120))
     evidence_url: Mapped[str | None] = mapped_column(String(2000))
@@ -223,7 +226,9 @@ class OneOnOne(Base):
     reality: Mapped[str | None] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON)
     commitment: Mapped[str | None] = mapped_column(Text)  # the rep's own words
-    drill: Mapped[dict | None] = mapped_column(JSON)  # {key, name, scenario, what_to_say, success}
+    drill: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON
+    )  # {key, name, scenario, what_to_say, success}
     practice_reps: Mapped[int | None] = mapped_column(SmallInteger)
     accountability: Mapped[str | None] = mapped_column(Text)
     follow_up_on: Mapped[date | None] = mapped_column(Date)

@@ -28,7 +28,7 @@ class RecordQueries(Queries):
         return await self._by_people(Submission, person_ids, cycle)
 
     async def save_submission(
-        self, person_id: int, cycle: str, deals: list[dict], source: str, now: datetime
+        self, person_id: int, cycle: str, deals: list[dict[str, Any]], source: str, now: datetime
     ) -> Submission:
         return await self._save(
             Submission,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Result, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Insert
+
+Row = TypeVar("Row")  # the mapped class a query returns
 
 
 def rowcount(result: Result[Any]) -> int:
@@ -16,14 +18,20 @@ def rowcount(result: Result[Any]) -> int:
     return max(cast(CursorResult[Any], result).rowcount or 0, 0)
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite": the database this session talks to."""
+    return session.get_bind().dialect.name
+
+
 def _insert(session: AsyncSession, model: type) -> Any:
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_name(session)
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type, values: Any) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
-    return _insert(session, model).values(values).on_conflict_do_nothing()
+    statement: Insert = _insert(session, model).values(values).on_conflict_do_nothing()
+    return statement
 
 
 def upsert(session: AsyncSession, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
@@ -51,10 +59,13 @@ class Queries:
     async def delete(self, instance: object) -> None:
         await self.session.delete(instance)
 
-    async def _save(self, model: type, key: dict[str, Any], values: dict[str, Any]) -> Any:
+    async def _save(self, model: type[Row], key: dict[str, Any], values: dict[str, Any]) -> Row:
         await self.session.execute(upsert(self.session, model, key, values))
         query = select(model).filter_by(**key).execution_options(populate_existing=True)
-        return await self.session.scalar(query)
+        saved = await self.session.scalar(query)
+        if saved is None:  # the upsert just wrote it, in this transaction
+            raise LookupError(f"{model.__name__} vanished after its upsert")
+        return saved
 
     async def _by_people(self, model: Any, person_ids: Iterable[int], cycle: str) -> dict[int, Any]:
         wanted = list(set(person_ids))

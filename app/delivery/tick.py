@@ -113,7 +113,8 @@ slack_error = error_code
 
 def backoff(attempts: int) -> timedelta:
     base = timedelta(seconds=30) * (2 ** max(attempts - 1, 0))
-    return min(base, MAX_BACKOFF) * random.uniform(0.5, 1.0)
+    shortest: timedelta = min(base, MAX_BACKOFF)
+    return shortest * random.uniform(0.5, 1.0)
 
 
 class Outbox:

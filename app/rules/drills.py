@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Drill:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> Drill:
+    def from_json(cls, data: dict[str, Any]) -> Drill:
         return cls(
             key=data["key"],
             name=data["name"],

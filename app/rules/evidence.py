@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 MAX_DEALS = 3
@@ -83,7 +84,7 @@ class Deal:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> Deal:
+    def from_json(cls, data: dict[str, Any]) -> Deal:
         return cls(
             name=data["name"],
             clip_url=data["clip_url"],

@@ -154,7 +154,8 @@ async def _active_roster(store: Store, workspace_id: int) -> dict[str, RosterEnt
 def _first_problem_about(roster: dict[str, RosterEntry], slack_user_id: str) -> str | None:
     problems = check_hierarchy(roster)
     about = [msg for who, msg in problems if who == slack_user_id or slack_user_id in msg]
-    return (about or [msg for _, msg in problems] or [None])[0]
+    candidates = about or [msg for _, msg in problems]
+    return candidates[0] if candidates else None
 
 
 async def set_person(

@@ -73,7 +73,7 @@ async def rep_weeks(
     for pause in await store.pauses(ids):
         pauses.setdefault(pause.person_id, []).append(pause)
 
-    first_record = {}
+    first_record: dict[int, str] = {}
     for key in (*diagnoses, *notes, *scores, *ratings, *recorded, *progress):
         first_record[key[0]] = min(first_record.get(key[0], key[1]), key[1])
     weeks: dict[int, list[RepWeek]] = {}

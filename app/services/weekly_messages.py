@@ -321,14 +321,17 @@ async def drill_misses(store: Store, manager: Person, cycle: str) -> tuple[Misse
     notes = await store.one_on_ones(ids, cycle)
     reports = await store.drill_reports(ids, cycle)
     missing = [
-        rep
+        (rep, drill)
         for rep in team
-        if rep.id in notes and notes[rep.id].held and notes[rep.id].drill and rep.id not in reports
+        if rep.id in notes
+        and notes[rep.id].held
+        and (drill := notes[rep.id].drill)
+        and rep.id not in reports
     ]
-    reminded = await store.delivered([r.id for r in missing], Step.DRILL_CHECK, cycle)
+    reminded = await store.delivered([rep.id for rep, _ in missing], Step.DRILL_CHECK, cycle)
     return tuple(
-        Missed(rep.slack_user_id, Drill.from_json(notes[rep.id].drill).name, rep.id in reminded)
-        for rep in missing
+        Missed(rep.slack_user_id, Drill.from_json(drill).name, rep.id in reminded)
+        for rep, drill in missing
     )
 
 

@@ -62,7 +62,10 @@ def make_web_client(settings: Settings, token: str | None) -> AsyncWebClient:
 def make_outbox_client(settings: Settings, token: str, timeout_s: float = 10) -> AsyncWebClient:
     """For scheduled DMs: no SDK retries, because the ledger decides when to try again."""
     return AsyncWebClient(
-        token=token, base_url=settings.slack_api_url, timeout=timeout_s, retry_handlers=[]
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=timeout_s,  # type: ignore[arg-type]  # annotated int; aiohttp takes seconds as float
+        retry_handlers=[],
     )
 
 
