@@ -1,4 +1,5 @@
-"""The decision tree of DOMAIN.md: from four yes/no answers to one kind of gap."""
+"""The method's decision tree (docs/coaching-method.md): from
+four yes/no answers to one kind of gap."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The drill library: DOMAIN.md's starting three, plus whatever a workspace adds."""
+"""The drill library: the method's starting three (docs/coaching-method.md),
+plus whatever a workspace adds."""
 
 from __future__ import annotations
 

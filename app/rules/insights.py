@@ -1,4 +1,4 @@
-"""Reading the numbers together (DOMAIN.md): each insight names what to do and why.
+"""Reading the numbers together (docs/coaching-method.md): each insight names what to do and why.
 
 Pure: figures in, `Insight`s out. The reason is always shown next to the advice, so a
 manager can check it against what they know.

@@ -1,4 +1,5 @@
-"""The coaching numbers (DOMAIN.md "What to measure"), computed exactly from plain records.
+"""The coaching numbers (docs/coaching-method.md, "What is measured"),
+computed exactly from plain records.
 
 Pure: the loader (`scorecards.py`) reads the store and hands over one `RepWeek` per rep and
 cycle; everything here is arithmetic on those. Paused weeks drop out of every figure (they

@@ -62,7 +62,7 @@ DIRECTOR_STEPS = frozenset({Step.DIGEST})  # for whoever leads managers
 
 
 class Gap(StrEnum):
-    """What kind of gap the manager diagnosed (DOMAIN.md decision tree)."""
+    """What kind of gap the manager diagnosed (the method's decision tree)."""
 
     SKILL = "skill"
     KNOWLEDGE = "knowledge"

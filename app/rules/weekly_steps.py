@@ -1,4 +1,5 @@
-"""When each step of the week fires, in the person's local time (defaults from DOMAIN.md)."""
+"""When each step of the week fires, in the person's local time
+(defaults: docs/coaching-method.md)."""
 
 from __future__ import annotations
 

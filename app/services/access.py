@@ -1,4 +1,5 @@
-"""Who may see and change whose coaching data (DESIGN.md decision 5), checked in one place.
+"""Who may see and change whose coaching data, checked in one place (docs/coaching-method.md,
+"Who sees what").
 
 A rep's diagnosis, notes and scores belong to the rep's manager and that manager's
 director; the rep sees what is meant for them; nobody else sees anything.

@@ -63,6 +63,40 @@ def _member(person: Person, reps: int = 0) -> Member:
     return Member(person.slack_user_id, Role(person.role), person.tz, person.paused_until, reps)
 
 
+async def _chain(store: Store, person: Person) -> tuple[Person | None, Person | None]:
+    """The person's manager and that manager's manager, where there are."""
+    found = await store.people_by_ids([person.manager_id] if person.manager_id else [])
+    manager = found[0] if found else None
+    director = None
+    if manager is not None and manager.manager_id is not None:
+        above = await store.people_by_ids([manager.manager_id])
+        director = above[0] if above else None
+    return manager, director
+
+
+async def _team_schedule(store: Store, workspace_id: int, person: Person) -> dict[Step, StepTime]:
+    """The week's step times of the team this person belongs to (or leads)."""
+    leads = Role(person.role) in (Role.MANAGER, Role.DIRECTOR)
+    team_manager_id = person.id if leads else person.manager_id
+    return effective_schedule(
+        await store.schedule_overrides(workspace_id, None),
+        await store.schedule_overrides(workspace_id, team_manager_id)
+        if team_manager_id is not None
+        else [],
+    )
+
+
+async def _direct_reports(store: Store, person: Person) -> tuple[list[Member], list[Member]]:
+    """Reps who report to this person, and the leads who do (with their rep counts)."""
+    direct = await store.reports_of([person.id])
+    reps = [_member(p) for p in direct if p.role == Role.REP]
+    leads = [p for p in direct if p.role in (Role.MANAGER, Role.DIRECTOR)]
+    rep_counts = Counter(
+        r.manager_id for r in await store.reports_of([m.id for m in leads]) if r.role == Role.REP
+    )
+    return reps, [_member(m, rep_counts.get(m.id, 0)) for m in leads]
+
+
 async def home_for(
     store: Store, team_id: str, slack_user_id: str, *, default_tz: str, now: datetime
 ) -> HomeModel:
@@ -71,30 +105,10 @@ async def home_for(
         admins = [a.slack_user_id for a in await store.admins(who.workspace.id)] if who else []
         return HomeModel(slack_user_id, None, default_tz, False, admins=admins)
     person = who.person
-
     role = Role(person.role)
-    chain = await store.people_by_ids([person.manager_id] if person.manager_id else [])
-    manager = chain[0] if chain else None
-    director = None
-    if manager is not None and manager.manager_id is not None:
-        found = await store.people_by_ids([manager.manager_id])
-        director = found[0] if found else None
-
-    team_manager_id = person.id if role in (Role.MANAGER, Role.DIRECTOR) else person.manager_id
-    schedule = effective_schedule(
-        await store.schedule_overrides(who.workspace.id, None),
-        await store.schedule_overrides(who.workspace.id, team_manager_id)
-        if team_manager_id is not None
-        else [],
-    )
-    direct = await store.reports_of([person.id])
-    reps = [_member(p) for p in direct if p.role == Role.REP]
-    leads = [p for p in direct if p.role in (Role.MANAGER, Role.DIRECTOR)]
-    rep_counts = Counter(
-        r.manager_id for r in await store.reports_of([m.id for m in leads]) if r.role == Role.REP
-    )
-    managers = [_member(m, rep_counts.get(m.id, 0)) for m in leads]
-    role_counts = await store.role_counts(who.workspace.id) if role is Role.ADMIN else {}
+    is_admin = role is Role.ADMIN
+    manager, director = await _chain(store, person)
+    reps, managers = await _direct_reports(store, person)
     cycle = local_week.rep_cycle(person, now, default_tz)
     scorecard = drill = None
     recent: list[RepWeek] = []
@@ -102,14 +116,6 @@ async def home_for(
         scorecard = await scorecard_data.rep_card(store, person, cycle)
         drill = await drill_reports.current_drill(store, person, now, default_tz)
         recent = [w for w in reversed(scorecard.weeks[-RECENT_WEEKS:]) if w.enrolled]
-    team = await scorecard_data.team_view(store, person, cycle, now) if reps else None
-    organisation = await scorecard_data.director_view(store, person, cycle, now) if leads else None
-    teams = await team_schedules.settable_teams(store, who) if role is Role.ADMIN else []
-    delivery = (
-        await delivery_health.delivery_health(store, who, now, default_tz)
-        if role is Role.ADMIN
-        else None
-    )
     return HomeModel(
         slack_user_id=slack_user_id,
         role=role,
@@ -118,16 +124,20 @@ async def home_for(
         manager=manager.slack_user_id if manager else None,
         director=director.slack_user_id if director else None,
         paused_until=person.paused_until,
-        schedule=schedule,
+        schedule=await _team_schedule(store, who.workspace.id, person),
         reps=reps,
         managers=managers,
-        role_counts=role_counts,
+        role_counts=await store.role_counts(who.workspace.id) if is_admin else {},
         cycle=cycle,
         scorecard=scorecard,
         drill=drill,
         recent=recent,
-        team=team,
-        organisation=organisation,
-        teams=teams,
-        delivery=delivery,
+        team=await scorecard_data.team_view(store, person, cycle, now) if reps else None,
+        organisation=(
+            await scorecard_data.director_view(store, person, cycle, now) if managers else None
+        ),
+        teams=await team_schedules.settable_teams(store, who) if is_admin else [],
+        delivery=(
+            await delivery_health.delivery_health(store, who, now, default_tz) if is_admin else None
+        ),
     )

@@ -50,69 +50,91 @@ def paused_in(pauses: Sequence[Pause], cycle: str) -> bool:
     return any(p.starts_on <= monday <= p.ends_on for p in pauses)
 
 
-async def rep_weeks(
-    store: Store, reps: Sequence[Person], cycles: Sequence[str]
-) -> dict[int, list[RepWeek]]:
-    """Each rep's weeks over `cycles` (oldest first), in a fixed number of queries."""
-    ids = [r.id for r in reps]
-    first, last = cycles[0], cycles[-1]
+@dataclass(frozen=True)
+class _Records:
+    """Every record of some reps over some weeks, keyed by (person id, week)."""
 
+    diagnoses: dict[tuple[int, str], Diagnosis]
+    notes: dict[tuple[int, str], OneOnOne]
+    scores: dict[tuple[int, str], TransferScore]
+    ratings: dict[tuple[int, str], Helpfulness]
+    recorded: set[tuple[int, str]]
+    progress: dict[tuple[int, str], list[DealProgress]]
+    pauses: dict[int, list[Pause]]
+
+    def first_weeks(self) -> dict[int, str]:
+        """Each rep's earliest week with any record."""
+        first: dict[int, str] = {}
+        keys = (*self.diagnoses, *self.notes, *self.scores, *self.ratings, *self.recorded)
+        for person_id, cycle in (*keys, *self.progress):
+            first[person_id] = min(first.get(person_id, cycle), cycle)
+        return first
+
+
+async def _records(store: Store, ids: list[int], first: str, last: str) -> _Records:
     def keyed(rows: Sequence[Any]) -> dict[tuple[int, str], Any]:
         return {(row.person_id, row.cycle_week): row for row in rows}
 
-    diagnoses = keyed(await store.weeks_of(Diagnosis, ids, first, last))
-    notes = keyed(await store.weeks_of(OneOnOne, ids, first, last))
-    scores = keyed(await store.weeks_of(TransferScore, ids, first, last))
-    ratings = keyed(await store.weeks_of(Helpfulness, ids, first, last))
-    reports = await store.weeks_of(DrillReport, ids, first, last)
-    recorded = {(r.person_id, r.cycle_week) for r in reports}
     progress: dict[tuple[int, str], list[DealProgress]] = {}
     for row in await store.weeks_of(DealProgress, ids, first, last):
         progress.setdefault((row.person_id, row.cycle_week), []).append(row)
     pauses: dict[int, list[Pause]] = {}
     for pause in await store.pauses(ids):
         pauses.setdefault(pause.person_id, []).append(pause)
+    reports = await store.weeks_of(DrillReport, ids, first, last)
+    return _Records(
+        diagnoses=keyed(await store.weeks_of(Diagnosis, ids, first, last)),
+        notes=keyed(await store.weeks_of(OneOnOne, ids, first, last)),
+        scores=keyed(await store.weeks_of(TransferScore, ids, first, last)),
+        ratings=keyed(await store.weeks_of(Helpfulness, ids, first, last)),
+        recorded={(r.person_id, r.cycle_week) for r in reports},
+        progress=progress,
+        pauses=pauses,
+    )
 
-    first_record: dict[int, str] = {}
-    for key in (*diagnoses, *notes, *scores, *ratings, *recorded, *progress):
-        first_record[key[0]] = min(first_record.get(key[0], key[1]), key[1])
+
+def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> RepWeek:
+    key = (rep_id, cycle)
+    diagnosis = records.diagnoses.get(key)
+    note = records.notes.get(key)
+    score = records.scores.get(key)
+    rating = records.ratings.get(key)
+    answers = records.progress.get(key, [])
+    held = note.held if note is not None else None
+    return RepWeek(
+        cycle=cycle,
+        paused=paused_in(records.pauses.get(rep_id, []), cycle),
+        enrolled=enrolled,
+        held=held,
+        drill_assigned=bool(held and note is not None and note.drill),
+        drill_recorded=key in records.recorded,
+        transfer=score.score if score else None,
+        focus=diagnosis.focus_skill if diagnosis else None,
+        gap=Gap(diagnosis.gap) if diagnosis else None,
+        diagnosed_before_notes=bool(diagnosis and note and diagnosis.created_at <= note.created_at),
+        deals_asked=len(answers),
+        deals_moved=sum(a.moved for a in answers),
+        helpfulness=rating.score if rating else None,
+        rubric=(
+            {diagnosis.focus_skill: diagnosis.rubric_level}
+            if diagnosis and diagnosis.rubric_level
+            else {}
+        ),
+    )
+
+
+async def rep_weeks(
+    store: Store, reps: Sequence[Person], cycles: Sequence[str]
+) -> dict[int, list[RepWeek]]:
+    """Each rep's weeks over `cycles` (oldest first), in a fixed number of queries."""
+    records = await _records(store, [r.id for r in reps], cycles[0], cycles[-1])
+    first_record = records.first_weeks()
     weeks: dict[int, list[RepWeek]] = {}
     for rep in reps:
         # A rep counts from their first week on the roster (or with a record, if earlier).
         joined = calendar.current_cycle(rep.created_at, zone(rep.tz, "UTC"))
         first = min(joined, first_record.get(rep.id, joined))
-        for cycle in cycles:
-            key = (rep.id, cycle)
-            diagnosis: Diagnosis | None = diagnoses.get(key)
-            note: OneOnOne | None = notes.get(key)
-            score: TransferScore | None = scores.get(key)
-            rating: Helpfulness | None = ratings.get(key)
-            answers = progress.get(key, [])
-            held = note.held if note is not None else None
-            weeks.setdefault(rep.id, []).append(
-                RepWeek(
-                    cycle=cycle,
-                    paused=paused_in(pauses.get(rep.id, []), cycle),
-                    enrolled=cycle >= first,
-                    held=held,
-                    drill_assigned=bool(held and note is not None and note.drill),
-                    drill_recorded=key in recorded,
-                    transfer=score.score if score else None,
-                    focus=diagnosis.focus_skill if diagnosis else None,
-                    gap=Gap(diagnosis.gap) if diagnosis else None,
-                    diagnosed_before_notes=bool(
-                        diagnosis and note and diagnosis.created_at <= note.created_at
-                    ),
-                    deals_asked=len(answers),
-                    deals_moved=sum(a.moved for a in answers),
-                    helpfulness=rating.score if rating else None,
-                    rubric=(
-                        {diagnosis.focus_skill: diagnosis.rubric_level}
-                        if diagnosis and diagnosis.rubric_level
-                        else {}
-                    ),
-                )
-            )
+        weeks[rep.id] = [_rep_week(records, rep.id, cycle, cycle >= first) for cycle in cycles]
     return weeks
 
 
