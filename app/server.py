@@ -20,10 +20,10 @@ from app.delivery.stop_signals import stop_on_signals
 from app.delivery.tick import Outbox
 from app.delivery.timer import start_scheduler
 from app.deps import Deps
+from app.slack.bolt_app import build_bolt_app
 from app.slack.client import OutboxClients, make_web_client
 from app.slack.listeners.home_opened import home_refresher
 from app.slack.runtime.after_ack import AfterAck
-from app.slack.runtime.bolt_app import build_bolt_app
 from app.slack.workspace_access import resume_with_token
 from app.web import build_web_app
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from app.sandbox.server import _catalog
+from app.slack.bolt_app import register
 from app.slack.ids import BOT_SCOPES, WEB_API_METHODS
 from app.slack.runtime.after_ack import AfterAck
-from app.slack.runtime.bolt_app import register
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = sorted((ROOT / "manifests").glob("*.json"))

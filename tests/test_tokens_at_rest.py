@@ -23,7 +23,7 @@ from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
-from app.slack.oauth import installation_store, unsealed_store
+from app.slack.sealed_store import installation_store, unsealed_store
 from app.token_cipher import TokenKeyError, key_id_of, new_key_line
 from tests.conftest import SIGNING_SECRET, TEAM_ID, Capture, empty_tables, make_settings, seed_org
 

@@ -1,6 +1,6 @@
 """slack-sdk's OAuth installation and state tables, declared on our metadata so alembic owns them.
 
-The SDK's async stores (app/slack/oauth.py) query tables built by these same builders.
+The SDK's async stores (app/slack/sealed_store.py) query tables built by these same builders.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ import uvicorn
 from app.config import SlackMode, slack_credentials
 from app.deps import Deps
 from app.server import uvicorn_server
+from app.slack.bolt_app import build_bolt_app
 from app.slack.listeners.home_opened import home_refresher
 from app.slack.runtime.after_ack import AfterAck
-from app.slack.runtime.bolt_app import build_bolt_app
 from app.slack.runtime.home_publisher import HomeRefresher
 from app.web import build_web_app
 

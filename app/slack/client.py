@@ -115,7 +115,7 @@ async def bot_token(deps: Deps, team_id: str | None) -> str | None:
         return settings.slack_bot_token.get_secret_value()
     if not settings.slack_client_id or team_id is None:
         return None
-    from app.slack.oauth import installation_store  # only OAuth mode needs it
+    from app.slack.sealed_store import installation_store  # only OAuth mode needs it
 
     bot = await installation_store(deps).async_find_bot(enterprise_id=None, team_id=team_id)
     return bot.bot_token if bot is not None and bot.bot_token else None

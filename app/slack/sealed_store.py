@@ -10,8 +10,16 @@ from typing import TypeVar
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 
-from app.db.slack_tables import BOT_TOKEN_COLUMNS, INSTALLATION_TOKEN_COLUMNS
+from app.config import token_cipher
+from app.db.slack_tables import (
+    BOT_TOKEN_COLUMNS,
+    BOTS_TABLE,
+    INSTALLATION_TOKEN_COLUMNS,
+    INSTALLATIONS_TABLE,
+)
+from app.deps import Deps
 from app.token_cipher import TokenCipher
 
 Stored = TypeVar("Stored", Bot, Installation)
@@ -105,3 +113,20 @@ class SealedInstallationStore(AsyncInstallationStore):
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.inner.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+
+def unsealed_store(deps: Deps) -> AsyncSQLAlchemyInstallationStore:
+    """slack-sdk's SQLAlchemy store as it is, tokens in the clear: only for wrapping (and for
+    tests standing in for an older coach)."""
+    assert deps.settings.slack_client_id
+    return AsyncSQLAlchemyInstallationStore(
+        client_id=deps.settings.slack_client_id,
+        engine=deps.engine,
+        bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE,
+    )
+
+
+def installation_store(deps: Deps) -> SealedInstallationStore:
+    """slack-sdk's SQLAlchemy store, with every token sealed (COACH_TOKEN_KEYS)."""
+    return SealedInstallationStore(unsealed_store(deps), token_cipher(deps.settings))

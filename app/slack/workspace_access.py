@@ -46,7 +46,7 @@ async def disable_team(deps: Deps, team_id: str, reason: str) -> bool:
             workspace.id, reason, deps.clock()
         )
     if deps.settings.slack_client_id:
-        from app.slack.oauth import installation_store  # only OAuth mode stores tokens
+        from app.slack.sealed_store import installation_store  # only OAuth mode stores tokens
 
         await installation_store(deps).async_delete_all(enterprise_id=None, team_id=team_id)
     if disabled:

@@ -88,7 +88,7 @@ def build_bolt_app(
         "request_verification_enabled": False,
     }
     if credentials.mode is SlackMode.OAUTH:
-        from app.slack.oauth import oauth_settings  # only OAuth mode needs the stores
+        from app.slack.runtime.oauth_flow import oauth_settings  # only OAuth mode needs the stores
 
         app = AsyncApp(
             client=make_web_client(deps.settings, None),

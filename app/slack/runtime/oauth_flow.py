@@ -9,36 +9,17 @@ from slack_bolt.oauth.async_callback_options import (
 )
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
-from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
-from app.config import token_cipher
-from app.db.slack_tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from app.db.slack_tables import OAUTH_STATES_TABLE
 from app.delivery import profile_reads
 from app.deps import Deps
 from app.slack import workspace_access
 from app.slack.client import make_web_client
 from app.slack.ids import BOT_SCOPES
-from app.slack.sealed_store import SealedInstallationStore
+from app.slack.sealed_store import installation_store
 
 STATE_TTL_SECONDS = 600
-
-
-def unsealed_store(deps: Deps) -> AsyncSQLAlchemyInstallationStore:
-    """slack-sdk's SQLAlchemy store as it is, tokens in the clear: only for wrapping (and for
-    tests standing in for an older coach)."""
-    assert deps.settings.slack_client_id
-    return AsyncSQLAlchemyInstallationStore(
-        client_id=deps.settings.slack_client_id,
-        engine=deps.engine,
-        bots_table_name=BOTS_TABLE,
-        installations_table_name=INSTALLATIONS_TABLE,
-    )
-
-
-def installation_store(deps: Deps) -> SealedInstallationStore:
-    """slack-sdk's SQLAlchemy store, with every token sealed (COACH_TOKEN_KEYS)."""
-    return SealedInstallationStore(unsealed_store(deps), token_cipher(deps.settings))
 
 
 def on_install(deps: Deps) -> AsyncCallbackOptions:
