@@ -1,9 +1,10 @@
-"""The coaching numbers (docs/coaching-method.md, "What is measured"),
+"""The coaching numbers (docs/coaching-method.md, "The numbers"),
 computed exactly from plain records.
 
-Pure: the loader (`scorecards.py`) reads the store and hands over one `RepWeek` per rep and
-cycle; everything here is arithmetic on those. Paused weeks drop out of every figure (they
-are neither done nor missed), and a figure with nothing to divide by is `None`, shown as "—".
+Pure: the loader (`app/services/scorecard_data.py`) reads the store and hands over one
+`RepWeek` per rep and cycle; everything here is arithmetic on those. Paused weeks drop out of
+every figure (they are neither done nor missed), and a figure with nothing to divide by is
+`None`, shown as "—".
 """
 
 from __future__ import annotations
