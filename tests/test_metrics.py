@@ -12,6 +12,7 @@ from app.rules import insights, metrics
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import Ratio, RepWeek
 from app.rules.types import Gap
+from app.slack.render.insight_words import advice, reason
 
 NOW = "2026-W48"
 
@@ -120,24 +121,34 @@ def test_a_paused_week_is_neither_done_nor_missed() -> None:
     assert metrics.scorecard(ANA, "2026-W47").paused
 
 
+def said(found: list[Insight]) -> list[tuple[Kind, str, str, str]]:
+    """Each insight as a manager reads it: kind, subject, advice and reason."""
+    return [(i.kind, i.subject, advice(i), reason(i)) for i in found]
+
+
 def test_rep_insights_with_their_reasons() -> None:
-    assert insights.rep_insights("U0ANA", ANA, NOW) == [
-        Insight(Kind.WRONG_DRILL, "U0ANA", "4/4 drills recorded, yet transfer is 2/5."),
-        Insight(Kind.STUCK_ON_FOCUS, "U0ANA", "4 weeks on discovery without a transfer of 4+."),
+    assert [(i.kind, i.subject, reason(i)) for i in insights.rep_insights("U0ANA", ANA, NOW)] == [
+        (Kind.WRONG_DRILL, "U0ANA", "4/4 drills recorded, yet transfer is 2/5."),
+        (Kind.STUCK_ON_FOCUS, "U0ANA", "4 weeks on discovery without a transfer of 4+."),
     ]
-    assert insights.rep_insights("U0BEN", BEN, NOW) == [
-        Insight(Kind.LOOKS_LIKE_WILL, "U0BEN", "Transfer 4/5 but only 1/3 drills recorded (33%).")
+    assert insights.rep_insights("U0ANA", ANA, NOW)[0].ratio == Ratio(4, 4)
+    assert said(insights.rep_insights("U0BEN", BEN, NOW)) == [
+        (
+            Kind.LOOKS_LIKE_WILL,
+            "U0BEN",
+            "Looks like a will gap: they can, but don't do the drill.",
+            "Transfer 4/5 but only 1/3 drills recorded (33%).",
+        )
     ]
-    assert insights.rep_insights("U0CHEN", CHEN, NOW) == [
-        Insight(
-            Kind.STUCK_ON_FOCUS, "U0CHEN", "4 weeks on Objection handling without a transfer of 4+."
-        ),
-        Insight(
+    chen = insights.rep_insights("U0CHEN", CHEN, NOW)
+    assert [(i.kind, reason(i)) for i in chen] == [
+        (Kind.STUCK_ON_FOCUS, "4 weeks on Objection handling without a transfer of 4+."),
+        (
             Kind.NOT_WORKING,
-            "U0CHEN",
             "Over 4 weeks transfer went 3, 3 and drills recorded went 50% → 50%: neither improved.",
         ),
     ]
+    assert chen[1].scores == (3, 3) and chen[1].halves == (Ratio(1, 2), Ratio(1, 2))
     assert insights.rep_insights("U0DEV", DEV, NOW) == []
 
 
@@ -153,8 +164,12 @@ def test_the_managers_week() -> None:
     assert metrics.diagnosed_first(this_week) == Ratio(1, 2)
     gaps = {"U0ANA": Gap.SKILL, "U0BEN": Gap.SKILL, "U0CHEN": Gap.SKILL, "U0DEV": None}
     assert insights.team_insights("U0MAYA", gaps, covered) == [
-        Insight(Kind.GROUP_DRILL, "skill", "3 reps have a skill gap."),
-        Insight(Kind.UNDER_COVERED, "U0MAYA", "2 of 3 reps had a logged 1:1 (67%)."),
+        Insight(Kind.GROUP_DRILL, "skill", reps=3),
+        Insight(Kind.UNDER_COVERED, "U0MAYA", ratio=Ratio(2, 3)),
+    ]
+    assert [reason(i) for i in insights.team_insights("U0MAYA", gaps, covered)] == [
+        "3 reps have a skill gap.",
+        "2 of 3 reps had a logged 1:1 (67%).",
     ]
 
 

@@ -1,7 +1,8 @@
 """Reading the numbers together (docs/coaching-method.md): each insight names what to do and why.
 
-Pure: figures in, `Insight`s out. The reason is always shown next to the advice, so a
-manager can check it against what they know.
+Pure: figures in, `Insight`s out, each with the figures behind it; the renderer
+(`app/slack/render/insight_words.py`) words the advice and the reason, always shown together so
+a manager can check them against what they know.
 """
 
 from __future__ import annotations
@@ -35,29 +36,21 @@ class Kind(StrEnum):
     UNDER_COVERED = "under_covered"
 
 
-ADVICE = {
-    Kind.WRONG_DRILL: "The drill may be wrong or practised wrong: re-diagnose.",
-    Kind.LOOKS_LIKE_WILL: "Looks like a will gap: they can, but don't do the drill.",
-    Kind.STUCK_ON_FOCUS: "Same focus for weeks without a 4: re-diagnose.",
-    Kind.NOT_WORKING: "Coaching isn't working: change the approach, not the pressure.",
-    Kind.GROUP_DRILL: "Several reps share this gap: run one group drill.",
-    Kind.UNDER_COVERED: "Not every rep got a 1:1 this week.",
-}
-
-
 @dataclass(frozen=True)
 class Insight:
     kind: Kind
     subject: str  # the rep's or manager's Slack id; the gap for a group drill
-    reason: str
+    ratio: Ratio | None = None  # drills recorded ÷ assigned over the window; or coverage
+    latest: int | None = None  # the latest transfer score
+    weeks: int = 0  # weeks on the focus
+    focus: str = ""
+    scores: tuple[int, ...] = ()  # transfer scores over the window, oldest first
+    halves: tuple[Ratio, Ratio] | None = None  # drill completion, first half → second half
+    reps: int = 0  # reps sharing the gap
 
-    @property
-    def advice(self) -> str:
-        return ADVICE[self.kind]
 
-
-def _scores(weeks: Sequence[RepWeek]) -> str:
-    return ", ".join(str(w.transfer) for w in weeks if w.transfer is not None)
+def _scores(weeks: Sequence[RepWeek]) -> tuple[int, ...]:
+    return tuple(w.transfer for w in weeks if w.transfer is not None)
 
 
 def rep_insights(rep: str, weeks: Sequence[RepWeek], cycle: str) -> list[Insight]:
@@ -69,48 +62,22 @@ def rep_insights(rep: str, weeks: Sequence[RepWeek], cycle: str) -> list[Insight
     latest = scored[-1].transfer if scored else None
 
     if done.of >= 2 and done.done == done.of and latest is not None and latest <= 2:
-        found.append(
-            Insight(
-                Kind.WRONG_DRILL,
-                rep,
-                f"{done.done}/{done.of} drills recorded, yet transfer is {latest}/5.",
-            )
-        )
+        found.append(Insight(Kind.WRONG_DRILL, rep, ratio=done, latest=latest))
     if (
         latest is not None
         and latest >= TRANSFERRED
         and done.percent is not None
         and done.percent < WILL_GAP_BELOW
     ):
-        found.append(
-            Insight(
-                Kind.LOOKS_LIKE_WILL,
-                rep,
-                f"Transfer {latest}/5 but only {done.done}/{done.of} drills recorded "
-                f"({done.label}).",
-            )
-        )
+        found.append(Insight(Kind.LOOKS_LIKE_WILL, rep, ratio=done, latest=latest))
     run = focus_weeks(weeks, cycle)
     focus = (run[-1].focus or "").strip() if run else ""
     reached = any(w.transfer is not None and w.transfer >= TRANSFERRED for w in run)
     if len(run) >= WINDOW and not reached:
-        found.append(
-            Insight(
-                Kind.STUCK_ON_FOCUS,
-                rep,
-                f"{len(run)} weeks on {focus} without a transfer of {TRANSFERRED}+.",
-            )
-        )
+        found.append(Insight(Kind.STUCK_ON_FOCUS, rep, weeks=len(run), focus=focus))
     if _flat(window):
-        found.append(
-            Insight(
-                Kind.NOT_WORKING,
-                rep,
-                f"Over {WINDOW} weeks transfer went {_scores(window)} and drills recorded went "
-                f"{completion(window[:2]).label} → {completion(window[2:]).label}: "
-                "neither improved.",
-            )
-        )
+        halves = (completion(window[:2]), completion(window[2:]))
+        found.append(Insight(Kind.NOT_WORKING, rep, scores=_scores(window), halves=halves))
     return found
 
 
@@ -142,13 +109,7 @@ def team_insights(
     counts = Counter(gap for gap in gaps.values() if gap is not None)
     for gap, count in sorted(counts.items(), key=lambda item: (-item[1], item[0].value)):
         if count >= GROUP_DRILL_FROM and gap is not Gap.SYSTEM:
-            found.append(Insight(Kind.GROUP_DRILL, gap.value, f"{count} reps have a {gap} gap."))
+            found.append(Insight(Kind.GROUP_DRILL, gap.value, reps=count))
     if one_on_ones_due and coverage.percent is not None and coverage.percent < 100:
-        found.append(
-            Insight(
-                Kind.UNDER_COVERED,
-                manager,
-                f"{coverage.done} of {coverage.of} reps had a logged 1:1 ({coverage.label}).",
-            )
-        )
+        found.append(Insight(Kind.UNDER_COVERED, manager, ratio=coverage))
     return found

@@ -33,6 +33,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.insight_words import advice, reason
 
 MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 blocks
 MAX_OPEN_ACTIONS = 8
@@ -127,7 +128,7 @@ def insight_blocks(
     for n, insight in enumerate(insights[:limit]):
         about_a_rep = insight.kind not in (Kind.GROUP_DRILL, Kind.UNDER_COVERED)
         who = f"{mention(insight.subject)}: " if about_a_rep else ""
-        blocks.append(section(f"⚑ {who}*{insight.advice}*\n_{insight.reason}_"))
+        blocks.append(section(f"⚑ {who}*{advice(insight)}*\n_{reason(insight)}_"))
         buttons = _insight_buttons(insight, diagnose_in, notes_of)
         if buttons:
             blocks.append(ActionsBlock(block_id=f"insight:{n}:{insight.subject}", elements=buttons))
