@@ -26,8 +26,9 @@ from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
 from app.services import people
-from app.services.delivery_health import ADVICE, MAX_SHOWN, advice, delivery_health, tally
+from app.services.delivery_health import MAX_SHOWN, delivery_health, tally
 from app.services.roster import apply_roster, parse_roster_csv
+from app.slack.render.delivery_words import ADVICE, advice
 from tests.conftest import TEAM_ID, count_rows, mark_profiles_read, seed_org
 from tests.statements import recorded_statements
 from tests.test_home import home_text

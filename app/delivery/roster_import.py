@@ -22,7 +22,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.store import Store
 from app.delivery.profile_reads import ProfileReport, keep_reads
 from app.deps import Deps
-from app.services.delivery_health import advice
 from app.services.roster import (
     RosterSummary,
     apply_roster,
@@ -31,6 +30,7 @@ from app.services.roster import (
     resolve_rows,
 )
 from app.slack.profiles import RATELIMITED, Directory, Profile, Reads
+from app.slack.render.delivery_words import advice
 from app.slack.workspace_access import WORKSPACE_ERRORS
 
 

@@ -15,10 +15,12 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.delivery_words import advice, profile_advice
 
 
 def problem_line(p: Problem) -> str:
-    return f"• {mention(p.slack_user_id)} — {p.what}, {day_label(p.due_on)} — {p.advice.sentence}"
+    said = advice(p.error).sentence
+    return f"• {mention(p.slack_user_id)} — {p.what}, {day_label(p.due_on)} — {said}"
 
 
 def problem_blocks(health: DeliveryHealth) -> list[Block]:
@@ -35,7 +37,9 @@ def problem_blocks(health: DeliveryHealth) -> list[Block]:
 
 
 def time_zone_line(p: ProfileProblem) -> str:
-    return f"• {mention(p.slack_user_id)} — messages at {p.tz} ({p.tz_from}) — {p.advice.sentence}"
+    source = "the roster" if p.tz_from_roster else "COACH_DEFAULT_TZ"
+    said = profile_advice(p.reason).sentence
+    return f"• {mention(p.slack_user_id)} — messages at {p.tz} ({source}) — {said}"
 
 
 def time_zone_blocks(health: DeliveryHealth) -> list[Block]:
