@@ -1,0 +1,220 @@
+"""Work after an ack waits while other requests wait for theirs; turns go out in order; the
+work's tasks are kept until they end."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from app.deps import Deps
+from app.sandbox.driver import SlackDriver
+from app.sandbox.harness import start_bot
+from app.sandbox.server import SlackSandbox
+from app.slack.runtime.after_ack import AfterAck
+from tests.support.factories import SIGNING_SECRET, seed_org
+
+
+async def spin(times: int = 20) -> None:
+    """Let every ready task run (a turn handed out is taken on the next loop pass)."""
+    for _ in range(times):
+        await asyncio.sleep(0)
+
+
+async def test_with_nothing_unanswered_a_turn_is_taken_at_once() -> None:
+    turns = AfterAck(turns=1)
+    await asyncio.wait_for(turns.take_turn(), 0.1)
+    turns.give_back()
+    await asyncio.wait_for(turns.take_turn(), 0.1)
+
+
+async def test_work_waits_until_every_request_has_its_answer() -> None:
+    turns = AfterAck(turns=2, max_wait_s=60)
+    first, second = turns.acking(), turns.acking()
+    first.__enter__()
+    second.__enter__()
+    work = asyncio.create_task(turns.take_turn())
+    await spin()
+    assert not work.done()
+    first.__exit__(None, None, None)
+    await spin()
+    assert not work.done()  # one request still waits for its ack
+    second.__exit__(None, None, None)
+    await spin()
+    assert work.done()
+
+
+async def test_a_steady_stream_of_requests_delays_work_by_at_most_max_wait() -> None:
+    turns = AfterAck(turns=1, max_wait_s=0.05)
+    loop = asyncio.get_running_loop()
+    with turns.acking():  # a request that is never answered while the work waits
+        asked = loop.time()
+        await asyncio.wait_for(turns.take_turn(), 1.0)
+        waited = loop.time() - asked
+    assert 0.05 <= waited < 0.5
+
+
+async def test_turns_go_out_in_order_and_never_more_than_allowed() -> None:
+    turns = AfterAck(turns=2, max_wait_s=60)
+    order: list[int] = []
+    working = most = 0
+    release = asyncio.Event()
+
+    async def work(n: int) -> None:
+        nonlocal working, most
+        async with turns.turn():
+            order.append(n)
+            working += 1
+            most = max(most, working)
+            await release.wait()
+            working -= 1
+
+    with turns.acking():
+        tasks = [asyncio.create_task(work(n)) for n in range(6)]
+        await spin()
+        assert order == []  # a request is unanswered: nobody starts
+    await spin()
+    assert order == [0, 1]
+    release.set()
+    await asyncio.gather(*tasks)
+    assert order == [0, 1, 2, 3, 4, 5]
+    assert most == 2
+
+
+async def test_a_waiter_cancelled_in_the_queue_takes_no_turn_with_it() -> None:
+    turns = AfterAck(turns=1, max_wait_s=60)
+    with turns.acking():
+        leaving = asyncio.create_task(turns.take_turn())
+        staying = asyncio.create_task(turns.take_turn())
+        await spin()
+        leaving.cancel()
+        await spin()
+    await spin()
+    assert leaving.cancelled()
+    assert staying.done()  # the one turn went to the waiter still there
+    turns.give_back()
+    await asyncio.wait_for(turns.take_turn(), 0.1)
+
+
+async def test_a_turn_granted_to_a_cancelled_waiter_is_given_back() -> None:
+    turns = AfterAck(turns=1, max_wait_s=60)
+    with turns.acking():
+        waiter = asyncio.create_task(turns.take_turn())
+        await spin()
+    waiter.cancel()  # granted in the same pass it is cancelled
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    await asyncio.wait_for(turns.take_turn(), 0.1)
+
+
+async def test_settled_waits_for_the_work_and_for_work_it_starts() -> None:
+    after = AfterAck()
+    finished: list[str] = []
+
+    async def second() -> None:
+        await asyncio.sleep(0.02)
+        finished.append("second")
+
+    async def first() -> None:
+        await asyncio.sleep(0.01)
+        after.start(second(), "second")
+        finished.append("first")
+
+    after.start(first(), "first")
+    assert after.running == 1
+    assert await after.settled(timeout_s=5)
+    assert finished == ["first", "second"] and after.running == 0
+
+
+async def test_settled_says_when_work_is_still_running() -> None:
+    after = AfterAck()
+    stuck = after.start(asyncio.Event().wait(), "stuck")  # type: ignore[arg-type]
+    assert not await after.settled(timeout_s=0.05)
+    stuck.cancel()
+    assert await after.settled(timeout_s=1)
+
+
+async def test_work_that_fails_is_logged_by_name_and_forgotten(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    after = AfterAck()
+
+    async def failing() -> None:
+        raise RuntimeError("boom")
+
+    after.start(failing(), "listener on_score")
+    assert await after.settled(timeout_s=1)
+    assert "work after an ack failed: listener on_score" in caplog.text
+
+
+def test_at_least_one_turn() -> None:
+    with pytest.raises(ValueError, match="at least one turn"):
+        AfterAck(turns=0)
+
+
+# --- over HTTP: the bot's answers wait for a request still being received ------------------
+async def half_sent_request(url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A POST whose body has not all arrived: the server has a request it cannot answer yet."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: coach\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n"
+        b"command=%2Fdr"
+    )
+    await writer.drain()
+    return reader, writer
+
+
+async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
+    async with asyncio.timeout(timeout_s):
+        while not condition():  # noqa: ASYNC110 (a server's state, not an event of ours)
+            await asyncio.sleep(0.005)
+
+
+async def test_a_command_is_acked_at_once_and_answered_once_the_other_request_is(
+    deps: Deps, sandbox: SlackSandbox
+) -> None:
+    await seed_org(deps)
+    after = AfterAck(max_wait_s=60)  # nothing but the other request's answer frees the work
+    bot = await start_bot(deps, after)
+    driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
+    try:
+        reader, writer = await half_sent_request(bot.url)
+        await until(lambda: after.unanswered == 1)
+        since = len(sandbox.state.responses)
+        ack = await driver.post(
+            driver.command_body("U0REPB1", "/drill", "status"), "application/x-www-form-urlencoded"
+        )
+        assert ack.status == 200 and ack.text == ""  # acked at once, empty
+        await asyncio.sleep(0.3)
+        assert len(sandbox.state.responses) == since  # its answer waits its turn
+        writer.write(b"ill&x=1")  # the rest of the body: unsigned, so refused
+        await writer.drain()
+        assert (await reader.readline()).startswith(b"HTTP/1.1 401")
+        reply = await sandbox.wait_for_response(since=since, timeout_s=5)
+        assert reply["user"] == "U0REPB1" and "drill" in reply["text"].lower()
+        writer.close()
+    finally:
+        await driver.close()
+        await bot.stop()
+
+
+async def test_a_request_that_never_completes_delays_answers_by_at_most_max_wait(
+    deps: Deps, sandbox: SlackSandbox
+) -> None:
+    await seed_org(deps)
+    after = AfterAck(max_wait_s=0.2)
+    bot = await start_bot(deps, after)
+    driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
+    try:
+        _, writer = await half_sent_request(bot.url)
+        await until(lambda: after.unanswered == 1)
+        answer = await driver.command("U0REPB1", "/drill", "status")
+        assert answer.status == 200 and "drill" in answer.json()["text"].lower()
+        assert after.unanswered == 1  # answered while the other request still hangs
+        writer.close()
+    finally:
+        await driver.close()
+        await bot.stop()

@@ -1,0 +1,473 @@
+"""A scripted four-week team, recorded through the real use cases; every figure and insight is
+worked out by hand below and must match the Friday digests and the App Homes exactly.
+
+Weeks 2026-W45 … W48 (Mondays Nov 2, 9, 16, 23); "now" is Friday of W48. Maya coaches Ana,
+Ben, Chen and Dev; Omar coaches Eve; Dana directs both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from app.db.ledger import Ledger
+from app.db.store import Store
+from app.demo.simulation import acting_as
+from app.rules.evidence import Deal
+from app.rules.types import Step
+from app.sandbox.server import SlackSandbox
+from app.sandbox.transcript import blocks_to_text
+from app.services import (
+    deals,
+    diagnoses,
+    drill_reports,
+    feedback,
+    one_on_ones,
+    pauses,
+    scorecard_data,
+    transfer_scores,
+)
+from app.slack.ids import Action
+from app.slack.metadata import MenuChoice, RepRef
+from tests.support.factories import TEAM_ID
+from tests.support.statements import recorded_statements
+from tests.support.week import Week, open_week
+
+ROSTER = """slack_user_id,role,manager_slack_user_id,timezone
+U0DANA,director,,America/New_York
+U0MAYA,manager,U0DANA,America/Los_Angeles
+U0OMAR,manager,U0DANA,Europe/Berlin
+U0ANA,rep,U0MAYA,America/Los_Angeles
+U0BEN,rep,U0MAYA,America/New_York
+U0CHEN,rep,U0MAYA,Europe/Berlin
+U0DEV,rep,U0MAYA,Asia/Kolkata
+U0EVE,rep,U0OMAR,Europe/London
+"""
+ZONES = {
+    "U0DANA": "America/New_York",
+    "U0MAYA": "America/Los_Angeles",
+    "U0OMAR": "Europe/Berlin",
+    "U0ANA": "America/Los_Angeles",
+    "U0BEN": "America/New_York",
+    "U0CHEN": "Europe/Berlin",
+    "U0DEV": "Asia/Kolkata",
+    "U0EVE": "Europe/London",
+}
+MONDAY = {
+    45: date(2026, 11, 2),
+    46: date(2026, 11, 9),
+    47: date(2026, 11, 16),
+    48: date(2026, 11, 23),
+}
+CLIP = "https://app.gong.io/call?id=1"
+
+
+def at(week: int, day: int, hour: int = 12) -> datetime:
+    """A moment of week `week` (day 0 = Monday), in UTC: noon suits every zone here."""
+    return datetime.combine(MONDAY[week] + timedelta(days=day), datetime.min.time(), UTC) + (
+        timedelta(hours=hour)
+    )
+
+
+class Script:
+    def __init__(self, week: Week) -> None:
+        self.deps = week.deps
+
+    async def deals(self, rep: str, week: int, names: tuple[str, ...]) -> None:
+        async with acting_as(self.deps, TEAM_ID, rep, at(week, 0)) as (store, actor):
+            shared = [Deal(name, CLIP) for name in names]
+            cycle = f"2026-W{week}"
+            await deals.record_deals(store, actor, rep, cycle, shared, "modal", at(week, 0), "UTC")
+
+    async def diagnose(
+        self, manager: str, rep: str, week: int, focus: str, *, can_do: bool = False, level: int = 0
+    ) -> None:
+        answers = {"can_do": can_do, "knows": True, "clear": True, "math_works": True}
+        form = diagnoses.DiagnosisInput(
+            answers=answers,  # type: ignore[arg-type]
+            gap_override=None,
+            focus_skill=focus,
+            evidence_url=CLIP,
+            rubric_level=str(level) if level else "",
+        )
+        async with acting_as(self.deps, TEAM_ID, manager, at(week, 1)) as (store, actor):
+            await diagnoses.diagnose(store, actor, rep, f"2026-W{week}", form, at(week, 1))
+
+    async def one_on_one(
+        self, manager: str, rep: str, week: int, *, held: bool = True, drill: bool = True
+    ) -> None:
+        form = one_on_ones.GrowInput(
+            held=held,
+            goal="Win the next step" if held else "",
+            reality="Lost control" if held else "",
+            options="One\nTwo\nThree" if held else "",
+            commitment=f"Commitment {rep} W{week}" if held else "",
+            drill_choice="objection_reframe" if held and drill else "",
+        )
+        async with acting_as(self.deps, TEAM_ID, manager, at(week, 2)) as (store, actor):
+            ledger = Ledger(store.session)
+            await one_on_ones.log_one_on_one(
+                store, ledger, actor, rep, f"2026-W{week}", form, at(week, 2), "UTC"
+            )
+
+    async def recording(self, rep: str, week: int) -> None:
+        async with acting_as(self.deps, TEAM_ID, rep, at(week, 3)) as (store, actor):
+            await drill_reports.record_drill(
+                store, actor, f"{CLIP}&drill={week}", "", at(week, 3), "UTC"
+            )
+
+    async def score(self, manager: str, rep: str, week: int, score: int) -> None:
+        async with acting_as(self.deps, TEAM_ID, manager, at(week + 1, 0)) as (store, actor):
+            await transfer_scores.score_transfer(
+                store, actor, rep, f"2026-W{week}", score, at(week + 1, 0)
+            )
+
+    async def helpful(self, rep: str, week: int, score: int) -> None:
+        async with acting_as(self.deps, TEAM_ID, rep, at(week, 2, 20)) as (store, actor):
+            await feedback.rate_one_on_one(store, actor, rep, f"2026-W{week}", score, at(week, 2))
+
+    async def moved(self, rep: str, week: int, answers: tuple[bool, ...]) -> None:
+        async with acting_as(self.deps, TEAM_ID, rep, at(week + 1, 0)) as (store, actor):
+            for index, moved in enumerate(answers):
+                await feedback.record_deal_progress(
+                    store, actor, rep, f"2026-W{week}", index, moved, at(week + 1, 0)
+                )
+
+    async def pause(self, manager: str, rep: str, on: datetime, until: date) -> None:
+        async with acting_as(self.deps, TEAM_ID, manager, on) as (store, actor):
+            await pauses.pause(store, actor, rep, until, on, "UTC")
+
+
+async def play(s: Script) -> None:
+    # Ana: every drill recorded, transfer stuck at 2 on Discovery; out of office in W47.
+    await s.deals("U0ANA", 45, ("Acme", "Globex"))
+    await s.diagnose("U0MAYA", "U0ANA", 45, "Discovery", level=1)
+    await s.one_on_one("U0MAYA", "U0ANA", 45)
+    await s.helpful("U0ANA", 45, 7)
+    await s.recording("U0ANA", 45)
+    await s.score("U0MAYA", "U0ANA", 45, 2)
+    await s.moved("U0ANA", 45, (True, False))
+    await s.deals("U0ANA", 46, ("Initech",))
+    await s.diagnose("U0MAYA", "U0ANA", 46, "Discovery")
+    await s.one_on_one("U0MAYA", "U0ANA", 46)
+    await s.helpful("U0ANA", 46, 8)
+    await s.recording("U0ANA", 46)
+    await s.score("U0MAYA", "U0ANA", 46, 2)
+    await s.moved("U0ANA", 46, (True,))
+    await s.pause("U0MAYA", "U0ANA", at(46, 5), date(2026, 11, 22))
+    await s.diagnose("U0MAYA", "U0ANA", 48, "Discovery", level=2)
+    await s.one_on_one("U0MAYA", "U0ANA", 48)
+    await s.helpful("U0ANA", 48, 6)
+    await s.recording("U0ANA", 48)
+
+    # Ben: reached 4 in his second week on Closing, records one drill in three.
+    for week in (45, 46, 47):
+        await s.diagnose("U0MAYA", "U0BEN", week, "Closing")
+        await s.one_on_one("U0MAYA", "U0BEN", week)
+    await s.helpful("U0BEN", 45, 9)
+    await s.recording("U0BEN", 46)
+    await s.score("U0MAYA", "U0BEN", 46, 4)
+    await s.diagnose("U0MAYA", "U0BEN", 48, "Closing")
+    await s.one_on_one("U0MAYA", "U0BEN", 48, held=False)
+
+    # Chen: half the drills, transfer 3 and 3: flat.
+    for week in (45, 46, 47, 48):
+        await s.diagnose("U0MAYA", "U0CHEN", week, "Objection handling")
+        await s.one_on_one("U0MAYA", "U0CHEN", week)
+    for week in (45, 47):
+        await s.recording("U0CHEN", week)
+        await s.score("U0MAYA", "U0CHEN", week, 3)
+
+    # Dev: coached in W46, out of office this week.
+    await s.diagnose("U0MAYA", "U0DEV", 46, "Multi-threading", can_do=True)
+    await s.one_on_one("U0MAYA", "U0DEV", 46)
+    await s.recording("U0DEV", 46)
+    await s.score("U0MAYA", "U0DEV", 46, 3)
+    await s.pause("U0MAYA", "U0DEV", at(47, 5), date(2026, 11, 29))
+
+    # Eve (Omar's team): coached this week.
+    await s.diagnose("U0OMAR", "U0EVE", 48, "Closing")
+    await s.one_on_one("U0OMAR", "U0EVE", 48)
+
+
+@pytest.fixture
+async def team(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
+    # The roster is imported on Monday of W45; the weeks are then recorded as they happened.
+    async with open_week(database_url, sandbox, ROSTER, ZONES, at(45, 0)) as week:
+        await play(Script(week))
+        week.clock.set(at(48, 4, 0))
+        # Friday: everyone's digest goes out at 17:00 local (the last, Los Angeles, at 01:00
+        # UTC on Saturday).
+        await week.run_until(at(48, 5, 2))
+        yield week
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return blocks_to_text(message.get("blocks"), message.get("text"))
+
+
+MAYA_TEAM = [
+    "<@U0ANA> — skill · Discovery (wk 3) · 1:1 ✓ · drill ✓ · transfer 2/5 · helpful 7.0",
+    "<@U0BEN> — skill · Closing (wk 4) · 1:1 didn't happen · no drill · transfer 4/5 · helpful —",
+    "<@U0CHEN> — skill · Objection handling (wk 4) · 1:1 ✓ · drill ✗ · transfer 3/5 · helpful —",
+    "<@U0DEV> — paused this week",
+]
+# Coverage: W45 Ana, Ben, Chen of 4 (Dev had no 1:1) = 75%; W46 all 4 = 100%; W47 Ben and
+# Chen of 3 (Ana paused) = 67%; W48 Ana and Chen of 3 (Ben's didn't happen, Dev paused).
+# Last week's recorded drills: only Chen's, scored. Held 1:1s this week: both diagnosed first.
+MAYA_SUMMARY = (
+    "*Coverage this week:* 2/3 (67%) · last weeks: 75% → 100% → 67% → 67%\n"
+    "*Drills scored (last week's):* 1/1 (100%) · *diagnosed before the 1:1:* 2/2 (100%)"
+)
+MAYA_INSIGHTS = [
+    # Ana: 3 drills assigned in her counted weeks (W45, W46, W48; W47 paused), all recorded.
+    "⚑ <@U0ANA>: *The drill may be wrong or practised wrong: re-diagnose.*\n"
+    "_3/3 drills recorded, yet transfer is 2/5._",
+    # Ben: W45-W47 drills, only W46 recorded: 1/3 = 33%, with a 4.
+    "⚑ <@U0BEN>: *Looks like a will gap: they can, but don't do the drill.*\n"
+    "_Transfer 4/5 but only 1/3 drills recorded (33%)._",
+    "⚑ <@U0CHEN>: *Same focus for weeks without a 4: re-diagnose.*\n"
+    "_4 weeks on Objection handling without a transfer of 4+._",
+    # Chen: W45-W46 1 of 2 recorded, W47-W48 1 of 2; scores 3 then 3.
+    "⚑ <@U0CHEN>: *Coaching isn't working: change the approach, not the pressure.*\n"
+    "_Over 4 weeks transfer went 3, 3 and drills recorded went 50% → 50%: neither improved._",
+    "⚑ *Several reps share this gap: run one group drill.*\n_3 reps have a skill gap._",
+    "⚑ *Not every rep got a 1:1 this week.*\n_2 of 3 reps had a logged 1:1 (67%)._",
+]
+ANA_CARD = [
+    "*Focus:* Discovery (week 3)",
+    "*Transfer scores:* 2 → 2",
+    "*Drills recorded (4 weeks):* 3/3 (100%) · since this focus began: 3/3 (100%)",
+    # W45: 1 of 2 moved; W46: 1 of 1 → 2 of 3.
+    "*Coached deals that moved a stage:* 2/3 (67%)",
+    "*Rubric:* Discovery 2/4",
+]
+
+
+def sections(message: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+
+
+async def test_the_managers_digest_matches_the_hand_computed_team(team: Week) -> None:
+    digest = await team.last_dm("U0MAYA", Step.DIGEST)
+    found = sections(digest)
+    assert MAYA_SUMMARY in found
+    assert "\n".join(MAYA_TEAM) in found
+    assert [s for s in found if s.startswith("⚑")] == MAYA_INSIGHTS
+    assert digest["text"] == ("Your coaching week (2026-W48): team coverage 2/3 (67%), 6 insights.")
+    # Helpfulness reaches Maya only as Ana's average of 3; Ben's single 9 never shows.
+    assert "helpful 9" not in str(digest) and "9/10" not in str(digest)
+
+
+async def test_the_reps_digest_is_their_own(team: Week) -> None:
+    digest = await team.last_dm("U0ANA", Step.DIGEST)
+    found = sections(digest)
+    assert found[0] == "\n".join(
+        [
+            "*Your commitment:* Commitment U0ANA W48",
+            "*This week's drill:* Objection reframe — recorded ✓",
+            "*Next 1:1:* Wed Dec 2",
+            *ANA_CARD,
+        ]
+    )
+    assert "You recorded this week's drill" in text_of(digest)
+    for other in ("U0BEN", "U0CHEN", "U0DEV", "U0EVE"):
+        assert other not in str(digest)
+    # Dev is paused this week: no digest.
+    with pytest.raises(LookupError):
+        await team.last_dm("U0DEV", Step.DIGEST)
+
+
+async def test_the_directors_digest_shows_coverage_per_manager(team: Week) -> None:
+    digest = await team.last_dm("U0DANA", Step.DIGEST)
+    found = sections(digest)
+    assert "*Coverage across your managers:* 3/4 (75%)" in found
+    assert "<@U0MAYA>: 2/3 (67%) ⚑ — not coached: <@U0BEN>\n<@U0OMAR>: 1/1 (100%)" in found
+    assert "Commitment" not in str(digest)  # coverage, not anybody's notes
+
+
+async def test_app_homes_show_the_same_numbers_to_the_right_people(team: Week) -> None:
+    async def home(user: str) -> dict[str, Any]:
+        since = team.sandbox.mark()
+        await team.driver.open_home(user)
+        call = await team.sandbox.wait_for_call(
+            "views.publish", since=since, where=lambda c: c.args.get("user_id") == user
+        )
+        assert call.ok, call.response
+        return dict(call.args["view"])
+
+    maya = await home("U0MAYA")
+    found = sections(maya)
+    assert MAYA_SUMMARY in found
+    assert [s for s in found if s.startswith("<@U0")] == MAYA_TEAM
+    assert [s for s in found if s.startswith("⚑")] == MAYA_INSIGHTS
+    menus = [b["accessory"]["action_id"] for b in maya["blocks"] if b.get("accessory")]
+    assert menus == ["rep_menu"] * 4
+
+    ana = await home("U0ANA")
+    assert "\n".join(ANA_CARD) in sections(ana)
+    weeks = "\n".join(s for s in sections(ana) if s.startswith("• 2026-W"))
+    assert "• 2026-W47: paused" in weeks
+    assert "• 2026-W45 · Discovery: 1:1 ✓ · drill ✓ · transfer 2/5 · you rated it 7/10" in weeks
+    for other in ("U0BEN", "U0CHEN", "U0DEV", "U0EVE", "⚑"):
+        assert other not in str(ana)
+
+    ben = await home("U0BEN")
+    assert "you rated it 9/10" in str(ben)  # his own rating, to him only
+    omar = await home("U0OMAR")
+    assert "U0ANA" not in str(omar) and "<@U0EVE> — skill · Closing (wk 1)" in str(omar)
+
+    dana = await home("U0DANA")
+    assert "*Coverage across your managers:* 3/4 (75%)" in sections(dana)
+    assert "Commitment" not in str(dana)
+
+
+BIG_TEAM = 30
+
+
+@pytest.fixture
+async def big_team(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
+    reps = [f"U0R{n:02d}" for n in range(BIG_TEAM)]
+    roster = "slack_user_id,role,manager_slack_user_id,timezone\n"
+    roster += "U0MAYA,manager,,America/Los_Angeles\n"
+    roster += "".join(f"{rep},rep,U0MAYA,Europe/Berlin\n" for rep in reps)
+    zones = {"U0MAYA": "America/Los_Angeles", **{rep: "Europe/Berlin" for rep in reps}}
+    async with open_week(database_url, sandbox, roster, zones, at(48, 4, 0)) as week:
+        s = Script(week)
+        for rep in reps:  # every drill recorded, transfer stuck at 1: an insight per rep
+            for n in (46, 47):
+                await s.diagnose("U0MAYA", rep, n, "Discovery")
+                await s.one_on_one("U0MAYA", rep, n)
+                await s.recording(rep, n)
+            await s.score("U0MAYA", rep, 46, 1)
+            await s.diagnose("U0MAYA", rep, 48, "Discovery")
+        yield week
+
+
+async def test_thirty_reps_fit_slacks_limits(big_team: Week) -> None:
+    since = big_team.sandbox.mark()
+    await big_team.driver.open_home("U0MAYA")
+    home = await big_team.sandbox.wait_for_call("views.publish", since=since)
+    assert home.ok, home.response  # the sandbox checks Block Kit and the 100-block limit
+    blocks = home.args["view"]["blocks"]
+    assert sum(1 for b in blocks if b.get("accessory")) == BIG_TEAM  # every rep, with a menu
+    assert sum(1 for b in blocks if b.get("block_id", "").startswith("score:")) == 8
+    assert "…and 26 more." in str(blocks)  # 6 of 32 insights shown in the Home
+
+    await big_team.run_until(at(48, 5, 2))
+    digest = await big_team.last_dm("U0MAYA", Step.DIGEST)
+    assert len(digest["blocks"]) <= 50
+    posts = [c for c in big_team.sandbox.state.calls if c.method == "chat.postMessage"]
+    assert posts and all(c.ok for c in posts)
+    text = text_of(digest)
+    assert text.count("— skill · Discovery (wk 3)") == BIG_TEAM  # the whole table
+    # 30 "drill may be wrong", a group drill and coverage: 10 of 32 shown.
+    assert "…and 22 more in the App Home." in text
+
+
+async def test_the_team_view_reads_the_same_number_of_statements_for_any_team_size(
+    big_team: Week,
+) -> None:
+    """No N+1: one query per kind of record, whatever the number of reps."""
+
+    async def measured(reps: int) -> int:
+        async with big_team.deps.db.begin() as session:
+            store = Store(session)
+            workspace = await store.workspace_by_team(TEAM_ID)
+            assert workspace is not None
+            maya = await store.person(workspace.id, "U0MAYA")
+            assert maya is not None
+            for person in await store.people(workspace.id, active_only=False):
+                if person.slack_user_id != "U0MAYA":
+                    person.active = int(person.slack_user_id[3:]) < reps
+        async with big_team.deps.db() as session:
+            store = Store(session)
+            with recorded_statements(big_team.deps.engine) as statements:
+                view = await scorecard_data.team_view(store, maya, "2026-W48")
+            assert len(view.rows) == reps
+            return len(statements)
+
+    assert await measured(3) == await measured(BIG_TEAM) <= 10
+
+
+async def test_a_change_refreshes_the_homes_it_shows_in(team: Week) -> None:
+    since = team.sandbox.mark()
+    answer = await team.driver.command("U0CHEN", "/drill", f"done {CLIP}&late=1")
+    assert "Recorded your" in answer.json()["text"]
+    await team.settle()
+    published = {
+        c.args["user_id"]: c.args["view"]
+        for c in team.sandbox.state.calls[since:]
+        if c.method == "views.publish" and c.ok
+    }
+    assert set(published) == {"U0CHEN", "U0MAYA", "U0DANA"}  # not Ana, not Omar
+    assert "<@U0CHEN> — skill · Objection handling (wk 4) · 1:1 ✓ · drill ✓" in str(
+        published["U0MAYA"]
+    )
+
+
+async def test_the_home_menu_acts_only_for_the_reps_coach(team: Week) -> None:
+    home_message = {"ts": "1.0", "blocks": []}
+
+    async def choose(user: str, verb: str) -> Any:
+        since = team.sandbox.mark()
+        responses = len(team.sandbox.state.responses)
+        choice = MenuChoice(verb, RepRef("U0ANA", "2026-W48")).dump()
+        answer = await team.driver.click(
+            user, Action.REP_MENU, None, message=home_message, selected=choice, element="overflow"
+        )
+        assert answer.status == 200
+        await team.settle()
+        opened = [c for c in team.sandbox.state.calls[since:] if c.method == "views.open"]
+        said = [r["text"] for r in team.sandbox.state.responses[responses:]]
+        return opened, said
+
+    opened, _ = await choose("U0MAYA", "diagnose")
+    assert opened[0].args["view"]["callback_id"] == "diagnosis_modal"
+    opened, _ = await choose("U0MAYA", "notes")
+    assert opened[0].args["view"]["callback_id"] == "grow_modal"
+    opened, _ = await choose("U0DANA", "view")
+    assert "Commitment U0ANA W48" in str(opened[0].args["view"])
+    opened, said = await choose("U0OMAR", "view")
+    assert not opened and said == ["Only <@U0ANA>'s manager (or their director) can do that."]
+
+
+async def test_a_manager_pauses_a_rep_from_the_home_menu(team: Week) -> None:
+    home_message = {"ts": "1.0", "blocks": []}
+    choice = MenuChoice("pause", RepRef("U0BEN", "2026-W48")).dump()
+
+    since = len(team.sandbox.state.responses)
+    await team.driver.click(
+        "U0OMAR", Action.REP_MENU, None, message=home_message, selected=choice, element="overflow"
+    )
+    refusal = (await team.sandbox.wait_for_response(since=since))["text"]
+    assert refusal == "Only <@U0BEN>'s manager or a coach admin can pause them."
+
+    mark = team.sandbox.mark()
+    await team.driver.click(
+        "U0MAYA", Action.REP_MENU, None, message=home_message, selected=choice, element="overflow"
+    )
+    view = (await team.sandbox.wait_for_call("views.open", since=mark)).response["view"]
+
+    def until(day: str) -> dict:
+        return {"until": {"value": {"type": "datepicker", "selected_date": day}}}
+
+    past = await team.driver.submit("U0MAYA", view, until("2026-11-01"))
+    assert past.json() == {
+        "response_action": "errors",
+        "errors": {"until": "Pick a date from today on."},
+    }
+    done = await team.driver.submit("U0MAYA", view, until("2026-12-11"))
+    assert "<@U0BEN> is paused through Fri Dec 11" in str(done.json())
+    async with team.deps.db() as session:
+        store = Store(session)
+        workspace = await store.workspace_by_team(TEAM_ID)
+        assert workspace is not None
+        ben = await store.person(workspace.id, "U0BEN")
+        assert ben is not None and ben.paused_until == date(2026, 12, 11)
+        assert [(p.starts_on, p.ends_on) for p in await store.pauses([ben.id])] == [
+            (date(2026, 11, 27), date(2026, 12, 11))
+        ]

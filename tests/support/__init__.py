@@ -1,0 +1,1 @@
+"""What tests share besides fixtures: factories, the simulated week, processes, log capture."""
