@@ -9,7 +9,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -61,23 +61,70 @@ def build_web_app(
     wall: Callable[[], float] = time.time,
 ) -> Starlette:
     """The routes. With a `signing_secret` (HTTP and OAuth modes) POST /slack/events takes what
-    Slack sends, each request checked by the gate (`app.slack.runtime.request_gate`)
-    against the `wall`
-    clock (real seconds, as Slack signs) before bolt sees it; without one (Socket Mode) that
-    route does not exist. With `after`, every Slack request counts as unanswered until its
-    answer, so the bot's work after other acks waits for it (see `app.slack.runtime.after_ack`)."""
+    Slack sends, each request checked by the gate (`app.slack.runtime.request_gate`) against
+    the `wall` clock (real seconds, as Slack signs) before bolt sees it; without one (Socket
+    Mode) that route does not exist. With `after`, every Slack request counts as unanswered
+    until its answer, so the bot's work after other acks waits for it (see
+    `app.slack.runtime.after_ack`)."""
     handler = AsyncSlackRequestHandler(bolt_app)
-    answering = after.acking if after is not None else contextlib.nullcontext
+    routes = _health_routes(engine, clock)
+    if signing_secret is not None:
+        answering = after.acking if after is not None else contextlib.nullcontext
+        endpoint = _slack_events(handler, signing_secret, answering, wall)
+        routes.append(Route("/slack/events", endpoint, methods=["POST"]))
+    if bolt_app.oauth_flow is not None:
+
+        async def slack_oauth(request: Request) -> Response:
+            return await handler.handle(request)
+
+        routes += [
+            Route(bolt_app.oauth_flow.install_path, slack_oauth, methods=["GET"]),
+            Route(bolt_app.oauth_flow.redirect_uri_path, slack_oauth, methods=["GET"]),
+        ]
+    return Starlette(routes=routes)
+
+
+def _health_routes(engine: AsyncEngine, clock: Clock) -> list[Route]:
+    """GET /healthz (the database answers) and GET /metrics (Prometheus), in every mode."""
+
+    async def healthz(_: Request) -> Response:
+        if await database_answers(engine):
+            return JSONResponse({"ok": True})
+        return JSONResponse({"ok": False, "error": "database unreachable"}, status_code=503)
+
+    async def metrics(_: Request) -> Response:
+        depth = await observability.queue_depth(engine, clock())
+        return Response(observability.exposition(depth), media_type=CONTENT_TYPE_LATEST)
+
+    return [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+
+
+def _too_large(declared: str | None) -> Response | None:
+    if declared and _DIGITS.fullmatch(declared) and int(declared) > MAX_BODY_BYTES:
+        return PlainTextResponse("request body too large", status_code=413)
+    return None
+
+
+def _slack_events(
+    handler: AsyncSlackRequestHandler,
+    signing_secret: str,
+    answering: Callable[[], contextlib.AbstractContextManager[object]],
+    wall: Callable[[], float],
+) -> Callable[[Request], Awaitable[Response]]:
+    """POST /slack/events: size, then signature and timestamp on the raw bytes, then the
+    payload's shape; only then bolt. Each request's ack latency is recorded by kind."""
 
     async def slack_events(request: Request) -> Response:
-        assert signing_secret is not None
         started = time.perf_counter()
         kind = "other"
         try:
             with answering():
-                declared = request.headers.get("content-length")
-                if declared and _DIGITS.fullmatch(declared) and int(declared) > MAX_BODY_BYTES:
-                    return PlainTextResponse("request body too large", status_code=413)
+                oversized = _too_large(request.headers.get("content-length"))
+                if oversized is not None:
+                    return oversized
                 body = await request.body()
                 if len(body) > MAX_BODY_BYTES:
                     return PlainTextResponse("request body too large", status_code=413)
@@ -92,27 +139,4 @@ def build_web_app(
         finally:
             observability.record_ack(kind, time.perf_counter() - started)
 
-    async def slack_oauth(request: Request) -> Response:
-        return await handler.handle(request)
-
-    async def healthz(_: Request) -> Response:
-        if await database_answers(engine):
-            return JSONResponse({"ok": True})
-        return JSONResponse({"ok": False, "error": "database unreachable"}, status_code=503)
-
-    async def metrics(_: Request) -> Response:
-        depth = await observability.queue_depth(engine, clock())
-        return Response(observability.exposition(depth), media_type=CONTENT_TYPE_LATEST)
-
-    routes = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics, methods=["GET"]),
-    ]
-    if signing_secret is not None:
-        routes.append(Route("/slack/events", slack_events, methods=["POST"]))
-    if bolt_app.oauth_flow is not None:
-        routes += [
-            Route(bolt_app.oauth_flow.install_path, slack_oauth, methods=["GET"]),
-            Route(bolt_app.oauth_flow.redirect_uri_path, slack_oauth, methods=["GET"]),
-        ]
-    return Starlette(routes=routes)
+    return slack_events

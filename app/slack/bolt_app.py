@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Mapping
@@ -19,55 +18,55 @@ from app.slack.listeners import actions, commands, events, views
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.error_handler import handle_error
 from app.slack.runtime.home_publisher import HomeRefresher
-from app.slack.runtime.listener_wrapper import listening
+from app.slack.runtime.listener_wrapper import Wrap
 
 log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> None:
-    """Every listener, in one place (the manifest test reads this list). Each acks first and
-    does the rest in its turn (`app.slack.runtime.listener_wrapper`);
-    `injected` fills in its `deps`/`homes`."""
-    ack_first = functools.partial(listening, after=after, injected=injected)
-    app.command(Command.DRILL.value)(ack_first(commands.on_drill, read=commands.read_drill))
-    app.command(Command.COACH.value)(ack_first(commands.on_coach, read=commands.read_coach))
-    app.event(Event.APP_HOME_OPENED.value)(ack_first(events.on_app_home_opened))
-    app.event(Event.USER_CHANGE.value)(ack_first(events.on_user_change))
-    app.event(Event.MESSAGE.value)(ack_first(events.on_message))
-    app.event(Event.TOKENS_REVOKED.value)(ack_first(events.on_tokens_revoked))
-    app.event(Event.APP_UNINSTALLED.value)(ack_first(events.on_app_uninstalled))
-    app.action(Action.OPEN_DEALS.value)(ack_first(actions.on_open_deals))
-    app.action(Action.EDIT_DEALS.value)(ack_first(actions.on_open_deals))
-    app.action(Action.SNOOZE.value)(ack_first(actions.on_snooze))
-    app.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(ack_first(actions.on_score))
-    app.action(Action.DIAGNOSE.value)(ack_first(actions.on_diagnose))
-    app.action(Action.LOG_NOTES.value)(ack_first(actions.on_log_notes))
-    app.action(Action.DRILL_DONE.value)(ack_first(actions.on_drill_done_open))
-    app.action(Action.VIEW_NOTES.value)(ack_first(actions.on_view_notes))
-    app.action(Action.NEXT_FOCUS.value)(ack_first(actions.on_next_focus))
+    """Every listener, in one place (the manifest test reads this list), with how it is acked
+    (`app.slack.runtime.listener_wrapper`): clicks and events are acked first, commands are
+    read first, submissions ack themselves. `injected` fills in their `deps`/`homes`."""
+    runs = Wrap(after, injected)
+    app.command(Command.DRILL.value)(runs.command(commands.on_drill, read=commands.read_drill))
+    app.command(Command.COACH.value)(runs.command(commands.on_coach, read=commands.read_coach))
+    app.event(Event.APP_HOME_OPENED.value)(runs.acked_first(events.on_app_home_opened))
+    app.event(Event.USER_CHANGE.value)(runs.acked_first(events.on_user_change))
+    app.event(Event.MESSAGE.value)(runs.acked_first(events.on_message))
+    app.event(Event.TOKENS_REVOKED.value)(runs.acked_first(events.on_tokens_revoked))
+    app.event(Event.APP_UNINSTALLED.value)(runs.acked_first(events.on_app_uninstalled))
+    app.action(Action.OPEN_DEALS.value)(runs.acked_first(actions.on_open_deals))
+    app.action(Action.EDIT_DEALS.value)(runs.acked_first(actions.on_open_deals))
+    app.action(Action.SNOOZE.value)(runs.acked_first(actions.on_snooze))
+    app.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(runs.acked_first(actions.on_score))
+    app.action(Action.DIAGNOSE.value)(runs.acked_first(actions.on_diagnose))
+    app.action(Action.LOG_NOTES.value)(runs.acked_first(actions.on_log_notes))
+    app.action(Action.DRILL_DONE.value)(runs.acked_first(actions.on_drill_done_open))
+    app.action(Action.VIEW_NOTES.value)(runs.acked_first(actions.on_view_notes))
+    app.action(Action.NEXT_FOCUS.value)(runs.acked_first(actions.on_next_focus))
     app.action(re.compile(rf"^{Action.DEAL_PROGRESS.value}_(yes|no)$"))(
-        ack_first(actions.on_deal_progress)
+        runs.acked_first(actions.on_deal_progress)
     )
-    app.action(Action.RATE_ONE_ON_ONE.value)(ack_first(actions.on_rate_one_on_one))
-    app.action(Action.REP_MENU.value)(ack_first(actions.on_rep_menu))
-    app.action(Action.EDIT_SCHEDULE.value)(ack_first(actions.on_edit_schedule))
-    app.action(Action.EDIT_ROSTER.value)(ack_first(actions.on_edit_roster))
-    app.action(Action.PAUSE.value)(ack_first(actions.on_pause_open))
-    app.action(Action.REPLACE_DEALS.value)(ack_first(actions.on_replace_deals))
-    app.action(Action.REPLY_AS_DEAL.value)(ack_first(actions.on_reply_as_deal))
-    app.action(Action.REPLY_AS_DRILL.value)(ack_first(actions.on_reply_as_drill))
-    app.action(Action.RESOLVE_ACTION.value)(ack_first(actions.on_resolve_action))
-    app.action(Action.NOT_HELD.value)(ack_first(actions.on_not_held_open))
-    app.action(Action.DIAGNOSIS_CHANGED.value)(ack_first(actions.on_diagnosis_changed))
-    app.action(Action.GROW_DRILL_PICKED.value)(ack_first(actions.on_grow_drill_picked))
-    app.view(View.DEALS.value)(ack_first(views.on_deals_submit))
-    app.view(View.DIAGNOSIS.value)(ack_first(views.on_diagnosis_submit))
-    app.view(View.GROW.value)(ack_first(views.on_grow_submit))
-    app.view(View.DRILL_DONE.value)(ack_first(views.on_drill_done_submit))
-    app.view(View.SCHEDULE.value)(ack_first(views.on_schedule_submit))
-    app.view(View.PAUSE.value)(ack_first(views.on_pause_submit))
-    app.view(View.ROSTER.value)(ack_first(views.on_roster_submit))
-    app.view(View.NOT_HELD.value)(ack_first(views.on_not_held_submit))
+    app.action(Action.RATE_ONE_ON_ONE.value)(runs.acked_first(actions.on_rate_one_on_one))
+    app.action(Action.REP_MENU.value)(runs.acked_first(actions.on_rep_menu))
+    app.action(Action.EDIT_SCHEDULE.value)(runs.acked_first(actions.on_edit_schedule))
+    app.action(Action.EDIT_ROSTER.value)(runs.acked_first(actions.on_edit_roster))
+    app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
+    app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
+    app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))
+    app.action(Action.REPLY_AS_DRILL.value)(runs.acked_first(actions.on_reply_as_drill))
+    app.action(Action.RESOLVE_ACTION.value)(runs.acked_first(actions.on_resolve_action))
+    app.action(Action.NOT_HELD.value)(runs.acked_first(actions.on_not_held_open))
+    app.action(Action.DIAGNOSIS_CHANGED.value)(runs.acked_first(actions.on_diagnosis_changed))
+    app.action(Action.GROW_DRILL_PICKED.value)(runs.acked_first(actions.on_grow_drill_picked))
+    app.view(View.DEALS.value)(runs.submission(views.on_deals_submit))
+    app.view(View.DIAGNOSIS.value)(runs.submission(views.on_diagnosis_submit))
+    app.view(View.GROW.value)(runs.submission(views.on_grow_submit))
+    app.view(View.DRILL_DONE.value)(runs.submission(views.on_drill_done_submit))
+    app.view(View.SCHEDULE.value)(runs.submission(views.on_schedule_submit))
+    app.view(View.PAUSE.value)(runs.submission(views.on_pause_submit))
+    app.view(View.ROSTER.value)(runs.submission(views.on_roster_submit))
+    app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
     app.error(handle_error)
 
 

@@ -11,7 +11,7 @@ import pytest
 from app.rules.refusals import UserError
 from app.slack.render.blocks import Outgoing
 from app.slack.runtime.after_ack import AfterAck
-from app.slack.runtime.listener_wrapper import listening
+from app.slack.runtime.listener_wrapper import Acks, Wrap, wrap
 
 
 class FakeAck:
@@ -48,7 +48,7 @@ async def test_the_answer_goes_at_the_ack_and_the_rest_runs_after() -> None:
         steps.append("done")
 
     ack = FakeAck()
-    await asyncio.wait_for(listening(listener, after, {})(**called(ack)), 1)
+    await asyncio.wait_for(Wrap(after, {}).submission(listener)(**called(ack)), 1)
     assert ack.response == {"text": "on it"}  # what bolt sends back, right now
     await asyncio.sleep(0)
     assert steps == ["acked"] and after.running == 1
@@ -71,7 +71,7 @@ async def test_only_so_many_listeners_work_past_their_ack_at_once() -> None:
         working -= 1
 
     after = AfterAck(turns=2)
-    wrapped = listening(listener, after, {})
+    wrapped = Wrap(after, {}).submission(listener)
     acks = [FakeAck() for _ in range(6)]
     await asyncio.gather(*(wrapped(**called(ack)) for ack in acks))
     assert all(ack.response is not None for ack in acks)  # queued work never holds an ack
@@ -88,7 +88,7 @@ async def test_a_refusal_after_the_ack_is_answered_and_frees_the_turn() -> None:
         raise UserError("Only the rep's manager can score this drill.")
 
     arguments = called(body={"response_url": "https://hooks.example/1"})
-    await listening(refusing, after, {})(**arguments)
+    await Wrap(after, {}).submission(refusing)(**arguments)
     assert await after.settled(timeout_s=1)
     assert arguments["respond"].said == ["Only the rep's manager can score this drill."]
     await asyncio.wait_for(after.take_turn(), 0.1)  # the one turn is free again
@@ -100,7 +100,7 @@ async def test_a_failure_before_the_ack_goes_to_bolt() -> None:
 
     ack = FakeAck()
     with pytest.raises(UserError, match="That week is over"):
-        await listening(refusing, AfterAck(), {})(**called(ack))
+        await Wrap(AfterAck(), {}).submission(refusing)(**called(ack))
     assert ack.response is None  # bolt's error handler answers it, in the ack
 
 
@@ -112,7 +112,7 @@ async def test_a_listener_without_ack_is_acked_before_it_starts() -> None:
     async def on_event(event: dict[str, Any]) -> None:
         seen.append(ack.response)
 
-    await listening(on_event, after, {})(**called(ack, event={}))
+    await Wrap(after, {}).acked_first(on_event)(**called(ack, event={}))
     assert ack.response == "acked" and seen == []
     assert await after.settled(timeout_s=1)
     assert seen == ["acked"]
@@ -126,7 +126,7 @@ async def test_injected_values_are_not_asked_of_bolt() -> None:
         await ack()
         got.append(deps)
 
-    wrapped = listening(listener, AfterAck(), {"deps": deps})
+    wrapped = Wrap(AfterAck(), {"deps": deps}).submission(listener)
     assert "deps" not in inspect.signature(wrapped).parameters
     await wrapped(**called())
     await asyncio.sleep(0.01)
@@ -142,7 +142,7 @@ async def test_a_command_read_as_help_is_answered_in_the_ack_and_goes_no_further
 
     ack = FakeAck()
     help_text = Outgoing("Try `/drill status`.", [])
-    read = listening(on_command, after, {}, read=lambda body: help_text)
+    read = Wrap(after, {}).command(on_command, read=lambda body: help_text)
     await read(**called(ack))
     assert ack.response == {"text": help_text.text, "blocks": [], "response_type": "ephemeral"}
     assert await after.settled(timeout_s=1)
@@ -157,7 +157,7 @@ async def test_a_command_read_as_work_is_acked_empty_and_handed_over() -> None:
         ran.append((parsed, deps))
 
     ack = FakeAck()
-    wrapped = listening(on_command, after, {"deps": "D"}, read=lambda body: ("status", body))
+    wrapped = Wrap(after, {"deps": "D"}).command(on_command, read=lambda body: ("status", body))
     assert "parsed" not in inspect.signature(wrapped).parameters  # not bolt's to fill in
     await wrapped(**called(ack, body={"text": "status"}))
     assert ack.response == "acked"
@@ -174,5 +174,21 @@ async def test_a_command_that_cannot_be_read_goes_to_bolt_before_the_ack() -> No
 
     ack = FakeAck()
     with pytest.raises(UserError, match="full link"):
-        await listening(on_command, AfterAck(), {}, read=unreadable)(**called(ack))
+        await Wrap(AfterAck(), {}).command(on_command, read=unreadable)(**called(ack))
     assert ack.response is None
+
+
+async def test_how_a_listener_is_acked_is_declared_and_checked_at_registration() -> None:
+    async def on_click(body: dict[str, Any]) -> None:
+        pass
+
+    async def on_submit(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+
+    with pytest.raises(TypeError, match="on_click is registered to ack itself"):
+        wrap(on_click, AfterAck(), {}, acks=Acks.ITSELF)
+    with pytest.raises(TypeError, match="on_submit is acked first"):
+        Wrap(AfterAck(), {}).acked_first(on_submit)
+    # What bolt is asked for: the listener's names and the wrapper's own, never ours.
+    wrapped = Wrap(AfterAck(), {"deps": "D"}).acked_first(on_click)
+    assert list(inspect.signature(wrapped).parameters) == ["body", "ack", "respond", "client"]
