@@ -11,10 +11,12 @@ import pytest
 
 from app.deps import Deps
 from app.rules import calendar
+from app.rules.refusals import UserError
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
 from app.slack.metadata import ModalMeta, RepRef
+from app.slack.render import refusals
 from tests.conftest import count_rows, seed_org
 
 OUT_OF_DATE = "That button is out of date: open the latest message from coach."
@@ -114,5 +116,6 @@ async def test_a_superscript_two_practice_reps_is_a_field_error(
 def test_button_values_parse_into_typed_values() -> None:
     assert RepRef.load("U0REPA1|2026-W48|4") == RepRef("U0REPA1", "2026-W48", 4)
     for bad in (None, 7, ["U0REPA1|2026-W48"], "U0REPA1|2026-W48|4|5", "x" * 3000):
-        with pytest.raises(Exception, match="out of date"):
+        with pytest.raises(UserError) as refused:
             RepRef.load(bad)
+        assert "out of date" in refusals.sentence(refused.value)
