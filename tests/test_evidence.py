@@ -13,7 +13,7 @@ from app.rules.evidence import (
     deals_from_reply,
 )
 from app.rules.refusals import Refusal
-from app.slack.render import refusals
+from app.slack.render import refusal_text as refusals
 
 
 @pytest.mark.parametrize(

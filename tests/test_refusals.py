@@ -1,4 +1,4 @@
-"""Refusals are typed below the Slack layer and worded only in app.slack.render.refusals."""
+"""Refusals are typed below the Slack layer and worded only in app.slack.render.refusal_text."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.rules.refusals import FieldErrors, NotAllowed, NotOnRoster, Refusal, UserError
-from app.slack.render import refusals
+from app.slack.render import refusal_text as refusals
 
 APP = Path(__file__).resolve().parent.parent / "app"
 REFUSING = {"UserError", "NotAllowed", "FieldErrors", "BadInput", "NotOnRoster", "NotSetUp"}

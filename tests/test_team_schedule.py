@@ -15,7 +15,7 @@ from app.rules.weekly_steps import DEFAULT_SCHEDULE, OrderProblem, moved, order_
 from app.sandbox.driver import SlackDriver, chosen
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
-from app.slack.render import refusals
+from app.slack.render import refusal_text as refusals
 from tests.conftest import count_rows, seed_org
 from tests.test_coach_command import coach
 

@@ -16,7 +16,7 @@ from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
 from app.slack.metadata import ModalMeta, RepRef
-from app.slack.render import refusals
+from app.slack.render import refusal_text as refusals
 from tests.conftest import count_rows, seed_org
 
 OUT_OF_DATE = "That button is out of date: open the latest message from coach."

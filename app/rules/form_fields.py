@@ -73,3 +73,8 @@ class RosterField(StrEnum):
     PERSON = "person"
     ROLE = "role"
     MANAGER = "manager"
+
+
+# Option values a form's reader and the checks also know.
+NEW_DRILL = "new"  # GrowField.DRILL_CHOICE: a drill described in the form itself
+EVERY_TEAM = "all"  # ScheduleField.TEAM: the workspace default, not one team's schedule

@@ -1,6 +1,6 @@
 """Expected failures, typed: a `Refusal` names why, and the exception carries the facts its
 sentence needs (mentions, words typed, names). The sentences themselves live in
-app.slack.render.refusals; nothing below the Slack layer writes one."""
+app.slack.render.refusal_text; nothing below the Slack layer writes one."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from app.db.store import Store
 from app.rules import calendar, drills
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import BUILT_IN, Drill
-from app.rules.form_fields import GrowField
+from app.rules.form_fields import NEW_DRILL, GrowField
 from app.rules.refusals import FieldErrors, NotAllowed, Refusal
 from app.rules.types import Gap, Role, Step
 from app.services import access
@@ -32,7 +32,7 @@ class GrowInput:
     reality: str = ""
     options: str = ""  # one per line
     commitment: str = ""
-    drill_choice: str = ""  # a built-in key, "custom:<id>", "new" or "" (none)
+    drill_choice: str = ""  # a built-in key, "custom:<id>", NEW_DRILL or "" (none)
     new_drill_name: str = ""
     new_drill_scenario: str = ""
     new_drill_success: str = ""
@@ -59,7 +59,7 @@ async def pick_drill(
     if _CUSTOM_DRILL.fullmatch(choice):
         row = await store.custom_drill(workspace_id, int(choice.removeprefix("custom:")))
         return drills.custom(row) if row is not None else None
-    if choice == "new":
+    if choice == NEW_DRILL:
         name = form.new_drill_name.strip()[:75]
         existing = {d.name.lower(): d for d in await store.custom_drills(workspace_id)}
         row = existing.get(name.lower())
@@ -95,7 +95,7 @@ def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, Refus
     needs_drill = gap is None or ADVICE[gap].rep_drill
     if needs_drill and not form.drill_choice:
         errors.setdefault(GrowField.DRILL_CHOICE, Refusal.PICK_DRILL)
-    if form.drill_choice == "new":
+    if form.drill_choice == NEW_DRILL:
         if not form.new_drill_name.strip():
             errors.setdefault(GrowField.NEW_DRILL_NAME, Refusal.NAME_NEW_DRILL)
         if not form.new_drill_scenario.strip():

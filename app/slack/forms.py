@@ -1,5 +1,5 @@
 """Slack payload text → typed input. Bad input raises a typed refusal (UserError or
-FieldErrors) with the facts its sentence names; app.slack.render.refusals words it."""
+FieldErrors) with the facts its sentence names; app.slack.render.refusal_text words it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from app.rules.diagnosis import TREE
 from app.rules.evidence import MAX_DEALS
 from app.rules.form_fields import (
+    EVERY_TEAM,
     DealField,
     DiagnosisField,
     DrillDoneField,
@@ -282,7 +283,7 @@ def read_schedule(view: dict[str, Any]) -> tuple[Step, StepTime, str | None]:
         raise FieldErrors({ScheduleField.AT: Refusal.PICK_TIME})
     team = choice_of(values, ScheduleField.TEAM)
     when = StepTime(int(day), time(int(clock.group(1)), int(clock.group(2))))
-    return STEP_WORDS[word], when, None if team in ("", "all") else team
+    return STEP_WORDS[word], when, None if team in ("", EVERY_TEAM) else team
 
 
 def read_pause(view: dict[str, Any]) -> date:

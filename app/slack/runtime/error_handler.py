@@ -22,7 +22,7 @@ from app.slack.answers import tell
 from app.slack.client import error_code
 from app.slack.metadata import dm_channel, message_ts
 from app.slack.render import failures as render
-from app.slack.render import refusals
+from app.slack.render import refusal_text as refusals
 
 log = logging.getLogger(__name__)
 
