@@ -22,7 +22,7 @@ from app.rules.evidence import Deal
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Fault
-from app.services import people
+from app.services import deals, people
 from app.slack.client import OutboxClients, make_outbox_client
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from tests.conftest import empty_tables, make_settings, seed_org
@@ -83,8 +83,8 @@ async def test_a_prompt_slack_stored_but_answered_5xx_stays_sent_once_the_rep_an
     async with deps.db.begin() as session:
         store = Store(session)
         rep = await people.actor(store, "T0SANDBOX", REP)
-        deals = [Deal("Initech", "https://chorus.ai/meeting/4411")]
-        await deals.record_deals(store, rep, REP, "2026-W48", deals, "modal", DUE, "UTC")
+        shared = [Deal("Initech", "https://chorus.ai/meeting/4411")]
+        await deals.record_deals(store, rep, REP, "2026-W48", shared, "modal", DUE, "UTC")
 
     report = await outbox.tick(DUE + timedelta(minutes=30))
     assert report.outcomes["reconciled"] == 1

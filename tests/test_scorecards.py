@@ -21,6 +21,7 @@ from app.rules.types import Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
 from app.services import (
+    deals,
     diagnoses,
     drill_reports,
     feedback,
@@ -77,9 +78,9 @@ class Script:
 
     async def deals(self, rep: str, week: int, names: tuple[str, ...]) -> None:
         async with acting_as(self.deps, TEAM_ID, rep, at(week, 0)) as (store, actor):
-            deals = [Deal(name, CLIP) for name in names]
+            shared = [Deal(name, CLIP) for name in names]
             cycle = f"2026-W{week}"
-            await deals.record_deals(store, actor, rep, cycle, deals, "modal", at(week, 0), "UTC")
+            await deals.record_deals(store, actor, rep, cycle, shared, "modal", at(week, 0), "UTC")
 
     async def diagnose(
         self, manager: str, rep: str, week: int, focus: str, *, can_do: bool = False, level: int = 0

@@ -1,4 +1,4 @@
-"""Who may see and change whose coaching data (DESIGN.md decision 5), checked in one place.
+"""Who may see and change whose coaching data, checked in one place.
 
 A rep's diagnosis, notes and scores belong to the rep's manager and that manager's
 director; the rep sees what is meant for them; nobody else sees anything.
