@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.rules.refusals import Refusal
+
 MAX_DEALS = 3
 
 # Conversation-intelligence and meeting tools whose links we recognise, by host suffix.
@@ -29,7 +31,11 @@ MAX_REPLY_LINES = 50  # a reply longer than this is read as far as here
 
 
 class BadInput(ValueError):
-    """A field a person typed cannot be used; the message says how to fix it."""
+    """A field a person typed cannot be used; `reason` says how to fix it."""
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
 
 
 def clip_source(url: str) -> str:
@@ -46,9 +52,9 @@ def check_url(text: str) -> str:
     url = text.strip().strip("<>").split("|", 1)[0]
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in url:
-        raise BadInput("Paste a full link starting with https:// (e.g. your Gong or Zoom clip).")
+        raise BadInput(Refusal.LINK_NOT_A_URL)
     if len(url) > 2000:
-        raise BadInput("That link is longer than 2,000 characters: share a shorter clip link.")
+        raise BadInput(Refusal.LINK_TOO_LONG)
     return url
 
 
@@ -59,10 +65,10 @@ def check_moment(text: str) -> str | None:
         return None
     match = _MOMENT.fullmatch(text)
     if match is None:
-        raise BadInput("Write the moment as minutes:seconds, like 12:45.")
+        raise BadInput(Refusal.MOMENT_NOT_A_TIME)
     hours, minutes, seconds = match.groups()
     if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
-        raise BadInput("Write the moment as minutes:seconds, like 12:45.")
+        raise BadInput(Refusal.MOMENT_NOT_A_TIME)
     if hours:
         return f"{int(hours)}:{int(minutes):02d}:{seconds}"
     return f"{int(minutes)}:{seconds}"

@@ -1,31 +1,130 @@
-"""Expected failures: the message is one sentence a person can act on."""
+"""Expected failures, typed: a `Refusal` names why, and the exception carries the facts its
+sentence needs (mentions, words typed, names). The sentences themselves live in
+app.slack.render.refusal_text; nothing below the Slack layer writes one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum, auto
+
+# What a refusal's sentence may need to know: ids to mention, words typed, labels, counts.
+Fact = str | int | date | tuple[str, ...]
+
+
+class Refusal(StrEnum):
+    """Why something was refused; each has one sentence in the render catalogue."""
+
+    # who is acting
+    NOT_ON_ROSTER = auto()
+    NOT_SET_UP = auto()
+    NOT_A_REP = auto()  # rep
+    NOT_THEIR_COACH = auto()  # rep
+    NOT_YOUR_BUTTON = auto()
+    REPS_ONLY = auto()
+    ADMIN_ONLY = auto()  # admins: up to 3 ids to ask
+    ADMIN_ONLY_STATUS = auto()  # admins
+    STALE_BUTTON = auto()
+    # the roster
+    ROSTER_PROBLEM = auto()  # problem: the roster check's own line
+    MOVE_NOT_ON_ROSTER = auto()  # person, manager
+    REMOVE_NOT_ON_ROSTER = auto()  # person
+    STILL_HAS_REPORTS = auto()  # person, reports
+    # the schedule
+    NOT_A_LEAD = auto()  # person
+    SCHEDULE_LEADS_ONLY = auto()
+    NO_REPS_OF_YOUR_OWN = auto()
+    NOT_YOUR_TEAM = auto()  # lead
+    STEP_ORDER = auto()  # step, side, other, at
+    STEP_ORDER_CLASH = auto()  # lead, step, side, other, at
+    # pauses
+    NOT_ON_COACHING_ROSTER = auto()  # person
+    PAUSE_NOT_THEIR_COACH = auto()  # person
+    PAUSE_IN_THE_PAST = auto()
+    PAUSE_TOO_LONG = auto()
+    # deals and drills
+    NOT_YOUR_FORM = auto()
+    WEEK_CLOSED = auto()
+    NO_DEAL_LINK_FOUND = auto()
+    NAME_THE_DEAL = auto()
+    ADD_A_DEAL = auto()
+    LINK_NOT_A_URL = auto()
+    LINK_TOO_LONG = auto()
+    MOMENT_NOT_A_TIME = auto()
+    NO_DRILL = auto()
+    NO_LINK_TO_RECORD = auto()
+    NO_DEAL_TO_USE = auto()
+    # scores and feedback
+    SCORE_OUT_OF_RANGE = auto()
+    RATING_OUT_OF_RANGE = auto()
+    NO_ONE_ON_ONE_TO_RATE = auto()
+    NOT_A_COACHED_DEAL = auto()
+    ACTION_CLOSED = auto()
+    # the diagnosis form
+    ANSWER_OR_PICK_GAP = auto()
+    PICK_FOCUS_SKILL = auto()
+    NO_EVIDENCE = auto()
+    SYSTEM_GAP_NEEDS_ACTION = auto()
+    PICK_RUBRIC_LEVEL = auto()
+    # the GROW form and 1:1 notes
+    WRITE_GOAL = auto()
+    WRITE_REALITY = auto()
+    WRITE_COMMITMENT = auto()
+    TOO_FEW_OPTIONS = auto()
+    PICK_DRILL = auto()
+    NAME_NEW_DRILL = auto()
+    DESCRIBE_SCENARIO = auto()
+    SAY_SUCCESS = auto()
+    PRACTICE_REPS_OUT_OF_RANGE = auto()
+    FOLLOW_UP_IN_THE_PAST = auto()
+    NOT_YOUR_NOTES = auto()
+    # other forms
+    PICK_CALENDAR_DATE = auto()
+    PICK_STEP_AND_DAY = auto()
+    PICK_TIME = auto()
+    PICK_PAUSE_END = auto()
+    PICK_PERSON = auto()
+    PICK_ROLE = auto()
+    # commands as typed
+    NOT_A_PERSON = auto()  # word, what
+    ADD_USAGE = auto()
+    NOT_A_ROLE = auto()  # word
+    MOVE_USAGE = auto()
+    REMOVE_USAGE = auto()
+    PAUSE_USAGE = auto()
+    STATUS_USAGE = auto()
+    SCHEDULE_USAGE = auto()
+    NOT_A_STEP = auto()  # word
+    NOT_A_WEEKDAY = auto()  # word
+    NOT_A_TIME = auto()  # word
+    NOT_A_DATE = auto()  # word
+    DRILL_DONE_USAGE = auto()
+    DRILL_PAUSE_USAGE = auto()
+
 
 class UserError(Exception):
-    """Bad input or a refused action. Nothing was changed; `message` says what to do."""
+    """Bad input or a refused action. Nothing was changed; `reason` says why and `facts`
+    hold what its sentence names."""
 
-    def __init__(self, message: str, *, block_id: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: Refusal, /, *, block_id: str | None = None, **facts: Fact) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.facts: dict[str, Fact] = facts
         self.block_id = block_id  # the modal field to show it under, when there is one
+
+    def under(self, block_id: str) -> UserError:
+        """The same refusal, shown under the modal field `block_id`."""
+        return UserError(self.reason, block_id=block_id, **self.facts)
 
 
 class NotOnRoster(UserError):
     def __init__(self) -> None:
-        super().__init__(
-            "You're not on the coaching roster yet: ask your sales manager or a coach admin "
-            "to add you (`/coach add @you rep @manager`)."
-        )
+        super().__init__(Refusal.NOT_ON_ROSTER)
 
 
 class NotSetUp(UserError):
     def __init__(self) -> None:
-        super().__init__(
-            "coach isn't set up in this workspace yet: whoever runs coach imports the roster "
-            "first (`coach roster import roster.csv`), then try again."
-        )
+        super().__init__(Refusal.NOT_SET_UP)
 
 
 class NotAllowed(UserError):
@@ -33,8 +132,9 @@ class NotAllowed(UserError):
 
 
 class FieldErrors(UserError):
-    """Several fields of a form are wrong: field name → what to fix. Nothing was stored."""
+    """Several fields of a form are wrong: field (block id) → its refusal. Nothing was
+    stored."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: Mapping[str, Refusal]) -> None:
         super().__init__(next(iter(errors.values())))
-        self.errors = errors
+        self.errors: dict[str, Refusal] = dict(errors)

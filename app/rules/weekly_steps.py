@@ -1,9 +1,10 @@
-"""When each step of the week fires, in the person's local time
+"""When each step of the week fires, in the person's local time, and the order they keep
 (defaults: docs/coaching-method.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import time
 
 from app.rules.types import Step, StepTime
@@ -92,15 +93,23 @@ def moved(schedule: Mapping[Step, StepTime], step: Step, when: StepTime) -> dict
     return changed
 
 
-def order_problem(schedule: Mapping[Step, StepTime], changed: Step) -> str | None:
-    """One sentence when moving `changed` breaks the week's order, else None."""
+@dataclass(frozen=True)
+class OrderProblem:
+    """Moving `step` would put it on the wrong side of `other` (which is at `at`)."""
+
+    step: str  # the moved step's word
+    before: bool  # True: it must come before `other`; False: after
+    other: str  # the step in the way, as a word
+    at: str  # when that step is, as a label
+
+
+def order_problem(schedule: Mapping[Step, StepTime], changed: Step) -> OrderProblem | None:
+    """What moving `changed` breaks in the week's order, else None."""
     for first, then in ORDER:
         if changed not in (first, then) or schedule[first] < schedule[then]:
             continue
         other = then if changed is first else first
-        side = "before" if changed is first else "after"
-        return (
-            f"The {WORD_OF[changed]} must come {side} the {WORD_OF[other]} "
-            f"({schedule[other].label}): pick another time, or move the {WORD_OF[other]} first."
+        return OrderProblem(
+            WORD_OF[changed], changed is first, WORD_OF[other], schedule[other].label
         )
     return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.db.models import Person
 from app.db.store import Store
-from app.rules.refusals import NotAllowed, UserError
+from app.rules.refusals import NotAllowed, Refusal, UserError
 from app.rules.types import Role
 from app.services.people import Actor
 
@@ -17,7 +17,7 @@ from app.services.people import Actor
 async def rep_of(store: Store, actor: Actor, rep_slack_user_id: str) -> Person:
     rep = await store.person(actor.workspace.id, rep_slack_user_id)
     if rep is None or not rep.active or rep.role is not Role.REP:
-        raise UserError(f"<@{rep_slack_user_id}> isn't a rep on the coaching roster.")
+        raise UserError(Refusal.NOT_A_REP, rep=rep_slack_user_id)
     return rep
 
 
@@ -35,7 +35,7 @@ async def require_coach(store: Store, actor: Actor, rep: Person) -> Person:
     """The acting person, when they coach this rep; otherwise refused with nothing changed."""
     me = actor.require_person()
     if me.id not in await coaches_of(store, rep):
-        raise NotAllowed(f"Only <@{rep.slack_user_id}>'s manager (or their director) can do that.")
+        raise NotAllowed(Refusal.NOT_THEIR_COACH, rep=rep.slack_user_id)
     return me
 
 
@@ -49,14 +49,14 @@ def require_own(actor: Actor, rep_slack_user_id: str) -> Person:
     """The acting rep, when the button they pressed is theirs; refused otherwise."""
     me = require_rep(actor)
     if me.slack_user_id != rep_slack_user_id:
-        raise NotAllowed("That button belongs to someone else's message.")
+        raise NotAllowed(Refusal.NOT_YOUR_BUTTON)
     return me
 
 
 def require_rep(actor: Actor) -> Person:
     me = actor.require_person()
     if me.role is not Role.REP:
-        raise NotAllowed("That's for reps: your coaching shows up in the coach App Home.")
+        raise NotAllowed(Refusal.REPS_ONLY)
     return me
 
 

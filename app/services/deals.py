@@ -11,7 +11,8 @@ from app.db.models import Person, Submission
 from app.db.store import Store
 from app.rules import calendar
 from app.rules.evidence import MAX_DEALS, BadInput, Deal, check_moment, check_url
-from app.rules.refusals import FieldErrors, NotAllowed, UserError
+from app.rules.form_fields import DealField, deal_field
+from app.rules.refusals import FieldErrors, NotAllowed, Refusal, UserError
 from app.rules.types import Step
 from app.services import access
 from app.services.local_week import rep_cycle
@@ -40,22 +41,22 @@ class DealDraft:
 
 def check_deals(drafts: list[DealDraft]) -> list[Deal]:
     """Validated deals, or FieldErrors keyed `deal{n}_{field}` (n from 1)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Refusal] = {}
     deals = []
     for n, draft in enumerate(drafts[:MAX_DEALS], start=1):
         if draft.empty:
             continue
         if not draft.name.strip():
-            errors[f"deal{n}_name"] = "Name the deal (the account is enough)."
+            errors[deal_field(n, DealField.NAME)] = Refusal.NAME_THE_DEAL
         try:
             url = check_url(draft.clip_url)
         except BadInput as exc:
-            errors[f"deal{n}_clip_url"] = str(exc)
+            errors[deal_field(n, DealField.CLIP_URL)] = exc.reason
             url = ""
         try:
             moment = check_moment(draft.moment)
         except BadInput as exc:
-            errors[f"deal{n}_moment"] = str(exc)
+            errors[deal_field(n, DealField.MOMENT)] = exc.reason
             moment = None
         deals.append(
             Deal(
@@ -67,7 +68,7 @@ def check_deals(drafts: list[DealDraft]) -> list[Deal]:
             )
         )
     if not deals and not errors:
-        errors["deal1_name"] = "Add at least one deal with the clip of its key moment."
+        errors[deal_field(1, DealField.NAME)] = Refusal.ADD_A_DEAL
     if errors:
         raise FieldErrors(errors)
     return deals
@@ -92,14 +93,11 @@ async def record_deals(
     """Store (or replace) the rep's deals for a cycle. Editing and late answers always work."""
     rep = access.require_rep(actor)
     if rep.slack_user_id != rep_slack_user_id:
-        raise NotAllowed("That form belongs to someone else: share your deals from your own DM.")
+        raise NotAllowed(Refusal.NOT_YOUR_FORM)
     if not open_for_answers(rep, cycle, now, default_tz):
-        raise UserError("That week is closed: share this week's deals from your latest prompt.")
+        raise UserError(Refusal.WEEK_CLOSED)
     if not deals:
-        raise UserError(
-            "I couldn't find a deal with a link in that: put each deal on its own line with "
-            "its clip link, or use the Share my deals button."
-        )
+        raise UserError(Refusal.NO_DEAL_LINK_FOUND)
     return await store.save_submission(
         rep.id, cycle, [d.as_json() for d in deals[:MAX_DEALS]], source, now
     )

@@ -17,6 +17,7 @@ from app.db.delivery_report import Undelivered
 from app.db.models import Person
 from app.db.store import Store
 from app.rules import calendar
+from app.rules.refusals import Refusal
 from app.rules.types import DeliveryStatus
 from app.rules.weekly_steps import STEP_NAMES
 from app.services import local_week, people
@@ -115,7 +116,7 @@ async def delivery_health(
 ) -> DeliveryHealth:
     """This week's deliveries by state and last week's problems in the actor's workspace
     (admins only: anyone else is refused, learning nothing)."""
-    await people.require_admin(store, actor, to="see delivery status")
+    await people.require_admin(store, actor, Refusal.ADMIN_ONLY_STATUS)
     cycle = local_week.rep_cycle(actor.require_person(), now, default_tz)
     workspace_id = actor.workspace.id
     counts = await delivery_report.week_counts(store.session, workspace_id, cycle)

@@ -11,7 +11,8 @@ from app.db.store import Store
 from app.rules import drills
 from app.rules.diagnosis import TREE, proposed_gap
 from app.rules.evidence import BadInput, Deal, check_moment, check_url
-from app.rules.refusals import FieldErrors
+from app.rules.form_fields import DiagnosisField
+from app.rules.refusals import FieldErrors, Refusal
 from app.rules.types import Gap
 from app.services import access, escalations
 from app.services.people import Actor
@@ -74,31 +75,31 @@ class DiagnosisInput:
 
 def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
     """The values to store, or FieldErrors keyed by field name."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Refusal] = {}
     gap = form.gap_override or proposed_gap(form.answers)
     if gap is None:
         first_open = next(q for q in TREE if form.answers.get(q.key) is None)
-        errors[first_open.key] = "Answer this question, or pick the gap yourself below."
+        errors[first_open.key] = Refusal.ANSWER_OR_PICK_GAP
     if not form.focus_skill.strip():
-        errors["focus_skill"] = "Pick the one skill to focus on (or type your own)."
+        errors[DiagnosisField.FOCUS_SKILL] = Refusal.PICK_FOCUS_SKILL
     url = None
     if form.evidence_url.strip():
         try:
             url = check_url(form.evidence_url)
         except BadInput as exc:
-            errors["evidence_url"] = str(exc)
+            errors[DiagnosisField.EVIDENCE_URL] = exc.reason
     elif gap is not Gap.SYSTEM:
-        errors["evidence_url"] = "No evidence, no coaching: paste the clip this is based on."
+        errors[DiagnosisField.EVIDENCE_URL] = Refusal.NO_EVIDENCE
     try:
         moment = check_moment(form.evidence_moment)
     except BadInput as exc:
-        errors["evidence_moment"] = str(exc)
+        errors[DiagnosisField.EVIDENCE_MOMENT] = exc.reason
         moment = None
     if gap is Gap.SYSTEM and not form.manager_action.strip():
-        errors["manager_action"] = "A system gap is yours to fix: say what you'll escalate."
+        errors[DiagnosisField.MANAGER_ACTION] = Refusal.SYSTEM_GAP_NEEDS_ACTION
     level = form.rubric_level.strip()
     if level and level not in RUBRIC_LEVELS:
-        errors["rubric_level"] = "Pick a rubric level from 1 to 4."
+        errors[DiagnosisField.RUBRIC_LEVEL] = Refusal.PICK_RUBRIC_LEVEL
     if errors:
         raise FieldErrors(errors)
     assert gap is not None

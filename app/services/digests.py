@@ -11,7 +11,7 @@ from app.db.models import Person
 from app.db.store import Store
 from app.rules import calendar
 from app.rules.drills import Drill
-from app.rules.metrics import TRANSFERRED, RepScorecard
+from app.rules.metrics import RepScorecard
 from app.rules.types import Role, Step
 from app.services import scorecard_data, team_schedules
 from app.services.scorecard_data import DirectorView, TeamView
@@ -25,7 +25,6 @@ class RepDigest:
     commitment: str | None
     drill: str | None
     next_one_on_one: date | None
-    cheer: str
 
 
 @dataclass(frozen=True)
@@ -39,22 +38,6 @@ class Digest:
     @property
     def empty(self) -> bool:
         return self.rep is None and self.team is None and self.director is None
-
-
-def cheer(card: RepScorecard) -> str:
-    """One line of encouragement, grounded in the rep's own numbers."""
-    week = card.this_week
-    latest = card.transfers[-1][1] if card.transfers else None
-    if week.drill_assigned and week.drill_recorded:
-        return "You recorded this week's drill: that's how a skill sticks. Nice work."
-    if latest is not None and latest >= TRANSFERRED:
-        return f"Your last transfer score was {latest}/5: it's showing up on live calls."
-    done = card.completion_4w
-    if done.of and done.done == done.of:
-        return f"{done.done} of {done.of} drills recorded in the last weeks. Keep the streak."
-    if card.deal_progression_4w.percent is not None and card.deal_progression_4w.percent >= 70:
-        return f"{card.deal_progression_4w.label} of your coached deals moved a stage. Keep going."
-    return "One recorded drill next week will move your numbers more than anything else."
 
 
 async def rep_digest(store: Store, rep: Person, cycle: str) -> RepDigest:
@@ -74,7 +57,6 @@ async def rep_digest(store: Store, rep: Person, cycle: str) -> RepDigest:
         commitment=notes.commitment if held and notes else None,
         drill=Drill.from_json(notes.drill).name if held and notes and notes.drill else None,
         next_one_on_one=next_one_on_one,
-        cheer=cheer(card),
     )
 
 

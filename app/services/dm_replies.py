@@ -29,7 +29,7 @@ from app.rules.evidence import (
     read_reply,
     without_links,
 )
-from app.rules.refusals import NotAllowed, UserError
+from app.rules.refusals import NotAllowed, Refusal, UserError
 from app.rules.types import Role, Step
 from app.services import access, deals, drill_reports, local_week
 from app.services.people import Actor
@@ -244,7 +244,7 @@ async def own_message(store: Store, actor: Actor, message_id: int) -> DirectMess
     rep = access.require_rep(actor)
     message = await store.direct_message(message_id)
     if message is None or message.person_id != rep.id:
-        raise NotAllowed("That button belongs to someone else's message.")
+        raise NotAllowed(Refusal.NOT_YOUR_BUTTON)
     return message  # its week is checked where its deals or drill are recorded
 
 
@@ -262,7 +262,7 @@ async def take_as_drill(
     """The "Record as my drill" button: the message's link is this week's drill recording."""
     message = await own_message(store, actor, message_id)
     if not links_in(message.text):
-        raise UserError("That message has no link to record: use `/drill done <link>`.")
+        raise UserError(Refusal.NO_LINK_TO_RECORD)
     return await _as_drill(store, actor, message, now, default_tz)
 
 
@@ -274,7 +274,7 @@ async def replace_with(
     message = await own_message(store, actor, message_id)
     read = read_reply(message.text)
     if not read.deals:
-        raise UserError("That message has no deal with a link to use: use Share my deals.")
+        raise UserError(Refusal.NO_DEAL_TO_USE)
     await deals.record_deals(
         store,
         actor,

@@ -10,13 +10,12 @@ from app.db.store import Store
 from app.rules import calendar
 from app.rules.drills import Drill
 from app.rules.evidence import BadInput, check_url
-from app.rules.refusals import UserError
+from app.rules.form_fields import DrillDoneField
+from app.rules.refusals import Refusal, UserError
 from app.rules.types import Step
 from app.services import access, team_schedules
 from app.services.local_week import rep_cycle
 from app.services.people import Actor
-
-NO_DRILL = "You have no drill assigned this week: your manager sets one when they log your 1:1."
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ async def drill_to_report(
     """The drill a rep is about to report; refused when there is none."""
     assignment = await drill_status(store, actor, now, default_tz)
     if assignment is None:
-        raise UserError(NO_DRILL)
+        raise UserError(Refusal.NO_DRILL)
     return assignment
 
 
@@ -88,10 +87,10 @@ async def record_drill(
     try:
         url = check_url(link)
     except BadInput as exc:
-        raise UserError(str(exc), block_id="link") from exc
+        raise UserError(exc.reason, block_id=DrillDoneField.LINK) from exc
     assignment = await current_drill(store, rep, now, default_tz)
     if assignment is None:
-        raise UserError(NO_DRILL)
+        raise UserError(Refusal.NO_DRILL)
     await store.add_drill_report(rep.id, assignment.cycle, url, note.strip()[:1000] or None, now)
     reports = (await store.drill_reports([rep.id], assignment.cycle)).get(rep.id, [])
     return replace(assignment, reports=list(reports))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from app.db.models import ManagerAction, Person
 from app.db.store import Store
-from app.rules.refusals import UserError
+from app.rules.refusals import Refusal, UserError
 from app.rules.types import Gap
 from app.services import access
 from app.services.people import Actor
@@ -83,7 +83,7 @@ async def resolve(store: Store, actor: Actor, action_id: int, now: datetime) -> 
     row = await store.manager_action(action_id)
     rep = await store.person_by_id(row.person_id) if row is not None else None
     if row is None or rep is None or rep.workspace_id != actor.workspace.id:
-        raise UserError("That action is no longer open: open your App Home for the latest.")
+        raise UserError(Refusal.ACTION_CLOSED)
     me = await access.require_coach(store, actor, rep)
     if row.resolved_at is None:
         row.resolved_at, row.resolved_by, row.updated_at = now, me.id, now

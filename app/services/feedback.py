@@ -12,7 +12,7 @@ from datetime import datetime
 from app.db.models import Person
 from app.db.store import Store
 from app.rules.evidence import Deal
-from app.rules.refusals import UserError
+from app.rules.refusals import Refusal, UserError
 from app.services import access
 from app.services.people import Actor
 
@@ -25,10 +25,10 @@ async def rate_one_on_one(
     """The rep's 1–10 answer to "how much did this week's 1:1 help you win a deal?"."""
     rep = access.require_own(actor, rep_slack_user_id)
     if score not in HELPFULNESS_SCALE:
-        raise UserError("Pick a number from 1 to 10.")
+        raise UserError(Refusal.RATING_OUT_OF_RANGE)
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
     if record is None or not record.held:
-        raise UserError("There's no 1:1 logged for that week to rate.")
+        raise UserError(Refusal.NO_ONE_ON_ONE_TO_RATE)
     await store.save_helpfulness(rep.id, cycle, score, now)
     return score
 
@@ -65,6 +65,6 @@ async def record_deal_progress(
     rep = access.require_own(actor, rep_slack_user_id)
     deals = {d.index: d for d in await coached_deals(store, rep, cycle)}
     if deal_index not in deals:
-        raise UserError("That deal isn't one of your coached deals: use the latest prompt.")
+        raise UserError(Refusal.NOT_A_COACHED_DEAL)
     await store.save_deal_progress(rep.id, cycle, deal_index, moved, now)
     return CoachedDeal(deal_index, deals[deal_index].name, moved)

@@ -12,7 +12,8 @@ from app.db.store import Store
 from app.rules import calendar, drills
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import BUILT_IN, Drill
-from app.rules.refusals import FieldErrors, NotAllowed
+from app.rules.form_fields import NEW_DRILL, GrowField
+from app.rules.refusals import FieldErrors, NotAllowed, Refusal
 from app.rules.types import Gap, Role, Step
 from app.services import access
 from app.services.local_week import local_date
@@ -31,7 +32,7 @@ class GrowInput:
     reality: str = ""
     options: str = ""  # one per line
     commitment: str = ""
-    drill_choice: str = ""  # a built-in key, "custom:<id>", "new" or "" (none)
+    drill_choice: str = ""  # a built-in key, "custom:<id>", NEW_DRILL or "" (none)
     new_drill_name: str = ""
     new_drill_scenario: str = ""
     new_drill_success: str = ""
@@ -40,7 +41,7 @@ class GrowInput:
     follow_up_on: date | None = None
     measurement: str = ""
     private_notes: str = ""
-    errors: dict[str, str] = field(default_factory=dict)  # what the form could not even parse
+    errors: dict[str, Refusal] = field(default_factory=dict)  # what the form couldn't parse
 
 
 def _options(text: str) -> list[str]:
@@ -58,7 +59,7 @@ async def pick_drill(
     if _CUSTOM_DRILL.fullmatch(choice):
         row = await store.custom_drill(workspace_id, int(choice.removeprefix("custom:")))
         return drills.custom(row) if row is not None else None
-    if choice == "new":
+    if choice == NEW_DRILL:
         name = form.new_drill_name.strip()[:75]
         existing = {d.name.lower(): d for d in await store.custom_drills(workspace_id)}
         row = existing.get(name.lower())
@@ -77,35 +78,35 @@ async def pick_drill(
     return None
 
 
-def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, str]:
+def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, Refusal]:
     """Field errors of a GROW form (empty when it can be saved)."""
     errors = dict(form.errors)
     if not form.held:
         return errors
-    for name, message in (
-        ("goal", "Write the one outcome they'll change in a real deal."),
-        ("reality", "Write what actually happened on the call."),
-        ("commitment", "Write the commitment in the rep's own words."),
+    for name, refusal in (
+        (GrowField.GOAL, Refusal.WRITE_GOAL),
+        (GrowField.REALITY, Refusal.WRITE_REALITY),
+        (GrowField.COMMITMENT, Refusal.WRITE_COMMITMENT),
     ):
         if not getattr(form, name).strip():
-            errors.setdefault(name, message)
+            errors.setdefault(name, refusal)
     if len(_options(form.options)) < MIN_OPTIONS:
-        errors.setdefault("options", "List at least three options, one per line.")
+        errors.setdefault(GrowField.OPTIONS, Refusal.TOO_FEW_OPTIONS)
     needs_drill = gap is None or ADVICE[gap].rep_drill
     if needs_drill and not form.drill_choice:
-        errors.setdefault("drill_choice", "Pick the drill they'll practise this week.")
-    if form.drill_choice == "new":
+        errors.setdefault(GrowField.DRILL_CHOICE, Refusal.PICK_DRILL)
+    if form.drill_choice == NEW_DRILL:
         if not form.new_drill_name.strip():
-            errors.setdefault("new_drill_name", "Name the new drill.")
+            errors.setdefault(GrowField.NEW_DRILL_NAME, Refusal.NAME_NEW_DRILL)
         if not form.new_drill_scenario.strip():
-            errors.setdefault("new_drill_scenario", "Describe the scenario to practise.")
+            errors.setdefault(GrowField.NEW_DRILL_SCENARIO, Refusal.DESCRIBE_SCENARIO)
         if not form.new_drill_success.strip():
-            errors.setdefault("new_drill_success", "Say what success looks like.")
+            errors.setdefault(GrowField.NEW_DRILL_SUCCESS, Refusal.SAY_SUCCESS)
     reps = form.practice_reps.strip()
     if reps and (not _PRACTICE_REPS.fullmatch(reps) or not 1 <= int(reps) <= 20):
-        errors.setdefault("practice_reps", "Practice reps is a number from 1 to 20.")
+        errors.setdefault(GrowField.PRACTICE_REPS, Refusal.PRACTICE_REPS_OUT_OF_RANGE)
     if form.follow_up_on is not None and form.follow_up_on < today:
-        errors.setdefault("follow_up_on", "Pick a follow-up date from today on.")
+        errors.setdefault(GrowField.FOLLOW_UP_ON, Refusal.FOLLOW_UP_IN_THE_PAST)
     return errors
 
 
@@ -232,7 +233,7 @@ async def notes_for(store: Store, actor: Actor, rep_slack_user_id: str, cycle: s
         record = (await store.one_on_ones([me.id], cycle)).get(me.id)
         return shown_notes(rep_slack_user_id, cycle, record, coach=False)
     if me.role is Role.REP:
-        raise NotAllowed("Those are someone else's 1:1 notes: you can only open your own.")
+        raise NotAllowed(Refusal.NOT_YOUR_NOTES)
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
     private = record is not None and await _may_read_private(store, me, record)

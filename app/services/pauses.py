@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from app.db.models import Person
 from app.db.store import Store
-from app.rules.refusals import NotAllowed, UserError
+from app.rules.refusals import NotAllowed, Refusal, UserError
 from app.rules.types import Role
 from app.services import access
 from app.services.local_week import local_date
@@ -19,11 +19,9 @@ async def _pausable(store: Store, actor: Actor, target_slack_user_id: str) -> Pe
     me = actor.require_person()
     found = await store.person(actor.workspace.id, target_slack_user_id)
     if found is None or not found.active:
-        raise UserError(f"<@{target_slack_user_id}> isn't on the coaching roster.")
+        raise UserError(Refusal.NOT_ON_COACHING_ROSTER, person=target_slack_user_id)
     if me.role is not Role.ADMIN and me.id not in await access.coaches_of(store, found):
-        raise NotAllowed(
-            f"Only <@{found.slack_user_id}>'s manager or a coach admin can pause them."
-        )
+        raise NotAllowed(Refusal.PAUSE_NOT_THEIR_COACH, person=found.slack_user_id)
     return found
 
 
@@ -44,9 +42,9 @@ async def pause(
     """Pause someone's loop through `until` (inclusive): they get nothing, miss nothing."""
     me = actor.require_person()
     if until < local_date(me, now, default_tz):
-        raise UserError("Pick a date from today on.")
+        raise UserError(Refusal.PAUSE_IN_THE_PAST)
     if until > local_date(me, now, default_tz) + timedelta(days=366):
-        raise UserError("Pauses last a year at most: pick an earlier date.")
+        raise UserError(Refusal.PAUSE_TOO_LONG)
     if target_slack_user_id is None or target_slack_user_id == me.slack_user_id:
         target = me
     else:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from app.db.models import Person, Workspace
 from app.db.store import Store
-from app.rules.refusals import NotAllowed, NotOnRoster, NotSetUp, UserError
+from app.rules.refusals import NotAllowed, NotOnRoster, NotSetUp, Refusal, UserError
 from app.rules.types import Role
 from app.services.roster import RosterEntry, check_hierarchy
 
@@ -125,17 +125,12 @@ class RosterChange:
     created: bool
 
 
-async def require_admin(store: Store, actor: Actor, to: str = "change the roster") -> None:
-    """Refused, in one sentence naming who to ask, unless the actor is an admin."""
+async def require_admin(store: Store, actor: Actor, refusal: Refusal = Refusal.ADMIN_ONLY) -> None:
+    """Refused, naming up to three admins to ask, unless the actor is an admin."""
     if actor.person is not None and actor.person.role is Role.ADMIN:
         return
     admins = await store.admins(actor.workspace.id)
-    ask = (
-        "ask " + " or ".join(f"<@{a.slack_user_id}>" for a in admins[:3])
-        if admins
-        else "ask whoever installed coach to import the roster"
-    )
-    raise NotAllowed(f"Only a coach admin can {to}: {ask}.")
+    raise NotAllowed(refusal, admins=tuple(a.slack_user_id for a in admins[:3]))
 
 
 async def _active_roster(store: Store, workspace_id: int) -> dict[str, RosterEntry]:
@@ -174,7 +169,7 @@ async def set_person(
     roster[slack_user_id] = RosterEntry(slack_user_id, role, manager_slack_user_id)
     problem = _first_problem_about(roster, slack_user_id)
     if problem is not None:
-        raise UserError(f"Nothing changed: {problem}.")
+        raise UserError(Refusal.ROSTER_PROBLEM, problem=problem)
 
     manager = (
         await store.person(workspace_id, manager_slack_user_id) if manager_slack_user_id else None
@@ -204,8 +199,7 @@ async def move_person(
     if person is None or not person.active:
         await require_admin(store, actor)
         raise UserError(
-            f"<@{slack_user_id}> is not on the roster: add them with "
-            f"`/coach add <@{slack_user_id}> rep <@{manager_slack_user_id}>`."
+            Refusal.MOVE_NOT_ON_ROSTER, person=slack_user_id, manager=manager_slack_user_id
         )
     return await set_person(
         store,
@@ -224,13 +218,13 @@ async def remove_person(
     await require_admin(store, actor)
     person = await store.person(actor.workspace.id, slack_user_id)
     if person is None or not person.active:
-        raise UserError(f"<@{slack_user_id}> is not on the roster, so there is nothing to remove.")
+        raise UserError(Refusal.REMOVE_NOT_ON_ROSTER, person=slack_user_id)
     reports = await store.reports_of([person.id])
     if reports:
-        names = ", ".join(f"<@{r.slack_user_id}>" for r in reports[:5])
         raise UserError(
-            f"Nothing changed: {names} still report to <@{slack_user_id}>; "
-            "move them first with `/coach move @person @new-manager`."
+            Refusal.STILL_HAS_REPORTS,
+            person=slack_user_id,
+            reports=tuple(r.slack_user_id for r in reports[:5]),
         )
     person.active = False
     person.updated_at = now

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from app.db.models import Person
 from app.db.store import Store
-from app.rules.refusals import NotAllowed, UserError
+from app.rules.refusals import NotAllowed, Refusal, UserError
 from app.rules.types import Role, Step, StepTime
-from app.rules.weekly_steps import effective_schedule, moved, order_problem
+from app.rules.weekly_steps import OrderProblem, effective_schedule, moved, order_problem
 from app.services.people import Actor
 
 LEADS = (Role.MANAGER, Role.DIRECTOR)
@@ -31,7 +31,7 @@ async def team_schedule(store: Store, workspace_id: int, manager: Person | None)
 async def _lead(store: Store, actor: Actor, slack_user_id: str) -> Person:
     lead = await store.person(actor.workspace.id, slack_user_id)
     if lead is None or not lead.active or lead.role not in LEADS:
-        raise UserError(f"<@{slack_user_id}> doesn't lead a team: name their manager instead.")
+        raise UserError(Refusal.NOT_A_LEAD, person=slack_user_id)
     return lead
 
 
@@ -52,29 +52,23 @@ async def change_step(
     me = actor.require_person()
     if team_of is None:
         if me.role not in (*LEADS, Role.ADMIN):
-            raise NotAllowed("Only managers and admins change the schedule: ask your manager.")
+            raise NotAllowed(Refusal.SCHEDULE_LEADS_ONLY)
         team = me if me.role in LEADS else None
         if team is not None and not any(
             p.role is Role.REP for p in await store.reports_of([team.id])
         ):
-            raise UserError(
-                "You have no reps of your own: name the team, e.g. "
-                "`/coach schedule 1:1 thu 14:00 @manager`."
-            )
+            raise UserError(Refusal.NO_REPS_OF_YOUR_OWN)
     else:
         team = await _lead(store, actor, team_of)
         if me.role is not Role.ADMIN and me.id not in (team.id, team.manager_id):
-            raise NotAllowed(
-                f"Only <@{team.slack_user_id}>, their director or an admin can change that "
-                "team's schedule."
-            )
+            raise NotAllowed(Refusal.NOT_YOUR_TEAM, lead=team.slack_user_id)
     current = await team_schedule(store, actor.workspace.id, team)
     proposed = moved(current.schedule, step, when)
     changes = [s for s in proposed if proposed[s] != current.schedule[s]] or [step]
     for changed in changes:
         problem = order_problem(proposed, changed)
         if problem:
-            raise UserError(problem)
+            raise _out_of_order(problem)
     if team is None:
         await _check_teams_keep_their_order(store, actor.workspace.id, proposed, changes)
     for changed in changes:
@@ -82,6 +76,27 @@ async def change_step(
             actor.workspace.id, team.id if team else None, changed, proposed[changed]
         )
     return TeamSchedule(current.manager, proposed)
+
+
+def _out_of_order(problem: OrderProblem, clashes_with: str | None = None) -> UserError:
+    """The refusal of a move that breaks the week's order (of another team's schedule, when
+    `clashes_with` names its lead)."""
+    if clashes_with is None:
+        return UserError(
+            Refusal.STEP_ORDER,
+            step=problem.step,
+            before=problem.before,
+            other=problem.other,
+            at=problem.at,
+        )
+    return UserError(
+        Refusal.STEP_ORDER_CLASH,
+        lead=clashes_with,
+        step=problem.step,
+        before=problem.before,
+        other=problem.other,
+        at=problem.at,
+    )
 
 
 async def _check_teams_keep_their_order(
@@ -100,10 +115,7 @@ async def _check_teams_keep_their_order(
         for changed in changes:
             problem = order_problem(schedule, changed)
             if problem and manager_id in leads:
-                raise UserError(
-                    f"That clashes with <@{leads[manager_id].slack_user_id}>'s team schedule: "
-                    f"{problem[0].lower()}{problem[1:]}"
-                )
+                raise _out_of_order(problem, clashes_with=leads[manager_id].slack_user_id)
 
 
 async def settable_teams(store: Store, actor: Actor) -> list[str]:
@@ -116,5 +128,5 @@ async def settable_teams(store: Store, actor: Actor) -> list[str]:
     else:
         allowed = [p for p in everyone if p.id in coaches and me.id in (p.id, p.manager_id)]
     if not allowed and me.role is not Role.ADMIN:
-        raise NotAllowed("Only managers and admins change the schedule: ask your manager.")
+        raise NotAllowed(Refusal.SCHEDULE_LEADS_ONLY)
     return sorted(p.slack_user_id for p in allowed)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from app.db.models import Person
 from app.db.store import Store
-from app.rules.refusals import UserError
+from app.rules.refusals import Refusal, UserError
 from app.services import access
 from app.services.people import Actor
 
@@ -27,7 +27,7 @@ async def score_transfer(
     store: Store, actor: Actor, rep_slack_user_id: str, cycle: str, score: int, now: datetime
 ) -> ScoreResult:
     if not 1 <= score <= 5:
-        raise UserError("A skill transfer score is 1 to 5.")
+        raise UserError(Refusal.SCORE_OUT_OF_RANGE)
     rep, me = await access.coached_rep(store, actor, rep_slack_user_id)
     await store.save_transfer_score(rep.id, cycle, score, me.id, now)
     return ScoreResult(rep, cycle, score)

@@ -1,4 +1,5 @@
-"""Slack payload text → typed input. Bad input raises UserError with the sentence to show."""
+"""Slack payload text → typed input. Bad input raises a typed refusal (UserError or
+FieldErrors) with the facts its sentence names; app.slack.render.refusal_text words it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from typing import Any
 
 from app.rules.diagnosis import TREE
 from app.rules.evidence import MAX_DEALS
-from app.rules.refusals import FieldErrors, UserError
+from app.rules.form_fields import (
+    EVERY_TEAM,
+    DealField,
+    DiagnosisField,
+    DrillDoneField,
+    GrowField,
+    PauseField,
+    RosterField,
+    ScheduleField,
+    deal_field,
+)
+from app.rules.refusals import FieldErrors, Refusal, UserError
 from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.rules.weekly_steps import STEP_WORDS
 from app.services.deals import DealDraft
@@ -40,7 +52,7 @@ def split_subcommand(text: str | None) -> tuple[str, list[str]]:
 def user_id(word: str, what: str) -> str:
     match = _MENTION.fullmatch(word.strip())
     if match is None:
-        raise UserError(f"{word!r} isn't a person: mention them as @name for {what}.")
+        raise UserError(Refusal.NOT_A_PERSON, word=word, what=what)
     return match.group(1) or match.group(2)
 
 
@@ -50,34 +62,33 @@ def parse_coach(text: str | None) -> CoachCommand:
         return CoachCommand("help")
     if verb == "add":
         if len(args) not in (2, 3):
-            raise UserError("Use `/coach add @person rep|manager|director|admin [@manager]`.")
+            raise UserError(Refusal.ADD_USAGE)
         role_word = args[1].lower()
         if role_word not in Role._value2member_map_:
-            raise UserError(f"{args[1]!r} isn't a role: use rep, manager, director or admin.")
+            raise UserError(Refusal.NOT_A_ROLE, word=args[1])
         manager = user_id(args[2], "the manager") if len(args) == 3 else None
         return CoachCommand("add", user_id(args[0], "the person"), Role(role_word), manager)
     if verb == "move":
         if len(args) != 2:
-            raise UserError("Use `/coach move @person @new-manager`.")
+            raise UserError(Refusal.MOVE_USAGE)
         return CoachCommand(
             "move", user_id(args[0], "the person"), manager=user_id(args[1], "the new manager")
         )
     if verb == "remove":
         if len(args) != 1:
-            raise UserError("Use `/coach remove @person`.")
+            raise UserError(Refusal.REMOVE_USAGE)
         return CoachCommand("remove", user_id(args[0], "the person"))
     if verb == "pause":
         if len(args) != 3 or args[1].lower() != "until":
-            raise UserError("Use `/coach pause @person until YYYY-MM-DD`.")
+            raise UserError(Refusal.PAUSE_USAGE)
         return CoachCommand("pause", user_id(args[0], "the person"), until=pause_date(args[2]))
     if verb == "schedule":
         return parse_schedule(args)
     if verb == "status" and args:
-        raise UserError("Use `/coach status` on its own.")
+        raise UserError(Refusal.STATUS_USAGE)
     return CoachCommand(verb)  # unknown: the listener answers with help
 
 
-SCHEDULE_USAGE = "Use `/coach schedule <step> <day> <HH:MM> [@manager]`, e.g. `1:1 thu 14:00`."
 _STEP_ALIASES = {"1on1": "1:1", "one-on-one": "1:1", "oneonone": "1:1"}
 _CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
@@ -86,17 +97,17 @@ def parse_schedule(args: list[str]) -> CoachCommand:
     if not args:
         return CoachCommand("schedule")
     if len(args) not in (3, 4):
-        raise UserError(SCHEDULE_USAGE)
+        raise UserError(Refusal.SCHEDULE_USAGE)
     word = _STEP_ALIASES.get(args[0].lower(), args[0].lower())
     if word not in STEP_WORDS:
-        raise UserError(f"{args[0]!r} isn't a step: use one of {', '.join(STEP_WORDS)}.")
+        raise UserError(Refusal.NOT_A_STEP, word=args[0])
     days = [name.lower() for name in WEEKDAY_NAMES]
     day = next((n for n, name in enumerate(days) if args[1].lower() in (name, name[:3])), None)
     if day is None:
-        raise UserError(f"{args[1]!r} isn't a weekday: write mon, tue, wed, thu, fri, sat or sun.")
+        raise UserError(Refusal.NOT_A_WEEKDAY, word=args[1])
     clock = _CLOCK.fullmatch(args[2])
     if clock is None:
-        raise UserError(f"{args[2]!r} isn't a time: write it as HH:MM on a 24-hour clock.")
+        raise UserError(Refusal.NOT_A_TIME, word=args[2])
     when = StepTime(day, time(int(clock.group(1)), int(clock.group(2))))
     team = user_id(args[3], "the team's manager") if len(args) == 4 else None
     return CoachCommand("schedule", manager=team, step=STEP_WORDS[word], when=when)
@@ -106,7 +117,7 @@ def pause_date(word: str) -> date:
     try:
         return date.fromisoformat(word)
     except ValueError as exc:
-        raise UserError(f"{word!r} isn't a date: write it as YYYY-MM-DD, e.g. 2026-12-31.") from exc
+        raise UserError(Refusal.NOT_A_DATE, word=word) from exc
 
 
 @dataclass(frozen=True)
@@ -121,11 +132,11 @@ def parse_drill(text: str | None) -> DrillCommand:
     verb, args = split_subcommand(text)
     if verb == "done":
         if not args:
-            raise UserError("Add the link to your recording: `/drill done <link> [note]`.")
+            raise UserError(Refusal.DRILL_DONE_USAGE)
         return DrillCommand("done", link=args[0], note=" ".join(args[1:]))
     if verb == "pause":
         if len(args) != 2 or args[0].lower() != "until":
-            raise UserError("Use `/drill pause until YYYY-MM-DD`.")
+            raise UserError(Refusal.DRILL_PAUSE_USAGE)
         return DrillCommand("pause", until=pause_date(args[1]))
     return DrillCommand(verb or "help")
 
@@ -181,7 +192,7 @@ def date_of(values: dict[str, Any], block_id: str) -> date | None:
             raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
-        raise FieldErrors({block_id: "Pick the date from the calendar."}) from None
+        raise FieldErrors({block_id: Refusal.PICK_CALENDAR_DATE}) from None
 
 
 def user_of(values: dict[str, Any], block_id: str) -> str | None:
@@ -200,11 +211,11 @@ def read_deals(view: dict[str, Any]) -> list[DealDraft]:
     values = state(view)
     return [
         DealDraft(
-            name=text_of(values, f"deal{n}_name"),
-            stage=text_of(values, f"deal{n}_stage"),
-            clip_url=text_of(values, f"deal{n}_clip_url"),
-            moment=text_of(values, f"deal{n}_moment"),
-            happened=text_of(values, f"deal{n}_happened"),
+            name=text_of(values, deal_field(n, DealField.NAME)),
+            stage=text_of(values, deal_field(n, DealField.STAGE)),
+            clip_url=text_of(values, deal_field(n, DealField.CLIP_URL)),
+            moment=text_of(values, deal_field(n, DealField.MOMENT)),
+            happened=text_of(values, deal_field(n, DealField.HAPPENED)),
         )
         for n in range(1, MAX_DEALS + 1)
     ]
@@ -215,79 +226,79 @@ def read_diagnosis(view: dict[str, Any]) -> DiagnosisInput:
     answers: dict[str, bool | None] = {
         q.key: {"yes": True, "no": False}.get(choice_of(values, q.key)) for q in TREE
     }
-    override = choice_of(values, "gap_override")
+    override = choice_of(values, DiagnosisField.GAP_OVERRIDE)
     return DiagnosisInput(
         answers=answers,
         gap_override=Gap(override) if override in Gap._value2member_map_ else None,
-        focus_skill=text_of(values, "focus_skill"),
-        evidence_url=text_of(values, "evidence_url"),
-        evidence_moment=text_of(values, "evidence_moment"),
-        evidence_quote=text_of(values, "evidence_quote"),
-        did=text_of(values, "did"),
-        good_looks_like=text_of(values, "good_looks_like"),
-        manager_action=text_of(values, "manager_action"),
-        rubric_level=choice_of(values, "rubric_level"),
+        focus_skill=text_of(values, DiagnosisField.FOCUS_SKILL),
+        evidence_url=text_of(values, DiagnosisField.EVIDENCE_URL),
+        evidence_moment=text_of(values, DiagnosisField.EVIDENCE_MOMENT),
+        evidence_quote=text_of(values, DiagnosisField.EVIDENCE_QUOTE),
+        did=text_of(values, DiagnosisField.DID),
+        good_looks_like=text_of(values, DiagnosisField.GOOD_LOOKS_LIKE),
+        manager_action=text_of(values, DiagnosisField.MANAGER_ACTION),
+        rubric_level=choice_of(values, DiagnosisField.RUBRIC_LEVEL),
     )
 
 
 def read_grow(view: dict[str, Any]) -> GrowInput:
     values = state(view)
-    errors: dict[str, str] = {}
+    errors: dict[str, Refusal] = {}
     try:
-        follow_up = date_of(values, "follow_up_on")
+        follow_up = date_of(values, GrowField.FOLLOW_UP_ON)
     except FieldErrors as refused:
         follow_up = None
         errors.update(refused.errors)
     return GrowInput(
-        goal=text_of(values, "goal"),
-        reality=text_of(values, "reality"),
-        options=text_of(values, "options"),
-        commitment=text_of(values, "commitment"),
-        drill_choice=choice_of(values, "drill_choice"),
-        new_drill_name=text_of(values, "new_drill_name"),
-        new_drill_scenario=text_of(values, "new_drill_scenario"),
-        new_drill_success=text_of(values, "new_drill_success"),
-        practice_reps=text_of(values, "practice_reps"),
-        accountability=text_of(values, "accountability"),
+        goal=text_of(values, GrowField.GOAL),
+        reality=text_of(values, GrowField.REALITY),
+        options=text_of(values, GrowField.OPTIONS),
+        commitment=text_of(values, GrowField.COMMITMENT),
+        drill_choice=choice_of(values, GrowField.DRILL_CHOICE),
+        new_drill_name=text_of(values, GrowField.NEW_DRILL_NAME),
+        new_drill_scenario=text_of(values, GrowField.NEW_DRILL_SCENARIO),
+        new_drill_success=text_of(values, GrowField.NEW_DRILL_SUCCESS),
+        practice_reps=text_of(values, GrowField.PRACTICE_REPS),
+        accountability=text_of(values, GrowField.ACCOUNTABILITY),
         follow_up_on=follow_up,
-        measurement=text_of(values, "measurement"),
-        private_notes=text_of(values, "private_notes"),
+        measurement=text_of(values, GrowField.MEASUREMENT),
+        private_notes=text_of(values, GrowField.PRIVATE_NOTES),
         errors=errors,
     )
 
 
 def read_drill_done(view: dict[str, Any]) -> tuple[str, str]:
     values = state(view)
-    return text_of(values, "link"), text_of(values, "note")
+    return text_of(values, DrillDoneField.LINK), text_of(values, DrillDoneField.NOTE)
 
 
 def read_schedule(view: dict[str, Any]) -> tuple[Step, StepTime, str | None]:
     """The schedule form: which step, when, and for whose team (None: every team)."""
     values = state(view)
-    word, day = choice_of(values, "step"), choice_of(values, "weekday")
-    clock = _CLOCK.fullmatch(_string(_value(values, "at"), "selected_time"))
+    word, day = choice_of(values, ScheduleField.STEP), choice_of(values, ScheduleField.WEEKDAY)
+    clock = _CLOCK.fullmatch(_string(_value(values, ScheduleField.AT), "selected_time"))
     if word not in STEP_WORDS or day not in ("0", "1", "2", "3", "4", "5", "6"):
-        raise FieldErrors({"step": "Pick a step and a day."})
+        raise FieldErrors({ScheduleField.STEP: Refusal.PICK_STEP_AND_DAY})
     if clock is None:
-        raise FieldErrors({"at": "Pick a time."})
-    team = choice_of(values, "team")
+        raise FieldErrors({ScheduleField.AT: Refusal.PICK_TIME})
+    team = choice_of(values, ScheduleField.TEAM)
     when = StepTime(int(day), time(int(clock.group(1)), int(clock.group(2))))
-    return STEP_WORDS[word], when, None if team in ("", "all") else team
+    return STEP_WORDS[word], when, None if team in ("", EVERY_TEAM) else team
 
 
 def read_pause(view: dict[str, Any]) -> date:
-    until = date_of(state(view), "until")
+    until = date_of(state(view), PauseField.UNTIL)
     if until is None:
-        raise FieldErrors({"until": "Pick the last day of the pause."})
+        raise FieldErrors({PauseField.UNTIL: Refusal.PICK_PAUSE_END})
     return until
 
 
 def read_roster_change(view: dict[str, Any]) -> tuple[str, Role, str | None]:
     values = state(view)
-    person = user_of(values, "person")
-    role = choice_of(values, "role")
+    person = user_of(values, RosterField.PERSON)
+    role = choice_of(values, RosterField.ROLE)
     if not person:
-        raise FieldErrors({"person": "Pick the person."})
+        raise FieldErrors({RosterField.PERSON: Refusal.PICK_PERSON})
     if role not in Role._value2member_map_:
-        raise FieldErrors({"role": "Pick a role."})
-    return person, Role(role), user_of(values, "manager")
+        raise FieldErrors({RosterField.ROLE: Refusal.PICK_ROLE})
+    return person, Role(role), user_of(values, RosterField.MANAGER)

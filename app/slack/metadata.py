@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.rules import calendar
-from app.rules.refusals import UserError
+from app.rules.refusals import Refusal, UserError
 from app.rules.types import is_slack_user_id
 from app.slack.ids import DELIVERY_EVENT_TYPE
 
@@ -27,7 +27,7 @@ _MESSAGE_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")
 
 
 def _bad() -> UserError:
-    return UserError("That button is out of date: open the latest message from coach.")
+    return UserError(Refusal.STALE_BUTTON)
 
 
 def _text(value: object) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import time
 
 import pytest
 
 from app.db.store import Store
 from app.deps import Deps
+from app.rules.refusals import Refusal
 from app.rules.types import Step, StepTime
-from app.rules.weekly_steps import DEFAULT_SCHEDULE, moved, order_problem
+from app.rules.weekly_steps import DEFAULT_SCHEDULE, OrderProblem, moved, order_problem
 from app.sandbox.driver import SlackDriver, chosen
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
+from app.slack.render import refusal_text as refusals
 from tests.support.factories import count_rows, seed_org
 from tests.support.slack_answers import coach
 
@@ -36,6 +39,12 @@ async def overrides(deps: Deps) -> list[tuple[str, Step, str]]:
     )
 
 
+def _said(problem: OrderProblem | None) -> str:
+    """The sentence a person reads for a move out of order."""
+    assert problem is not None
+    return refusals.said(Refusal.STEP_ORDER, asdict(problem))
+
+
 def test_the_notes_nudge_and_the_reminder_follow_their_step() -> None:
     thursday = moved(DEFAULT_SCHEDULE, Step.ONE_ON_ONE, StepTime(3, time(14)))
     assert thursday[Step.NOTES_NUDGE] == StepTime(3, time(17))  # same day, same hour
@@ -45,7 +54,7 @@ def test_the_notes_nudge_and_the_reminder_follow_their_step() -> None:
     assert order_problem(evening, Step.NOTES_NUDGE) is None
     late_prompt = moved(DEFAULT_SCHEDULE, Step.REP_PROMPT, StepTime(0, time(16)))
     assert late_prompt[Step.REP_REMINDER] == StepTime(1, time(15))
-    assert order_problem(late_prompt, Step.REP_REMINDER) == (
+    assert _said(order_problem(late_prompt, Step.REP_REMINDER)) == (
         "The reminder must come before the prep (Tue 09:00): pick another time, or move "
         "the prep first."
     )
@@ -53,11 +62,11 @@ def test_the_notes_nudge_and_the_reminder_follow_their_step() -> None:
 
 def test_order_problem_names_the_step_in_the_way() -> None:
     monday = {**DEFAULT_SCHEDULE, Step.ONE_ON_ONE: StepTime(0, time(10))}
-    assert order_problem(monday, Step.ONE_ON_ONE) == (
+    assert _said(order_problem(monday, Step.ONE_ON_ONE)) == (
         "The 1:1 must come after the prep (Tue 09:00): pick another time, or move the prep first."
     )
     late_check = {**DEFAULT_SCHEDULE, Step.DRILL_CHECK: StepTime(4, time(17))}
-    assert order_problem(late_check, Step.DRILL_CHECK) == (
+    assert _said(order_problem(late_check, Step.DRILL_CHECK)) == (
         "The drill-check must come before the heads-up (Fri 16:00): pick another time, or move "
         "the heads-up first."
     )

@@ -32,7 +32,7 @@ from app.slack.metadata import ActionRef
 from app.slack.render.app_home import WHO_SEES_YOUR_NOTES
 from app.slack.render.blocks import SECTION_TEXT_LIMIT
 from app.slack.render.insight_words import ADVICE
-from app.slack.render.modals import notes_modal
+from app.slack.render.notes_view import notes_modal
 from tests.support.factories import SIGNING_SECRET, TEAM_ID, seed_org
 from tests.support.slack_answers import home_text
 from tests.support.week import TEAM_CSV, TZ, Week, open_week

@@ -12,6 +12,8 @@ from app.rules.evidence import (
     clip_source,
     deals_from_reply,
 )
+from app.rules.refusals import Refusal
+from app.slack.render import refusal_text as refusals
 
 
 @pytest.mark.parametrize(
@@ -51,8 +53,10 @@ def test_moments(typed: str, stored: str | None) -> None:
 
 @pytest.mark.parametrize("bad", ["12", "12:75", "noon", "1:2"])
 def test_bad_moments_say_how_to_write_them(bad: str) -> None:
-    with pytest.raises(BadInput, match="minutes:seconds"):
+    with pytest.raises(BadInput) as refused:
         check_moment(bad)
+    assert refused.value.reason is Refusal.MOMENT_NOT_A_TIME
+    assert "minutes:seconds" in refusals.said(refused.value.reason)
 
 
 def test_a_reply_with_three_deals_is_read_line_by_line() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.rules.refusals import UserError
+from app.rules.refusals import Refusal, UserError
 from app.slack.render.blocks import Outgoing
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.listener_wrapper import Acks, Wrap, wrap
@@ -85,21 +85,21 @@ async def test_a_refusal_after_the_ack_is_answered_and_frees_the_turn() -> None:
 
     async def refusing(ack: Any) -> None:
         await ack()
-        raise UserError("Only the rep's manager can score this drill.")
+        raise UserError(Refusal.NOT_THEIR_COACH, rep="U0REP")
 
     arguments = called(body={"response_url": "https://hooks.example/1"})
     await Wrap(after, {}).submission(refusing)(**arguments)
     assert await after.settled(timeout_s=1)
-    assert arguments["respond"].said == ["Only the rep's manager can score this drill."]
+    assert arguments["respond"].said == ["Only <@U0REP>'s manager (or their director) can do that."]
     await asyncio.wait_for(after.take_turn(), 0.1)  # the one turn is free again
 
 
 async def test_a_failure_before_the_ack_goes_to_bolt() -> None:
     async def refusing(ack: Any) -> None:
-        raise UserError("That week is over.")
+        raise UserError(Refusal.WEEK_CLOSED)
 
     ack = FakeAck()
-    with pytest.raises(UserError, match="That week is over"):
+    with pytest.raises(UserError, match=Refusal.WEEK_CLOSED.value):
         await Wrap(AfterAck(), {}).submission(refusing)(**called(ack))
     assert ack.response is None  # bolt's error handler answers it, in the ack
 
@@ -167,13 +167,13 @@ async def test_a_command_read_as_work_is_acked_empty_and_handed_over() -> None:
 
 async def test_a_command_that_cannot_be_read_goes_to_bolt_before_the_ack() -> None:
     def unreadable(body: dict[str, Any]) -> object:
-        raise UserError("Paste a full link starting with https://.")
+        raise UserError(Refusal.LINK_NOT_A_URL)
 
     async def on_command(parsed: object) -> None:
         raise AssertionError("never runs")
 
     ack = FakeAck()
-    with pytest.raises(UserError, match="full link"):
+    with pytest.raises(UserError, match=Refusal.LINK_NOT_A_URL.value):
         await Wrap(AfterAck(), {}).command(on_command, read=unreadable)(**called(ack))
     assert ack.response is None
 

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.ledger import Ledger
+from app.db.models import Person
 from app.db.store import Store
 from app.deps import Deps
 from app.rules import calendar
@@ -42,6 +43,10 @@ from app.slack.client import error_code
 from app.slack.listeners.context import actor_of
 from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta, RepRef
 from app.slack.render import modals
+from app.slack.render.deals_form import deals_modal
+from app.slack.render.diagnosis_form import DiagnosisDraft, diagnosis_modal
+from app.slack.render.grow_form import GrowDraft, grow_modal
+from app.slack.render.notes_view import notes_modal
 from app.slack.render.weekly import (
     action_resolved,
     deal_progress_noted,
@@ -62,7 +67,7 @@ class Click:
     ref: RepRef  # the button's (or chosen option's) rep and cycle
     meta: ModalMeta  # the same, plus the message to update from a modal
 
-    def own(self) -> people.Person:
+    def own(self) -> Person:
         """The clicking rep, when the button is theirs; refused otherwise."""
         return access.require_own(self.actor, self.ref.rep)
 
@@ -101,7 +106,7 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
         me = click.own()
         found = (await click.store.submissions([me.id], click.ref.cycle)).get(me.id)
     existing = [Deal.from_json(d) for d in found.deals] if found else []
-    view = modals.deals_modal(click.meta, existing)
+    view = deals_modal(click.meta, existing)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -142,10 +147,8 @@ async def _open_diagnosis(
         form = await diagnoses.diagnosis_form(
             click.store, click.actor, click.ref.rep, click.ref.cycle, moving_on=moving_on
         )
-    draft = (
-        modals.DiagnosisDraft.of_saved(form.existing) if form.existing else modals.DiagnosisDraft()
-    )
-    view = modals.diagnosis_modal(click.meta, form.deals, draft, next_focus=form.next_focus)
+    draft = DiagnosisDraft.of_saved(form.existing) if form.existing else DiagnosisDraft()
+    view = diagnosis_modal(click.meta, form.deals, draft, next_focus=form.next_focus)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -154,14 +157,14 @@ async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
         notes = await one_on_ones.notes_for(
             click.store, click.actor, click.ref.rep, click.ref.cycle
         )
-    await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.notes_modal(notes))
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=notes_modal(notes))
 
 
 async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         form = await one_on_ones.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
-    draft = modals.GrowDraft.of_saved(form.existing)
-    view = modals.grow_modal(click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
+    draft = GrowDraft.of_saved(form.existing)
+    view = grow_modal(click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -269,8 +272,8 @@ async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, dep
         store = Store(session)
         actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
         form = await diagnoses.diagnosis_form(store, actor, meta.rep, meta.cycle, moving_on=False)
-    draft = modals.DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
-    await _replace(client, shown, modals.diagnosis_modal(meta, form.deals, draft))
+    draft = DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
+    await _replace(client, shown, diagnosis_modal(meta, form.deals, draft))
 
 
 async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -283,12 +286,12 @@ async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, dep
         store = Store(session)
         actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
         form = await one_on_ones.grow_form(store, actor, meta.rep, meta.cycle)
-    draft = modals.GrowDraft.of_form(forms.read_grow(shown.view))
-    view = modals.grow_modal(meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
+    draft = GrowDraft.of_form(forms.read_grow(shown.view))
+    view = grow_modal(meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
     await _replace(client, shown, view)
 
 
-async def _replace(client: AsyncWebClient, shown: payloads.OpenView, view: dict) -> None:
+async def _replace(client: AsyncWebClient, shown: payloads.OpenView, view: dict[str, Any]) -> None:
     """Show `view` in place of the open one. A newer change may have replaced it already
     (hash_conflict): that one's re-render wins."""
     try:

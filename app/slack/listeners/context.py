@@ -32,4 +32,4 @@ async def submitted(
     except UserError as refused:
         if refusals_under is None or refused.block_id:
             raise
-        raise UserError(refused.message, block_id=refusals_under) from refused
+        raise refused.under(refusals_under) from refused

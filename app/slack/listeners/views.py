@@ -12,6 +12,7 @@ from app.delivery import profile_reads
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.evidence import Deal
+from app.rules.form_fields import PauseField, RosterField, ScheduleField
 from app.rules.types import Gap, Step
 from app.services import (
     access,
@@ -29,6 +30,7 @@ from app.slack.client import OutboxClients
 from app.slack.listeners.context import submitted
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
+from app.slack.render.diagnosis_form import saved_line
 from app.slack.render.help import (
     ZoneRead,
     drill_recorded_line,
@@ -36,7 +38,6 @@ from app.slack.render.help import (
     roster_changed,
     schedule_reply,
 )
-from app.slack.render.modals import saved_line
 from app.slack.render.weekly import deals_recorded
 from app.slack.runtime.home_publisher import HomeRefresher
 
@@ -150,7 +151,8 @@ async def on_schedule_submit(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
 ) -> None:
     step, when, team = forms.read_schedule(view)
-    async with submitted(body, deps, refusals_under="at") as (store, actor):  # the week's order
+    # the week's order, refused under the time picked
+    async with submitted(body, deps, refusals_under=ScheduleField.AT) as (store, actor):
         changed = await team_schedules.change_step(store, actor, step, when, team)
     reply = schedule_reply(changed, step)
     await ack(response_action="update", view=modals.saved("Schedule changed", reply.text))
@@ -167,7 +169,7 @@ async def on_pause_submit(
     meta = ModalMeta.load(payloads.private_metadata(view))
     until = forms.read_pause(view)
     now = deps.clock()
-    async with submitted(body, deps, refusals_under="until") as (store, actor):
+    async with submitted(body, deps, refusals_under=PauseField.UNTIL) as (store, actor):
         await pauses.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
     reply = paused(meta.rep, until, yourself=False)
     await ack(response_action="update", view=modals.saved("Paused", reply.text))
@@ -179,7 +181,7 @@ async def on_roster_submit(
 ) -> None:
     person, role, manager = forms.read_roster_change(view)
     # e.g. a rep without a manager, or a reporting cycle: shown under the manager
-    async with submitted(body, deps, refusals_under="manager") as (store, actor):
+    async with submitted(body, deps, refusals_under=RosterField.MANAGER) as (store, actor):
         change = await people.set_person(
             store,
             actor,

@@ -31,6 +31,7 @@ from app.slack.render.blocks import (
     section,
 )
 from app.slack.render.delivery import problem_blocks, time_zone_blocks
+from app.slack.render.message_parts import drill_buttons, score_buttons
 from app.slack.render.scorecard_blocks import (
     director_blocks,
     insight_blocks,
@@ -39,7 +40,6 @@ from app.slack.render.scorecard_blocks import (
     team_blocks,
     team_line,
 )
-from app.slack.render.weekly import drill_buttons, score_buttons
 
 # What access.py and loop.notes_for allow, in the rep's words.
 WHO_SEES_YOUR_NOTES = (

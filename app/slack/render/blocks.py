@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -24,7 +25,7 @@ class Outgoing:
     notification preview, so it must stand alone."""
 
     text: str
-    blocks: list[dict]
+    blocks: list[dict[str, Any]]
 
 
 def header(text: str) -> HeaderBlock:
@@ -82,5 +83,5 @@ def mention(slack_user_id: str) -> str:
     return f"<@{slack_user_id}>"
 
 
-def as_dicts(blocks: Iterable[Block]) -> list[dict]:
+def as_dicts(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 
 from app.rules import calendar
 from app.rules.insights import Insight, Kind
-from app.rules.metrics import Ratio, RepScorecard
+from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
 from app.services.digests import Digest, RepDigest
 from app.services.escalations import OpenAction
 from app.services.roster import plural
@@ -183,6 +183,22 @@ def director_blocks(view: DirectorView) -> list[Block]:
     ]
 
 
+def cheer(card: RepScorecard) -> str:
+    """One line of encouragement, grounded in the rep's own numbers."""
+    week = card.this_week
+    latest = card.transfers[-1][1] if card.transfers else None
+    if week.drill_assigned and week.drill_recorded:
+        return "You recorded this week's drill: that's how a skill sticks. Nice work."
+    if latest is not None and latest >= TRANSFERRED:
+        return f"Your last transfer score was {latest}/5: it's showing up on live calls."
+    done = card.completion_4w
+    if done.of and done.done == done.of:
+        return f"{done.done} of {done.of} drills recorded in the last weeks. Keep the streak."
+    if card.deal_progression_4w.percent is not None and card.deal_progression_4w.percent >= 70:
+        return f"{card.deal_progression_4w.label} of your coached deals moved a stage. Keep going."
+    return "One recorded drill next week will move your numbers more than anything else."
+
+
 def _rep_digest_blocks(part: RepDigest) -> list[Block]:
     week = []
     if part.commitment:
@@ -192,7 +208,7 @@ def _rep_digest_blocks(part: RepDigest) -> list[Block]:
         week.append(f"*This week's drill:* {part.drill} — {state}")
     if part.next_one_on_one:
         week.append(f"*Next 1:1:* {day_label(part.next_one_on_one)}")
-    return [section("\n".join([*week, *rep_lines(part.card)])), context(part.cheer)]
+    return [section("\n".join([*week, *rep_lines(part.card)])), context(cheer(part.card))]
 
 
 def digest(model: Digest) -> Outgoing:

@@ -22,6 +22,7 @@ from app.slack.answers import tell
 from app.slack.client import error_code
 from app.slack.metadata import dm_channel, message_ts
 from app.slack.render import failures as render
+from app.slack.render import refusal_text as refusals
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, TimeoutError)
 
 def _message_for(error: Exception, body: dict[str, Any]) -> str:
     if isinstance(error, UserError):
-        return error.message
+        return refusals.sentence(error)
     if isinstance(error, SLACK_FAILURES):
         code = error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
         log.warning("a Slack call failed while answering %s: %s", _kind(body), code)
@@ -98,7 +99,7 @@ async def handle_error(
     if ack.response is None:  # not yet acknowledged: the answer can ride on the ack
         if kind == "view_submission":
             if isinstance(error, FieldErrors):
-                await ack(response_action="errors", errors=error.errors)
+                await ack(response_action="errors", errors=refusals.field_errors(error))
             elif isinstance(error, UserError) and error.block_id:
                 await ack(response_action="errors", errors={error.block_id: message})
             else:

@@ -1,0 +1,80 @@
+"""The fields of each modal, by the block id its input has. The modal renderers, the readers
+of a submitted form and the checks that refuse a field (FieldErrors keys) all name them from
+here, so a field refused is the field shown. The diagnosis form's questions are keyed by
+their own `Question.key` (app.rules.diagnosis)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DealField(StrEnum):
+    """One part of deal n of the deals form: its block id is `deal_field(n, part)`."""
+
+    NAME = "name"
+    STAGE = "stage"
+    CLIP_URL = "clip_url"
+    MOMENT = "moment"
+    HAPPENED = "happened"
+
+
+def deal_field(n: int, part: DealField) -> str:
+    """The block id of `part` of deal `n` (from 1), e.g. "deal1_clip_url"."""
+    return f"deal{n}_{part.value}"
+
+
+class DiagnosisField(StrEnum):
+    GAP_OVERRIDE = "gap_override"
+    FOCUS_SKILL = "focus_skill"
+    EVIDENCE_URL = "evidence_url"
+    EVIDENCE_MOMENT = "evidence_moment"
+    EVIDENCE_QUOTE = "evidence_quote"
+    DID = "did"
+    GOOD_LOOKS_LIKE = "good_looks_like"
+    MANAGER_ACTION = "manager_action"
+    RUBRIC_LEVEL = "rubric_level"
+
+
+class GrowField(StrEnum):
+    """The GROW form's fields: each is also the name of its `GrowInput` attribute."""
+
+    GOAL = "goal"
+    REALITY = "reality"
+    OPTIONS = "options"
+    COMMITMENT = "commitment"
+    DRILL_CHOICE = "drill_choice"
+    NEW_DRILL_NAME = "new_drill_name"
+    NEW_DRILL_SCENARIO = "new_drill_scenario"
+    NEW_DRILL_SUCCESS = "new_drill_success"
+    PRACTICE_REPS = "practice_reps"
+    ACCOUNTABILITY = "accountability"
+    FOLLOW_UP_ON = "follow_up_on"
+    MEASUREMENT = "measurement"
+    PRIVATE_NOTES = "private_notes"
+
+
+class DrillDoneField(StrEnum):
+    LINK = "link"
+    NOTE = "note"
+
+
+class ScheduleField(StrEnum):
+    STEP = "step"
+    WEEKDAY = "weekday"
+    AT = "at"
+    TEAM = "team"
+
+
+class PauseField(StrEnum):
+    UNTIL = "until"
+
+
+class RosterField(StrEnum):
+    PERSON = "person"
+    ROLE = "role"
+    MANAGER = "manager"
+
+
+# Option values a form's reader and the checks also know.
+NEW_DRILL = "new"  # GrowField.DRILL_CHOICE: a drill described in the form itself
+EVERY_TEAM = "all"  # ScheduleField.TEAM: the workspace default, not one team's schedule

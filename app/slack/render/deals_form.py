@@ -1,0 +1,59 @@
+"""The rep's "Share my deals" modal: up to three deals, each with the clip of its key moment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+
+from app.rules.evidence import MAX_DEALS, Deal
+from app.rules.form_fields import DealField, deal_field
+from app.slack.ids import View as ViewId
+from app.slack.metadata import ModalMeta
+from app.slack.render.blocks import header, section
+from app.slack.render.inputs import modal, text_input, url_input
+
+
+def _deal_blocks(n: int, deal: Deal | None) -> list[Block]:
+    return [
+        header(f"Deal {n}"),
+        text_input(
+            deal_field(n, DealField.NAME),
+            "Deal",
+            initial=deal.name if deal else None,
+            max_length=120,
+        ),
+        text_input(
+            deal_field(n, DealField.STAGE),
+            "Stage",
+            initial=deal.stage if deal else None,
+            max_length=40,
+        ),
+        url_input(
+            deal_field(n, DealField.CLIP_URL), "Clip link", initial=deal.clip_url if deal else None
+        ),
+        text_input(
+            deal_field(n, DealField.MOMENT),
+            "Key moment (mm:ss)",
+            initial=deal.moment if deal else None,
+            placeholder="12:45",
+            max_length=8,
+        ),
+        text_input(
+            deal_field(n, DealField.HAPPENED),
+            "What happened",
+            initial=deal.happened if deal else None,
+            multiline=True,
+            max_length=500,
+        ),
+    ]
+
+
+def deals_modal(meta: ModalMeta, existing: Sequence[Deal]) -> dict[str, Any]:
+    blocks: list[Block] = [
+        section("Your top 3 deals of last week, each with a ~2-minute clip of the key moment."),
+    ]
+    for n in range(1, MAX_DEALS + 1):
+        blocks += _deal_blocks(n, existing[n - 1] if n <= len(existing) else None)
+    return modal(ViewId.DEALS, "Share my deals", "Share", meta, blocks)

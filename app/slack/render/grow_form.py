@@ -1,0 +1,239 @@
+"""The GROW modal: a 1:1's notes (goal, reality, options, will) and the drill set there."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    StaticSelectElement,
+)
+
+from app.rules.diagnosis import ADVICE
+from app.rules.drills import STARTING_LIBRARY, Drill
+from app.rules.form_fields import NEW_DRILL, GrowField
+from app.rules.types import Gap
+from app.services.one_on_ones import GrowInput
+from app.slack.ids import Action as ActionId
+from app.slack.ids import View as ViewId
+from app.slack.metadata import ModalMeta
+from app.slack.render.blocks import context, mention, section
+from app.slack.render.diagnosis_form import Diagnosis
+from app.slack.render.inputs import VALUE, modal, text_input
+
+F = GrowField
+
+
+class OneOnOne(Protocol):
+    """What the GROW modal shows of stored 1:1 notes."""
+
+    held: bool
+    goal: str | None
+    reality: str | None
+    options: list[str]
+    commitment: str | None
+    drill: dict[str, Any] | None
+    practice_reps: int | None
+    accountability: str | None
+    follow_up_on: date | None
+    measurement: str | None
+    private_notes: str | None
+
+
+@dataclass(frozen=True)
+class GrowDraft:
+    """What the GROW form shows: saved notes, or the form as the manager has it."""
+
+    goal: str | None = None
+    reality: str | None = None
+    options: str | None = None  # one per line
+    commitment: str | None = None
+    drill_choice: str | None = None
+    new_drill_name: str | None = None
+    new_drill_scenario: str | None = None
+    new_drill_success: str | None = None
+    practice_reps: str | None = None
+    accountability: str | None = None
+    follow_up_on: date | None = None
+    measurement: str | None = None
+    private_notes: str | None = None
+
+    @classmethod
+    def of_saved(cls, saved: OneOnOne | None) -> GrowDraft:
+        if saved is None or not saved.held:
+            return cls()
+        return cls(
+            goal=saved.goal,
+            reality=saved.reality,
+            options="\n".join(saved.options or ()) or None,
+            commitment=saved.commitment,
+            drill_choice=(saved.drill or {}).get("key"),
+            practice_reps=str(saved.practice_reps) if saved.practice_reps else None,
+            accountability=saved.accountability,
+            follow_up_on=saved.follow_up_on,
+            measurement=saved.measurement,
+            private_notes=saved.private_notes,
+        )
+
+    @classmethod
+    def of_form(cls, form: GrowInput) -> GrowDraft:
+        texts = (f for f in GrowField if f is not F.FOLLOW_UP_ON)
+        return cls(
+            **{name.value: getattr(form, name) or None for name in texts},
+            follow_up_on=form.follow_up_on,
+        )
+
+
+def _drill_options(custom: Sequence[Drill]) -> list[Option]:
+    options = [Option(value=d.key, text=d.name[:75]) for d in (*STARTING_LIBRARY, *custom)]
+    return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe it next)")]
+
+
+def _grow_blocks(draft: GrowDraft) -> list[Block]:
+    """Goal, reality, options and will: needed in every 1:1 that happened."""
+    return [
+        text_input(
+            F.GOAL,
+            "Goal",
+            initial=draft.goal,
+            multiline=True,
+            optional=False,
+            hint="One outcome they'll change in a real deal, e.g. CFO agrees to a demo by Friday.",
+        ),
+        text_input(
+            F.REALITY,
+            "Reality",
+            initial=draft.reality,
+            multiline=True,
+            optional=False,
+            hint="What actually happened on the call.",
+        ),
+        text_input(
+            F.OPTIONS,
+            "Options (one per line, at least 3)",
+            multiline=True,
+            optional=False,
+            initial=draft.options,
+        ),
+        text_input(
+            F.COMMITMENT,
+            "Will: the commitment in their words",
+            multiline=True,
+            optional=False,
+            initial=draft.commitment,
+        ),
+    ]
+
+
+def _follow_up_blocks(draft: GrowDraft, follow_up: date) -> list[Block]:
+    return [
+        text_input(
+            F.ACCOUNTABILITY, "Accountability: the number or deal", initial=draft.accountability
+        ),
+        InputBlock(
+            block_id=F.FOLLOW_UP_ON,
+            label="Follow-up date",
+            optional=True,
+            element=DatePickerElement(
+                action_id=VALUE, initial_date=(draft.follow_up_on or follow_up).isoformat()
+            ),
+        ),
+        text_input(F.MEASUREMENT, "Measurement target", initial=draft.measurement),
+        text_input(
+            F.PRIVATE_NOTES,
+            "Private notes",
+            multiline=True,
+            initial=draft.private_notes,
+            hint="Only you and your director see these; never the rep.",
+        ),
+    ]
+
+
+def grow_modal(
+    meta: ModalMeta,
+    diagnosis: Diagnosis | None,
+    custom_drills: Sequence[Drill],
+    draft: GrowDraft,
+    follow_up: date,
+) -> dict[str, Any]:
+    """The notes of a 1:1 that happened: goal, reality, options and commitment are needed,
+    and the drill unless the gap is a system gap (no drill then: the manager acts). Picking
+    "New drill" re-renders the form with the three things a new drill needs. A 1:1 that did
+    not happen is logged elsewhere ("Didn't happen"), so nothing here is needed only sometimes."""
+    gap = Gap(diagnosis.gap) if diagnosis else None
+    gap_line = (
+        f"Gap: *{diagnosis.gap}* · focus *{diagnosis.focus_skill}*"
+        if diagnosis
+        else "No diagnosis yet for this week."
+    )
+    blocks: list[Block] = [
+        section(f"1:1 notes for {mention(meta.rep)} — {gap_line}"),
+        context("If the 1:1 didn't happen, close this and tap *Didn't happen* instead."),
+        *_grow_blocks(draft),
+    ]
+    if gap is None or ADVICE[gap].rep_drill:
+        blocks += _drill_blocks(custom_drills, draft)
+    else:
+        blocks.append(context("A system gap: no drill for the rep; your action is on your Home."))
+    blocks += _follow_up_blocks(draft, follow_up)
+    return modal(ViewId.GROW, "1:1 notes (GROW)", "Save", meta, blocks)
+
+
+def _new_drill_blocks(draft: GrowDraft) -> list[Block]:
+    """What a drill described in the form needs: its name, scenario and what success is."""
+    return [
+        text_input(
+            F.NEW_DRILL_NAME,
+            "New drill: name",
+            initial=draft.new_drill_name,
+            optional=False,
+            max_length=75,
+        ),
+        text_input(
+            F.NEW_DRILL_SCENARIO,
+            "New drill: scenario",
+            initial=draft.new_drill_scenario,
+            optional=False,
+            multiline=True,
+        ),
+        text_input(
+            F.NEW_DRILL_SUCCESS,
+            "New drill: success looks like",
+            initial=draft.new_drill_success,
+            optional=False,
+            multiline=True,
+        ),
+    ]
+
+
+def _drill_blocks(custom_drills: Sequence[Drill], draft: GrowDraft) -> list[Block]:
+    options = _drill_options(custom_drills)
+    chosen = next((o for o in options if o.value == draft.drill_choice), None)
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=F.DRILL_CHOICE,
+            label="Drill",
+            dispatch_action=True,
+            element=StaticSelectElement(
+                action_id=ActionId.GROW_DRILL_PICKED, options=options, initial_option=chosen
+            ),
+        )
+    ]
+    if draft.drill_choice == NEW_DRILL:
+        blocks += _new_drill_blocks(draft)
+    blocks.append(
+        text_input(
+            F.PRACTICE_REPS,
+            "Practice reps before next 1:1",
+            max_length=2,
+            initial=draft.practice_reps,
+            hint="How many times they record the drill (1 to 20).",
+        )
+    )
+    return blocks

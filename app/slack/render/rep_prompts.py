@@ -1,0 +1,160 @@
+"""What a rep gets in the week: the Monday deal prompt, the 1:1 agenda, the drill card and
+the drill check."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block, Option, StaticSelectElement
+
+from app.rules.evidence import MAX_DEALS
+from app.services import weekly_messages as m
+from app.services.roster import plural
+from app.slack.ids import Action
+from app.slack.metadata import RepRef
+from app.slack.render.blocks import (
+    Outgoing,
+    as_dicts,
+    context,
+    day_label,
+    divider,
+    header,
+    mention,
+    section,
+)
+from app.slack.render.message_parts import (
+    button,
+    drill_buttons,
+    share_deals,
+)
+
+
+def deal_prompt(p: m.DealPrompt) -> Outgoing:
+    if p.reminder:
+        lead = (
+            f"Quick reminder: your top 3 deals from the week of {day_label(p.week_of)} "
+            "are still open."
+        )
+    else:
+        lead = f"Good morning! What were your top 3 deals in the week of {day_label(p.week_of)}?"
+    text = f"{lead} Share each with a clip of the key moment, so your manager can prep your 1:1."
+    blocks = [
+        section(
+            f"{lead}\nFor each deal: the name, its stage, and a link to a ~2-minute clip of the "
+            "key moment (Gong, Chorus, Zoom, Salesloft, Avoma or any link)."
+        ),
+        share_deals(p.rep, p.cycle, snooze=True),
+        context("Or just reply here: one deal per line with its link. Your manager sees this."),
+        *_deal_progress(p),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def _deal_progress(p: m.DealPrompt) -> list[Block]:
+    """One tap per deal coached last week: did it move to the next stage?"""
+    if not p.coached:
+        return []
+    blocks: list[Block] = [
+        divider(),
+        section("*Since your last 1:1:* did these deals move to the next stage?"),
+    ]
+    for deal in p.coached[:MAX_DEALS]:
+        ref = RepRef(p.rep, p.coached_cycle, deal.index).dump()
+        blocks.append(section(f"*{deal.name}*"))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"deal_progress:{deal.index}",
+                elements=[
+                    button("Moved ✓", f"{Action.DEAL_PROGRESS}_yes", ref),
+                    button("Not yet", f"{Action.DEAL_PROGRESS}_no", ref),
+                ],
+            )
+        )
+    return blocks
+
+
+HELPFULNESS_QUESTION = "How much did this week's 1:1 help you win a deal?"
+
+
+def _helpfulness(rep: str, cycle: str) -> list[Block]:
+    options = [Option(value=RepRef(rep, cycle, n).dump(), text=str(n)) for n in range(1, 11)]
+    return [
+        section(f"*{HELPFULNESS_QUESTION}* (1 = not at all, 10 = a lot)"),
+        ActionsBlock(
+            block_id="helpfulness",
+            elements=[
+                StaticSelectElement(
+                    action_id=Action.RATE_ONE_ON_ONE, placeholder="1–10", options=options
+                )
+            ],
+        ),
+        context("Your manager sees only an average of 3 or more ratings, never one answer."),
+    ]
+
+
+def rep_agenda(p: m.RepAgenda) -> Outgoing:
+    text = f"Your 1:1 with {mention(p.manager)} is today: bring one deal you want to win."
+    lines = [text]
+    if p.focus:
+        lines.append(f"• Your focus: *{p.focus}*")
+    if p.last_commitment:
+        lines.append(f"• Last week you committed to: {p.last_commitment}")
+    if not p.has_deals:
+        lines.append("• You haven't shared your deals yet: reply here with them before the 1:1.")
+    lines.append("• Come ready to role-play for 5 minutes and leave with one commitment.")
+    return Outgoing(text, as_dicts([section("\n".join(lines))]))
+
+
+def drill_card(p: m.DrillCard) -> Outgoing:
+    drill, reps, due, commitment = p.drill, p.practice_reps, p.due_on, p.commitment
+    if drill is None:
+        return _commitment_card(p)
+    text = (
+        f"Your drill this week: {drill.name}. "
+        f"Report it with /drill done <link> by {day_label(due)}."
+    )
+    practice = (
+        f"\n*Practice:* record it {plural(reps, 'time')} before your next 1:1." if reps else ""
+    )
+    commit = f"*Your commitment:* {commitment}\n" if commitment else ""
+    blocks = [
+        header(f"Your drill: {drill.name}"),
+        section(
+            f"{commit}*Scenario:* {drill.scenario}\n"
+            + (f"*What to say:* {drill.what_to_say}\n" if drill.what_to_say else "")
+            + f"*Success:* {drill.success}{practice}"
+        ),
+        drill_buttons(p.rep, p.cycle, "drill_card"),
+        context(f"Or type `/drill done <link to the recording> [note]` by {day_label(due)}."),
+        divider(),
+        *_helpfulness(p.rep, p.cycle),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def _commitment_card(p: m.DrillCard) -> Outgoing:
+    """A held 1:1 without a drill (a system gap is the manager's to fix)."""
+    text = "Your 1:1 is logged: " + (
+        f"you committed to {p.commitment}." if p.commitment else "no drill this week."
+    )
+    lines = [f"*Your commitment:* {p.commitment}"] if p.commitment else []
+    lines.append(
+        "No drill this week: the gap is in the system (territory, leads or quota), so your "
+        "manager owns the next step. It stays on their list until it's resolved."
+    )
+    blocks: list[Block] = [
+        header("Your 1:1 is logged"),
+        section("\n".join(lines)),
+        divider(),
+        *_helpfulness(p.rep, p.cycle),
+    ]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def drill_check(p: m.DrillCheck) -> Outgoing:
+    text = f"Have you done this week's drill ({p.drill.name})? Share the recording today."
+    commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""
+    blocks = [
+        section(f"👋 {text}{commit}"),
+        drill_buttons(p.rep, p.cycle, "drill_check"),
+        context("Or type `/drill done <link> [note]`."),
+    ]
+    return Outgoing(text, as_dicts(blocks))

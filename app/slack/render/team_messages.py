@@ -1,0 +1,170 @@
+"""What a manager gets about their team: the drill review, the Tuesday prep, the 1:1
+agenda, the notes nudge and the drill heads-up."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block
+
+from app.rules.diagnosis import ADVICE
+from app.services import weekly_messages as m
+from app.services.roster import plural
+from app.slack.ids import Action
+from app.slack.metadata import RepRef
+from app.slack.render.blocks import (
+    Outgoing,
+    as_dicts,
+    context,
+    day_label,
+    header,
+    mention,
+    section,
+)
+from app.slack.render.message_parts import (
+    MAX_TEAM_ROWS,
+    button,
+    deal_line,
+    more,
+    not_held_button,
+    rep_row,
+    score_buttons,
+)
+
+
+def drill_review(p: m.DrillReview) -> Outgoing:
+    text = (
+        f"Score last week's drills: {plural(len(p.items), 'rep')} recorded theirs."
+        " How well did each carry over to live calls (1–5)?"
+    )
+    blocks: list[Block] = [header("Drill review: skill transfer"), section(text)]
+    for item in p.items[:MAX_TEAM_ROWS]:
+        clips = ", ".join(f"<{url}|recording {n}>" for n, url in enumerate(item.recordings, 1))
+        commitment = f"\n_Commitment:_ {item.commitment}" if item.commitment else ""
+        blocks.append(section(f"{mention(item.rep)} — *{item.drill}*: {clips}{commitment}"))
+        blocks.append(score_buttons(item.rep, p.cycle))
+    blocks += more(len(p.items))
+    blocks.append(context("4 or 5: ready for the next focus. 3 or less: re-diagnose on Tuesday."))
+    return Outgoing(text, as_dicts(blocks))
+
+
+def team_prep(p: m.TeamPrep) -> Outgoing:
+    submitted = sum(1 for r in p.rows if r.deals)
+    text = (
+        f"Prep for this week's 1:1s: {submitted} of {len(p.rows)} reps shared their deals. "
+        "Diagnose one gap per rep before Wednesday."
+    )
+    blocks: list[Block] = [header("Tuesday prep: one gap per rep"), section(text)]
+    for row in p.rows[:MAX_TEAM_ROWS]:
+        if row.paused_until:
+            blocks.append(
+                context(f"{mention(row.rep)} is paused until {day_label(row.paused_until)}.")
+            )
+            continue
+        deals = "\n".join(deal_line(d) for d in row.deals) if row.deals else "_No submission._"
+        focus = (
+            f"Focus: *{row.focus}* (week {row.weeks_on_focus + 1})" if row.focus else "No focus yet"
+        )
+        score = f" · last transfer {row.last_score}/5" if row.last_score is not None else ""
+        flags = "".join(f"\n⚑ {flag}" for flag in row.flags)
+        status = f"\n✅ Diagnosed: {row.diagnosed.value} gap" if row.diagnosed else ""
+        blocks += rep_row(
+            f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}",
+            f"prep:{row.rep}",
+            button(
+                "Edit diagnosis" if row.diagnosed else "Diagnose",
+                Action.DIAGNOSE,
+                RepRef(row.rep, p.cycle).dump(),
+                primary=row.diagnosed is None,
+            ),
+        )
+    blocks += more(len(p.rows))
+    return Outgoing(text, as_dicts(blocks))
+
+
+def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
+    count = plural(len(p.items), "rep")
+    text = (
+        f"Today's 1:1 agenda for {count}: 10 min pipeline, 15 min GROW on one gap, "
+        "5 min role-play and commitment."
+    )
+    blocks: list[Block] = [header("1:1 agenda (30 min)"), section(text)]
+    for item in p.items[:MAX_TEAM_ROWS]:
+        if item.gap is not None:
+            advice = ADVICE[item.gap]
+            gap = f"*Gap:* {item.gap.value} — {advice.what_to_do}" + (
+                f" (~{advice.coaching_pct}% coaching)" if advice.rep_drill else ""
+            )
+        else:
+            gap = "*Gap:* not diagnosed yet — diagnose before you meet."
+        evidence = (
+            f"\n*Evidence:* <{item.evidence_url}|clip"
+            + (f" at {item.evidence_moment}" if item.evidence_moment else "")
+            + ">"
+            if item.evidence_url
+            else ""
+        )
+        focus = f" · focus *{item.focus}*" if item.focus else ""
+        last = ""
+        if item.last_commitment:
+            done = {True: "drill recorded ✓", False: "drill not recorded ✗", None: ""}[
+                item.last_drill_recorded
+            ]
+            last = f"\n*Check last week's commitment:* {item.last_commitment} {done}".rstrip()
+        grow = (
+            "\n*GROW:* Goal — one outcome in a real deal? · Reality — what happened on the clip? "
+            "· Options — what else could you say (ask for 3)? · Will — what exactly, how many reps?"
+        )
+        logged = "\n✅ Notes logged." if item.logged else ""
+        blocks += rep_row(
+            f"*{mention(item.rep)}*{focus}\n{gap}{evidence}{last}{grow}{logged}",
+            f"agenda:{item.rep}",
+            button(
+                "Edit 1:1 notes" if item.logged else "Log 1:1 notes",
+                Action.LOG_NOTES,
+                RepRef(item.rep, p.cycle).dump(),
+                primary=not item.logged,
+            ),
+            *([] if item.logged else [not_held_button(item.rep, p.cycle)]),
+        )
+    blocks += more(len(p.items))
+    blocks.append(context("Coaching first, accountability second. Talk less than 40%."))
+    return Outgoing(text, as_dicts(blocks))
+
+
+def notes_nudge(p: m.NotesNudge) -> Outgoing:
+    names = ", ".join(mention(r) for r in p.reps)
+    text = f"No 1:1 notes logged yet for {names}. Log them while they're fresh (it takes 2 min)."
+    blocks: list[Block] = [section(text)]
+    for rep in p.reps[:MAX_TEAM_ROWS]:
+        blocks.append(
+            ActionsBlock(
+                block_id=f"nudge:{rep}",
+                elements=[
+                    button(f"Log notes: {rep}", Action.LOG_NOTES, RepRef(rep, p.cycle).dump()),
+                    not_held_button(rep, p.cycle),
+                ],
+            )
+        )
+    blocks.append(
+        context("A 1:1 that didn't happen is logged with *Didn't happen*: a missed week.")
+    )
+    return Outgoing(text, as_dicts(blocks))
+
+
+def heads_up(p: m.HeadsUp) -> Outgoing:
+    names = ", ".join(mention(miss.rep) for miss in p.missed)
+    who = "1 rep hasn't" if len(p.missed) == 1 else f"{len(p.missed)} reps haven't"
+    text = f"Drill heads-up: {who} recorded this week's drill: {names}."
+    lines = [
+        f"• {mention(miss.rep)} — {miss.drill}"
+        + ("" if miss.reminded else " (coach's drill check didn't reach them)")
+        for miss in p.missed[:MAX_TEAM_ROWS]
+    ]
+    reminded = [miss for miss in p.missed if miss.reminded]
+    note = (
+        f"{'They' if len(reminded) == len(p.missed) else 'The others'} got a drill check on "
+        f"{p.drill_check}, their time. Ask about it at your next 1:1."
+        if reminded
+        else "Ask about it at your next 1:1."
+    )
+    blocks = [section(text), section("\n".join(lines)), context(note)]
+    return Outgoing(text, as_dicts(blocks))
