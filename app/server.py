@@ -114,7 +114,8 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
     settings = deps.settings
     after = AfterAck()  # work after an ack waits for the requests still waiting for theirs
     homes = home_refresher(deps, after)
-    bolt_app = build_bolt_app(deps, credentials, homes, after)
+    outbox = Outbox(deps, OutboxClients(deps))  # the tick's, and the listeners' sends now
+    bolt_app = build_bolt_app(deps, credentials, homes, after, outbox)
     socket_handler = None
     if credentials.mode is SlackMode.SOCKET:
         socket_handler = await _socket_mode(bolt_app, credentials)
@@ -123,7 +124,6 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
     )
     server = uvicorn_server(web_app, port=settings.port)
     scheduler = None
-    outbox = Outbox(deps, OutboxClients(deps))
     if settings.coach_scheduler == "on":
         scheduler = start_scheduler(outbox, every_s=settings.coach_tick_seconds)
     freeze_start_up_objects()

@@ -11,8 +11,9 @@ from slack_bolt.async_app import AsyncApp
 
 from app import logs
 from app.config import SlackCredentials, SlackMode
+from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.slack.client import make_web_client
+from app.slack.client import OutboxClients, make_web_client
 from app.slack.ids import Action, Command, Event, View
 from app.slack.listeners import actions, commands, events, views
 from app.slack.runtime.after_ack import AfterAck
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> None:
     """Every listener, in one place (the manifest test reads this list), with how it is acked
     (`app.slack.runtime.listener_wrapper`): clicks and events are acked first, commands are
-    read first, submissions ack themselves. `injected` fills in their `deps`/`homes`."""
+    read first, submissions ack themselves. `injected` fills in their `deps`/`homes`/`outbox`."""
     runs = Wrap(after, injected)
     app.command(Command.DRILL.value)(runs.command(commands.on_drill, read=commands.read_drill))
     app.command(Command.COACH.value)(runs.command(commands.on_coach, read=commands.read_coach))
@@ -71,10 +72,16 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
 
 
 def build_bolt_app(
-    deps: Deps, credentials: SlackCredentials, homes: HomeRefresher, after: AfterAck
+    deps: Deps,
+    credentials: SlackCredentials,
+    homes: HomeRefresher,
+    after: AfterAck,
+    outbox: Outbox | None = None,
 ) -> AsyncApp:
     """The bot's bolt app; `homes` re-publishes App Homes after changes (close it at exit);
-    what listeners do after their acks runs in `after` (the web layer counts requests for it)."""
+    what listeners do after their acks runs in `after` (the web layer counts requests for it);
+    a listener that sends a scheduled message at once (the drill card after the 1:1 notes)
+    sends it through `outbox`, the process's own (one is made when none is given)."""
     options: dict[str, Any] = {
         # Bolt copies this logger's level into every logger it makes (else the root's, DEBUG
         # too, which logs request bodies).
@@ -102,5 +109,6 @@ def build_bolt_app(
             **options,
         )
 
-    register(app, after, {"deps": deps, "homes": homes})
+    sender = outbox if outbox is not None else Outbox(deps, OutboxClients(deps))
+    register(app, after, {"deps": deps, "homes": homes, "outbox": sender})
     return app

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -14,8 +12,6 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.db.ledger import Ledger
-from app.db.models import Person
 from app.db.store import Store
 from app.deps import Deps
 from app.rules import calendar
@@ -40,8 +36,8 @@ from app.services.week_plan import zone
 from app.slack import forms, payloads
 from app.slack.answers import tell, update
 from app.slack.client import error_code
-from app.slack.listeners.context import actor_of
-from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta, RepRef
+from app.slack.listeners.context import acting, clicked
+from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta
 from app.slack.render import modals
 from app.slack.render.deals_form import deals_modal
 from app.slack.render.diagnosis_form import DiagnosisDraft, diagnosis_modal
@@ -56,36 +52,6 @@ from app.slack.render.weekly import (
     snoozed,
 )
 from app.slack.runtime.home_publisher import HomeRefresher
-
-
-@dataclass(frozen=True)
-class Click:
-    """One click, inside its transaction: who clicked, on what, and where the message is."""
-
-    store: Store
-    actor: people.Actor
-    ref: RepRef  # the button's (or chosen option's) rep and cycle
-    meta: ModalMeta  # the same, plus the message to update from a modal
-
-    def own(self) -> Person:
-        """The clicking rep, when the button is theirs; refused otherwise."""
-        return access.require_own(self.actor, self.ref.rep)
-
-
-@asynccontextmanager
-async def clicked(body: dict[str, Any], deps: Deps) -> AsyncIterator[Click]:
-    action = payloads.action(body)
-    ref = (
-        MenuChoice.load(action.value).ref
-        if action.kind == "overflow"
-        else RepRef.load(action.value)
-    )
-    channel, ts = payloads.container_message(body)
-    meta = ModalMeta(ref.rep, ref.cycle, channel, ts)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        yield Click(store, await actor_of(store, body, deps), ref, meta)
-
 
 Opener = Callable[[dict[str, Any], AsyncWebClient, Deps], Awaitable[None]]
 
@@ -111,11 +77,10 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
 
 
 async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
-    now = deps.clock()
     async with clicked(body, deps) as click:
         rep = click.own()
-        at = await deals.snooze_prompt(Ledger(click.store.session), rep, click.ref.cycle, now)
-        local = at.astimezone(zone(rep.tz, deps.settings.coach_default_tz))
+        at = await deals.snooze_prompt(click.ledger, rep, click.ref.cycle, click.now)
+        local = at.astimezone(zone(rep.tz, click.zone))
         mine = await access.own_dm_message(click.store, rep, click.meta.message)
     if mine is not None:
         await update(client, mine, snoozed(click.meta.rep, click.meta.cycle, f"{local:%H:%M}"))
@@ -131,7 +96,7 @@ async def on_score(
     async with clicked(body, deps) as click:
         ref = click.ref
         result = await transfer_scores.score_transfer(
-            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
+            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, click.now
         )
     message = scored(
         ref.rep, result.score, result.ready_for_next_focus, calendar.next_cycle(ref.cycle)
@@ -172,7 +137,7 @@ async def on_drill_done_open(body: dict[str, Any], client: AsyncWebClient, deps:
     async with clicked(body, deps) as click:
         click.own()
         assignment = await drill_reports.drill_to_report(
-            click.store, click.actor, deps.clock(), deps.settings.coach_default_tz
+            click.store, click.actor, click.now, click.zone
         )
     view = modals.drill_done_modal(click.meta, assignment.drill.name)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
@@ -190,7 +155,7 @@ async def on_deal_progress(
     async with clicked(body, deps) as click:
         ref = click.ref
         deal = await feedback.record_deal_progress(
-            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, moved, deps.clock()
+            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, moved, click.now
         )
     await tell(respond, deal_progress_noted(deal.name, moved))
     homes.refresh(client, payloads.team_id(body), ref.rep)
@@ -206,7 +171,7 @@ async def on_rate_one_on_one(
     async with clicked(body, deps) as click:
         ref = click.ref
         score = await feedback.rate_one_on_one(
-            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, deps.clock()
+            click.store, click.actor, ref.rep, ref.cycle, ref.score or 0, click.now
         )
     await tell(respond, helpfulness_noted(score))
     homes.refresh(client, payloads.team_id(body), ref.rep)
@@ -230,7 +195,7 @@ async def on_rep_menu(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
 async def _open_pause(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         me = await pauses.may_pause(click.store, click.actor, click.ref.rep)
-        today = local_week.local_date(me, deps.clock(), deps.settings.coach_default_tz)
+        today = local_week.local_date(me, click.now, click.zone)
     await client.views_open(
         trigger_id=payloads.trigger_id(body), view=modals.pause_modal(click.meta, today)
     )
@@ -238,17 +203,15 @@ async def _open_pause(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
 
 async def on_edit_schedule(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     """The admin's schedule form (App Home)."""
-    async with deps.db.begin() as session:
-        store = Store(session)
-        teams = await team_schedules.settable_teams(store, await actor_of(store, body, deps))
+    async with acting(body, deps) as ctx:
+        teams = await team_schedules.settable_teams(ctx.store, ctx.actor)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.schedule_modal(teams))
 
 
 async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     """The admin's roster form (App Home)."""
-    async with deps.db.begin() as session:
-        store = Store(session)
-        await people.require_admin(store, await actor_of(store, body, deps))
+    async with acting(body, deps) as ctx:
+        await people.require_admin(ctx.store, ctx.actor)
     roles = [role.value for role in Role]
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.roster_modal(roles))
 
@@ -268,10 +231,10 @@ async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, dep
     if shown is None:
         return
     meta = ModalMeta.load(payloads.private_metadata(shown.view))
-    async with deps.reads() as session:
-        store = Store(session)
-        actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
-        form = await diagnoses.diagnosis_form(store, actor, meta.rep, meta.cycle, moving_on=False)
+    async with acting(body, deps, reads_only=True) as ctx:
+        form = await diagnoses.diagnosis_form(
+            ctx.store, ctx.actor, meta.rep, meta.cycle, moving_on=False
+        )
     draft = DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
     await _replace(client, shown, diagnosis_modal(meta, form.deals, draft))
 
@@ -282,10 +245,8 @@ async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, dep
     if shown is None:
         return
     meta = ModalMeta.load(payloads.private_metadata(shown.view))
-    async with deps.reads() as session:
-        store = Store(session)
-        actor = await people.reader(store, payloads.team_id(body), payloads.user_id(body))
-        form = await one_on_ones.grow_form(store, actor, meta.rep, meta.cycle)
+    async with acting(body, deps, reads_only=True) as ctx:
+        form = await one_on_ones.grow_form(ctx.store, ctx.actor, meta.rep, meta.cycle)
     draft = GrowDraft.of_form(forms.read_grow(shown.view))
     view = grow_modal(meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
     await _replace(client, shown, view)
@@ -326,12 +287,10 @@ def acts_on_message(take: Take) -> Callable[..., Awaitable[None]]:
         homes: HomeRefresher,
     ) -> None:
         ref = MessageRef.load(payloads.action(body).value)
-        async with deps.db.begin() as session:
-            store = Store(session)
-            actor = await actor_of(store, body, deps)
-            answer = await take(store, actor, ref.id, deps.clock(), deps.settings.coach_default_tz)
-            rep = actor.require_person()
-            mine = await access.own_dm_message(store, rep, payloads.container_message(body))
+        async with acting(body, deps) as ctx:
+            answer = await take(ctx.store, ctx.actor, ref.id, ctx.now, ctx.zone)
+            rep = ctx.person
+            mine = await access.own_dm_message(ctx.store, rep, payloads.container_message(body))
         assert answer is not None
         reply = reply_answer(answer)
         if mine is None:
@@ -358,9 +317,7 @@ async def on_resolve_action(
 ) -> None:
     """The "Mark resolved" button of an open manager action (a system gap taken on)."""
     ref = ActionRef.load(payloads.action(body).value)
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await actor_of(store, body, deps)
-        done = await escalations.resolve(store, actor, ref.id, deps.clock())
+    async with acting(body, deps) as ctx:
+        done = await escalations.resolve(ctx.store, ctx.actor, ref.id, ctx.now)
     await tell(respond, action_resolved(done))
     homes.refresh(client, payloads.team_id(body), done.rep)

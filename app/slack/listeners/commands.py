@@ -22,6 +22,7 @@ from app.deps import Deps
 from app.services import delivery_health, drill_reports, pauses, people, team_schedules
 from app.slack import forms
 from app.slack.answers import tell
+from app.slack.listeners.context import acting
 from app.slack.profiles import Profile, Unreadable
 from app.slack.render import delivery
 from app.slack.render import help as render
@@ -50,28 +51,25 @@ async def on_drill(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
-    now, tz = deps.clock(), deps.settings.coach_default_tz
     if parsed.verb == "status":
-        async with deps.reads() as session:
-            store = Store(session)
-            actor = await people.reader(store, command["team_id"], command["user_id"])
-            assignment = await drill_reports.drill_status(store, actor, now, tz)
+        async with acting(command, deps, reads_only=True) as seen:
+            assignment = await drill_reports.drill_status(
+                seen.store, seen.actor, seen.now, seen.zone
+            )
         await _answer_later(respond, render.drill_status(assignment))
         return
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await people.actor(store, command["team_id"], command["user_id"])
-        if not await _first_time(store, command, now):
+    async with acting(command, deps) as ctx:
+        if not await _first_time(ctx.store, command, ctx.now):
             await _answer_later(respond, render.already_done())
             return
         if parsed.verb == "done":
             assignment = await drill_reports.record_drill(
-                store, actor, parsed.link, parsed.note, now, tz
+                ctx.store, ctx.actor, parsed.link, parsed.note, ctx.now, ctx.zone
             )
             reply = render.drill_recorded(assignment)
         else:
             assert parsed.until is not None
-            person = await pauses.pause(store, actor, None, parsed.until, now, tz)
+            person = await pauses.pause(ctx.store, ctx.actor, None, parsed.until, ctx.now, ctx.zone)
             reply = render.paused(person.slack_user_id, parsed.until, yourself=True)
     await _answer_later(respond, reply)
     homes.refresh(client, command["team_id"], command["user_id"])
@@ -88,11 +86,8 @@ async def _first_time(store: Store, command: dict[str, Any], now: datetime) -> b
 
 
 async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
-    now, tz = deps.clock(), deps.settings.coach_default_tz
-    async with deps.reads() as session:
-        store = Store(session)
-        actor = await people.reader(store, command["team_id"], command["user_id"])
-        health = await delivery_health.delivery_health(store, actor, now, tz)
+    async with acting(command, deps, reads_only=True) as seen:
+        health = await delivery_health.delivery_health(seen.store, seen.actor, seen.now, seen.zone)
     return delivery.status_reply(health)
 
 
@@ -143,15 +138,13 @@ async def zone_of_added(
 
 
 async def _schedule(command: dict[str, Any], parsed: forms.CoachCommand, deps: Deps) -> Outgoing:
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await people.actor(store, command["team_id"], command["user_id"])
+    async with acting(command, deps) as ctx:
         if parsed.step is None or parsed.when is None:
-            return render.schedule_reply(await team_schedules.schedule_of(store, actor))
-        if not await _first_time(store, command, deps.clock()):
+            return render.schedule_reply(await team_schedules.schedule_of(ctx.store, ctx.actor))
+        if not await _first_time(ctx.store, command, ctx.now):
             return render.already_done()
         team = await team_schedules.change_step(
-            store, actor, parsed.step, parsed.when, parsed.manager
+            ctx.store, ctx.actor, parsed.step, parsed.when, parsed.manager
         )
         return render.schedule_reply(team, parsed.step)
 
@@ -161,17 +154,13 @@ async def _change(
 ) -> Outgoing:
     """Someone paused, added, moved or removed."""
     assert parsed.person is not None
-    now = deps.clock()
-    async with deps.db.begin() as session:
-        store = Store(session)
-        actor = await people.actor(store, command["team_id"], command["user_id"])
+    async with acting(command, deps) as ctx:
+        store, actor, now = ctx.store, ctx.actor, ctx.now
         if not await _first_time(store, command, now):
             return render.already_done()
         if parsed.verb == "pause":
             assert parsed.until is not None
-            person = await pauses.pause(
-                store, actor, parsed.person, parsed.until, now, deps.settings.coach_default_tz
-            )
+            person = await pauses.pause(store, actor, parsed.person, parsed.until, now, ctx.zone)
             return render.paused(person.slack_user_id, parsed.until, yourself=False)
         if parsed.verb == "add":
             assert parsed.role is not None

@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.db.ledger import Ledger
 from app.delivery import profile_reads
 from app.delivery.tick import Outbox
 from app.deps import Deps
@@ -26,11 +25,11 @@ from app.services import (
 )
 from app.slack import forms, payloads
 from app.slack.answers import update
-from app.slack.client import OutboxClients
 from app.slack.listeners.context import submitted
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
 from app.slack.render.diagnosis_form import saved_line
+from app.slack.render.grow_form import NOT_HELD_SAVED, notes_saved
 from app.slack.render.help import (
     ZoneRead,
     drill_recorded_line,
@@ -52,19 +51,19 @@ async def on_deals_submit(
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
     checked = deals.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
-    async with submitted(body, deps) as (store, actor):
+    async with submitted(body, deps) as ctx:
         saved = await deals.record_deals(
-            store,
-            actor,
+            ctx.store,
+            ctx.actor,
             meta.rep,
             meta.cycle,
             checked,
             "modal",
-            deps.clock(),
-            deps.settings.coach_default_tz,
+            ctx.now,
+            ctx.zone,
         )
         # Only coach's own message in the rep's own DM is updated (the metadata names it).
-        mine = await access.own_dm_message(store, actor.require_person(), meta.message)
+        mine = await access.own_dm_message(ctx.store, ctx.person, meta.message)
     await ack()
     if mine is not None:
         stored = [Deal.from_json(d) for d in saved.deals]
@@ -81,9 +80,9 @@ async def on_diagnosis_submit(
     homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
-    async with submitted(body, deps) as (store, actor):
+    async with submitted(body, deps) as ctx:
         saved = await diagnoses.diagnose(
-            store, actor, meta.rep, meta.cycle, forms.read_diagnosis(view), deps.clock()
+            ctx.store, ctx.actor, meta.rep, meta.cycle, forms.read_diagnosis(view), ctx.now
         )
         gap, focus = Gap(saved.gap), saved.focus_skill
     await ack(
@@ -100,30 +99,24 @@ async def on_grow_submit(
     client: AsyncWebClient,
     deps: Deps,
     homes: HomeRefresher,
+    outbox: Outbox,
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
-    now = deps.clock()
-    async with submitted(body, deps) as (store, actor):
+    async with submitted(body, deps) as ctx:
         logged = await one_on_ones.log_one_on_one(
-            store,
-            Ledger(store.session),
-            actor,
+            ctx.store,
+            ctx.ledger,
+            ctx.actor,
             meta.rep,
             meta.cycle,
             forms.read_grow(view),
-            now,
-            deps.settings.coach_default_tz,
+            ctx.now,
+            ctx.zone,
         )
-    if logged.drill is not None:
-        summary = f"Saved. <@{meta.rep}> gets their commitment and the *{logged.drill.name}* drill."
-    else:
-        summary = (
-            "Saved. A system gap is yours to act on: no drill for the rep this week. It stays "
-            "on your App Home until you mark it resolved."
-        )
+    summary = notes_saved(meta.rep, logged.drill.name if logged.drill else None)
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
     # The rep's card, now, through the ledger (exactly once even on a resubmit).
-    await Outbox(deps, OutboxClients(deps)).send_due(person_id=logged.rep.id, kind=Step.DRILL_CARD)
+    await outbox.send_due(person_id=logged.rep.id, kind=Step.DRILL_CARD)
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
@@ -136,9 +129,9 @@ async def on_drill_done_submit(
     homes: HomeRefresher,
 ) -> None:
     link, note = forms.read_drill_done(view)
-    async with submitted(body, deps) as (store, actor):
+    async with submitted(body, deps) as ctx:
         assignment = await drill_reports.record_drill(
-            store, actor, link, note, deps.clock(), deps.settings.coach_default_tz
+            ctx.store, ctx.actor, link, note, ctx.now, ctx.zone
         )
     await ack(
         response_action="update",
@@ -152,8 +145,8 @@ async def on_schedule_submit(
 ) -> None:
     step, when, team = forms.read_schedule(view)
     # the week's order, refused under the time picked
-    async with submitted(body, deps, refusals_under=ScheduleField.AT) as (store, actor):
-        changed = await team_schedules.change_step(store, actor, step, when, team)
+    async with submitted(body, deps, refusals_under=ScheduleField.AT) as ctx:
+        changed = await team_schedules.change_step(ctx.store, ctx.actor, step, when, team)
     reply = schedule_reply(changed, step)
     await ack(response_action="update", view=modals.saved("Schedule changed", reply.text))
 
@@ -168,9 +161,8 @@ async def on_pause_submit(
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
     until = forms.read_pause(view)
-    now = deps.clock()
-    async with submitted(body, deps, refusals_under=PauseField.UNTIL) as (store, actor):
-        await pauses.pause(store, actor, meta.rep, until, now, deps.settings.coach_default_tz)
+    async with submitted(body, deps, refusals_under=PauseField.UNTIL) as ctx:
+        await pauses.pause(ctx.store, ctx.actor, meta.rep, until, ctx.now, ctx.zone)
     reply = paused(meta.rep, until, yourself=False)
     await ack(response_action="update", view=modals.saved("Paused", reply.text))
     homes.refresh(client, payloads.team_id(body), meta.rep)
@@ -181,14 +173,14 @@ async def on_roster_submit(
 ) -> None:
     person, role, manager = forms.read_roster_change(view)
     # e.g. a rep without a manager, or a reporting cycle: shown under the manager
-    async with submitted(body, deps, refusals_under=RosterField.MANAGER) as (store, actor):
+    async with submitted(body, deps, refusals_under=RosterField.MANAGER) as ctx:
         change = await people.set_person(
-            store,
-            actor,
+            ctx.store,
+            ctx.actor,
             slack_user_id=person,
             role=role,
             manager_slack_user_id=manager,
-            now=deps.clock(),
+            now=ctx.now,
         )
     reply = roster_changed(change, "add", ZoneRead())  # "read before their first message"
     await ack(response_action="update", view=modals.saved("Roster updated", reply.text))
@@ -204,17 +196,16 @@ async def on_not_held_submit(
     homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
-    async with submitted(body, deps) as (store, actor):
+    async with submitted(body, deps) as ctx:
         await one_on_ones.log_one_on_one(
-            store,
-            Ledger(store.session),
-            actor,
+            ctx.store,
+            ctx.ledger,
+            ctx.actor,
             meta.rep,
             meta.cycle,
             one_on_ones.GrowInput(held=False),
-            deps.clock(),
-            deps.settings.coach_default_tz,
+            ctx.now,
+            ctx.zone,
         )
-    summary = "Logged as not held: it counts as a missed week of coaching."
-    await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
+    await ack(response_action="update", view=modals.saved("1:1 notes saved", NOT_HELD_SAVED))
     homes.refresh(client, payloads.team_id(body), meta.rep)

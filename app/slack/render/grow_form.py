@@ -237,3 +237,16 @@ def _drill_blocks(custom_drills: Sequence[Drill], draft: GrowDraft) -> list[Bloc
         )
     )
     return blocks
+
+
+NOT_HELD_SAVED = "Logged as not held: it counts as a missed week of coaching."
+
+
+def notes_saved(rep: str, drill_name: str | None) -> str:
+    """What the manager sees once the 1:1 notes are saved: what the rep gets next."""
+    if drill_name is not None:
+        return f"Saved. {mention(rep)} gets their commitment and the *{drill_name}* drill."
+    return (
+        "Saved. A system gap is yours to act on: no drill for the rep this week. It stays "
+        "on your App Home until you mark it resolved."
+    )
