@@ -64,7 +64,6 @@ class PrepRow:
     focus: str | None
     weeks_on_focus: int
     last_score: int | None
-    flags: tuple[str, ...]
     diagnosed: Gap | None
     paused_until: date | None
 
@@ -232,13 +231,6 @@ async def team_prep(store: Store, manager: Person, cycle: str) -> TeamPrep:
         past = [d for d in history.get(rep.id, []) if d.cycle_week < cycle]
         focus, weeks = focus_of(past)
         score = scores.get(rep.id)
-        flags = []
-        if score is not None and score.score <= 3:
-            flags.append(f"transfer {score.score}/5: re-diagnose")
-        if score is not None and score.score >= 4:
-            flags.append(f"transfer {score.score}/5: ready for the next focus")
-        if weeks >= 4 and (score is None or score.score < 4):
-            flags.append(f"{weeks} weeks on this focus without a 4")
         rows.append(
             PrepRow(
                 rep=rep.slack_user_id,
@@ -246,7 +238,6 @@ async def team_prep(store: Store, manager: Person, cycle: str) -> TeamPrep:
                 focus=focus,
                 weeks_on_focus=weeks,
                 last_score=score.score if score else None,
-                flags=tuple(flags),
                 diagnosed=Gap(this_week[rep.id].gap) if rep.id in this_week else None,
                 paused_until=rep.paused_until
                 if calendar.is_paused(rep.paused_until, monday)

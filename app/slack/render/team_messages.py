@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from app.rules.diagnosis import ADVICE
+from app.rules.metrics import TRANSFERRED, WINDOW
 from app.services import weekly_messages as m
 from app.services.roster import plural
 from app.slack.ids import Action
@@ -46,6 +47,20 @@ def drill_review(p: m.DrillReview) -> Outgoing:
     return Outgoing(text, as_dicts(blocks))
 
 
+def prep_flags(row: m.PrepRow) -> list[str]:
+    """What the manager should look at before diagnosing: the last transfer score, and a
+    focus that has run long without a 4."""
+    flags = []
+    score = row.last_score
+    if score is not None and score < TRANSFERRED:
+        flags.append(f"transfer {score}/5: re-diagnose")
+    if score is not None and score >= TRANSFERRED:
+        flags.append(f"transfer {score}/5: ready for the next focus")
+    if row.weeks_on_focus >= WINDOW and (score is None or score < TRANSFERRED):
+        flags.append(f"{row.weeks_on_focus} weeks on this focus without a 4")
+    return flags
+
+
 def team_prep(p: m.TeamPrep) -> Outgoing:
     submitted = sum(1 for r in p.rows if r.deals)
     text = (
@@ -64,7 +79,7 @@ def team_prep(p: m.TeamPrep) -> Outgoing:
             f"Focus: *{row.focus}* (week {row.weeks_on_focus + 1})" if row.focus else "No focus yet"
         )
         score = f" · last transfer {row.last_score}/5" if row.last_score is not None else ""
-        flags = "".join(f"\n⚑ {flag}" for flag in row.flags)
+        flags = "".join(f"\n⚑ {flag}" for flag in prep_flags(row))
         status = f"\n✅ Diagnosed: {row.diagnosed.value} gap" if row.diagnosed else ""
         blocks += rep_row(
             f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}",
