@@ -24,6 +24,7 @@ from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
 from app.slack.render.blocks import context, mention, section
+from app.slack.render.diagnosis_words import QUESTION, WHAT_TO_DO
 from app.slack.render.inputs import VALUE, modal, text_input, url_input
 from app.slack.render.message_parts import deal_line
 
@@ -126,7 +127,9 @@ def _tree_blocks(draft: DiagnosisDraft) -> list[Block]:
     blocks: list[Block] = []
     for question in TREE:
         answer = draft.answers.get(question.key)
-        blocks.append(_yes_no(question.key, question.text, answer, required=not draft.override))
+        blocks.append(
+            _yes_no(question.key, QUESTION[question.key], answer, required=not draft.override)
+        )
         if answer is not True:
             break
     return blocks
@@ -153,7 +156,7 @@ def _gap_blocks(draft: DiagnosisDraft) -> list[Block]:
     gap = draft.gap
     blocks: list[Block] = []
     if gap is not None:
-        blocks.append(context(f"→ *{gap.value.capitalize()} gap*: {ADVICE[gap].what_to_do}"))
+        blocks.append(context(f"→ *{gap.value.capitalize()} gap*: {WHAT_TO_DO[gap]}"))
     tree_option = Option(value=USE_THE_QUESTIONS, text="Use the answers above")
     gap_options = [tree_option, *(_gap_option(g) for g in Gap)]
     chosen = _gap_option(draft.override) if draft.override else tree_option

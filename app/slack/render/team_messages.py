@@ -20,6 +20,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.diagnosis_words import WHAT_TO_DO
 from app.slack.render.message_parts import (
     MAX_TEAM_ROWS,
     button,
@@ -105,7 +106,7 @@ def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
     for item in p.items[:MAX_TEAM_ROWS]:
         if item.gap is not None:
             advice = ADVICE[item.gap]
-            gap = f"*Gap:* {item.gap.value} — {advice.what_to_do}" + (
+            gap = f"*Gap:* {item.gap.value} — {WHAT_TO_DO[item.gap]}" + (
                 f" (~{advice.coaching_pct}% coaching)" if advice.rep_drill else ""
             )
         else:
