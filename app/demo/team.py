@@ -48,3 +48,9 @@ def sample_roster_csv() -> str:
         slack_id = "" if p.name in BY_EMAIL_ONLY else p.slack_user_id
         rows.append(f"{slack_id},{p.role},{p.manager},{p.email}")
     return "\n".join(rows) + "\n"
+
+
+# The people the week's scenes name.
+MAYA, OMAR = BY_NAME["Maya"].slack_user_id, BY_NAME["Omar"].slack_user_id
+ANA, BEN, CHEN, DEV, EVE = (BY_NAME[n].slack_user_id for n in ("Ana", "Ben", "Chen", "Dev", "Eve"))
+REPS = (ANA, BEN, CHEN, DEV, EVE)

@@ -62,7 +62,6 @@ async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn_server(web_app, port=port, host="127.0.0.1")
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         if task.done():

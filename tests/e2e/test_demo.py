@@ -1,17 +1,50 @@
-"""`coach demo` runs one week of the real bot against the sandbox and prints it readably."""
+"""`coach demo` runs one week of the real bot against the sandbox and prints it readably,
+the same week every time."""
 
 from __future__ import annotations
 
+import asyncio
+import difflib
 import io
+import os
+import re
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from app.demo import run_demo
 
+EXPECTED = Path(__file__).with_name("demo_week_2026-W48.txt")
+UPDATE = "COACH_UPDATE_DEMO_TRANSCRIPT"  # =1 rewrites EXPECTED from this run
 
-async def test_the_demo_prints_one_week_for_the_sample_team() -> None:
+
+@pytest.fixture(scope="module")
+def demo_text() -> str:
+    """One run of the demo for week 2026-W48 (ports shown as <port>), shared by the tests."""
     out = io.StringIO()
-    await run_demo(out, week_of=date(2026, 11, 25))
-    text = out.getvalue()
+    asyncio.run(run_demo(out, week_of=date(2026, 11, 25)))
+    return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", out.getvalue())
+
+
+def test_the_demo_prints_the_same_week_every_time(demo_text: str) -> None:
+    """DMs sent at the same moment print in a fixed order, and the call count is stable."""
+    if os.environ.get(UPDATE) == "1":
+        EXPECTED.write_text(demo_text)
+    expected = EXPECTED.read_text()
+    diff = "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            demo_text.splitlines(keepends=True),
+            str(EXPECTED.name),
+            "this run",
+        )
+    )
+    assert demo_text == expected, f"the demo's week changed ({UPDATE}=1 to accept):\n{diff}"
+
+
+def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
+    text = demo_text
     lines = text.splitlines()
 
     def line_with(*parts: str) -> str:

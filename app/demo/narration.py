@@ -21,6 +21,8 @@ def when(slack_user_id: str, at: datetime) -> str:
 
 
 class Transcript:
+    """Writes the week as it happens: section titles, lines, quoted messages."""
+
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
@@ -33,7 +35,7 @@ class Transcript:
     def quote(self, text: str) -> None:
         self.out.write("".join(f"    │ {row}\n" for row in text.splitlines()))
 
-    def block(self, blocks: list[dict] | None, fallback: str | None = None) -> None:
+    def block(self, blocks: list[dict[str, Any]] | None, fallback: str | None = None) -> None:
         self.quote(blocks_to_text(blocks, fallback, NAMES))
 
     def _stamp(self, at: datetime) -> str:

@@ -1,0 +1,101 @@
+"""What the sample team types into coach's forms during the week: deals, diagnoses, GROW notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.sandbox.driver import chosen, typed
+
+
+def yes_no(*answers: str) -> dict[str, Any]:
+    """The diagnosis questions, answered in order (can do, knows, clear, math works)."""
+    keys = ("can_do", "knows", "clear", "math_works")
+    return {k: chosen(a, "radio_buttons") for k, a in zip(keys, answers, strict=False)}
+
+
+def url_value(value: str) -> dict[str, Any]:
+    return {"value": {"type": "url_text_input", "value": value}}
+
+
+def grow(commitment: str, drill: str, *, private: str = "") -> dict[str, Any]:
+    """1:1 notes in the GROW shape, on the sample deal's price objection."""
+    return {
+        "goal": typed("Get the CFO to agree to a business-case review"),
+        "reality": typed("Discounted at the first push on price"),
+        "options": typed(
+            "Reframe to cost of delay\nAsk what's behind the number\nBring the champion"
+        ),
+        "commitment": typed(commitment),
+        "drill_choice": chosen(drill),
+        "practice_reps": typed("3"),
+        "accountability": typed("Two late-stage deals hold price"),
+        "private_notes": typed(private),
+    }
+
+
+def chen_deals() -> dict[str, Any]:
+    return {
+        "deal1_name": typed("Initech"),
+        "deal1_stage": typed("Proposal"),
+        "deal1_clip_url": typed("https://chorus.ai/meeting/4411"),
+        "deal1_moment": typed("03:10"),
+        "deal1_happened": typed("CFO said we're 30% over budget; I offered a discount"),
+        "deal2_name": typed("Hooli"),
+        "deal2_clip_url": typed("https://app.avoma.com/meetings/77"),
+    }
+
+
+def ana_deals() -> dict[str, Any]:
+    return {
+        "deal1_name": typed("Acme"),
+        "deal1_stage": typed("Negotiation"),
+        "deal1_clip_url": typed("https://app.gong.io/call?id=1"),
+        "deal1_moment": typed("12:30"),
+        "deal1_happened": typed("CFO pushed back on price"),
+    }
+
+
+def chen_diagnosis() -> dict[str, Any]:
+    return {
+        **yes_no("no"),
+        "focus_skill": typed("Objection handling"),
+        "evidence_url": typed("https://chorus.ai/meeting/4411"),
+        "evidence_moment": typed("03:10"),
+        "did": typed("Offered a discount at the first push"),
+        "good_looks_like": typed("Ask what's behind the number, then reframe to value"),
+    }
+
+
+def dev_diagnosis() -> dict[str, Any]:
+    return {
+        **yes_no("yes", "no"),
+        "focus_skill": typed("Discovery"),
+        "evidence_url": typed("https://us-67.gong.io/call?id=88"),
+        "evidence_moment": typed("14:20"),
+    }
+
+
+def eve_diagnosis() -> dict[str, Any]:
+    return {
+        **yes_no("yes", "yes", "yes", "yes"),
+        "focus_skill": typed("Closing"),
+        "evidence_url": typed("https://app.gong.io/call?id=501"),
+    }
+
+
+def ana_diagnosis() -> dict[str, Any]:
+    return {
+        **yes_no("yes", "yes", "no"),
+        "focus_skill": typed("Objection handling"),
+        "evidence_url": typed("https://app.gong.io/call?id=1"),
+        "evidence_moment": typed("12:30"),
+    }
+
+
+def ben_diagnosis() -> dict[str, Any]:
+    return {
+        **yes_no("no"),
+        "focus_skill": typed("Multi-threading"),
+        "evidence_url": typed("https://acme.zoom.us/rec/2"),
+        "evidence_moment": typed("4:05"),
+    }
