@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import uvicorn
 
 from app.config import SlackMode, slack_credentials
+from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.server import uvicorn_server
 from app.slack.bolt_app import build_bolt_app
+from app.slack.client import OutboxClients
 from app.slack.listeners.home_opened import home_refresher
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.home_publisher import HomeRefresher
@@ -49,7 +51,8 @@ async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
     assert credentials.mode in (SlackMode.HTTP, SlackMode.OAUTH), "Socket Mode has no port"
     after = after or AfterAck()
     homes = home_refresher(deps, after, delay_s=0)  # tests and the demo move on once it settles
-    bolt_app = build_bolt_app(deps, credentials, homes, after)
+    outbox = Outbox(deps, OutboxClients(deps))  # the listeners' sends now (the drill card)
+    bolt_app = build_bolt_app(deps, credentials, homes, after, outbox)
     web_app = build_web_app(
         bolt_app,
         deps.engine,

@@ -13,7 +13,7 @@ from app import logs
 from app.config import SlackCredentials, SlackMode
 from app.delivery.tick import Outbox
 from app.deps import Deps
-from app.slack.client import OutboxClients, make_web_client
+from app.slack.client import make_web_client
 from app.slack.ids import Action, Command, Event, View
 from app.slack.listeners import actions, commands, events, views
 from app.slack.runtime.after_ack import AfterAck
@@ -76,12 +76,12 @@ def build_bolt_app(
     credentials: SlackCredentials,
     homes: HomeRefresher,
     after: AfterAck,
-    outbox: Outbox | None = None,
+    outbox: Outbox,
 ) -> AsyncApp:
     """The bot's bolt app; `homes` re-publishes App Homes after changes (close it at exit);
     what listeners do after their acks runs in `after` (the web layer counts requests for it);
     a listener that sends a scheduled message at once (the drill card after the 1:1 notes)
-    sends it through `outbox`, the process's own (one is made when none is given)."""
+    sends it through `outbox`, the process's one (the tick's too, where it ticks)."""
     options: dict[str, Any] = {
         # Bolt copies this logger's level into every logger it makes (else the root's, DEBUG
         # too, which logs request bodies).
@@ -109,6 +109,5 @@ def build_bolt_app(
             **options,
         )
 
-    sender = outbox if outbox is not None else Outbox(deps, OutboxClients(deps))
-    register(app, after, {"deps": deps, "homes": homes, "outbox": sender})
+    register(app, after, {"deps": deps, "homes": homes, "outbox": outbox})
     return app

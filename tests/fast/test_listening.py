@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -32,8 +33,9 @@ class FakeRespond:
 
 
 def called(ack: FakeAck | None = None, **extra: Any) -> dict[str, Any]:
-    """What bolt passes: the names the wrapper's signature asks for."""
-    return {"ack": ack or FakeAck(), "body": {}, "respond": FakeRespond(), **extra}
+    """What bolt passes the wrapper: `args`, what it could inject, by name."""
+    given = {"ack": ack or FakeAck(), "body": {}, "respond": FakeRespond(), "client": None}
+    return {"args": SimpleNamespace(**{**given, **extra})}
 
 
 async def test_the_answer_goes_at_the_ack_and_the_rest_runs_after() -> None:
@@ -90,7 +92,8 @@ async def test_a_refusal_after_the_ack_is_answered_and_frees_the_turn() -> None:
     arguments = called(body={"response_url": "https://hooks.example/1"})
     await Wrap(after, {}).submission(refusing)(**arguments)
     assert await after.settled(timeout_s=1)
-    assert arguments["respond"].said == ["Only <@U0REP>'s manager (or their director) can do that."]
+    said = arguments["args"].respond.said
+    assert said == ["Only <@U0REP>'s manager (or their director) can do that."]
     await asyncio.wait_for(after.take_turn(), 0.1)  # the one turn is free again
 
 
@@ -127,8 +130,7 @@ async def test_injected_values_are_not_asked_of_bolt() -> None:
         got.append(deps)
 
     wrapped = Wrap(AfterAck(), {"deps": deps}).submission(listener)
-    assert "deps" not in inspect.signature(wrapped).parameters
-    await wrapped(**called())
+    await wrapped(**called())  # bolt's args hold no `deps`: it is never asked for
     await asyncio.sleep(0.01)
     assert got == [deps]
 
@@ -158,7 +160,6 @@ async def test_a_command_read_as_work_is_acked_empty_and_handed_over() -> None:
 
     ack = FakeAck()
     wrapped = Wrap(after, {"deps": "D"}).command(on_command, read=lambda body: ("status", body))
-    assert "parsed" not in inspect.signature(wrapped).parameters  # not bolt's to fill in
     await wrapped(**called(ack, body={"text": "status"}))
     assert ack.response == "acked"
     assert await after.settled(timeout_s=1)
@@ -189,6 +190,18 @@ async def test_how_a_listener_is_acked_is_declared_and_checked_at_registration()
         wrap(on_click, AfterAck(), {}, acks=Acks.ITSELF)
     with pytest.raises(TypeError, match="on_submit is acked first"):
         Wrap(AfterAck(), {}).acked_first(on_submit)
-    # What bolt is asked for: the listener's names and the wrapper's own, never ours.
+
+    async def on_typo(bdoy: dict[str, Any]) -> None:
+        pass
+
+    with pytest.raises(TypeError, match=r"on_typo takes \['bdoy'\]"):
+        Wrap(AfterAck(), {}).acked_first(on_typo)
+
+    async def on_opened(parsed: object) -> None:
+        pass
+
+    with pytest.raises(TypeError, match=r"on_opened takes \['parsed'\]"):
+        Wrap(AfterAck(), {}).acked_first(on_opened)  # no `read`: nothing is parsed
+    # What bolt is asked for: its `args`, whatever the listener takes.
     wrapped = Wrap(AfterAck(), {"deps": "D"}).acked_first(on_click)
-    assert list(inspect.signature(wrapped).parameters) == ["body", "ack", "respond", "client"]
+    assert list(inspect.signature(wrapped).parameters) == ["args"]

@@ -66,7 +66,8 @@ class RecordingApp:
 @pytest.fixture(scope="module")
 def registered() -> RecordingApp:
     app = RecordingApp()
-    register(app, AfterAck(), {})  # type: ignore[arg-type]
+    injected = {"deps": None, "homes": None, "outbox": None}  # what listeners may be given
+    register(app, AfterAck(), injected)  # type: ignore[arg-type]
     return app
 
 

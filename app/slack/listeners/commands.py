@@ -22,7 +22,7 @@ from app.deps import Deps
 from app.services import delivery_health, drill_reports, pauses, people, team_schedules
 from app.slack import forms
 from app.slack.answers import tell
-from app.slack.listeners.context import acting
+from app.slack.listeners.context import acting, working
 from app.slack.profiles import Profile, Unreadable
 from app.slack.render import delivery
 from app.slack.render import help as render
@@ -126,11 +126,10 @@ async def zone_of_added(
     read = reads.found.get(slack_user_id)
     if isinstance(read, Profile) and read.tz:
         return render.ZoneRead(tz=read.tz)
-    fallback = deps.settings.coach_default_tz
-    async with deps.reads() as session:
-        found = await people.known_actor(Store(session), team_id, slack_user_id)
-    if found is not None and found.person is not None and found.person.tz:
-        fallback = found.person.tz
+    async with working(deps, reads_only=True) as ctx:
+        found = await people.known_actor(ctx.store, team_id, slack_user_id)
+    known = found.person.tz if found is not None and found.person is not None else None
+    fallback = known or ctx.zone
     if read is None:
         return render.ZoneRead(fallback=fallback)  # Slack asked to wait: a tick reads it
     reason = read.reason if isinstance(read, Unreadable) else people.NO_TIME_ZONE

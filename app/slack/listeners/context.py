@@ -3,6 +3,7 @@ acting, the time and the default zone; for a click, also what the button names.
 
 Every listener reads as parse → one use case inside `acting(...)` (or `clicked(...)`,
 `submitted(...)`) → render, and never reaches for the clock, the settings or a session itself.
+Work before anyone is known to be acting (an event, the App Home) opens `working(...)`.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from app.slack.metadata import MenuChoice, ModalMeta, RepRef
 
 
 @dataclass(frozen=True)
-class Acting:
-    """One request's unit of work, as the person who sent it."""
+class Work:
+    """One transaction of a request's work, before anyone is known to be acting (an event
+    from a workspace coach may not know, the App Home)."""
 
     store: Store
-    actor: people.Actor
     now: datetime  # read once, when the request's work began
     zone: str  # COACH_DEFAULT_TZ: the zone of anyone whose own is unknown
 
@@ -37,10 +38,35 @@ class Acting:
         """The delivery ledger, in the same transaction."""
         return Ledger(self.store.session)
 
+    async def as_person(self, team_id: str, slack_user_id: str) -> Acting:
+        """The same transaction, as someone in a workspace coach knows (`people.actor`)."""
+        actor = await people.actor(self.store, team_id, slack_user_id)
+        return Acting(self.store, self.now, self.zone, actor)
+
+
+@dataclass(frozen=True)
+class Acting(Work):
+    """One request's unit of work, as the person who sent it."""
+
+    actor: people.Actor
+
     @property
     def person(self) -> Person:
         """The acting person; refused when they are not on the roster."""
         return self.actor.require_person()
+
+
+@asynccontextmanager
+async def working(
+    deps: Deps, *, reads_only: bool = False, now: datetime | None = None
+) -> AsyncIterator[Work]:
+    """One transaction (`reads_only`: a read-only session, a replica's where there is one).
+    `now` is the time an earlier transaction of the same request read, so every step of one
+    request sees the same time; by default the clock is read here, once."""
+    started = deps.clock() if now is None else now
+    opened = deps.reads() if reads_only else deps.db.begin()
+    async with opened as session:
+        yield Work(Store(session), started, deps.settings.coach_default_tz)
 
 
 @asynccontextmanager
@@ -50,13 +76,10 @@ async def acting(
     """One transaction as the person a payload (command, click, submission, event) names.
     `reads_only` opens a read-only session (a replica's, where there is one) and lets a
     workspace coach doesn't know read as "not set up", writing nothing."""
-    now = deps.clock()
-    opened = deps.reads() if reads_only else deps.db.begin()
     find = people.reader if reads_only else people.actor
-    async with opened as session:
-        store = Store(session)
-        actor = await find(store, payloads.team_id(body), payloads.user_id(body))
-        yield Acting(store, actor, now, deps.settings.coach_default_tz)
+    async with working(deps, reads_only=reads_only) as work:
+        actor = await find(work.store, payloads.team_id(body), payloads.user_id(body))
+        yield Acting(work.store, work.now, work.zone, actor)
 
 
 @dataclass(frozen=True)
@@ -83,7 +106,7 @@ async def clicked(body: dict[str, Any], deps: Deps) -> AsyncIterator[Click]:
     channel, ts = payloads.container_message(body)
     meta = ModalMeta(ref.rep, ref.cycle, channel, ts)
     async with acting(body, deps) as ctx:
-        yield Click(ctx.store, ctx.actor, ctx.now, ctx.zone, ref, meta)
+        yield Click(ctx.store, ctx.now, ctx.zone, ctx.actor, ref, meta)
 
 
 @asynccontextmanager

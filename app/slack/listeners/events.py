@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.db.store import Store
 from app.deps import Deps
 from app.rules.refusals import NotOnRoster
 from app.services import dm_replies, people
 from app.slack import payloads, workspace_access
 from app.slack.ids import Event
+from app.slack.listeners.context import working
 from app.slack.listeners.home_opened import publish_home
 from app.slack.profiles import as_kept, profile_from_user
 from app.slack.render import weekly
@@ -40,15 +40,14 @@ async def on_user_change(event: dict[str, Any], body: dict[str, Any], deps: Deps
     profile = profile_from_user(event.get("user"))
     if profile is None:
         return  # not a user object: nothing to keep
-    now = deps.clock()
-    async with deps.db.begin() as session:
-        store = Store(session)
-        if await store.workspace_by_team(body["team_id"]) is None:
+    team_id = body["team_id"]
+    async with working(deps) as ctx:
+        if await ctx.store.workspace_by_team(team_id) is None:
             return  # a workspace coach doesn't know: nothing is stored
-        if not await store.claim_event(body["event_id"], now):
+        if not await ctx.store.claim_event(body["event_id"], ctx.now):
             return
         await people.sync_profile(
-            store, body["team_id"], profile.slack_user_id, as_kept(profile), now
+            ctx.store, team_id, profile.slack_user_id, as_kept(profile), ctx.now
         )
 
 
@@ -65,31 +64,29 @@ async def on_message(
     if found is None:
         return
     user, incoming = found
-    team_id, now, tz = body["team_id"], deps.clock(), deps.settings.coach_default_tz
-    async with deps.db.begin() as session:
-        store = Store(session)
-        if await store.workspace_by_team(team_id) is None:
+    team_id = body["team_id"]
+    async with working(deps) as ctx:
+        if await ctx.store.workspace_by_team(team_id) is None:
             return  # a workspace coach doesn't know: nothing is stored
-        actor = await people.actor(store, team_id, user)
-        if actor.person is None:
+        me = await ctx.as_person(team_id, user)
+        if me.actor.person is None:
             raise NotOnRoster()  # nothing of theirs is kept; the error handler says why
-        if not await store.claim_event(body["event_id"], now):
+        if not await me.store.claim_event(body["event_id"], me.now):
             return  # a retry of a message we already have
-        kept = await dm_replies.keep(store, actor, incoming, now, tz)
+        kept = await dm_replies.keep(me.store, me.actor, incoming, me.now, me.zone)
     if kept is None:
         return
     # A failure from here on loses nothing: the message is kept; the error handler says so.
-    async with deps.db.begin() as session:
-        store = Store(session)
-        message = await store.direct_message(kept.id)
+    async with working(deps, now=ctx.now) as again:
+        message = await again.store.direct_message(kept.id)
         assert message is not None
-        actor = await people.actor(store, team_id, user)
-        answer = await dm_replies.answer(store, actor, message, now, tz)
+        me = await again.as_person(team_id, user)
+        answer = await dm_replies.answer(me.store, me.actor, message, me.now, me.zone)
     if answer is None:
         return  # chit-chat after today's hint: nothing to say
     posted = await _post(client, incoming, weekly.reply_answer(answer))
-    async with deps.db.begin() as session:
-        await dm_replies.answered(Store(session), kept.id, str(posted["ts"]))
+    async with working(deps, now=ctx.now) as last:
+        await dm_replies.answered(last.store, kept.id, str(posted["ts"]))
     if isinstance(answer, dm_replies.DealsAdded | dm_replies.DrillFromMessage):
         homes.refresh(client, team_id, user)
 

@@ -8,6 +8,7 @@ from app.db.store import Store
 from app.delivery import profile_reads
 from app.deps import Deps
 from app.services import access, home_facts, people
+from app.slack.listeners.context import working
 from app.slack.render.app_home import home_view
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.home_publisher import DEFAULT_DELAY_S, HomeRefresher
@@ -16,9 +17,9 @@ from app.slack.runtime.home_publisher import DEFAULT_DELAY_S, HomeRefresher
 async def _read_profile_if_stale(
     client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
 ) -> None:
-    async with deps.reads() as session:
-        who = await people.known_actor(Store(session), team_id, slack_user_id)
-    if who is not None and people.profile_is_stale(who.person, deps.clock()):
+    async with working(deps, reads_only=True) as ctx:
+        who = await people.known_actor(ctx.store, team_id, slack_user_id)
+    if who is not None and people.profile_is_stale(who.person, ctx.now):
         await profile_reads.read_now(deps, client, team_id, [slack_user_id])
 
 
@@ -26,13 +27,9 @@ async def publish_home(
     client: AsyncWebClient, deps: Deps, team_id: str, slack_user_id: str
 ) -> None:
     await _read_profile_if_stale(client, deps, team_id, slack_user_id)
-    async with deps.reads() as session:
+    async with working(deps, reads_only=True) as ctx:
         model = await home_facts.home_for(
-            Store(session),
-            team_id,
-            slack_user_id,
-            default_tz=deps.settings.coach_default_tz,
-            now=deps.clock(),
+            ctx.store, team_id, slack_user_id, default_tz=ctx.zone, now=ctx.now
         )
     await client.views_publish(user_id=slack_user_id, view=home_view(model))
 

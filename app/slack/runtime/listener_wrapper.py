@@ -21,6 +21,13 @@ Each listener is registered with how it is acked (`Acks`), said where it is regi
   acked, or ended, or failed before acking. A failure before the ack goes to bolt and the
   error handler, so the answer can carry the message; a failure after it is answered by
   `handle_error` on the response_url.
+
+The kind is the declaration; the wrapper never guesses it from a listener's parameters. It
+reads them only to hand over what each one names, as bolt would: `deps`, `homes`, `outbox`
+from `injected`, `parsed` from `read`, the rest (`body`, `ack`, `client` …) from bolt. Bolt
+itself is asked for one argument, `args` (its `AsyncArgs`: everything it can inject), so the
+wrapper has a plain signature and no forged one. A name that is none of these is refused at
+registration.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from enum import Enum
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_bolt.response import BoltResponse
 
 from app.slack.render.blocks import Outgoing
@@ -44,6 +52,7 @@ log = logging.getLogger(__name__)
 
 ACK_WAIT_S = 3.0  # Slack's own limit: a request not acked by then has failed already
 Listener = Callable[..., Awaitable[None]]
+BoltListener = Callable[[AsyncArgs], Awaitable[None]]
 
 
 class _AckThenTurn:
@@ -84,22 +93,30 @@ class Acks(Enum):
     ITSELF = "itself"  # the listener is given `ack` and acks when it knows what to answer
 
 
-def _bolt_signature(names: list[str]) -> inspect.Signature:
-    """Bolt fills in a listener's arguments by the names in its signature (`ack`, `body`,
-    `client` …). The wrapper takes `**kwargs`, so it declares here the names it needs from
-    bolt: the listener's own, less those it is given by us, plus what the wrapper itself
-    uses. This is the one place that speaks to bolt's argument injection."""
-    return inspect.Signature(
-        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names]
-    )
+# What bolt can hand a listener, by name (`AsyncArgs`' fields: `body`, `ack`, `client` …).
+FROM_BOLT = frozenset(inspect.signature(AsyncArgs.__init__).parameters) - {"self", "kwargs"}
 
 
-def _check(listener: Listener, acks: Acks, wanted: list[str]) -> None:
-    label = getattr(listener, "__name__", "listener")
-    if acks is Acks.ITSELF and "ack" not in wanted:
+def _arguments_of(
+    listener: Listener, acks: Acks, injected: Mapping[str, object], reads: bool
+) -> list[str]:
+    """The names `listener` takes, checked at registration against how it is declared: only a
+    listener that acks itself takes `ack`, and each name is bolt's, injected, or `parsed`."""
+    label = _label(listener)
+    names = list(inspect.signature(listener).parameters)
+    if acks is Acks.ITSELF and "ack" not in names:
         raise TypeError(f"{label} is registered to ack itself but takes no `ack`")
-    if acks is Acks.FIRST and "ack" in wanted:
+    if acks is Acks.FIRST and "ack" in names:
         raise TypeError(f"{label} is acked first by the wrapper: it must not take `ack`")
+    ours = {*injected, *(["parsed"] if reads else [])}
+    unknown = [name for name in names if name not in ours and name not in FROM_BOLT]
+    if unknown:
+        raise TypeError(f"{label} takes {unknown}: neither bolt's, nor injected, nor `parsed`")
+    return names
+
+
+def _label(listener: Listener) -> str:
+    return getattr(listener, "__name__", "listener")
 
 
 async def _wait_for_ack(acked: asyncio.Future[None], label: str) -> None:
@@ -114,6 +131,44 @@ async def _wait_for_ack(acked: asyncio.Future[None], label: str) -> None:
             log.warning("listener %s did not ack within %.0f s", label, ACK_WAIT_S)
 
 
+class _Call:
+    """One call of a listener: acked first, or started at once to ack itself; a failure
+    before the ack is bolt's to answer, one after it is `handle_error`'s."""
+
+    def __init__(self, args: AsyncArgs, after: AfterAck, acks: Acks, label: str) -> None:
+        self.args, self.after, self.acks, self.label = args, after, acks, label
+        self.acked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.gate = _AckThenTurn(args.ack, after, self.acked)
+        self.waiting = True  # the wrapper has not returned: bolt still answers
+        self.before_ack: list[Exception] = []  # a failure bolt should answer, as the ack
+
+    async def answer(self, listener: Listener, arguments: dict[str, Any]) -> None:
+        if "ack" in arguments:
+            arguments["ack"] = self.gate
+        if self.acks is Acks.FIRST:
+            await self.args.ack()
+        self.after.start(self.work(listener, arguments), f"listener {self.label}")
+        if self.acks is Acks.ITSELF:
+            await _wait_for_ack(self.acked, self.label)
+        self.waiting = False
+        if self.before_ack:
+            raise self.before_ack[0]
+
+    async def work(self, listener: Listener, arguments: dict[str, Any]) -> None:
+        args = self.args
+        try:
+            if self.acks is Acks.FIRST:
+                await self.gate.hold_turn()
+            await listener(**arguments)
+        except Exception as error:
+            if args.ack.response is None and self.waiting:
+                self.before_ack.append(error)
+            else:
+                await handle_error(error, args.body, args.ack, args.respond, args.client)
+        finally:
+            self.gate.done()
+
+
 def wrap(
     listener: Listener,
     after: AfterAck,
@@ -121,58 +176,28 @@ def wrap(
     *,
     acks: Acks,
     read: Callable[[dict[str, Any]], object] | None = None,
-) -> Listener:
-    """`listener` as bolt should call it. Its parameters named in `injected` get those values
-    (the deps, the Home refresher), `parsed` gets what `read` made of the request body; bolt
-    fills in the rest by name."""
-    wanted = list(inspect.signature(listener).parameters)
-    _check(listener, acks, wanted)
-    ours = {*injected, *(["parsed"] if read is not None else [])}
-    from_bolt = [name for name in wanted if name not in ours]
-    names = [*from_bolt, *(n for n in ("ack", "body", "respond", "client") if n not in from_bolt)]
-    label = getattr(listener, "__name__", "listener")
+) -> BoltListener:
+    """`listener` as bolt should call it, acked as `acks` says. Its parameters named in
+    `injected` get those values (the deps, the Home refresher, the outbox), `parsed` gets
+    what `read` made of the request body, and the rest come from bolt, by name."""
+    names = _arguments_of(listener, acks, injected, read is not None)
+    label = _label(listener)
 
-    async def run(**kwargs: Any) -> None:
-        ack: AsyncAck = kwargs["ack"]
-        arguments = {**kwargs, **injected}
+    async def run(args: AsyncArgs) -> None:
+        """What bolt calls. Bolt gives a function the arguments its parameters name; `args`
+        is its name for all of them at once, so the wrapper needs no signature of its own
+        per listener: it hands the listener the names it takes."""
+        given: dict[str, Any] = dict(injected)
         if read is not None:
-            parsed = read(kwargs["body"])
-            if isinstance(parsed, Outgoing):
-                await ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")
+            parsed = read(args.body)
+            if isinstance(parsed, Outgoing):  # help, a typo: the answer is the ack
+                await args.ack(text=parsed.text, blocks=parsed.blocks, response_type="ephemeral")
                 return
-            arguments["parsed"] = parsed
-        acked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        gate = _AckThenTurn(ack, after, acked)
-        arguments["ack"] = gate
-        before_ack: list[Exception] = []  # a failure bolt should answer, as the ack
-        waiting = True
-
-        async def work() -> None:
-            try:
-                if acks is Acks.FIRST:
-                    await gate.hold_turn()
-                await listener(**{name: arguments[name] for name in wanted})
-            except Exception as error:
-                if ack.response is None and waiting:
-                    before_ack.append(error)
-                else:
-                    await handle_error(
-                        error, kwargs["body"], ack, kwargs.get("respond"), kwargs.get("client")
-                    )
-            finally:
-                gate.done()
-
-        if acks is Acks.FIRST:
-            await ack()
-        after.start(work(), f"listener {label}")
-        if acks is Acks.ITSELF:
-            await _wait_for_ack(acked, label)
-        waiting = False
-        if before_ack:
-            raise before_ack[0]
+            given["parsed"] = parsed
+        arguments = {name: given[name] if name in given else getattr(args, name) for name in names}
+        await _Call(args, after, acks, label).answer(listener, arguments)
 
     run.__name__ = label
-    run.__signature__ = _bolt_signature(names)  # type: ignore[attr-defined]
     return run
 
 
@@ -183,11 +208,16 @@ class Wrap:
     after: AfterAck
     injected: Mapping[str, object]
 
-    def acked_first(self, listener: Listener) -> Listener:
+    def acked_first(self, listener: Listener) -> BoltListener:
+        """A click or an event: acked empty by the wrapper; the listener runs in its turn."""
         return wrap(listener, self.after, self.injected, acks=Acks.FIRST)
 
-    def command(self, listener: Listener, read: Callable[[dict[str, Any]], object]) -> Listener:
+    def command(self, listener: Listener, read: Callable[[dict[str, Any]], object]) -> BoltListener:
+        """A slash command: `read` runs before the ack (an `Outgoing` is the answer, in the
+        ack); anything else is acked empty and is the listener's `parsed`."""
         return wrap(listener, self.after, self.injected, acks=Acks.FIRST, read=read)
 
-    def submission(self, listener: Listener) -> Listener:
+    def submission(self, listener: Listener) -> BoltListener:
+        """A modal submission: the listener takes `ack` and answers in it (field errors, the
+        next view); the wrapper returns once it has acked."""
         return wrap(listener, self.after, self.injected, acks=Acks.ITSELF)
