@@ -1,4 +1,4 @@
-"""T6: lease expiry with an idle replica (RELIABILITY.md section 8).
+"""T6: lease expiry with an idle replica.
 
 A replica that sits in an open transaction must not freeze lease expiry for the others: leases
 are compared with clock_timestamp(), which moves, not now(), which stands still at the start

@@ -1,4 +1,4 @@
-"""A workspace whose token Slack refuses (RELIABILITY T8): disabled at the first refusal, an
+"""A workspace whose token Slack refuses: disabled at the first refusal, an
 alert raised once, no further calls; its prompts wait unsent and go out once a working token
 is back. Slack's tokens_revoked and app_uninstalled events disable it too."""
 
