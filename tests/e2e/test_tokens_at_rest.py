@@ -1,4 +1,4 @@
-"""Slack tokens at rest : an OAuth install stores no token in the clear, the
+"""Slack tokens at rest: an OAuth install stores no token in the clear, the
 bot and the outbox work from sealed tokens, and rotating the key re-seals every row."""
 
 from __future__ import annotations
