@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -49,6 +50,11 @@ class Settings(BaseSettings):
     coach_send_concurrency: int = Field(default=8, ge=1, le=256)
     # Log lines as JSON objects (production) or as text (a terminal).
     coach_log_format: Literal["json", "text"] = "text"
+    # The call recorder: Gong's API base URL for the company (Gong's API page shows it) and
+    # an access key pair. In OAuth mode an admin may set these per workspace instead.
+    gong_api_url: str | None = None
+    gong_access_key: SecretStr | None = None
+    gong_access_key_secret: SecretStr | None = None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -74,6 +80,9 @@ class Settings(BaseSettings):
         "slack_client_secret",
         "slack_state_secret",
         "coach_token_keys",
+        "gong_api_url",
+        "gong_access_key",
+        "gong_access_key_secret",
         mode="before",
     )
     @classmethod
@@ -101,6 +110,53 @@ class SlackCredentials:
 
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
+
+
+@dataclass(frozen=True)
+class RecorderCredentials:
+    """How to reach a call recorder: its API base URL and an access key pair (Basic auth)."""
+
+    api_url: str
+    access_key: str
+    access_key_secret: str
+
+    def __repr__(self) -> str:  # never the secret, in a log line or a traceback
+        return f"RecorderCredentials(api_url={self.api_url!r}, access_key=***)"
+
+
+def check_recorder_url(url: str) -> str | None:
+    """The URL, without a trailing slash, or None when it is not an https URL (plain http
+    only to this machine, for the local stand-in)."""
+    parts = urlsplit(url.strip())
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parts.hostname or parts.scheme not in ("https", "http"):
+        return None
+    if parts.scheme == "http" and not local:
+        return None
+    return url.strip().rstrip("/")
+
+
+def gong_credentials(settings: Settings) -> RecorderCredentials | None:
+    """Gong's credentials from the environment; None when none of GONG_* is set, or a
+    ConfigError naming the one still missing."""
+    parts = {
+        "GONG_API_URL": settings.gong_api_url,
+        "GONG_ACCESS_KEY": _secret(settings.gong_access_key),
+        "GONG_ACCESS_KEY_SECRET": _secret(settings.gong_access_key_secret),
+    }
+    if not any(parts.values()):
+        return None
+    missing = [name for name, value in parts.items() if not value]
+    if missing:
+        raise ConfigError(f"Gong needs {missing[0]} as well: set it, or unset every GONG_*.")
+    url = check_recorder_url(parts["GONG_API_URL"] or "")
+    if url is None:
+        raise ConfigError(
+            "GONG_API_URL must be your Gong API base URL, e.g. https://us-12345.api.gong.io."
+        )
+    return RecorderCredentials(
+        url, parts["GONG_ACCESS_KEY"] or "", parts["GONG_ACCESS_KEY_SECRET"] or ""
+    )
 
 
 def token_cipher(settings: Settings) -> TokenCipher:

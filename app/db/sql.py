@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Result, select
@@ -41,6 +41,16 @@ def upsert(session: AsyncSession, model: type, key: dict[str, Any], values: dict
     """
     statement = _insert(session, model).values({**key, **values})
     changes = {name: statement.excluded[name] for name in values if name != "created_at"}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
+
+
+def upsert_many(
+    session: AsyncSession, model: type, key: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> Any:
+    """One INSERT … ON CONFLICT (key) DO UPDATE for many rows: each row's other columns
+    replace what is stored."""
+    statement = _insert(session, model).values(list(rows))
+    changes = {name: statement.excluded[name] for name in rows[0] if name not in key}
     return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
 
 

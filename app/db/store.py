@@ -1,13 +1,14 @@
 """Every query the app makes, behind one object. The caller owns the transaction: nothing
-here commits. The queries live by subject in people_queries, message_queries and
-record_queries; dialect-specific statements in `app.db.sql`."""
+here commits. The queries live by subject in people_queries, message_queries,
+record_queries and recorder_queries; dialect-specific statements in `app.db.sql`."""
 
 from __future__ import annotations
 
 from app.db.message_queries import MessageQueries
 from app.db.people_queries import PeopleQueries
 from app.db.record_queries import RecordQueries
+from app.db.recorder_queries import RecorderQueries
 
 
-class Store(PeopleQueries, MessageQueries, RecordQueries):
+class Store(PeopleQueries, MessageQueries, RecordQueries, RecorderQueries):
     """What services read and write, through one session."""

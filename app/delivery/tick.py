@@ -29,6 +29,7 @@ from app.db.pace import Pacer, Rate
 from app.db.store import Store
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
 from app.deps import Deps
+from app.recorder.sync import SyncReport, sync_recorders
 from app.rules.types import Step
 from app.services import week_plan, weekly_messages
 from app.slack.client import Clients, error_code, http_status, retry_after_s
@@ -44,6 +45,7 @@ MAX_PACE_WAIT_S = 5.0  # look again at least this often while paced back
 RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before the due time
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
+RECORDER_BUDGET_S = 20.0
 # Errors about the person or the workspace that no retry will fix.
 PERMANENT_ERRORS = frozenset(
     {
@@ -73,9 +75,11 @@ class TickReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     stopped: bool = False  # asked to stop: what was not sent waits for the next tick
     profiles: ProfileReport = field(default_factory=ProfileReport)
+    recorder: SyncReport = field(default_factory=SyncReport)
 
     def describe(self) -> str:
         parts = [self.profiles.describe()] if self.profiles.describe() else []
+        parts += [self.recorder.describe()] if self.recorder.describe() else []
         parts += [f"{self.planned} planned", f"{self.expired} past their window"]
         parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
         if self.stopped:
@@ -127,6 +131,7 @@ class Outbox:
         settings = deps.settings
         self.rate = Rate(settings.coach_send_rate_per_minute)
         self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
+        self.recorder_budget_s = RECORDER_BUDGET_S  # of each tick, for reading calls
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
@@ -161,6 +166,7 @@ class Outbox:
             report.profiles = await refresh_profiles(
                 self.deps, self.client_for, now, self.read_rate
             )
+            report.recorder = await self.read_recorders(now)
             report.planned = await self.plan(now)
             report.outcomes = await self.send_due(now)
             async with self.deps.db.begin() as session:
@@ -168,6 +174,15 @@ class Outbox:
             observability.record_delivery("skipped", report.expired)
         report.stopped = self.stopping.is_set()
         return report
+
+    async def read_recorders(self, now: datetime) -> SyncReport:
+        """Calls from the call recorder, before anything that shows them is composed. A
+        failure here is the recorder's story, never the week's: the tick goes on."""
+        try:
+            return await sync_recorders(self.deps, now, self.owner, budget_s=self.recorder_budget_s)
+        except Exception:
+            log.exception("recorder sync failed unexpectedly; the tick goes on")
+            return SyncReport()
 
     async def plan(self, now: datetime) -> int:
         """Put what is due at `now` into the ledger. Reads, works out what is due with no

@@ -16,6 +16,7 @@ class DealField(StrEnum):
     CLIP_URL = "clip_url"
     MOMENT = "moment"
     HAPPENED = "happened"
+    CALL = "call"  # a call picked from the recorder instead of a pasted link
 
 
 def deal_field(n: int, part: DealField) -> str:
@@ -27,6 +28,7 @@ class DiagnosisField(StrEnum):
     GAP_OVERRIDE = "gap_override"
     FOCUS_SKILL = "focus_skill"
     EVIDENCE_URL = "evidence_url"
+    EVIDENCE_CALL = "evidence_call"  # a call picked from the recorder instead of a clip
     EVIDENCE_MOMENT = "evidence_moment"
     EVIDENCE_QUOTE = "evidence_quote"
     DID = "did"

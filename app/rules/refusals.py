@@ -64,6 +64,7 @@ class Refusal(StrEnum):
     ANSWER_OR_PICK_GAP = auto()
     PICK_FOCUS_SKILL = auto()
     NO_EVIDENCE = auto()
+    PICK_A_LISTED_CALL = auto()
     SYSTEM_GAP_NEEDS_ACTION = auto()
     PICK_RUBRIC_LEVEL = auto()
     # the GROW form and 1:1 notes

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from app.db.ledger import Ledger
@@ -14,7 +14,7 @@ from app.rules.evidence import MAX_DEALS, BadInput, Deal, check_moment, check_ur
 from app.rules.form_fields import DealField, deal_field
 from app.rules.refusals import FieldErrors, NotAllowed, Refusal, UserError
 from app.rules.types import Step
-from app.services import access
+from app.services import access, call_evidence
 from app.services.local_week import rep_cycle
 from app.services.people import Actor
 from app.services.week_plan import plan_once
@@ -31,12 +31,32 @@ class DealDraft:
     clip_url: str = ""
     moment: str = ""
     happened: str = ""
+    call: str = ""  # the id of a call picked from the recorder (untrusted until checked)
 
     @property
     def empty(self) -> bool:
         return not any(
             v.strip() for v in (self.name, self.stage, self.clip_url, self.moment, self.happened)
         )
+
+
+async def with_picked_calls(store: Store, rep: Person, drafts: list[DealDraft]) -> list[DealDraft]:
+    """Each deal with a picked call and no pasted link takes the call's link (a pasted link
+    wins: it may point at the very moment). A pick that is not one of the rep's own calls
+    is refused under its field."""
+    errors: dict[str, Refusal] = {}
+    resolved = []
+    for n, draft in enumerate(drafts, start=1):
+        if draft.call and not draft.clip_url.strip():
+            call = await call_evidence.own_call(store, rep, draft.call)
+            if call is None:
+                errors[deal_field(n, DealField.CALL)] = Refusal.PICK_A_LISTED_CALL
+            else:
+                draft = replace(draft, clip_url=call.url)
+        resolved.append(draft)
+    if errors:
+        raise FieldErrors(errors)
+    return resolved
 
 
 def check_deals(drafts: list[DealDraft]) -> list[Deal]:

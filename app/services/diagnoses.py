@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.db.models import Diagnosis, Person
 from app.db.store import Store
 from app.rules import drills
+from app.rules.call_stats import Call
 from app.rules.diagnosis import TREE, proposed_gap
 from app.rules.evidence import BadInput, Deal, check_moment, check_url
 from app.rules.form_fields import DiagnosisField
 from app.rules.refusals import FieldErrors, Refusal
 from app.rules.types import Gap
-from app.services import access, escalations
+from app.services import access, call_evidence, escalations
 from app.services.people import Actor
 
 RUBRIC_LEVELS = ("1", "2", "3", "4")
@@ -42,10 +43,17 @@ class DiagnosisForm:
     deals: list[Deal]
     existing: Diagnosis | None
     next_focus: str | None  # suggested when moving the rep on after a transfer of 4+
+    calls: tuple[Call, ...] = ()  # the rep's recorded calls of the week, to pick evidence from
 
 
 async def diagnosis_form(
-    store: Store, actor: Actor, rep_slack_user_id: str, cycle: str, *, moving_on: bool
+    store: Store,
+    actor: Actor,
+    rep_slack_user_id: str,
+    cycle: str,
+    *,
+    moving_on: bool,
+    default_tz: str = "UTC",
 ) -> DiagnosisForm:
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
     submission = (await store.submissions([rep.id], cycle)).get(rep.id)
@@ -56,7 +64,8 @@ async def diagnosis_form(
         current, _ = focus_of(history.get(rep.id, []))
         next_focus = drills.next_competency(current)
     deals = [Deal.from_json(d) for d in submission.deals] if submission else []
-    return DiagnosisForm(rep, deals, existing, next_focus)
+    calls = await call_evidence.pickable_calls(store, rep, cycle, default_tz)
+    return DiagnosisForm(rep, deals, existing, next_focus, calls)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class DiagnosisInput:
     gap_override: Gap | None
     focus_skill: str
     evidence_url: str = ""
+    evidence_call: str = ""  # the id of a call picked from the recorder (untrusted)
     evidence_moment: str = ""
     evidence_quote: str = ""
     did: str = ""
@@ -117,6 +127,17 @@ def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
     }
 
 
+async def with_picked_call(store: Store, rep: Person, form: DiagnosisInput) -> DiagnosisInput:
+    """The form with a picked call's link as its evidence, when no clip is pasted; a pick
+    that is not one of the rep's own calls is refused under its field."""
+    if not form.evidence_call or form.evidence_url.strip():
+        return form
+    call = await call_evidence.own_call(store, rep, form.evidence_call)
+    if call is None:
+        raise FieldErrors({DiagnosisField.EVIDENCE_CALL: Refusal.PICK_A_LISTED_CALL})
+    return replace(form, evidence_url=call.url)
+
+
 async def diagnose(
     store: Store,
     actor: Actor,
@@ -126,7 +147,7 @@ async def diagnose(
     now: datetime,
 ) -> Diagnosis:
     rep, me = await access.coached_rep(store, actor, rep_slack_user_id)
-    values = check_diagnosis(form)
+    values = check_diagnosis(await with_picked_call(store, rep, form))
     saved = await store.save_diagnosis(rep.id, cycle, {**values, "author_id": me.id}, now)
     await escalations.follow_diagnosis(
         store, rep, me, cycle, Gap(saved.gap), saved.manager_action, now

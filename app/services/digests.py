@@ -13,7 +13,8 @@ from app.rules import calendar
 from app.rules.drills import Drill
 from app.rules.metrics import RepScorecard
 from app.rules.types import Role, Step
-from app.services import scorecard_data, team_schedules
+from app.services import call_evidence, scorecard_data, team_schedules
+from app.services.call_evidence import Indicator
 from app.services.scorecard_data import DirectorView, TeamView
 
 
@@ -25,6 +26,7 @@ class RepDigest:
     commitment: str | None
     drill: str | None
     next_one_on_one: date | None
+    indicator: Indicator | None = None  # the focus's number on their calls, from the recorder
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,14 @@ class Digest:
     rep: RepDigest | None = None
     team: TeamView | None = None
     director: DirectorView | None = None
+    indicators: tuple[tuple[str, Indicator], ...] = ()  # a manager's reps (Slack id, number)
 
     @property
     def empty(self) -> bool:
         return self.rep is None and self.team is None and self.director is None
 
 
-async def rep_digest(store: Store, rep: Person, cycle: str) -> RepDigest:
+async def rep_digest(store: Store, rep: Person, cycle: str, default_tz: str) -> RepDigest:
     card = (await scorecard_data.rep_card(store, rep, cycle)).card
     notes = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
     manager = await store.person_by_id(rep.manager_id) if rep.manager_id else None
@@ -57,23 +60,35 @@ async def rep_digest(store: Store, rep: Person, cycle: str) -> RepDigest:
         commitment=notes.commitment if held and notes else None,
         drill=Drill.from_json(notes.drill).name if held and notes and notes.drill else None,
         next_one_on_one=next_one_on_one,
+        indicator=(
+            await call_evidence.indicators(store, rep.workspace_id, [rep], cycle, default_tz)
+        ).get(rep.id),
     )
 
 
 async def digest_for(
-    store: Store, person: Person, cycle: str, now: datetime | None = None
+    store: Store,
+    person: Person,
+    cycle: str,
+    now: datetime | None = None,
+    default_tz: str = "UTC",
 ) -> Digest:
     reports = await store.reports_of([person.id])
-    leads_reps = any(p.role is Role.REP for p in reports)
+    reps = [p for p in reports if p.role is Role.REP and p.active]
+    leads_reps = bool(reps)
+    shown = await call_evidence.indicators(store, person.workspace_id, reps, cycle, default_tz)
     leads_managers = any(p.role is not Role.REP for p in reports)
     return Digest(
         person=person.slack_user_id,
         cycle=cycle,
-        rep=await rep_digest(store, person, cycle) if person.role is Role.REP else None,
+        rep=(
+            await rep_digest(store, person, cycle, default_tz) if person.role is Role.REP else None
+        ),
         team=await scorecard_data.team_view(store, person, cycle, now) if leads_reps else None,
         director=(
             await scorecard_data.director_view(store, person, cycle, now)
             if leads_managers
             else None
         ),
+        indicators=tuple((r.slack_user_id, shown[r.id]) for r in reps if r.id in shown),
     )

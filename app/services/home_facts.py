@@ -12,6 +12,7 @@ from app.rules.metrics import RepWeek
 from app.rules.types import Role, Step, StepTime
 from app.rules.weekly_steps import effective_schedule
 from app.services import (
+    call_evidence,
     delivery_health,
     drill_reports,
     local_week,
@@ -19,8 +20,10 @@ from app.services import (
     scorecard_data,
     team_schedules,
 )
+from app.services.call_evidence import Indicator
 from app.services.delivery_health import DeliveryHealth
 from app.services.drill_reports import DrillAssignment
+from app.services.recorder_health import RecorderHealth, recorder_health
 from app.services.scorecard_data import DirectorView, RepCard, TeamView
 
 RECENT_WEEKS = 6
@@ -57,6 +60,9 @@ class HomeModel:
     organisation: DirectorView | None = None  # whoever leads managers
     teams: list[str] = field(default_factory=list)  # admins: managers whose team they can set
     delivery: DeliveryHealth | None = None  # admins: how the workspace's messages got through
+    indicator: Indicator | None = None  # reps: their focus's number on calls (the recorder's)
+    indicators: list[tuple[str, Indicator]] = field(default_factory=list)  # managers: their reps'
+    recorder: RecorderHealth | None = None  # admins: the call recorder's connection
 
 
 def _member(person: Person, reps: int = 0) -> Member:
@@ -112,6 +118,14 @@ async def home_for(
     cycle = local_week.rep_cycle(person, now, default_tz)
     scorecard = drill = None
     recent: list[RepWeek] = []
+    direct = [p for p in await store.reports_of([person.id]) if p.role is Role.REP]
+    shown = await call_evidence.indicators(
+        store,
+        who.workspace.id,
+        [*direct, person] if role is Role.REP else direct,
+        cycle,
+        default_tz,
+    )
     if role is Role.REP:
         scorecard = await scorecard_data.rep_card(store, person, cycle)
         drill = await drill_reports.current_drill(store, person, now, default_tz)
@@ -140,4 +154,7 @@ async def home_for(
         delivery=(
             await delivery_health.delivery_health(store, who, now, default_tz) if is_admin else None
         ),
+        indicator=shown.get(person.id) if role is Role.REP else None,
+        indicators=[(r.slack_user_id, shown[r.id]) for r in direct if r.id in shown],
+        recorder=await recorder_health(store, who.workspace.id) if is_admin else None,
     )

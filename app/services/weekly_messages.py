@@ -14,10 +14,12 @@ from app.db.ledger import Claimed, Ledger
 from app.db.models import Person
 from app.db.store import Store
 from app.rules import calendar
+from app.rules.call_stats import CallNumbers
 from app.rules.drills import Drill
 from app.rules.evidence import Deal
 from app.rules.types import DeliveryStatus, Gap, Role, Step
-from app.services import team_schedules
+from app.services import call_evidence, team_schedules
+from app.services.call_evidence import RepEvidence
 from app.services.diagnoses import focus_of
 from app.services.digests import Digest, digest_for
 from app.services.drill_reports import current_drill, drill_due_on
@@ -40,6 +42,7 @@ class DealPrompt:
     reminder: bool = False
     coached_cycle: str = ""  # last week, whose coached deals are asked about
     coached: tuple[CoachedDeal, ...] = ()  # not answered yet
+    recorded_calls: int | None = None  # the recorder's calls of that week; None: no recorder
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class PrepRow:
     last_score: int | None
     diagnosed: Gap | None
     paused_until: date | None
+    evidence: RepEvidence | None = None  # from the call recorder, when it knows the rep
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class TeamPrep:
     manager: str
     cycle: str
     rows: tuple[PrepRow, ...]
+    team_numbers: CallNumbers | None = None  # the team's call averages that week
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,7 @@ async def _team(store: Store, manager: Person, cycle: str) -> list[Person]:
 
 
 async def _deal_prompt(
-    store: Store, ledger: Ledger, person: Person, claim: Claimed, now: datetime
+    store: Store, ledger: Ledger, person: Person, claim: Claimed, now: datetime, default_tz: str
 ) -> Composed:
     cycle = claim.cycle_week
     if (await store.submissions([person.id], cycle)).get(person.id) is not None:
@@ -183,7 +188,9 @@ async def _deal_prompt(
     if claim.kind is Step.REP_PROMPT:
         last = calendar.previous_cycle(cycle)
         open_deals = tuple(d for d in await coached_deals(store, person, last) if d.moved is None)
-        return DealPrompt(person.slack_user_id, cycle, week_of, False, last, open_deals)
+        evidence = await call_evidence.rep_evidence(store, person, cycle, default_tz)
+        calls = len(evidence.calls) if evidence is not None else None
+        return DealPrompt(person.slack_user_id, cycle, week_of, False, last, open_deals, calls)
     prompt = await ledger.find(person.id, Step.REP_PROMPT, cycle)
     if prompt is None or prompt.status is not DeliveryStatus.SENT or prompt.sent_at is None:
         return Skip("no_prompt_sent")
@@ -217,9 +224,12 @@ async def _drill_review(store: Store, manager: Person, cycle: str) -> Composed:
     return DrillReview(manager.slack_user_id, scored_cycle, tuple(items))
 
 
-async def team_prep(store: Store, manager: Person, cycle: str) -> TeamPrep:
+async def team_prep(store: Store, manager: Person, cycle: str, default_tz: str) -> TeamPrep:
     reps = await _reps(store, manager)
     ids = [r.id for r in reps]
+    evidence = await call_evidence.team_evidence(
+        store, manager.workspace_id, reps, cycle, default_tz
+    )
     submissions = await store.submissions(ids, cycle)
     history = await store.diagnosis_history(ids, cycle)
     this_week = await store.diagnoses(ids, cycle)
@@ -242,9 +252,11 @@ async def team_prep(store: Store, manager: Person, cycle: str) -> TeamPrep:
                 paused_until=rep.paused_until
                 if calendar.is_paused(rep.paused_until, monday)
                 else None,
+                evidence=evidence.reps.get(rep.id) if evidence else None,
             )
         )
-    return TeamPrep(manager.slack_user_id, cycle, tuple(rows))
+    team_numbers = evidence.team if evidence else None
+    return TeamPrep(manager.slack_user_id, cycle, tuple(rows), team_numbers)
 
 
 async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAgenda:
@@ -357,11 +369,11 @@ async def compose(
     cycle = claim.cycle_week
     kind = claim.kind
     if kind in (Step.REP_PROMPT, Step.REP_REMINDER, Step.PROMPT_AGAIN):
-        return await _deal_prompt(store, ledger, person, claim, now)
+        return await _deal_prompt(store, ledger, person, claim, now, default_tz)
     if kind is Step.MANAGER_REVIEW:
         return await _drill_review(store, person, cycle)
     if kind is Step.MANAGER_PREP:
-        prep = await team_prep(store, person, cycle)
+        prep = await team_prep(store, person, cycle, default_tz)
         return prep if prep.rows else Skip("no_reps")
     if kind is Step.ONE_ON_ONE:
         if person.role is Role.REP:
@@ -385,7 +397,7 @@ async def compose(
             await drill_due_on(store, person, cycle),
         )
     if kind is Step.DIGEST:
-        digest = await digest_for(store, person, cycle, now)
+        digest = await digest_for(store, person, cycle, now, default_tz)
         return Skip("nothing_to_report") if digest.empty else digest
     if kind is Step.MANAGER_HEADS_UP:
         missed = await drill_misses(store, person, cycle)

@@ -216,6 +216,7 @@ def read_deals(view: dict[str, Any]) -> list[DealDraft]:
             clip_url=text_of(values, deal_field(n, DealField.CLIP_URL)),
             moment=text_of(values, deal_field(n, DealField.MOMENT)),
             happened=text_of(values, deal_field(n, DealField.HAPPENED)),
+            call=choice_of(values, deal_field(n, DealField.CALL)),
         )
         for n in range(1, MAX_DEALS + 1)
     ]
@@ -232,6 +233,7 @@ def read_diagnosis(view: dict[str, Any]) -> DiagnosisInput:
         gap_override=Gap(override) if override in Gap._value2member_map_ else None,
         focus_skill=text_of(values, DiagnosisField.FOCUS_SKILL),
         evidence_url=text_of(values, DiagnosisField.EVIDENCE_URL),
+        evidence_call=choice_of(values, DiagnosisField.EVIDENCE_CALL),
         evidence_moment=text_of(values, DiagnosisField.EVIDENCE_MOMENT),
         evidence_quote=text_of(values, DiagnosisField.EVIDENCE_QUOTE),
         did=text_of(values, DiagnosisField.DID),

@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("app.clock", "app.config", "app.token_cipher", "app.logs")),
     ("store", ("app.db", "app.deps", "app.observability")),
     ("services", ("app.services",)),
+    ("recorder", ("app.recorder",)),  # the call recorder (Gong): read into the database
     ("slack", ("app.slack",)),
     ("delivery", ("app.delivery",)),
     ("runtime", ("app.slack.runtime",)),

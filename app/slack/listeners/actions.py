@@ -19,6 +19,7 @@ from app.rules.evidence import Deal
 from app.rules.types import Role
 from app.services import (
     access,
+    call_evidence,
     deals,
     diagnoses,
     dm_replies,
@@ -71,8 +72,9 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
     async with clicked(body, deps) as click:
         me = click.own()
         found = (await click.store.submissions([me.id], click.ref.cycle)).get(me.id)
+        calls = await call_evidence.pickable_calls(click.store, me, click.ref.cycle, click.zone)
     existing = [Deal.from_json(d) for d in found.deals] if found else []
-    view = deals_modal(click.meta, existing)
+    view = deals_modal(click.meta, existing, calls)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -110,10 +112,17 @@ async def _open_diagnosis(
 ) -> None:
     async with clicked(body, deps) as click:
         form = await diagnoses.diagnosis_form(
-            click.store, click.actor, click.ref.rep, click.ref.cycle, moving_on=moving_on
+            click.store,
+            click.actor,
+            click.ref.rep,
+            click.ref.cycle,
+            moving_on=moving_on,
+            default_tz=click.zone,
         )
     draft = DiagnosisDraft.of_saved(form.existing) if form.existing else DiagnosisDraft()
-    view = diagnosis_modal(click.meta, form.deals, draft, next_focus=form.next_focus)
+    view = diagnosis_modal(
+        click.meta, form.deals, draft, next_focus=form.next_focus, calls=form.calls
+    )
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -233,10 +242,10 @@ async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, dep
     meta = ModalMeta.load(payloads.private_metadata(shown.view))
     async with acting(body, deps, reads_only=True) as ctx:
         form = await diagnoses.diagnosis_form(
-            ctx.store, ctx.actor, meta.rep, meta.cycle, moving_on=False
+            ctx.store, ctx.actor, meta.rep, meta.cycle, moving_on=False, default_tz=ctx.zone
         )
     draft = DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
-    await _replace(client, shown, diagnosis_modal(meta, form.deals, draft))
+    await _replace(client, shown, diagnosis_modal(meta, form.deals, draft, calls=form.calls))
 
 
 async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

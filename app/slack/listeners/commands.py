@@ -19,7 +19,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.db.store import Store
 from app.delivery import profile_reads
 from app.deps import Deps
-from app.services import delivery_health, drill_reports, pauses, people, team_schedules
+from app.services import (
+    delivery_health,
+    drill_reports,
+    pauses,
+    people,
+    recorder_health,
+    team_schedules,
+)
 from app.slack import forms
 from app.slack.answers import tell
 from app.slack.listeners.context import acting, working
@@ -88,7 +95,8 @@ async def _first_time(store: Store, command: dict[str, Any], now: datetime) -> b
 async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
     async with acting(command, deps, reads_only=True) as seen:
         health = await delivery_health.delivery_health(seen.store, seen.actor, seen.now, seen.zone)
-    return delivery.status_reply(health)
+        recorder = await recorder_health.recorder_health(seen.store, seen.actor.workspace.id)
+    return delivery.status_reply(health, recorder)
 
 
 def read_coach(body: dict[str, Any]) -> Outgoing | forms.CoachCommand:

@@ -50,8 +50,11 @@ async def on_deals_submit(
     homes: HomeRefresher,
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
-    checked = deals.check_deals(forms.read_deals(view))  # FieldErrors → inline, nothing stored
+    drafts = forms.read_deals(view)
     async with submitted(body, deps) as ctx:
+        # A picked call's link, checked to be the rep's own; FieldErrors → inline, no write.
+        picked = await deals.with_picked_calls(ctx.store, access.require_rep(ctx.actor), drafts)
+        checked = deals.check_deals(picked)
         saved = await deals.record_deals(
             ctx.store,
             ctx.actor,

@@ -30,10 +30,12 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.call_words import indicator_line, recorder_status
 from app.slack.render.delivery import problem_blocks, time_zone_blocks
 from app.slack.render.message_parts import drill_buttons, score_buttons
 from app.slack.render.scorecard_blocks import (
     director_blocks,
+    indicator_blocks,
     insight_blocks,
     open_actions_blocks,
     rep_lines,
@@ -143,6 +145,8 @@ def _rep(model: HomeModel) -> list[Block]:
         blocks.append(section(f":palm_tree: Paused until {model.paused_until:%A, %b %d}."))
     if model.scorecard is not None:
         blocks += [divider(), section("\n".join(rep_lines(model.scorecard.card)))]
+    if model.indicator is not None:
+        blocks.append(section("*On your calls:* " + indicator_line(model.indicator)))
     blocks += _drill(model)
     if model.recent:
         blocks += [section(f"*Your last {len(model.recent)} weeks*")]
@@ -214,6 +218,7 @@ def _manager(model: HomeModel) -> list[Block]:
         blocks += director_blocks(model.organisation)
     if model.team is not None:
         blocks += _team_table(model.team)
+    blocks += indicator_blocks(model.indicators)
     if model.organisation is None and model.team is None:
         blocks += _team(model)
     elif model.managers:
@@ -236,6 +241,12 @@ def _delivery_problems(model: HomeModel) -> list[Block]:
     ]
 
 
+def _recorder(model: HomeModel) -> list[Block]:
+    if model.recorder is None:
+        return []
+    return [divider(), section("*Call recorder:* " + "\n".join(recorder_status(model.recorder)))]
+
+
 def _admin(model: HomeModel) -> list[Block]:
     counts = ", ".join(plural(model.role_counts.get(role, 0), role.value) for role in Role)
     return [
@@ -247,6 +258,7 @@ def _admin(model: HomeModel) -> list[Block]:
             "(`/coach help`)."
         ),
         *_delivery_problems(model),
+        *_recorder(model),
         divider(),
         section("*Workspace schedule* (each person's local time)"),
         *_week(model.schedule, {**REP_STEPS, **MANAGER_STEPS}),

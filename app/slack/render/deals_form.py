@@ -7,15 +7,29 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from app.rules.call_stats import Call
 from app.rules.evidence import MAX_DEALS, Deal
 from app.rules.form_fields import DealField, deal_field
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
-from app.slack.render.blocks import header, section
-from app.slack.render.inputs import modal, text_input, url_input
+from app.slack.render.blocks import context, header, section
+from app.slack.render.call_words import call_option_text, picked_calls_hint
+from app.slack.render.inputs import modal, select_input, text_input, url_input
 
 
-def _deal_blocks(n: int, deal: Deal | None) -> list[Block]:
+def _deal_blocks(n: int, deal: Deal | None, calls: Sequence[Call]) -> list[Block]:
+    picks = (
+        [
+            select_input(
+                deal_field(n, DealField.CALL),
+                "Or pick a Gong call",
+                [(str(c.id), call_option_text(c)) for c in calls],
+                hint="Used when no clip link is pasted above.",
+            )
+        ]
+        if calls
+        else []
+    )
     return [
         header(f"Deal {n}"),
         text_input(
@@ -33,6 +47,7 @@ def _deal_blocks(n: int, deal: Deal | None) -> list[Block]:
         url_input(
             deal_field(n, DealField.CLIP_URL), "Clip link", initial=deal.clip_url if deal else None
         ),
+        *picks,
         text_input(
             deal_field(n, DealField.MOMENT),
             "Key moment (mm:ss)",
@@ -50,10 +65,15 @@ def _deal_blocks(n: int, deal: Deal | None) -> list[Block]:
     ]
 
 
-def deals_modal(meta: ModalMeta, existing: Sequence[Deal]) -> dict[str, Any]:
+def deals_modal(
+    meta: ModalMeta, existing: Sequence[Deal], calls: Sequence[Call] = ()
+) -> dict[str, Any]:
+    """The form; with the rep's calls from the recorder, each deal can take one of them."""
     blocks: list[Block] = [
         section("Your top 3 deals of last week, each with a ~2-minute clip of the key moment."),
     ]
+    if calls:
+        blocks.append(context(picked_calls_hint(calls, "Gong")))
     for n in range(1, MAX_DEALS + 1):
-        blocks += _deal_blocks(n, existing[n - 1] if n <= len(existing) else None)
+        blocks += _deal_blocks(n, existing[n - 1] if n <= len(existing) else None, calls)
     return modal(ViewId.DEALS, "Share my deals", "Share", meta, blocks)

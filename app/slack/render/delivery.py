@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from app.services.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem, ProfileProblem
+from app.services.recorder_health import RecorderHealth
 from app.services.roster import plural
 from app.slack.render.blocks import (
     Outgoing,
@@ -15,6 +16,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.call_words import recorder_status
 from app.slack.render.delivery_words import advice, profile_advice
 
 
@@ -70,7 +72,7 @@ def week_line(health: DeliveryHealth) -> str:
     return line + (f" (and {', '.join(others)})" if others else "")
 
 
-def status_reply(health: DeliveryHealth) -> Outgoing:
+def status_reply(health: DeliveryHealth, recorder: RecorderHealth | None = None) -> Outgoing:
     week = f"This week ({health.cycle})"
     days = PROBLEM_WINDOW.days
     problems = (
@@ -92,4 +94,8 @@ def status_reply(health: DeliveryHealth) -> Outgoing:
         else ""
     )
     text = f"{week}: {week_line(health)}. {problems}{guessed}"
+    if recorder is not None:
+        lines = recorder_status(recorder)
+        blocks.append(section("*Call recorder:* " + "\n".join(lines)))
+        text += " " + " ".join(lines)
     return Outgoing(text=text, blocks=as_dicts(blocks))

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from app.rules.call_stats import Call
 from app.rules.diagnosis import ADVICE, TREE, proposed_gap
 from app.rules.evidence import Deal
 from app.rules.form_fields import DiagnosisField
@@ -24,8 +25,9 @@ from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
 from app.slack.render.blocks import context, mention, section
+from app.slack.render.call_words import call_option_text
 from app.slack.render.diagnosis_words import QUESTION, WHAT_TO_DO
-from app.slack.render.inputs import VALUE, modal, text_input, url_input
+from app.slack.render.inputs import VALUE, modal, select_input, text_input, url_input
 from app.slack.render.message_parts import deal_line
 
 F = DiagnosisField
@@ -173,11 +175,31 @@ def _gap_blocks(draft: DiagnosisDraft) -> list[Block]:
     return blocks
 
 
+def _call_pick(calls: Sequence[Call]) -> list[Block]:
+    if not calls:
+        return []
+    return [
+        select_input(
+            F.EVIDENCE_CALL,
+            "Or a Gong call",
+            [(str(c.id), call_option_text(c)) for c in calls],
+            hint="The rep's calls of the week: used when no clip is pasted above.",
+        )
+    ]
+
+
 def _evidence_blocks(
-    draft: DiagnosisDraft, first_clip: Deal | None, next_focus: str | None
+    draft: DiagnosisDraft,
+    first_clip: Deal | None,
+    next_focus: str | None,
+    calls: Sequence[Call] = (),
 ) -> list[Block]:
-    """The focus skill and the evidence: the clip is needed for every gap but a system gap."""
+    """The focus skill and the evidence: a clip (or a recorded call) is needed for every gap
+    but a system gap."""
     system = draft.gap is Gap.SYSTEM
+    hint = "No evidence, no coaching: the clip this is based on."
+    if calls:
+        hint = "No evidence, no coaching: paste the clip, or pick a Gong call below."
     return [
         text_input(
             F.FOCUS_SKILL,
@@ -191,11 +213,10 @@ def _evidence_blocks(
             F.EVIDENCE_URL,
             "Evidence clip",
             initial=draft.evidence_url or (first_clip.clip_url if first_clip else None),
-            optional=system,
-            hint="No evidence, no coaching: the clip this is based on."
-            if not system
-            else "A system gap needs no clip.",
+            optional=system or bool(calls),
+            hint=hint if not system else "A system gap needs no clip.",
         ),
+        *_call_pick(calls),
         text_input(
             F.EVIDENCE_MOMENT,
             "Timestamp (mm:ss)",
@@ -219,13 +240,14 @@ def diagnosis_modal(
     draft: DiagnosisDraft,
     *,
     next_focus: str | None = None,
+    calls: Sequence[Call] = (),
 ) -> dict[str, Any]:
     """The decision tree; with `next_focus`, opened to move a rep on after a transfer of 4+.
     What is asked follows what is answered: the next question after a Yes, the gap after the
     first No; the clip is needed for every gap but a system gap, which asks instead what the
     manager will escalate. Each change re-renders the form (views.update)."""
     blocks = _intro_blocks(meta, deals, next_focus) + _tree_blocks(draft) + _gap_blocks(draft)
-    blocks += _evidence_blocks(draft, deals[0] if deals else None, next_focus)
+    blocks += _evidence_blocks(draft, deals[0] if deals else None, next_focus, calls)
     if draft.gap is Gap.SYSTEM:
         blocks.append(
             text_input(

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, UrlInputElement
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+    UrlInputElement,
+)
 from slack_sdk.models.views import View
 
 from app.slack.ids import INPUT_ACTION_ID
@@ -58,6 +65,27 @@ def url_input(
         hint=hint,
         element=UrlInputElement(
             action_id=VALUE, initial_value=initial or None, placeholder="https://…"
+        ),
+    )
+
+
+def select_input(
+    block_id: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    *,
+    hint: str | None = None,
+) -> InputBlock:
+    """An optional pick of one of `options` ((value, text) pairs, at most 100 shown)."""
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=True,
+        hint=hint,
+        element=StaticSelectElement(
+            action_id=VALUE,
+            placeholder="Pick one",
+            options=[Option(value=value, text=text) for value, text in options[:100]],
         ),
     )
 

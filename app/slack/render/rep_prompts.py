@@ -36,10 +36,19 @@ def deal_prompt(p: m.DealPrompt) -> Outgoing:
     else:
         lead = f"Good morning! What were your top 3 deals in the week of {day_label(p.week_of)}?"
     text = f"{lead} Share each with a clip of the key moment, so your manager can prep your 1:1."
+    calls = ""
+    if p.recorded_calls is not None:
+        calls = (
+            f"\nGong has {plural(p.recorded_calls, 'call')} of yours from that week: pick one "
+            "for each deal in the form."
+            if p.recorded_calls
+            else "\nGong has no calls of yours from that week: paste your links."
+        )
+        text += calls
     blocks = [
         section(
             f"{lead}\nFor each deal: the name, its stage, and a link to a ~2-minute clip of the "
-            "key moment (Gong, Chorus, Zoom, Salesloft, Avoma or any link)."
+            f"key moment (Gong, Chorus, Zoom, Salesloft, Avoma or any link).{calls}"
         ),
         share_deals(p.rep, p.cycle, snooze=True),
         context("Or just reply here: one deal per line with its link. Your manager sees this."),

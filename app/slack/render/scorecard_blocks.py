@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from app.rules import calendar
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
+from app.services.call_evidence import Indicator
 from app.services.digests import Digest, RepDigest
 from app.services.escalations import OpenAction
 from app.services.roster import plural
@@ -33,6 +34,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.call_words import indicator_line
 from app.slack.render.insight_words import advice, reason
 
 MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 blocks
@@ -211,6 +213,15 @@ def _rep_digest_blocks(part: RepDigest) -> list[Block]:
     return [section("\n".join([*week, *rep_lines(part.card)])), context(cheer(part.card))]
 
 
+def indicator_blocks(indicators: Sequence[tuple[str, Indicator]]) -> list[Block]:
+    """Each rep's leading indicator: did the focus behaviour change on their calls?"""
+    if not indicators:
+        return []
+    lines = [f"{mention(rep)}: {indicator_line(shown, who='their')}" for rep, shown in indicators]
+    title = section("*On their calls* (Gong: did the focus behaviour change?)")
+    return [title, *bullet_sections(lines)]
+
+
 def digest(model: Digest) -> Outgoing:
     """The weekly digest DM: the rep's week, the team table, coverage across managers."""
     parts: list[str] = []
@@ -220,6 +231,8 @@ def digest(model: Digest) -> Outgoing:
         scores = f"transfer {trend(card)}" if card.transfers else "no transfer score yet"
         parts.append(f"drills recorded {card.completion_4w.label}, {scores}")
         blocks += _rep_digest_blocks(model.rep)
+        if model.rep.indicator is not None:
+            blocks.append(section("*On your calls:* " + indicator_line(model.rep.indicator)))
     if model.team is not None:
         team = model.team
         parts.append(
@@ -228,6 +241,7 @@ def digest(model: Digest) -> Outgoing:
         if model.rep is not None:
             blocks.append(divider())
         blocks += [section("*Your team*"), *team_blocks(team)]
+        blocks += indicator_blocks(model.indicators)
         blocks += open_actions_blocks(team.open_actions, buttons=True)
         if team.insights:
             # Friday: re-diagnosis is for next week; the notes are this week's.

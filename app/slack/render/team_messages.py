@@ -20,6 +20,7 @@ from app.slack.render.blocks import (
     mention,
     section,
 )
+from app.slack.render.call_words import evidence_lines
 from app.slack.render.diagnosis_words import WHAT_TO_DO
 from app.slack.render.message_parts import (
     MAX_TEAM_ROWS,
@@ -82,8 +83,9 @@ def team_prep(p: m.TeamPrep) -> Outgoing:
         score = f" · last transfer {row.last_score}/5" if row.last_score is not None else ""
         flags = "".join(f"\n⚑ {flag}" for flag in prep_flags(row))
         status = f"\n✅ Diagnosed: {row.diagnosed.value} gap" if row.diagnosed else ""
+        calls = "\n" + evidence_lines(row.evidence, p.team_numbers, "Gong") if row.evidence else ""
         blocks += rep_row(
-            f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}",
+            f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}{calls}",
             f"prep:{row.rep}",
             button(
                 "Edit diagnosis" if row.diagnosed else "Diagnose",

@@ -1,0 +1,157 @@
+"""Queries about the call recorder: its connection per workspace, who is who there, calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+
+from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPerson
+from app.db.sql import Queries, insert_ignoring_conflicts, rowcount, upsert_many
+
+UNCHECKED = "unchecked"
+
+
+class RecorderQueries(Queries):
+    # --- the connection ---------------------------------------------------------------
+    async def recorder_connection(self, workspace_id: int) -> RecorderConnection | None:
+        return await self.session.get(RecorderConnection, workspace_id, populate_existing=True)
+
+    async def recorder_connections(self) -> list[RecorderConnection]:
+        query = select(RecorderConnection).order_by(RecorderConnection.workspace_id)
+        return list((await self.session.scalars(query)).all())
+
+    async def ensure_recorder_connection(
+        self, workspace_id: int, provider: str, now: datetime
+    ) -> RecorderConnection:
+        values = {"workspace_id": workspace_id, "provider": provider, "status": UNCHECKED}
+        await self.session.execute(
+            insert_ignoring_conflicts(
+                self.session, RecorderConnection, values | {"updated_at": now}
+            )
+        )
+        connection = await self.recorder_connection(workspace_id)
+        assert connection is not None
+        return connection
+
+    async def update_recorder_connection(
+        self, workspace_id: int, now: datetime, **values: Any
+    ) -> None:
+        await self.session.execute(
+            update(RecorderConnection)
+            .where(RecorderConnection.workspace_id == workspace_id)
+            .values(updated_at=now, **values)
+        )
+
+    async def claim_recorder_sync(
+        self, workspace_id: int, owner: str, until: datetime, now: datetime
+    ) -> bool:
+        """Take the workspace's sync for `owner` until `until` (one replica at a time)."""
+        result = await self.session.execute(
+            update(RecorderConnection)
+            .where(
+                RecorderConnection.workspace_id == workspace_id,
+                or_(
+                    RecorderConnection.sync_lease_until.is_(None),
+                    RecorderConnection.sync_lease_until <= now,
+                    RecorderConnection.sync_owner == owner,
+                ),
+            )
+            .values(sync_owner=owner, sync_lease_until=until)
+        )
+        return rowcount(result) == 1
+
+    async def release_recorder_sync(self, workspace_id: int, owner: str) -> None:
+        await self.session.execute(
+            update(RecorderConnection)
+            .where(
+                RecorderConnection.workspace_id == workspace_id,
+                RecorderConnection.sync_owner == owner,
+            )
+            .values(sync_owner=None, sync_lease_until=None)
+        )
+
+    # --- people -----------------------------------------------------------------------
+    async def recorder_people(self, workspace_id: int) -> dict[int, RecorderPerson]:
+        query = select(RecorderPerson).where(RecorderPerson.workspace_id == workspace_id)
+        return {row.person_id: row for row in (await self.session.scalars(query)).all()}
+
+    async def save_recorder_matches(
+        self, workspace_id: int, matches: dict[int, str | None], now: datetime
+    ) -> None:
+        """Who each person is in the recorder (None: nobody there has their email). A
+        person matched to someone new has their calls read again from the start."""
+        if not matches:
+            return
+        known = await self.recorder_people(workspace_id)
+        rows = [
+            {
+                "person_id": person_id,
+                "workspace_id": workspace_id,
+                "recorder_user_id": user_id,
+                "matched_at": now,
+                "calls_read_through": (
+                    known[person_id].calls_read_through
+                    if person_id in known and known[person_id].recorder_user_id == user_id
+                    else None
+                ),
+            }
+            for person_id, user_id in matches.items()
+        ]
+        await self.session.execute(upsert_many(self.session, RecorderPerson, ["person_id"], rows))
+
+    async def mark_calls_read(self, person_ids: Iterable[int], through: datetime) -> None:
+        ids = list(set(person_ids))
+        if ids:
+            await self.session.execute(
+                update(RecorderPerson)
+                .where(RecorderPerson.person_id.in_(ids))
+                .values(calls_read_through=through)
+            )
+
+    # --- calls ------------------------------------------------------------------------
+    async def save_calls(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Store calls, or refresh the ones already here (the recorder may add numbers to
+        a call after it was first read)."""
+        if not rows:
+            return
+        key = ["workspace_id", "provider_call_id"]
+        await self.session.execute(upsert_many(self.session, RecordedCall, key, rows))
+
+    async def recorded_calls(
+        self, person_ids: Iterable[int], start: datetime, end: datetime
+    ) -> list[RecordedCall]:
+        """The calls of these people that started in [start, end), newest first."""
+        ids = list(set(person_ids))
+        if not ids:
+            return []
+        query = (
+            select(RecordedCall)
+            .where(
+                RecordedCall.person_id.in_(ids),
+                RecordedCall.started_at >= start,
+                RecordedCall.started_at < end,
+            )
+            .order_by(RecordedCall.started_at.desc(), RecordedCall.id.desc())
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def recorded_call(self, call_id: int, person_id: int) -> RecordedCall | None:
+        """One of this person's calls (None when the id is not theirs)."""
+        return await self.session.scalar(
+            select(RecordedCall).where(
+                RecordedCall.id == call_id, RecordedCall.person_id == person_id
+            )
+        )
+
+    async def forget_recorded_calls(self, workspace_id: int) -> int:
+        """Drop every call and match of a workspace (its recorder was disconnected)."""
+        result = await self.session.execute(
+            delete(RecordedCall).where(RecordedCall.workspace_id == workspace_id)
+        )
+        await self.session.execute(
+            delete(RecorderPerson).where(RecorderPerson.workspace_id == workspace_id)
+        )
+        return rowcount(result)

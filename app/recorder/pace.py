@@ -1,0 +1,63 @@
+"""The recorder's limits, kept by every replica together: a token bucket per workspace in
+the database (app/db/pace.py), one for the per-second limit and one for the day's."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db.ledger import wall_now
+from app.db.pace import Pacer, Rate
+from app.recorder.provider import RecorderBudgetSpent
+
+# Gong allows 3 calls a second and 10,000 a day per company. Two a second, one at a time,
+# leaves room for requests that arrive bunched up; the day's bucket refills at 6 a minute.
+GONG_RATE = Rate(per_minute=120, burst=1)
+GONG_DAY = Rate(per_minute=6, burst=10_000)
+MAX_NAP_S = 1.0
+
+
+class SharedPace:
+    """Waits for a turn to call the recorder for one workspace (its account)."""
+
+    def __init__(
+        self,
+        db: async_sessionmaker[AsyncSession],
+        workspace_id: int,
+        *,
+        method: str = "gong",
+        rate: Rate = GONG_RATE,
+        day: Rate = GONG_DAY,
+    ) -> None:
+        self.db = db
+        self.workspace_id = workspace_id
+        self.method = method
+        self.rate = rate
+        self.day = day
+
+    async def wait(self) -> None:
+        """Return once a request may go; RecorderBudgetSpent when the day's are used."""
+        while True:
+            async with self.db.begin() as session:
+                now = await wall_now(session)
+                daily = Pacer(session, f"{self.method}:day", self.day)
+                if not (await daily.take_available(self.workspace_id, 1, now)).granted:
+                    raise RecorderBudgetSpent("daily_limit")
+                taken = await Pacer(session, self.method, self.rate).take_available(
+                    self.workspace_id, 1, now
+                )
+                if taken.granted:
+                    return
+                await daily.refund(self.workspace_id, now)
+                nap = (taken.bucket.ready_at - now).total_seconds()
+            await asyncio.sleep(min(max(nap, 0.01), MAX_NAP_S))
+
+    async def pause(self, seconds: float) -> None:
+        """The recorder said 429: nobody calls it for this workspace for `seconds`."""
+        async with self.db.begin() as session:
+            now = await wall_now(session)
+            await Pacer(session, self.method, self.rate).pause(
+                self.workspace_id, timedelta(seconds=seconds), now
+            )

@@ -1,0 +1,65 @@
+"""What coach asks of a call recorder, whichever one it is."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from app.rules.call_stats import CallNumbers, Window
+
+
+@dataclass(frozen=True)
+class RecorderUser:
+    id: str
+    email: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class FetchedCall:
+    """A call as the recorder describes it: where it is and its numbers, nothing more."""
+
+    provider_call_id: str
+    host_user_id: str
+    url: str
+    title: str
+    started_at: datetime
+    duration_s: int
+    numbers: CallNumbers
+
+
+class RecorderError(Exception):
+    """The recorder did not answer usefully; `code` says why in a few words (no secrets)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class RecorderRefused(RecorderError):
+    """The recorder refused the credentials (revoked, wrong, or missing a scope)."""
+
+
+class RecorderUnavailable(RecorderError):
+    """Down, slow, rate-limited for long, or answering in a shape coach cannot read."""
+
+
+class RecorderBudgetSpent(RecorderError):
+    """Today's share of the recorder's daily request limit is used up."""
+
+
+class CallRecorder(Protocol):
+    name: str  # how people know it: "Gong"
+
+    def users(self) -> AsyncIterator[RecorderUser]:
+        """Every user of the account, page by page to the end."""
+        ...
+
+    def calls(self, host_user_ids: Sequence[str], window: Window) -> AsyncIterator[FetchedCall]:
+        """The calls these users hosted that started within `window`, to the last page."""
+        ...
+
+    @property
+    def requests_made(self) -> int: ...
