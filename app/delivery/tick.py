@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app import observability
+from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
 from app.db.pace import Pacer, Rate
 from app.db.store import Store
@@ -46,6 +47,7 @@ RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before t
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
 RECORDER_BUDGET_S = 20.0
+RECORDER_LOOK_AGAIN = timedelta(minutes=5)  # for a newly connected recorder, when none is
 # Errors about the person or the workspace that no retry will fix.
 PERMANENT_ERRORS = frozenset(
     {
@@ -132,6 +134,7 @@ class Outbox:
         self.rate = Rate(settings.coach_send_rate_per_minute)
         self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
         self.recorder_budget_s = RECORDER_BUDGET_S  # of each tick, for reading calls
+        self._no_recorder_until: datetime | None = None
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
@@ -178,11 +181,19 @@ class Outbox:
     async def read_recorders(self, now: datetime) -> SyncReport:
         """Calls from the call recorder, before anything that shows them is composed. A
         failure here is the recorder's story, never the week's: the tick goes on."""
+        if self._no_recorder_until is not None and system_clock() < self._no_recorder_until:
+            return SyncReport()  # nobody connected one a moment ago: an idle tick stays cheap
         try:
-            return await sync_recorders(self.deps, now, self.owner, budget_s=self.recorder_budget_s)
+            report = await sync_recorders(
+                self.deps, now, self.owner, budget_s=self.recorder_budget_s
+            )
         except Exception:
             log.exception("recorder sync failed unexpectedly; the tick goes on")
             return SyncReport()
+        self._no_recorder_until = (
+            system_clock() + RECORDER_LOOK_AGAIN if not report.connections else None
+        )
+        return report
 
     async def plan(self, now: datetime) -> int:
         """Put what is due at `now` into the ledger. Reads, works out what is due with no

@@ -1,7 +1,7 @@
 """Reads into the database what the week needs from the recorder, a little each tick.
 
 Per workspace with a recorder, one replica at a time (a lease on its connection row):
-people are matched to recorder users by email (daily, or within the hour of someone new),
+people are matched to recorder users by email (weekly, or within the hour of someone new),
 then each matched rep's calls are read once their local week has ended: the week just
 ended, and on first sight the four before it too (the rep's own baseline). Reps whose
 weeks end together are asked for together, up to 100 users a request, page by page to the
@@ -44,7 +44,7 @@ from app.services.week_plan import zone
 log = logging.getLogger(__name__)
 
 OK, REFUSED, FAILING = "ok", "refused", "failing"
-USERS_EVERY = timedelta(hours=24)
+USERS_EVERY = timedelta(days=7)
 NEWCOMERS_EVERY = timedelta(hours=1)
 RETRY_AFTER_FAILURE = timedelta(minutes=10)
 RETRY_AFTER_BUDGET = timedelta(hours=1)
@@ -62,6 +62,7 @@ def gong_recorder(deps: Deps, connection: Connection) -> CallRecorder:
 
 @dataclass
 class SyncReport:
+    connections: int = 0  # workspaces with a recorder
     requests: int = 0
     calls: int = 0
     matched: int = 0
@@ -86,9 +87,10 @@ async def sync_recorders(
     """Read what is due from every workspace's recorder, within `budget_s` seconds."""
     report = SyncReport()
     connections = await _connections(deps, now)
+    report.connections = len(connections)
     deadline = asyncio.get_running_loop().time() + budget_s
     for row, connection in connections:
-        if not _due(row, connection, now):
+        if not _due(row, connection, now) or not await _has_work(deps, row, connection, now):
             continue
         async with deps.db.begin() as session:
             claimed = await Store(session).claim_recorder_sync(
@@ -116,24 +118,42 @@ async def sync_recorders(
 
 async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnection, Connection]]:
     """Each active workspace's recorder connection (rows made for the environment's
-    credentials on first sight)."""
+    credentials on first sight). One statement when no workspace has a recorder."""
     settings = deps.settings
+    async with deps.reads() as session:
+        rows = {row.workspace_id: row for row in await Store(session).recorder_connections()}
+    if environment_credentials(settings) is None and not rows:
+        return []
     async with deps.db.begin() as session:
         store = Store(session)
-        rows = {row.workspace_id: row for row in await store.recorder_connections()}
-        if environment_credentials(settings) is not None:
-            for workspace in await store.workspaces():
-                if workspace.active and workspace.id not in rows:
-                    rows[workspace.id] = await store.ensure_recorder_connection(
-                        workspace.id, GONG, now
-                    )
         active = {w.id for w in await store.workspaces() if w.active}
+        if environment_credentials(settings) is not None:
+            for workspace_id in sorted(active - set(rows)):
+                rows[workspace_id] = await store.ensure_recorder_connection(workspace_id, GONG, now)
     found = []
     for workspace_id, row in sorted(rows.items()):
         connection = connection_for(settings, workspace_id, row)
         if connection is not None and workspace_id in active:
             found.append((row, connection))
     return found
+
+
+async def _has_work(
+    deps: Deps, row: RecorderConnection, connection: Connection, now: datetime
+) -> bool:
+    """Whether anything is due (read without a lease: most ticks have nothing to do)."""
+    roster, known = await _roster(deps, connection.workspace_id)
+    newcomers = any(p.id not in known for p in roster)
+    if _users_due(row, connection, newcomers, now):
+        return True
+    return bool(_call_windows(roster, known, now, deps.settings.coach_default_tz))
+
+
+async def _roster(deps: Deps, workspace_id: int) -> tuple[list[Person], dict[int, RecorderPerson]]:
+    async with deps.reads() as session:
+        store = Store(session)
+        roster = [p for p in await store.people(workspace_id) if p.active]
+        return roster, await store.recorder_people(workspace_id)
 
 
 def _due(row: RecorderConnection, connection: Connection, now: datetime) -> bool:
@@ -153,10 +173,7 @@ async def _sync_workspace(
     report: SyncReport,
 ) -> None:
     workspace_id = connection.workspace_id
-    async with deps.reads() as session:
-        store = Store(session)
-        roster = [p for p in await store.people(workspace_id) if p.active]
-        known = await store.recorder_people(workspace_id)
+    roster, known = await _roster(deps, workspace_id)
     newcomers = any(p.id not in known for p in roster)
     if _users_due(row, connection, newcomers, now):
         known = await _match_people(deps, connection, recorder, roster, now, report)

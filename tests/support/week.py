@@ -81,6 +81,7 @@ async def open_week(
     start: datetime,
     *,
     seed: Seed | None = None,
+    settings: Mapping[str, object] | None = None,
 ) -> AsyncIterator[Week]:
     """The week's world: Slack users in `time_zones`, the roster (`seed`, or as an import that
     read everyone's profile leaves it), the bot over HTTP and an outbox to tick."""
@@ -88,7 +89,7 @@ async def open_week(
         if user not in sandbox.state.users:
             sandbox.add_user(user, user.removeprefix("U0").title(), tz)
     clock = FrozenClock(start)
-    deps = Deps.build(make_settings(database_url, sandbox), clock)
+    deps = Deps.build(make_settings(database_url, sandbox, **(settings or {})), clock)
     await empty_tables(deps)
     if seed is None:
         await seed_org(deps, roster_csv)

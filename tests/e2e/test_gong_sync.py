@@ -1,0 +1,211 @@
+"""Reading Gong within its limits and never at the week's expense: three replicas together
+stay under 3 requests a second; a refused key switches Gong off with one sentence for the
+admin while the prompts go out; an outage is retried later; no Gong secret is logged."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import random
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from app.clock import FrozenClock
+from app.config import RecorderCredentials
+from app.db.recorder_tables import RecordedCall, RecorderConnection
+from app.db.store import Store
+from app.delivery.tick import Outbox
+from app.deps import Deps
+from app.recorder.gong import GongRecorder
+from app.recorder.pace import SharedPace
+from app.rules.call_stats import Window
+from app.sandbox.driver import SlackDriver
+from app.sandbox.gong import GongSandbox
+from app.sandbox.server import SlackSandbox
+from app.slack.client import OutboxClients
+from tests.support.factories import ORG_CSV, TEAM_ID, make_settings, seed_org
+from tests.support.log_capture import Capture
+
+MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
+REPS = {"U0REPA1": "ana@example.com", "U0REPA2": "ben@example.com", "U0REPB1": "chen@example.com"}
+
+
+@pytest.fixture
+async def gong() -> AsyncIterator[GongSandbox]:
+    box = GongSandbox()
+    await box.start()
+    rng = random.Random(7)
+    for email in REPS.values():
+        user = box.add_user(email)
+        for weeks in range(1, 6):
+            box.seed_week(user, MONDAY - timedelta(weeks=weeks), 3, rng)
+    yield box
+    await box.stop()
+
+
+def gong_settings(gong: GongSandbox, **overrides: str) -> dict[str, object]:
+    return {
+        "gong_api_url": gong.base_url,
+        "gong_access_key": overrides.get("key", gong.access_key),
+        "gong_access_key_secret": overrides.get("secret", gong.access_key_secret),
+    }
+
+
+@pytest.fixture
+async def world(
+    database_url: str, sandbox: SlackSandbox, gong: GongSandbox, deps: Deps
+) -> AsyncIterator[Deps]:
+    clock = FrozenClock(MONDAY + timedelta(hours=9, minutes=30))  # 09:30 in Berlin
+    built = Deps.build(make_settings(database_url, sandbox, **gong_settings(gong)), clock)
+    await seed_org(built, ORG_CSV)
+    yield built
+    await built.close()
+
+
+async def connection(deps: Deps) -> RecorderConnection:
+    async with deps.db() as session:
+        row = await session.scalar(select(RecorderConnection))
+    assert row is not None
+    return row
+
+
+async def stored_calls(deps: Deps) -> int:
+    async with deps.db() as session:
+        return int(await session.scalar(select(func.count()).select_from(RecordedCall)) or 0)
+
+
+async def coach_status(driver: SlackDriver, user: str) -> str:
+    fields = parse_qs(driver.command_body(user, "/coach", "status").decode())
+    fields["team_id"] = [TEAM_ID]
+    answer = await driver.send_command(urlencode(fields, doseq=True).encode())
+    return str(answer.json()["text"])
+
+
+async def test_a_refused_key_switches_gong_off_and_the_week_goes_on(
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox, driver: SlackDriver, deps: Deps
+) -> None:
+    gong.access_key_secret = "rotated-in-gong"  # the key coach has no longer works
+    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    report = await outbox.tick()
+    assert report.recorder.problems == {"http_401": 1}
+    assert report.outcomes["sent"] >= 1  # Berlin's prompt went out all the same
+    assert sandbox.messages_to("U0REPB1")
+    row = await connection(world)
+    assert (row.status, row.problem) == ("refused", "http_401")
+    asked = len(gong.requests)
+    await outbox.tick(world.clock() + timedelta(hours=2))
+    assert len(gong.requests) == asked  # off until the credentials change
+
+    deps.clock = world.clock  # the bot answers /coach status on the same week
+    text = await coach_status(driver, "U0ADMIN")
+    assert "Gong refused coach's access key (revoked or wrong): calls are off until" in text
+    assert "GONG_ACCESS_KEY" in text
+
+    # New credentials (the admin fixed GONG_*): coach tries again, and reads the calls.
+    fixed_settings = gong_settings(gong, secret="rotated-in-gong")
+    fixed = Deps.build(
+        make_settings(world.settings.database_url, sandbox, **fixed_settings), world.clock
+    )
+    try:
+        again = await Outbox(fixed, OutboxClients(fixed), owner="replica-a").tick()
+    finally:
+        await fixed.close()
+    assert again.recorder.problems == {}
+    assert (await connection(world)).status == "ok" and await stored_calls(world) > 0
+
+
+async def test_gong_down_the_prompts_go_out_and_coach_tries_again_later(
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+) -> None:
+    gong.go_down(503)
+    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    report = await outbox.tick()
+    assert report.recorder.problems == {"http_503": 1} and report.outcomes["sent"] >= 1
+    row = await connection(world)
+    assert row.status == "failing" and row.next_sync_at is not None
+    gong.come_back()
+    asked = len(gong.requests)
+    await outbox.tick(world.clock() + timedelta(minutes=5))  # too soon: not asked
+    assert len(gong.requests) == asked
+    assert await stored_calls(world) == 0
+    later = await outbox.tick(world.clock() + timedelta(minutes=11))
+    assert later.recorder.problems == {} and await stored_calls(world) > 0
+    assert (await connection(world)).status == "ok"
+
+
+async def test_three_replicas_stay_under_three_requests_a_second(
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+) -> None:
+    """Measured in the stand-in: every request received (429s too) in any one second."""
+    replicas = [
+        Deps.build(world.settings, world.clock) for _ in range(3)
+    ]  # each its own engine, as three processes would have
+    try:
+        async with world.db.begin() as session:
+            workspace = await Store(session).ensure_workspace(TEAM_ID, world.clock())
+        small = GongSandbox(page_size=1)
+        await small.start()
+        user = small.add_user("rep@example.com")
+        week = Window(MONDAY - timedelta(days=7), MONDAY)
+        for n in range(4):
+            small.add_call(user, week.start + timedelta(days=n, hours=15))
+        credentials = RecorderCredentials(small.base_url, small.access_key, small.access_key_secret)
+
+        async def read(replica: Deps) -> int:
+            recorder = GongRecorder(credentials, SharedPace(replica.db, workspace.id))
+            try:
+                return len([c async for c in recorder.calls([user], week)])
+            finally:
+                await recorder.close()
+
+        found = await asyncio.gather(*(read(r) for r in replicas))
+        await small.stop()
+    finally:
+        for replica in replicas:
+            await replica.close()
+    assert found == [4, 4, 4]
+    assert len(small.requests) == 12 and all(r.status == 200 for r in small.requests)
+    assert small.max_in_any_second() <= 3
+
+    # And the sync itself: three replicas ticking together read each week once.
+    outboxes = [Outbox(world, OutboxClients(world), owner=f"replica-{n}") for n in "abc"]
+    await asyncio.gather(*(o.read_recorders(world.clock()) for o in outboxes))
+    extensive = gong.requests_to("/v2/calls/extensive")
+    assert len(gong.requests_to("/v2/users")) == 1 and 1 <= len(extensive) <= 3
+    assert gong.max_in_any_second() <= 3
+
+
+@pytest.fixture
+def captured() -> Iterator[Capture]:
+    capture = Capture()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    yield capture
+    root.removeHandler(capture)
+    root.setLevel(level)
+
+
+async def test_no_gong_secret_reaches_the_log(
+    world: Deps, gong: GongSandbox, captured: Capture
+) -> None:
+    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    gong.rate_limit_next(count=1, retry_after=1)
+    await outbox.tick()
+    gong.refuse_credentials()
+    async with world.db.begin() as session:
+        await Store(session).update_recorder_connection(
+            (await connection(world)).workspace_id, world.clock(), users_read_at=None
+        )
+    await outbox.tick(world.clock() + timedelta(days=1))
+    token = base64.b64encode(f"{gong.access_key}:{gong.access_key_secret}".encode()).decode()
+    logged = "\n".join(captured.lines)
+    assert "recorder refused the credentials" in logged
+    for secret in (gong.access_key_secret, token):
+        assert secret not in logged
