@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from app import logs
 from app.clock import system_clock
-from app.config import ConfigError, Settings, slack_credentials, token_cipher
+from app.config import ConfigError, Settings, gong_credentials, slack_credentials, token_cipher
 from app.db import migrate as migrations
 from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
@@ -23,6 +23,7 @@ from app.delivery.roster_import import SlackRefused, import_roster
 from app.delivery.stop_signals import stop_on_signals
 from app.delivery.tick import Outbox
 from app.deps import Deps
+from app.recorder.check import check_connection
 from app.server import StartupError, check_schema
 from app.services.roster import RosterInvalid
 from app.slack.client import OutboxClients, bot_token, error_code, make_web_client
@@ -167,6 +168,24 @@ async def _reseal_tokens(settings: Settings) -> str:
     )
 
 
+async def _gong_check(settings: Settings) -> tuple[bool, str]:
+    credentials = gong_credentials(settings)
+    if credentials is None:
+        raise CliError(
+            "Set GONG_API_URL, GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET first "
+            "(Gong > Company settings > API)."
+        )
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        result = await check_connection(deps, credentials)
+    except StartupError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return result.works, result.sentence()
+
+
 def _new_key(key_id: str | None) -> str:
     try:
         return new_key_line(key_id)
@@ -203,6 +222,9 @@ def _parser() -> argparse.ArgumentParser:
     token_commands.add_parser(
         "reseal", help="seal every stored token with the first key in COACH_TOKEN_KEYS"
     )
+    gong = commands.add_parser("gong", help="the call recorder (Gong) set by GONG_*")
+    gong_commands = gong.add_subparsers(dest="gong_command", required=True, metavar="ACTION")
+    gong_commands.add_parser("check", help="say whether Gong answers and whom it matched")
     commands.add_parser("demo", help="run coach against the built-in Slack sandbox and print it")
     return parser
 
@@ -232,6 +254,10 @@ def run(argv: Sequence[str]) -> int:
             print(asyncio.run(_tick(settings, args.now)))
         elif args.command == "tokens":
             print(asyncio.run(_reseal_tokens(settings)))
+        elif args.command == "gong":
+            works, sentence = asyncio.run(_gong_check(settings))
+            print(sentence, file=sys.stdout if works else sys.stderr)
+            return 0 if works else 1
         elif args.command == "roster":
             text = _read_roster(args.file)
             print(asyncio.run(_import_roster(settings, args.file, text, args.team)))

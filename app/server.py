@@ -13,7 +13,7 @@ import uvicorn
 from slack_bolt.async_app import AsyncApp
 
 from app.clock import system_clock
-from app.config import Settings, SlackCredentials, SlackMode, slack_credentials
+from app.config import Settings, SlackCredentials, SlackMode, gong_credentials, slack_credentials
 from app.db.migrate import schema_state
 from app.db.sender_lock import SenderBusy, single_sender
 from app.delivery.stop_signals import stop_on_signals
@@ -76,6 +76,10 @@ async def _socket_mode(bolt_app: AsyncApp, credentials: SlackCredentials) -> obj
 
 async def run(settings: Settings, *, sock: socket.socket | None = None) -> None:
     credentials = slack_credentials(settings)  # ConfigError names the variable to set
+    if gong_credentials(settings) is not None and credentials.mode is SlackMode.OAUTH:
+        log.warning(
+            "GONG_* is ignored in OAuth mode: each workspace's admin connects Gong in the App Home"
+        )
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)

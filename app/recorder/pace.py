@@ -67,3 +67,23 @@ class SharedPace:
             await Pacer(session, self.method, self.rate).pause(
                 self.workspace_id, timedelta(seconds=seconds), now
             )
+
+
+class LocalPace:
+    """The same limit for one process on its own (`coach gong check`, before any workspace
+    exists): requests spaced by the rate, a 429's wait slept here."""
+
+    def __init__(self, rate: Rate = GONG_RATE) -> None:
+        self.interval = 1 / rate.per_second
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        delay = self._next - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._next = max(loop.time(), self._next) + self.interval
+
+    async def pause(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._next = max(self._next, loop.time() + seconds)

@@ -43,7 +43,7 @@ from app.services.week_plan import zone
 
 log = logging.getLogger(__name__)
 
-OK, REFUSED, FAILING = "ok", "refused", "failing"
+UNCHECKED, OK, REFUSED, FAILING = "unchecked", "ok", "refused", "failing"
 USERS_EVERY = timedelta(days=7)
 NEWCOMERS_EVERY = timedelta(hours=1)
 RETRY_AFTER_FAILURE = timedelta(minutes=10)

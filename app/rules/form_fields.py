@@ -67,6 +67,12 @@ class ScheduleField(StrEnum):
     TEAM = "team"
 
 
+class RecorderField(StrEnum):
+    API_URL = "api_url"
+    ACCESS_KEY = "access_key"
+    ACCESS_KEY_SECRET = "access_key_secret"
+
+
 class PauseField(StrEnum):
     UNTIL = "until"
 

@@ -24,6 +24,10 @@ class Refusal(StrEnum):
     REPS_ONLY = auto()
     ADMIN_ONLY = auto()  # admins: up to 3 ids to ask
     ADMIN_ONLY_STATUS = auto()  # admins
+    ADMIN_ONLY_RECORDER = auto()  # admins
+    RECORDER_URL = auto()
+    RECORDER_KEY = auto()
+    RECORDER_NEEDS_TOKEN_KEYS = auto()
     STALE_BUTTON = auto()
     # the roster
     ROSTER_PROBLEM = auto()  # problem: the roster check's own line

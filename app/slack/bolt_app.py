@@ -52,6 +52,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.REP_MENU.value)(runs.acked_first(actions.on_rep_menu))
     app.action(Action.EDIT_SCHEDULE.value)(runs.acked_first(actions.on_edit_schedule))
     app.action(Action.EDIT_ROSTER.value)(runs.acked_first(actions.on_edit_roster))
+    app.action(Action.CONNECT_RECORDER.value)(runs.acked_first(actions.on_connect_recorder))
     app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
     app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
     app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))
@@ -67,6 +68,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.view(View.SCHEDULE.value)(runs.submission(views.on_schedule_submit))
     app.view(View.PAUSE.value)(runs.submission(views.on_pause_submit))
     app.view(View.ROSTER.value)(runs.submission(views.on_roster_submit))
+    app.view(View.RECORDER.value)(runs.submission(views.on_recorder_submit))
     app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
     app.error(handle_error)
 

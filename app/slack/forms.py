@@ -17,6 +17,7 @@ from app.rules.form_fields import (
     DrillDoneField,
     GrowField,
     PauseField,
+    RecorderField,
     RosterField,
     ScheduleField,
     deal_field,
@@ -286,6 +287,16 @@ def read_schedule(view: dict[str, Any]) -> tuple[Step, StepTime, str | None]:
     team = choice_of(values, ScheduleField.TEAM)
     when = StepTime(int(day), time(int(clock.group(1)), int(clock.group(2))))
     return STEP_WORDS[word], when, None if team in ("", EVERY_TEAM) else team
+
+
+def read_recorder(view: dict[str, Any]) -> tuple[str, str, str]:
+    """Gong's API URL, access key and secret as typed (checked by the recorder's connect)."""
+    values = state(view)
+    return (
+        text_of(values, RecorderField.API_URL),
+        text_of(values, RecorderField.ACCESS_KEY),
+        text_of(values, RecorderField.ACCESS_KEY_SECRET),
+    )
 
 
 def read_pause(view: dict[str, Any]) -> date:

@@ -41,6 +41,7 @@ class Action(StrEnum):
     NOT_HELD = "one_on_one_not_held"  # the 1:1 didn't happen: opens its confirmation
     DIAGNOSIS_CHANGED = "diagnosis_changed"  # an answer in the diagnosis form: re-render it
     GROW_DRILL_PICKED = "grow_drill_picked"  # the drill picked in the GROW form: re-render it
+    CONNECT_RECORDER = "recorder_connect_open"  # App Home (admins): Gong's URL and key
 
 
 class View(StrEnum):
@@ -52,6 +53,7 @@ class View(StrEnum):
     ROSTER = "roster_modal"
     PAUSE = "pause_modal"
     NOT_HELD = "not_held_modal"
+    RECORDER = "recorder_modal"
 
 
 # The action_id of every modal input: errors and state are keyed by block_id alone.

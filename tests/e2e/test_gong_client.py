@@ -3,7 +3,9 @@ the end, Retry-After honoured through the shared pace, refusals and outages told
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,8 +22,11 @@ from app.recorder.pace import SharedPace
 from app.recorder.provider import RecorderRefused, RecorderUnavailable
 from app.rules.call_stats import Window
 from app.sandbox.gong import GongSandbox
+from tests.support.factories import seed_org
+from tests.support.processes import coach_env
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "gong"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "gong"
 WEEK = Window(datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC))
 
 
@@ -196,3 +201,42 @@ def test_odd_numbers_read_as_missing() -> None:
         }
     )
     assert call is not None and call.duration_s == 0 and call.numbers.empty
+
+
+async def coach(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """`coach …` as its own process, without blocking the stand-in in this one."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app", *args, env=env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_coach_gong_check_says_whether_it_works_and_whom_it_matched(
+    deps: Deps, database_url: str, gong: GongSandbox
+) -> None:
+    await seed_org(deps)
+    for email in ("ana@example.com", "ben@example.com", "maya@example.com", "x@example.com"):
+        gong.add_user(email)
+    env = coach_env(
+        database_url,
+        GONG_API_URL=gong.base_url,
+        GONG_ACCESS_KEY=gong.access_key,
+        GONG_ACCESS_KEY_SECRET=gong.access_key_secret,
+    )
+    code, out, err = await coach("gong", "check", env=env)
+    assert code == 0, err
+    assert out.startswith("Gong works: 4 users there, 3 of the 7 people on the roster matched")
+    assert "U0REPB1" in out and gong.access_key_secret not in out + err
+
+    code, out, err = await coach("gong", "check", env={**env, "GONG_ACCESS_KEY_SECRET": "nope"})
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        "Gong refused the access key (http_401): check GONG_ACCESS_KEY and "
+        "GONG_ACCESS_KEY_SECRET (Gong > Company settings > API)."
+    )
+    code, _, err = await coach("gong", "check", env=coach_env(database_url))
+    assert code == 1 and err.startswith("Set GONG_API_URL, GONG_ACCESS_KEY")
+    code, _, err = await coach("gong", "check", env={**env, "GONG_API_URL": "http://gong.example"})
+    assert code == 1 and "GONG_API_URL must be your Gong API base URL" in err

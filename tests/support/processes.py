@@ -17,7 +17,7 @@ def free_port() -> int:
 
 def coach_env(database_url: str, **extra: str) -> dict[str, str]:
     """This environment minus any Slack/coach settings, plus the database and `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_", "GONG_"))}
     env["DATABASE_URL"] = database_url
     env.update(extra)
     return env

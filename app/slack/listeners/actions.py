@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db.store import Store
 from app.deps import Deps
+from app.recorder import connect
 from app.rules import calendar
 from app.rules.evidence import Deal
 from app.rules.types import Role
@@ -215,6 +216,13 @@ async def on_edit_schedule(body: dict[str, Any], client: AsyncWebClient, deps: D
     async with acting(body, deps) as ctx:
         teams = await team_schedules.settable_teams(ctx.store, ctx.actor)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.schedule_modal(teams))
+
+
+async def on_connect_recorder(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """The admin's Gong form (App Home): the stored URL shown, the key never."""
+    async with acting(body, deps, reads_only=True) as ctx:
+        url = await connect.current_url(ctx.store, ctx.actor)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.recorder_modal(url))
 
 
 async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

@@ -10,8 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from app.delivery import profile_reads
 from app.delivery.tick import Outbox
 from app.deps import Deps
+from app.recorder import connect
 from app.rules.evidence import Deal
-from app.rules.form_fields import PauseField, RosterField, ScheduleField
+from app.rules.form_fields import PauseField, RecorderField, RosterField, ScheduleField
 from app.rules.types import Gap, Step
 from app.services import (
     access,
@@ -152,6 +153,25 @@ async def on_schedule_submit(
         changed = await team_schedules.change_step(ctx.store, ctx.actor, step, when, team)
     reply = schedule_reply(changed, step)
     await ack(response_action="update", view=modals.saved("Schedule changed", reply.text))
+
+
+async def on_recorder_submit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
+) -> None:
+    credentials = connect.check_keys(*forms.read_recorder(view))  # FieldErrors → inline
+    async with submitted(body, deps, refusals_under=RecorderField.ACCESS_KEY_SECRET) as ctx:
+        await connect.connect(ctx.store, ctx.actor, deps.settings, credentials, ctx.now)
+    message = (
+        "Gong's key is stored, sealed. coach tries it within a few minutes: your App Home "
+        "and `/coach status` say whether it works and whom it matched by email."
+    )
+    await ack(response_action="update", view=modals.saved("Gong connected", message))
+    homes.refresh(client, payloads.team_id(body), payloads.user_id(body))
 
 
 async def on_pause_submit(

@@ -271,6 +271,11 @@ def _admin(model: HomeModel) -> list[Block]:
                 ButtonElement(
                     text="Change the schedule", action_id=Action.EDIT_SCHEDULE, value="edit"
                 ),
+                ButtonElement(
+                    text="Change Gong's key" if model.recorder else "Connect Gong",
+                    action_id=Action.CONNECT_RECORDER,
+                    value="edit",
+                ),
             ],
         ),
         context(

@@ -20,7 +20,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.rules.form_fields import EVERY_TEAM, DrillDoneField, PauseField, RosterField, ScheduleField
+from app.rules.form_fields import (
+    EVERY_TEAM,
+    DrillDoneField,
+    PauseField,
+    RecorderField,
+    RosterField,
+    ScheduleField,
+)
 from app.rules.types import WEEKDAY_NAMES
 from app.rules.weekly_steps import STEP_WORDS
 from app.slack.ids import View as ViewId
@@ -125,6 +132,33 @@ def roster_modal(roles: Sequence[str]) -> dict[str, Any]:
         context("To take someone off the roster (their history is kept): `/coach remove @person`."),
     ]
     return modal(ViewId.ROSTER, "Add or change someone", "Save", None, blocks)
+
+
+def recorder_modal(current_url: str | None) -> dict[str, Any]:
+    """An admin's Gong connection: the company's API base URL and an access key pair."""
+    blocks: list[Block] = [
+        section(
+            "Connect Gong so reps can pick their calls, and managers see three recent calls and "
+            "their numbers in the Tuesday prep. coach reads links and numbers only: no "
+            "recordings, no transcripts."
+        ),
+        url_input(
+            RecorderField.API_URL,
+            "Gong API base URL",
+            initial=current_url,
+            optional=False,
+            hint="Gong > Company settings > API shows it, e.g. https://us-12345.api.gong.io.",
+        ),
+        text_input(RecorderField.ACCESS_KEY, "Access key", optional=False, max_length=200),
+        text_input(
+            RecorderField.ACCESS_KEY_SECRET,
+            "Access key secret",
+            optional=False,
+            max_length=200,
+            hint="Stored sealed; coach never shows it again, to anyone.",
+        ),
+    ]
+    return modal(ViewId.RECORDER, "Connect Gong", "Connect", None, blocks)
 
 
 def saved(title: str, message: str) -> dict[str, Any]:

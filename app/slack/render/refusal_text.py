@@ -68,6 +68,11 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.ANSWER_OR_PICK_GAP: "Answer this question, or pick the gap yourself below.",
     R.PICK_FOCUS_SKILL: "Pick the one skill to focus on (or type your own).",
     R.NO_EVIDENCE: "No evidence, no coaching: paste the clip this is based on, or pick a call.",
+    R.RECORDER_URL: "Paste your Gong API base URL, e.g. https://us-12345.api.gong.io.",
+    R.RECORDER_KEY: "Paste the access key and its secret from Gong > Company settings > API.",
+    R.RECORDER_NEEDS_TOKEN_KEYS: (
+        "coach can't store Gong keys safely yet: ask whoever runs it to set COACH_TOKEN_KEYS."
+    ),
     R.PICK_A_LISTED_CALL: "Pick one of the calls listed (the form may be out of date: reopen it).",
     R.SYSTEM_GAP_NEEDS_ACTION: "A system gap is yours to fix: say what you'll escalate.",
     R.PICK_RUBRIC_LEVEL: "Pick a rubric level from 1 to 4.",
@@ -153,6 +158,7 @@ def _not_a_step(facts: Mapping[str, Fact]) -> str:
 COMPOSED: Mapping[Refusal, Callable[[Mapping[str, Fact]], str]] = {
     R.ADMIN_ONLY: _admin_only("change the roster"),
     R.ADMIN_ONLY_STATUS: _admin_only("see delivery status"),
+    R.ADMIN_ONLY_RECORDER: _admin_only("connect Gong"),
     R.STEP_ORDER: _step_order,
     R.STEP_ORDER_CLASH: _step_order_clash,
     R.STILL_HAS_REPORTS: _still_has_reports,
