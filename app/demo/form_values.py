@@ -6,6 +6,9 @@ from typing import Any
 
 from app.sandbox.driver import chosen, typed
 
+# In a form value: pick the newest of the rep's Gong calls the form lists.
+PICK_NEWEST_CALL: dict[str, Any] = {"pick": "newest"}
+
 
 def yes_no(*answers: str) -> dict[str, Any]:
     """The diagnosis questions, answered in order (can do, knows, clear, math works)."""
@@ -79,7 +82,7 @@ def eve_diagnosis() -> dict[str, Any]:
     return {
         **yes_no("yes", "yes", "yes", "yes"),
         "focus_skill": typed("Closing"),
-        "evidence_url": typed("https://app.gong.io/call?id=501"),
+        "evidence_call": PICK_NEWEST_CALL,  # Eve shared nothing: her newest Gong call
     }
 
 

@@ -20,6 +20,7 @@ from app.clock import FrozenClock, system_clock
 from app.config import Settings
 from app.db import migrate as migrations
 from app.delivery.tick import Outbox
+from app.demo.gong_calls import sample_gong
 from app.demo.narration import Transcript
 from app.demo.scenes import DemoWeek
 from app.demo.set_up import import_sample_roster, record_last_week
@@ -30,6 +31,7 @@ from app.demo.weekdays import play_week
 from app.deps import Deps
 from app.rules import calendar
 from app.sandbox.driver import SlackDriver
+from app.sandbox.gong import GongSandbox
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
@@ -37,8 +39,11 @@ from app.slack.client import OutboxClients
 DEMO_SIGNING_SECRET = "demo-signing-secret"  # only ever signs requests to the local sandbox bot
 
 
-def demo_settings(sandbox: SlackSandbox, database: Path) -> Settings:
-    """The bot's settings for the demo: one token, the sandbox's API, no scheduler."""
+def demo_settings(
+    sandbox: SlackSandbox, database: Path, gong: GongSandbox | None = None
+) -> Settings:
+    """The bot's settings for the demo: one token, the sandbox's API, no scheduler, and the
+    Gong stand-in as the call recorder."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{database}",
@@ -49,6 +54,9 @@ def demo_settings(sandbox: SlackSandbox, database: Path) -> Settings:
         slack_api_url=sandbox.api_url,
         coach_scheduler="off",
         coach_send_rate_per_minute=100_000,  # the demo's sandbox sets no rate limit
+        gong_api_url=gong.base_url if gong else None,
+        gong_access_key=SecretStr(gong.access_key) if gong else None,
+        gong_access_key_secret=SecretStr(gong.access_key_secret) if gong else None,
     )
 
 
@@ -69,10 +77,11 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
     )
     monday = datetime.combine(calendar.monday_of(cycle), datetime.min.time(), UTC)
     sandbox = await sample_sandbox()
+    gong = await sample_gong(monday)
     show = Transcript(out)
     clock = FrozenClock(monday)
     with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp:
-        settings = demo_settings(sandbox, Path(tmp) / "demo.db")
+        settings = demo_settings(sandbox, Path(tmp) / "demo.db", gong)
         deps = Deps.build(settings, clock)
         bot: RunningBot | None = None
         driver: SlackDriver | None = None
@@ -80,6 +89,10 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
             show.step(f"Set-up: week {cycle}")
             await migrations.upgrade(deps.engine)
             show.line(f"Temporary SQLite database; Slack sandbox at {sandbox.base_url}.")
+            show.line(
+                f"Gong stand-in at {gong.base_url}: {len(gong.calls)} calls over five weeks for "
+                "Ana, Ben, Chen and Eve (Dev records elsewhere). coach keeps links and numbers."
+            )
             await import_sample_roster(deps, settings, sandbox, show)
             await record_last_week(deps, sandbox.state.team_id, cycle, show)
             bot = await start_bot(deps)
@@ -97,3 +110,4 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
                 await bot.stop()
             await deps.close()
             await sandbox.stop()
+            await gong.stop()

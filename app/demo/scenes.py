@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from app.demo.form_values import url_value
+from app.demo.form_values import PICK_NEWEST_CALL, url_value
 from app.demo.narration import NAMES, Transcript
 from app.demo.simulation import Received, SimulatedWeek
 from app.demo.team import ANA, MAYA
 from app.rules.types import Step
-from app.sandbox.driver import button_value, typed
+from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.transcript import blocks_to_text
 from app.slack.ids import Action
 from app.slack.metadata import delivery_id_in
@@ -192,6 +192,16 @@ class DemoWeek:
         prep = await self.sim.last_dm(manager, Step.MANAGER_PREP)
         value = button_value(prep, Action.DIAGNOSE, f"prep:{rep}")
         view = await self.driver.open_modal(manager, prep, Action.DIAGNOSE, value)
+        if values.get("evidence_call") == PICK_NEWEST_CALL:
+            picks = next(b for b in view["blocks"] if b.get("block_id") == "evidence_call")
+            newest = picks["element"]["options"][0]
+            values = {**values, "evidence_call": chosen(newest["value"])}
+            self.show.did(
+                self.sim.now,
+                manager,
+                f"opens {NAMES[rep]}'s diagnosis: no deals shared, so a Gong call is the evidence",
+                f"“{newest['text']['text']}”",
+            )
         answer = await self.driver.submit(manager, view, values)
         self.show.did(self.sim.now, manager, f"diagnoses {NAMES[rep]}", self.modal_text(answer))
         await self.sim.settle()  # done, Homes republished, before the manager's next form

@@ -53,6 +53,13 @@ def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
         return found[0]
 
     assert "### Set-up: week 2026-W48" in text
+    # Gong (the stand-in): the prompt counts each rep's calls, the prep lists three with
+    # their numbers, Eve (no deals shared) is diagnosed from a call, digests show the trend.
+    assert "Gong has 4 calls of yours from that week: pick one for each deal" in text
+    assert "opens Eve's diagnosis: no deals shared, so a Gong call is the evidence" in text
+    assert line_with("Gong, 4 calls: <https://acme.app.gong.io/call?id=")
+    assert line_with("Talk ratio", "(own ", "team ")
+    assert line_with("On your calls:", "last week:", "4-week average")
     # Each person at their own 09:00, shown in their time zone.
     assert line_with("Dev (Mon 09:00 Kolkata) ← deal prompt").startswith("[Mon 03:30 UTC]")
     assert line_with("Ana (Mon 09:00 Los Angeles) ← deal prompt").startswith("[Mon 17:00 UTC]")
