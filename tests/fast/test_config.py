@@ -89,3 +89,29 @@ def test_modes(values: dict, mode: SlackMode) -> None:
 def test_missing_or_contradictory_settings_name_the_variable(values: dict, names: str) -> None:
     with pytest.raises(ConfigError, match=names):
         slack_credentials(settings(**values))
+
+
+def test_gong_needs_all_three_settings_or_none() -> None:
+    from app.config import ConfigError, Settings, gong_credentials
+
+    def settings(**values: str) -> Settings:
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]
+
+    assert gong_credentials(settings()) is None
+    found = gong_credentials(
+        settings(
+            gong_api_url="https://us-1.api.gong.io/",
+            gong_access_key="AK",
+            gong_access_key_secret="S3",
+        )
+    )
+    assert found is not None and found.api_url == "https://us-1.api.gong.io"
+    assert "S3" not in repr(found)
+    with pytest.raises(ConfigError, match="GONG_ACCESS_KEY_SECRET as well"):
+        gong_credentials(settings(gong_api_url="https://us-1.api.gong.io", gong_access_key="AK"))
+    with pytest.raises(ConfigError, match="GONG_API_URL must be"):
+        gong_credentials(
+            settings(
+                gong_api_url="http://gong.example", gong_access_key="A", gong_access_key_secret="B"
+            )
+        )
