@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from app.clock import Clock, system_clock
+from app.sandbox import loopback
 from app.sandbox.gong.credentials import credentials_match
 from app.sandbox.gong.directory import Directory
 from app.sandbox.gong.endpoints import CALLS_EXTENSIVE, USERS, Endpoints
@@ -67,12 +68,7 @@ class GongSandbox(Directory, Endpoints, Faults, RequestLog):
         """Serve on host:port (0: any free port); returns the base URL (GONG_API_URL)."""
         app = web.Application(client_max_size=1_000_000)
         app.router.add_route("*", "/{tail:.*}", self._serve)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound = site._server.sockets[0].getsockname()  # type: ignore[union-attr]
-        self.base_url = f"http://{bound[0]}:{bound[1]}"
+        self._runner, self.base_url = await loopback.serve(app, host, port)
         return self.base_url
 
     async def stop(self) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from aiohttp import web
 
 from app.clock import Clock, system_clock
+from app.sandbox import loopback
 from app.sandbox.server.api_dispatch import ApiDispatch
 from app.sandbox.server.auth_methods import AuthMethods
 from app.sandbox.server.call_log import CallLog
@@ -94,12 +95,7 @@ class SlackSandbox(
         app.router.add_route("*", "/api/{method}", self._serve_api)
         app.router.add_post("/response/{token}", self._serve_response_url)
         app.router.add_get("/link", self._serve_socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound = site._server.sockets[0].getsockname()  # type: ignore[union-attr]
-        self.base_url = f"http://{bound[0]}:{bound[1]}"
+        self._runner, self.base_url = await loopback.serve(app, host, port)
         return self.api_url
 
     async def stop(self) -> None:
