@@ -30,7 +30,7 @@ from app.db.pace import Pacer, Rate
 from app.db.store import Store
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
 from app.deps import Deps
-from app.recorder.sync import SyncReport, sync_recorders
+from app.recorder.sync import RecorderFactory, SyncReport, gong_recorder, sync_recorders
 from app.rules.types import Step
 from app.services import week_plan, weekly_messages
 from app.slack.client import Clients, error_code, http_status, retry_after_s
@@ -47,6 +47,7 @@ RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before t
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
 RECORDER_BUDGET_S = 20.0
+RECORDER_GRACE_S = 15.0  # for the request under way when the budget runs out
 RECORDER_LOOK_AGAIN = timedelta(minutes=5)  # for a newly connected recorder, when none is
 # Errors about the person or the workspace that no retry will fix.
 PERMANENT_ERRORS = frozenset(
@@ -134,6 +135,7 @@ class Outbox:
         self.rate = Rate(settings.coach_send_rate_per_minute)
         self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
         self.recorder_budget_s = RECORDER_BUDGET_S  # of each tick, for reading calls
+        self.recorder_for: RecorderFactory = gong_recorder  # tests give a quicker timeout
         self._no_recorder_until: datetime | None = None
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
@@ -169,9 +171,13 @@ class Outbox:
             report.profiles = await refresh_profiles(
                 self.deps, self.client_for, now, self.read_rate
             )
-            report.recorder = await self.read_recorders(now)
-            report.planned = await self.plan(now)
-            report.outcomes = await self.send_due(now)
+            # The recorder alongside the week, never in front of it: a slow Gong delays no DM
+            # (what a DM shows of calls was read ticks before: a week is read once it ends).
+            async with asyncio.TaskGroup() as group:
+                recorder = group.create_task(self.read_recorders(now))
+                report.planned = await self.plan(now)
+                report.outcomes = await self.send_due(now)
+            report.recorder = recorder.result()
             async with self.deps.db.begin() as session:
                 report.expired = await Ledger(session).expire(now)
             observability.record_delivery("skipped", report.expired)
@@ -179,14 +185,21 @@ class Outbox:
         return report
 
     async def read_recorders(self, now: datetime) -> SyncReport:
-        """Calls from the call recorder, before anything that shows them is composed. A
-        failure here is the recorder's story, never the week's: the tick goes on."""
+        """Calls from the call recorder, within the tick's budget for it. A failure here is
+        the recorder's story, never the week's: the tick goes on."""
         if self._no_recorder_until is not None and system_clock() < self._no_recorder_until:
             return SyncReport()  # nobody connected one a moment ago: an idle tick stays cheap
+        budget = self.recorder_budget_s
         try:
-            report = await sync_recorders(
-                self.deps, now, self.owner, budget_s=self.recorder_budget_s
+            report = await asyncio.wait_for(
+                sync_recorders(
+                    self.deps, now, self.owner, recorder_for=self.recorder_for, budget_s=budget
+                ),
+                budget + RECORDER_GRACE_S,
             )
+        except TimeoutError:
+            log.warning("recorder sync cut after %ss; it goes on next tick", budget)
+            return SyncReport(connections=1, problems=Counter({"cut": 1}))
         except Exception:
             log.exception("recorder sync failed unexpectedly; the tick goes on")
             return SyncReport()

@@ -27,7 +27,7 @@ from app.db.recorder_tables import RecorderConnection, RecorderPerson
 from app.db.store import Store
 from app.deps import Deps
 from app.recorder.connection import GONG, Connection, connection_for, environment_credentials
-from app.recorder.gong import GongRecorder
+from app.recorder.gong import TIMEOUT_S, GongRecorder
 from app.recorder.pace import SharedPace
 from app.recorder.provider import (
     CallRecorder,
@@ -56,8 +56,11 @@ SAVE_BATCH = 200
 RecorderFactory = Callable[[Deps, Connection], CallRecorder]
 
 
-def gong_recorder(deps: Deps, connection: Connection) -> CallRecorder:
-    return GongRecorder(connection.credentials, SharedPace(deps.db, connection.workspace_id))
+def gong_recorder(
+    deps: Deps, connection: Connection, *, timeout_s: float = TIMEOUT_S
+) -> CallRecorder:
+    pace = SharedPace(deps.db, connection.workspace_id)
+    return GongRecorder(connection.credentials, pace, timeout_s=timeout_s)
 
 
 @dataclass
@@ -258,12 +261,19 @@ async def _read_calls(
         person_id = person_of.get(call.host_user_id)
         if person_id is not None:
             rows.append(_row(workspace_id, person_id, call, now))
+        if len(rows) >= SAVE_BATCH:  # kept as they come: a sync cut short loses no page
+            await _save(deps, rows, report)
+            rows = []
+    await _save(deps, rows, report)
     async with deps.db.begin() as session:
-        store = Store(session)
-        for start in range(0, len(rows), SAVE_BATCH):
-            await store.save_calls(rows[start : start + SAVE_BATCH])
-        await store.mark_calls_read(person_of.values(), window.end)
-    report.calls += len(rows)
+        await Store(session).mark_calls_read(person_of.values(), window.end)
+
+
+async def _save(deps: Deps, rows: list[dict[str, object]], report: SyncReport) -> None:
+    if rows:
+        async with deps.db.begin() as session:
+            await Store(session).save_calls(rows)
+        report.calls += len(rows)
 
 
 def _row(workspace_id: int, person_id: int, call: FetchedCall, now: datetime) -> dict[str, object]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import logging
 import random
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +24,7 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.recorder.gong import GongRecorder
 from app.recorder.pace import SharedPace
+from app.recorder.sync import gong_recorder
 from app.rules.call_stats import Window
 from app.sandbox.driver import SlackDriver
 from app.sandbox.gong import GongSandbox
@@ -209,3 +211,19 @@ async def test_no_gong_secret_reaches_the_log(
     assert "recorder refused the credentials" in logged
     for secret in (gong.access_key_secret, token):
         assert secret not in logged
+
+
+async def test_a_slow_gong_delays_no_prompt(
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+) -> None:
+    """Gong answering after the client's timeout: the prompts go out in the same tick, and
+    the admin is told Gong didn't answer in time."""
+    gong.slow_down(2)
+    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    outbox.recorder_for = functools.partial(gong_recorder, timeout_s=0.3)
+    report = await outbox.tick()
+    assert report.outcomes["sent"] >= 1 and sandbox.messages_to("U0REPB1")
+    assert report.recorder.problems == {"timeout": 1}
+    row = await connection(world)
+    assert (row.status, row.problem) == ("failing", "timeout")
+    gong.slow_down(0)
