@@ -22,6 +22,7 @@ from app.sandbox.gong import GongSandbox
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
 from tests.support.factories import seed_org
+from tests.support.slack_answers import home_text
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
@@ -155,6 +156,19 @@ async def test_a_week_with_gong_connected(week: Week, gong: GongSandbox) -> None
     view = await week.driver.open_modal("U0MGRA", prep, Action.DIAGNOSE, diagnose)
     pick = next(b for b in view["blocks"] if b.get("block_id") == "evidence_call")
     call = pick["element"]["options"][1]["value"]
+    async with week.deps.db() as session:
+        la_call = await session.scalar(select(RecordedCall.id).where(RecordedCall.url == urls[0]))
+    forged = await week.driver.submit(  # another rep's call, named by its id
+        "U0MGRA",
+        view,
+        {
+            "can_do": chosen("no", "radio_buttons"),
+            "focus_skill": typed("Discovery"),
+            "evidence_call": chosen(str(la_call)),
+        },
+    )
+    assert forged.json()["response_action"] == "errors"
+    assert list(forged.json()["errors"]) == ["evidence_call"]
     answer = await week.driver.submit(
         "U0MGRA",
         view,
@@ -178,6 +192,13 @@ async def test_a_week_with_gong_connected(week: Week, gong: GongSandbox) -> None
     assert "their 4-week average" in blocks
     rep = await week.last_dm("U0REPNY", Step.DIGEST)
     assert "On your calls:* Questions (Discovery) last week:" in str(rep["blocks"])
+    # ... and the App Homes: the rep's own number, the manager's reps' (not another team's).
+    rep_home = await home_text(week.sandbox, week.driver, "U0REPNY")
+    assert "On your calls:* Questions (Discovery) last week:" in rep_home
+    manager_home = await home_text(week.sandbox, week.driver, "U0MGRA")
+    assert "On their calls" in manager_home and "@U0REPNY: Questions (Discovery)" in manager_home
+    other_home = await home_text(week.sandbox, week.driver, "U0MGRB")
+    assert "U0REPNY" not in other_home
 
     # Gong was asked little: the users once, and each zone's reps once per span of weeks
     # (Los Angeles and New York were still in their Sunday when the week started, so their
