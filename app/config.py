@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     gong_api_url: str | None = None
     gong_access_key: SecretStr | None = None
     gong_access_key_secret: SecretStr | None = None
+    # Gong's limits for the company (3 a second and 10,000 a day unless Gong raised them):
+    # coach keeps every replica together at most at these.
+    gong_requests_per_second: float = Field(default=2, gt=0, le=100)
+    gong_requests_per_day: int = Field(default=10_000, ge=100, le=10_000_000)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPer
 from app.db.sql import Queries, insert_ignoring_conflicts, rowcount, upsert_many
 
 UNCHECKED = "unchecked"
+MATCHES_PER_STATEMENT = 1000  # 5 values each: well under PostgreSQL's 32,767 parameters
 
 
 class RecorderQueries(Queries):
@@ -74,18 +75,38 @@ class RecorderQueries(Queries):
         )
 
     # --- people -----------------------------------------------------------------------
-    async def recorder_people(self, workspace_id: int) -> dict[int, RecorderPerson]:
+    async def recorder_people(
+        self, workspace_id: int, person_ids: Iterable[int] | None = None
+    ) -> dict[int, RecorderPerson]:
+        """Who the recorder knows in a workspace (only these people, when given)."""
         query = select(RecorderPerson).where(RecorderPerson.workspace_id == workspace_id)
+        if person_ids is not None:
+            wanted = list(set(person_ids))
+            if not wanted:
+                return {}
+            query = query.where(RecorderPerson.person_id.in_(wanted))
         return {row.person_id: row for row in (await self.session.scalars(query)).all()}
 
     async def save_recorder_matches(
-        self, workspace_id: int, matches: dict[int, str | None], now: datetime
+        self, workspace_id: int, matches: Mapping[int, str | None], now: datetime
     ) -> None:
-        """Who each person is in the recorder (None: nobody there has their email). A
-        person matched to someone new has their calls read again from the start."""
+        """Who each person is in the recorder (None: nobody there has their email). A person
+        matched to someone else than before loses the calls read as the other user, and has
+        their calls read again from the start."""
         if not matches:
             return
-        known = await self.recorder_people(workspace_id)
+        known = await self.recorder_people(workspace_id, matches)
+        moved = [
+            pid
+            for pid, user_id in matches.items()
+            if pid in known and known[pid].recorder_user_id not in (None, user_id)
+        ]
+        for start in range(0, len(moved), MATCHES_PER_STATEMENT):
+            await self.session.execute(
+                delete(RecordedCall).where(
+                    RecordedCall.person_id.in_(moved[start : start + MATCHES_PER_STATEMENT])
+                )
+            )
         rows = [
             {
                 "person_id": person_id,
@@ -100,7 +121,11 @@ class RecorderQueries(Queries):
             }
             for person_id, user_id in matches.items()
         ]
-        await self.session.execute(upsert_many(self.session, RecorderPerson, ["person_id"], rows))
+        for start in range(0, len(rows), MATCHES_PER_STATEMENT):
+            chunk = rows[start : start + MATCHES_PER_STATEMENT]
+            await self.session.execute(
+                upsert_many(self.session, RecorderPerson, ["person_id"], chunk)
+            )
 
     async def mark_calls_read(self, person_ids: Iterable[int], through: datetime) -> None:
         ids = list(set(person_ids))
@@ -113,12 +138,13 @@ class RecorderQueries(Queries):
 
     # --- calls ------------------------------------------------------------------------
     async def save_calls(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Store calls, or refresh the ones already here (the recorder may add numbers to
-        a call after it was first read)."""
-        if not rows:
+        """Store calls; a call read again (its week read again after a new match) replaces
+        what was stored. Each call once per statement, as PostgreSQL requires."""
+        unique = list({(r["workspace_id"], r["provider_call_id"]): r for r in rows}.values())
+        if not unique:
             return
         key = ["workspace_id", "provider_call_id"]
-        await self.session.execute(upsert_many(self.session, RecordedCall, key, rows))
+        await self.session.execute(upsert_many(self.session, RecordedCall, key, unique))
 
     async def recorded_calls(
         self, person_ids: Iterable[int], start: datetime, end: datetime

@@ -41,8 +41,12 @@ class RecorderConnection(Base):
     status: Mapped[str] = mapped_column(String(16))  # unchecked | ok | refused | failing
     problem: Mapped[str | None] = mapped_column(String(64))  # why, as a short code
     problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    users_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    users_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last whole read
     users_matched: Mapped[int | None] = mapped_column(Integer)
+    # A read of the users under way (a big account takes several ticks): where it stopped,
+    # and when it began (people not matched since then are not in the recorder).
+    users_cursor: Mapped[str | None] = mapped_column(Text)
+    users_listing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # after a failure
     sync_owner: Mapped[str | None] = mapped_column(String(64))  # the replica syncing now
     sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

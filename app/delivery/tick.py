@@ -47,7 +47,7 @@ RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before t
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
 RECORDER_BUDGET_S = 20.0
-RECORDER_GRACE_S = 15.0  # for the request under way when the budget runs out
+RECORDER_GRACE_S = 30.0  # a safety net: the sync checks its budget before every request
 RECORDER_LOOK_AGAIN = timedelta(minutes=5)  # for a newly connected recorder, when none is
 # Errors about the person or the workspace that no retry will fix.
 PERMANENT_ERRORS = frozenset(
@@ -193,7 +193,12 @@ class Outbox:
         try:
             report = await asyncio.wait_for(
                 sync_recorders(
-                    self.deps, now, self.owner, recorder_for=self.recorder_for, budget_s=budget
+                    self.deps,
+                    now,
+                    self.owner,
+                    recorder_for=self.recorder_for,
+                    budget_s=budget,
+                    stopping=self.stopping.is_set,
                 ),
                 budget + RECORDER_GRACE_S,
             )

@@ -15,7 +15,7 @@ PER_WEEK = 4
 
 async def sample_gong(monday: datetime) -> GongSandbox:
     """The stand-in, started, with the sample reps' calls up to `monday` (the week's)."""
-    gong = GongSandbox(host_name="acme.app.gong.io")
+    gong = GongSandbox(host_name="acme.app.gong.io", per_second=30)  # Acme's limit, raised
     await gong.start()
     rng = random.Random(monday.date().isoformat())
     for rep in REPS:

@@ -57,6 +57,7 @@ def demo_settings(
         gong_api_url=gong.base_url if gong else None,
         gong_access_key=SecretStr(gong.access_key) if gong else None,
         gong_access_key_secret=SecretStr(gong.access_key_secret) if gong else None,
+        gong_requests_per_second=20,  # within the demo Gong's raised limit
     )
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from app.config import RecorderCredentials
 from app.db.store import Store
 from app.deps import Deps
-from app.recorder.gong import GongRecorder
-from app.recorder.pace import LocalPace
+from app.recorder.gong import GongRecorder, Turn
+from app.recorder.pace import LocalPace, SharedPace, gong_rates
 from app.recorder.provider import RecorderError, RecorderRefused
 
 SHOWN = 10
@@ -44,7 +44,18 @@ class CheckResult:
 
 
 async def check_connection(deps: Deps, credentials: RecorderCredentials) -> CheckResult:
-    recorder = GongRecorder(credentials, LocalPace())
+    """Reads every Gong user once, at the pace every replica shares (this process's own
+    pace before coach has met any workspace)."""
+    async with deps.reads() as session:
+        workspaces = await Store(session).workspaces()
+    settings = deps.settings
+    rate, day = gong_rates(settings.gong_requests_per_second, settings.gong_requests_per_day)
+    pace: Turn = (
+        SharedPace(deps.db, workspaces[0].id, rate=rate, day=day)
+        if len(workspaces) == 1
+        else LocalPace(rate)
+    )
+    recorder = GongRecorder(credentials, pace)
     try:
         emails = {user.email async for user in recorder.users()}
     except RecorderError as exc:

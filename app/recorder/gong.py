@@ -14,12 +14,14 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
 from app.config import RecorderCredentials
 from app.recorder.provider import (
     FetchedCall,
+    Page,
     RecorderRefused,
     RecorderUnavailable,
     RecorderUser,
@@ -31,6 +33,13 @@ MAX_INLINE_WAIT_S = 10.0  # a longer Retry-After ends this sync; the next tick g
 MAX_RATE_LIMITED = 5  # 429s in a row before giving up for this tick
 USERS_PER_REQUEST = 100  # primaryUserIds sent at once
 NO_CALLS = 404  # Gong's answer to a filter that matches no call
+MAX_RETRY_AFTER_S = 3600.0
+MAX_CURSOR = 4096
+MAX_URL = 2000
+MAX_NUMBER = 1e9
+MAX_BUYERS = 1000  # people from outside on one call: more is not a sales call
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _ID = re.compile(r"[0-9]{1,20}")
 STATS = {"Longest Monologue": "longest_monologue_s", "Interactivity": "interactivity",
          "Patience": "patience_s"}  # fmt: skip
@@ -51,11 +60,15 @@ def basic_auth(credentials: RecorderCredentials) -> str:
 
 
 def retry_after_s(response: httpx.Response) -> float:
-    """Gong's Retry-After in seconds (at least one)."""
+    """Gong's Retry-After in seconds: at least one, at most an hour (a missing, odd or huge
+    value reads as one second, or as the hour)."""
     try:
-        return max(float(response.headers.get("Retry-After", "1")), 1.0)
+        wait = float(response.headers.get("Retry-After", "1"))
     except ValueError:
         return 1.0
+    if not math.isfinite(wait):
+        return MAX_RETRY_AFTER_S
+    return min(max(wait, 1.0), MAX_RETRY_AFTER_S)
 
 
 class GongRecorder:
@@ -122,45 +135,68 @@ class GongRecorder:
             return body
         raise RecorderUnavailable("rate_limited")
 
+    async def users_page(self, cursor: str | None) -> Page[RecorderUser]:
+        params = {"cursor": cursor} if cursor else {}
+        body = await self._call("GET", "/v2/users", params=params)
+        if body is None:
+            raise RecorderUnavailable("users_not_found")
+        users = [u for raw in _list(body.get("users")) if (u := parse_user(raw)) is not None]
+        return Page(users, next_cursor(body, cursor))
+
+    async def calls_page(
+        self, host_user_ids: Sequence[str], window: Window, cursor: str | None
+    ) -> Page[FetchedCall]:
+        hosts = [i for i in dict.fromkeys(host_user_ids) if _ID.fullmatch(i)]
+        if not hosts:
+            return Page([], None)
+        if len(hosts) > USERS_PER_REQUEST:
+            raise ValueError(f"at most {USERS_PER_REQUEST} hosts a request")
+        request: dict[str, Any] = {
+            "filter": {
+                "fromDateTime": _iso(window.start),
+                "toDateTime": _iso(window.end),
+                "primaryUserIds": hosts,
+            },
+            "contentSelector": {"exposedFields": CONTENT},
+        }
+        if cursor:
+            request["cursor"] = cursor
+        body = await self._call("POST", "/v2/calls/extensive", json=request)
+        if body is None:  # Gong's 404: no call matches (on a later page, the cursor is off)
+            if cursor:
+                raise RecorderUnavailable("page_not_found")
+            return Page([], None)
+        wanted = set(hosts)
+        calls = [
+            c
+            for raw in _list(body.get("calls"))
+            if (c := parse_call(raw)) is not None and c.host_user_id in wanted
+        ]
+        return Page(calls, next_cursor(body, cursor))
+
     async def users(self) -> AsyncIterator[RecorderUser]:
         cursor: str | None = None
         while True:
-            params = {"cursor": cursor} if cursor else {}
-            body = await self._call("GET", "/v2/users", params=params) or {}
-            for raw in _list(body.get("users")):
-                user = parse_user(raw)
-                if user is not None:
-                    yield user
-            cursor = next_cursor(body)
-            if cursor is None:
+            page = await self.users_page(cursor)
+            for user in page.items:
+                yield user
+            if page.cursor is None:
                 return
+            cursor = page.cursor
 
     async def calls(
         self, host_user_ids: Sequence[str], window: Window
     ) -> AsyncIterator[FetchedCall]:
-        ids = [i for i in dict.fromkeys(host_user_ids) if _ID.fullmatch(i)]
+        ids = list(dict.fromkeys(host_user_ids))
         for start in range(0, len(ids), USERS_PER_REQUEST):
-            chunk = ids[start : start + USERS_PER_REQUEST]
-            request: dict[str, Any] = {
-                "filter": {
-                    "fromDateTime": _iso(window.start),
-                    "toDateTime": _iso(window.end),
-                    "primaryUserIds": chunk,
-                },
-                "contentSelector": {"exposedFields": CONTENT},
-            }
+            cursor: str | None = None
             while True:
-                body = await self._call("POST", "/v2/calls/extensive", json=request)
-                if body is None:  # no call matches
+                page = await self.calls_page(ids[start : start + USERS_PER_REQUEST], window, cursor)
+                for call in page.items:
+                    yield call
+                if page.cursor is None:
                     break
-                for raw in _list(body.get("calls")):
-                    call = parse_call(raw)
-                    if call is not None and call.host_user_id in chunk:
-                        yield call
-                cursor = next_cursor(body)
-                if cursor is None:
-                    break
-                request = {**request, "cursor": cursor}
+                cursor = page.cursor
 
 
 def _iso(moment: datetime) -> str:
@@ -176,15 +212,26 @@ def _text(value: object, limit: int) -> str:
 
 
 def _number(value: object) -> float | None:
+    """A finite, non-negative number, or None (a bool, a string, 1e400, -1)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if math.isfinite(value) and value >= 0 else None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and 0 <= number <= MAX_NUMBER else None
 
 
-def next_cursor(body: dict[str, Any]) -> str | None:
+def next_cursor(body: dict[str, Any], sent: str | None) -> str | None:
+    """The next page's cursor; None at the last page. A cursor coach can't use (too long,
+    or the one just sent again: the pages would never end) means Gong is misbehaving."""
     records = body.get("records")
     cursor = records.get("cursor") if isinstance(records, dict) else None
-    return cursor if isinstance(cursor, str) and cursor and len(cursor) <= 4096 else None
+    if cursor is None or cursor == "":
+        return None
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR or cursor == sent:
+        raise RecorderUnavailable("bad_cursor")
+    return cursor
 
 
 def parse_user(raw: dict[str, Any]) -> RecorderUser | None:
@@ -196,20 +243,42 @@ def parse_user(raw: dict[str, Any]) -> RecorderUser | None:
 
 
 def parse_moment(value: object) -> datetime | None:
-    """An ISO-8601 time with an offset (what the reference documents), or epoch seconds."""
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return moment.astimezone(UTC) if moment.tzinfo else None
-    seconds = _number(value)
-    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
+    """An ISO-8601 time with an offset (what the reference documents), or epoch seconds;
+    None for anything else, or a time no call could have (year 1, year 9999)."""
+    try:
+        if isinstance(value, str):
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                return None
+            found = moment.astimezone(UTC)
+        else:
+            seconds = _number(value)
+            if seconds is None:
+                return None
+            found = datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return found if EARLIEST <= found <= LATEST else None
 
 
 def _link(value: object) -> str | None:
-    url = _text(value, 2001)
-    return url if re.fullmatch(r"https?://[^\s<>|]+", url) and len(url) <= 2000 else None
+    """An http(s) link of printable characters that parses as a URL with a host."""
+    url = _text(value, MAX_URL + 1)
+    if len(url) > MAX_URL or not re.fullmatch(r"https?://[\x21-\x7e]+", url):
+        return None
+    if any(c in url for c in '<>|\\"`'):
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return url if host else None
+
+
+def _title(value: object) -> str:
+    """The call's title without control characters (PostgreSQL refuses NUL in text)."""
+    text = "".join(c for c in _text(value, 255) if c.isprintable())
+    return text.strip() or "Call"
 
 
 def parse_call(raw: dict[str, Any]) -> FetchedCall | None:
@@ -227,7 +296,7 @@ def parse_call(raw: dict[str, Any]) -> FetchedCall | None:
         provider_call_id=call_id,
         host_user_id=host,
         url=url,
-        title=_text(meta.get("title"), 255) or "Call",
+        title=_title(meta.get("title")),
         started_at=started,
         duration_s=int(min(duration, 86_400)),
         numbers=call_numbers(raw, host, duration),
@@ -241,7 +310,8 @@ def call_numbers(raw: dict[str, Any], host: str, duration_s: float) -> CallNumbe
     interaction = interaction if isinstance(interaction, dict) else {}
     values: dict[str, float | None] = {}
     for stat in _list(interaction.get("interactionStats")):
-        name = STATS.get(stat.get("name"))  # type: ignore[arg-type]
+        label = stat.get("name")
+        name = STATS.get(label) if isinstance(label, str) else None
         if name is not None:
             values[name] = _number(stat.get("value"))
     talk = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from app.rules.call_stats import CallNumbers, Window
 
@@ -28,6 +28,15 @@ class FetchedCall:
     started_at: datetime
     duration_s: int
     numbers: CallNumbers
+
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Page(Generic[Item]):
+    items: list[Item]
+    cursor: str | None  # the next page's; None after the last
 
 
 class RecorderError(Exception):
@@ -53,13 +62,21 @@ class RecorderBudgetSpent(RecorderError):
 class CallRecorder(Protocol):
     name: str  # how people know it: "Gong"
 
+    async def users_page(self, cursor: str | None) -> Page[RecorderUser]:
+        """One page of the account's users (the first for no cursor)."""
+        ...
+
+    async def calls_page(
+        self, host_user_ids: Sequence[str], window: Window, cursor: str | None
+    ) -> Page[FetchedCall]:
+        """One page of the calls these users (at most 100) hosted that started in `window`."""
+        ...
+
     def users(self) -> AsyncIterator[RecorderUser]:
         """Every user of the account, page by page to the end."""
         ...
 
-    def calls(self, host_user_ids: Sequence[str], window: Window) -> AsyncIterator[FetchedCall]:
-        """The calls these users hosted that started within `window`, to the last page."""
-        ...
+    async def close(self) -> None: ...
 
     @property
     def requests_made(self) -> int: ...

@@ -1,16 +1,20 @@
 """Reads into the database what the week needs from the recorder, a little each tick.
 
 Per workspace with a recorder, one replica at a time (a lease on its connection row):
-people are matched to recorder users by email (weekly, or within the hour of someone new),
-then each matched rep's calls are read once their local week has ended: the week just
-ended, and on first sight the four before it too (the rep's own baseline). Reps whose
-weeks end together are asked for together, up to 100 users a request, page by page to the
-end, so a week costs at most one request per rep plus paging. Nothing shown to anyone
-waits on the recorder: messages read what is stored here.
+people are matched to recorder users by email (weekly, or within the hour of someone new;
+a big account's users over several ticks, resumed where the last stopped), then each
+matched rep's calls are read one local week at a time once that week has ended where the
+rep is: the week just ended, and on first sight the four before it (the rep's own
+baseline). Reps whose weeks end together are asked for together, up to 100 hosts a request,
+page by page to the end, so a week costs at most one request per rep plus paging. The tick's
+budget is checked before every request. Nothing shown to anyone waits on the recorder:
+messages read what is stored here.
 
 When the recorder refuses the credentials, the connection is switched off (until they
-change) and the admin sees why; when it is down or slow, coach tries again a little later.
-Either way the weekly loop goes on exactly as without a recorder.
+change) and the admin sees why; when it is down or slow, or coach fails reading it, coach
+tries again a little later. Either way the weekly loop goes on exactly as without a
+recorder. A workspace whose credentials are gone (GONG_* unset) is marked disconnected,
+and the week shows nothing from the recorder.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from app.db.recorder_tables import RecorderConnection, RecorderPerson
 from app.db.store import Store
 from app.deps import Deps
 from app.recorder.connection import GONG, Connection, connection_for, environment_credentials
-from app.recorder.gong import TIMEOUT_S, GongRecorder
-from app.recorder.pace import SharedPace
+from app.recorder.gong import TIMEOUT_S, USERS_PER_REQUEST, GongRecorder
+from app.recorder.pace import SharedPace, gong_rates
 from app.recorder.provider import (
     CallRecorder,
     FetchedCall,
@@ -37,29 +41,32 @@ from app.recorder.provider import (
     RecorderRefused,
 )
 from app.rules import calendar
-from app.rules.call_stats import AVERAGE_WEEKS, Window, evidence_week
+from app.rules.call_stats import Window, baseline_start, evidence_week, next_read
 from app.rules.types import Role
 from app.services.week_plan import zone
 
 log = logging.getLogger(__name__)
 
 UNCHECKED, OK, REFUSED, FAILING = "unchecked", "ok", "refused", "failing"
+DISCONNECTED = "disconnected"  # no credentials any more: the week shows nothing from it
 USERS_EVERY = timedelta(days=7)
 NEWCOMERS_EVERY = timedelta(hours=1)
 RETRY_AFTER_FAILURE = timedelta(minutes=10)
 RETRY_AFTER_BUDGET = timedelta(hours=1)
 LEASE = timedelta(minutes=3)
 BUDGET_S = 20.0  # of one tick
-REPS_PER_REQUEST = 100
 SAVE_BATCH = 200
 
 RecorderFactory = Callable[[Deps, Connection], CallRecorder]
+Stopping = Callable[[], bool]
 
 
 def gong_recorder(
     deps: Deps, connection: Connection, *, timeout_s: float = TIMEOUT_S
 ) -> CallRecorder:
-    pace = SharedPace(deps.db, connection.workspace_id)
+    settings = deps.settings
+    rate, day = gong_rates(settings.gong_requests_per_second, settings.gong_requests_per_day)
+    pace = SharedPace(deps.db, connection.workspace_id, rate=rate, day=day)
     return GongRecorder(connection.credentials, pace, timeout_s=timeout_s)
 
 
@@ -79,6 +86,20 @@ class SyncReport:
         return ", ".join(parts)
 
 
+class _Clock:
+    """The tick's budget and whether the process is stopping: checked before each request.
+    A tick always makes its first request, so a small budget still moves the read on."""
+
+    def __init__(self, budget_s: float, stopping: Stopping) -> None:
+        self.deadline = asyncio.get_running_loop().time() + budget_s
+        self.stopping = stopping
+        self.requests = 0
+
+    def over(self) -> bool:
+        late = self.requests > 0 and asyncio.get_running_loop().time() > self.deadline
+        return self.stopping() or late
+
+
 async def sync_recorders(
     deps: Deps,
     now: datetime,
@@ -86,59 +107,79 @@ async def sync_recorders(
     *,
     recorder_for: RecorderFactory = gong_recorder,
     budget_s: float = BUDGET_S,
+    stopping: Stopping = lambda: False,
 ) -> SyncReport:
     """Read what is due from every workspace's recorder, within `budget_s` seconds."""
     report = SyncReport()
     connections = await _connections(deps, now)
     report.connections = len(connections)
-    deadline = asyncio.get_running_loop().time() + budget_s
+    clock = _Clock(budget_s, stopping)
     for row, connection in connections:
+        if clock.over():
+            break
         if not _due(row, connection, now) or not await _has_work(deps, row, connection, now):
             continue
         async with deps.db.begin() as session:
-            claimed = await Store(session).claim_recorder_sync(
+            store = Store(session)
+            claimed = await store.claim_recorder_sync(
                 connection.workspace_id, owner, now + LEASE, now
             )
-        if not claimed:
+            fresh = await store.recorder_connection(connection.workspace_id)
+        if not claimed or fresh is None:
             continue
         recorder = recorder_for(deps, connection)
         try:
-            await _sync_workspace(deps, row, connection, recorder, now, deadline, report)
+            if _due(fresh, connection, now):  # as it is now, not as it was before the claim
+                await _sync_workspace(deps, fresh, connection, recorder, now, clock, report)
+                await _healthy(deps, connection, now)
         except RecorderError as exc:
             await _failed(deps, connection, exc, now)
             report.problems[exc.code] += 1
-        else:
-            await _healthy(deps, connection, now)
+        except Exception:
+            log.exception("recorder sync of workspace=%s failed", connection.workspace_id)
+            await _failed(deps, connection, RecorderError("internal"), now)
+            report.problems["internal"] += 1
         finally:
-            report.requests += recorder.requests_made
-            close = getattr(recorder, "close", None)
-            if close is not None:
-                await close()
+            report.requests += getattr(recorder, "requests_made", 0)
+            await recorder.close()
             async with deps.db.begin() as session:
                 await Store(session).release_recorder_sync(connection.workspace_id, owner)
     return report
 
 
 async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnection, Connection]]:
-    """Each active workspace's recorder connection (rows made for the environment's
-    credentials on first sight). One statement when no workspace has a recorder."""
+    """Each active workspace's recorder connection, the least recently synced first (rows
+    made for the environment's credentials on first sight; rows whose credentials are gone
+    marked disconnected). One statement when no workspace has a recorder."""
     settings = deps.settings
     async with deps.reads() as session:
         rows = {row.workspace_id: row for row in await Store(session).recorder_connections()}
     if environment_credentials(settings) is None and not rows:
         return []
+    found = []
     async with deps.db.begin() as session:
         store = Store(session)
         active = {w.id for w in await store.workspaces() if w.active}
         if environment_credentials(settings) is not None:
             for workspace_id in sorted(active - set(rows)):
                 rows[workspace_id] = await store.ensure_recorder_connection(workspace_id, GONG, now)
-    found = []
-    for workspace_id, row in sorted(rows.items()):
-        connection = connection_for(settings, workspace_id, row)
-        if connection is not None and workspace_id in active:
-            found.append((row, connection))
-    return found
+        for workspace_id, row in rows.items():
+            connection = connection_for(settings, workspace_id, row)
+            if connection is None:
+                if row.status != DISCONNECTED:
+                    await store.update_recorder_connection(
+                        workspace_id, now, status=DISCONNECTED, problem=None
+                    )
+            elif workspace_id in active:
+                found.append((row, connection))
+    return sorted(found, key=lambda pair: pair[0].updated_at)
+
+
+def _due(row: RecorderConnection, connection: Connection, now: datetime) -> bool:
+    same_keys = row.key_fingerprint == connection.fingerprint
+    if row.status == REFUSED and same_keys:
+        return False  # off until the credentials change
+    return not (same_keys and row.next_sync_at is not None and now < row.next_sync_at)
 
 
 async def _has_work(
@@ -146,8 +187,7 @@ async def _has_work(
 ) -> bool:
     """Whether anything is due (read without a lease: most ticks have nothing to do)."""
     roster, known = await _roster(deps, connection.workspace_id)
-    newcomers = any(p.id not in known for p in roster)
-    if _users_due(row, connection, newcomers, now):
+    if _users_due(row, connection, roster, known, now):
         return True
     return bool(_call_windows(roster, known, now, deps.settings.coach_default_tz))
 
@@ -159,11 +199,20 @@ async def _roster(deps: Deps, workspace_id: int) -> tuple[list[Person], dict[int
         return roster, await store.recorder_people(workspace_id)
 
 
-def _due(row: RecorderConnection, connection: Connection, now: datetime) -> bool:
-    same_keys = row.key_fingerprint == connection.fingerprint
-    if row.status == REFUSED and same_keys:
-        return False  # off until the credentials change
-    return not (same_keys and row.next_sync_at is not None and now < row.next_sync_at)
+def _users_due(
+    row: RecorderConnection,
+    connection: Connection,
+    roster: Sequence[Person],
+    known: dict[int, RecorderPerson],
+    now: datetime,
+) -> bool:
+    if row.users_cursor is not None:  # a read under way
+        return True
+    if row.users_read_at is None or row.key_fingerprint != connection.fingerprint:
+        return True
+    since = now - row.users_read_at
+    newcomers = any(p.id not in known for p in roster)
+    return since >= USERS_EVERY or (newcomers and since >= NEWCOMERS_EVERY)
 
 
 async def _sync_workspace(
@@ -172,77 +221,105 @@ async def _sync_workspace(
     connection: Connection,
     recorder: CallRecorder,
     now: datetime,
-    deadline: float,
+    clock: _Clock,
     report: SyncReport,
 ) -> None:
     workspace_id = connection.workspace_id
     roster, known = await _roster(deps, workspace_id)
-    newcomers = any(p.id not in known for p in roster)
-    if _users_due(row, connection, newcomers, now):
-        known = await _match_people(deps, connection, recorder, roster, now, report)
-    loop = asyncio.get_running_loop()
-    for window, reps in _call_windows(roster, known, now, deps.settings.coach_default_tz):
-        for start in range(0, len(reps), REPS_PER_REQUEST):
-            if loop.time() > deadline:
-                return  # the rest on the next tick
-            chunk = reps[start : start + REPS_PER_REQUEST]
-            await _read_calls(deps, workspace_id, recorder, chunk, window, now, report)
-
-
-def _users_due(
-    row: RecorderConnection, connection: Connection, newcomers: bool, now: datetime
-) -> bool:
-    if row.users_read_at is None or row.key_fingerprint != connection.fingerprint:
-        return True
-    since = now - row.users_read_at
-    return since >= USERS_EVERY or (newcomers and since >= NEWCOMERS_EVERY)
+    if _users_due(row, connection, roster, known, now):
+        if not await _match_people(deps, row, connection, recorder, roster, now, clock, report):
+            return  # the rest of the users on the next tick
+        roster, known = await _roster(deps, workspace_id)
+    tz = deps.settings.coach_default_tz
+    while windows := _call_windows(roster, known, now, tz):
+        for window, reps in windows:
+            for start in range(0, len(reps), USERS_PER_REQUEST):
+                chunk = reps[start : start + USERS_PER_REQUEST]
+                if not await _read_calls(
+                    deps, workspace_id, recorder, chunk, window, clock, now, report
+                ):
+                    return  # out of time: this chunk's week again on the next tick
+        roster, known = await _roster(deps, workspace_id)
 
 
 async def _match_people(
     deps: Deps,
+    row: RecorderConnection,
     connection: Connection,
     recorder: CallRecorder,
     roster: Sequence[Person],
     now: datetime,
+    clock: _Clock,
     report: SyncReport,
-) -> dict[int, RecorderPerson]:
-    """Everyone on the roster with an email, matched to the recorder user who has it (an
-    active user before a deactivated one)."""
-    by_email: dict[str, str] = {}
-    async for user in recorder.users():
-        if user.active or user.email not in by_email:
-            by_email[user.email] = user.id
-    matches = {p.id: by_email.get((p.email or "").strip().lower()) for p in roster}
+) -> bool:
+    """Everyone on the roster with an email, matched to the active recorder user who has
+    it, page by page (each page's matches kept at once). True once the last page is read;
+    False when out of time, with where to go on kept for the next tick."""
+    workspace_id = connection.workspace_id
+    by_email: dict[str, list[int]] = defaultdict(list)
+    for person in roster:
+        if person.email:
+            by_email[person.email.strip().lower()].append(person.id)
+    resuming = row.users_cursor is not None and row.key_fingerprint == connection.fingerprint
+    cursor = row.users_cursor if resuming else None
+    since = (row.users_listing_since if resuming else None) or now
+    while True:
+        if clock.over():
+            async with deps.db.begin() as session:
+                await Store(session).update_recorder_connection(
+                    workspace_id, now, users_cursor=cursor, users_listing_since=since,
+                    key_fingerprint=connection.fingerprint,
+                )  # fmt: skip
+            return False
+        page = await recorder.users_page(cursor)
+        clock.requests += 1
+        matches = {
+            person_id: user.id
+            for user in page.items
+            if user.active
+            for person_id in by_email.get(user.email, [])
+        }
+        async with deps.db.begin() as session:
+            await Store(session).save_recorder_matches(workspace_id, matches, now)
+        report.matched += len(matches)
+        cursor = page.cursor
+        if cursor is None:
+            break
     async with deps.db.begin() as session:
         store = Store(session)
-        await store.save_recorder_matches(connection.workspace_id, matches, now)
-        matched = sum(1 for user_id in matches.values() if user_id)
+        known = await store.recorder_people(workspace_id)
+        unseen = {p.id: None for p in roster if p.id not in known or known[p.id].matched_at < since}
+        await store.save_recorder_matches(workspace_id, unseen, now)
+        matched = sum(1 for p in roster if p.id in known and known[p.id].matched_at >= since)
         await store.update_recorder_connection(
-            connection.workspace_id,
+            workspace_id,
             now,
             users_read_at=now,
             users_matched=matched,
+            users_cursor=None,
+            users_listing_since=None,
             key_fingerprint=connection.fingerprint,
         )
-        report.matched += matched
-        return await store.recorder_people(connection.workspace_id)
+    return True
 
 
 def _call_windows(
     roster: Sequence[Person], known: dict[int, RecorderPerson], now: datetime, default_tz: str
 ) -> list[tuple[Window, list[tuple[Person, str]]]]:
-    """Matched reps grouped by the span of calls still to read: from where their last read
-    ended (or five weeks back) to the end of their local week just past."""
+    """Matched reps grouped by the next local week of calls they have still to read: from
+    where their last read ended (or the start of their baseline) to their week just past."""
     groups: dict[tuple[datetime, datetime], list[tuple[Person, str]]] = defaultdict(list)
     for person in roster:
         match = known.get(person.id)
         if person.role is not Role.REP or match is None or not match.recorder_user_id:
             continue
         tz = zone(person.tz, default_tz)
-        end = evidence_week(calendar.current_cycle(now, tz), tz).end
-        start = match.calls_read_through or end - timedelta(weeks=AVERAGE_WEEKS + 1)
+        cycle = calendar.current_cycle(now, tz)
+        end = evidence_week(cycle, tz).end
+        start = match.calls_read_through or baseline_start(cycle, tz)
         if start < end:
-            groups[(start, end)].append((person, match.recorder_user_id))
+            window = next_read(start, end, tz)
+            groups[(window.start, window.end)].append((person, match.recorder_user_id))
     return [(Window(start, end), reps) for (start, end), reps in sorted(groups.items())]
 
 
@@ -252,28 +329,34 @@ async def _read_calls(
     recorder: CallRecorder,
     reps: Sequence[tuple[Person, str]],
     window: Window,
+    clock: _Clock,
     now: datetime,
     report: SyncReport,
-) -> None:
+) -> bool:
+    """One week of these reps' calls, to the last page; False when out of time first (the
+    pages read so far are kept, the week is not marked read)."""
     person_of = {user_id: person.id for person, user_id in reps}
-    rows: list[dict[str, object]] = []
-    async for call in recorder.calls(list(person_of), window):
-        person_id = person_of.get(call.host_user_id)
-        if person_id is not None:
-            rows.append(_row(workspace_id, person_id, call, now))
-        if len(rows) >= SAVE_BATCH:  # kept as they come: a sync cut short loses no page
-            await _save(deps, rows, report)
-            rows = []
-    await _save(deps, rows, report)
+    cursor: str | None = None
+    while True:
+        if clock.over():
+            return False
+        page = await recorder.calls_page(list(person_of), window, cursor)
+        clock.requests += 1
+        rows = [
+            _row(workspace_id, person_of[call.host_user_id], call, now)
+            for call in page.items
+            if call.host_user_id in person_of
+        ]
+        for start in range(0, len(rows), SAVE_BATCH):
+            async with deps.db.begin() as session:
+                await Store(session).save_calls(rows[start : start + SAVE_BATCH])
+        report.calls += len(rows)
+        cursor = page.cursor
+        if cursor is None:
+            break
     async with deps.db.begin() as session:
         await Store(session).mark_calls_read(person_of.values(), window.end)
-
-
-async def _save(deps: Deps, rows: list[dict[str, object]], report: SyncReport) -> None:
-    if rows:
-        async with deps.db.begin() as session:
-            await Store(session).save_calls(rows)
-        report.calls += len(rows)
+    return True
 
 
 def _row(workspace_id: int, person_id: int, call: FetchedCall, now: datetime) -> dict[str, object]:

@@ -149,3 +149,16 @@ def earlier_weeks(cycle: str, tz: ZoneInfo, count: int = AVERAGE_WEEKS) -> list[
     """The `count` weeks before the evidence week of `cycle`, newest first."""
     monday = calendar.monday_of(cycle) - timedelta(days=7)
     return [local_week(monday - timedelta(days=7 * n), tz) for n in range(1, count + 1)]
+
+
+def next_read(start: datetime, end: datetime, tz: ZoneInfo) -> Window:
+    """The next span of calls to read from `start`: up to the first local Monday 00:00 after
+    it, and never past `end` (a week is read once, whole)."""
+    local = start.astimezone(tz)
+    monday = local.date() + timedelta(days=7 - local.weekday())
+    return Window(start, min(end, calendar.local_instant(monday, time(0, 0), tz)))
+
+
+def baseline_start(cycle: str, tz: ZoneInfo) -> datetime:
+    """Where a rep's calls are read from the first time: the earliest week of the baseline."""
+    return earlier_weeks(cycle, tz)[-1].start

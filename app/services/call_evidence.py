@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from app.db.models import Person
@@ -60,12 +61,14 @@ class Indicator:
     trend: Trend
 
 
-def as_call(row: RecordedCall) -> Call:
+def as_call(row: RecordedCall, tz: ZoneInfo | None = None) -> Call:
+    """A stored call; with `tz`, its start in that zone (the rep's: their day, as they lived
+    it)."""
     return Call(
         id=row.id,
         url=row.url,
         title=row.title,
-        started_at=row.started_at,
+        started_at=row.started_at.astimezone(tz) if tz else row.started_at,
         duration_s=row.duration_s,
         numbers=CallNumbers(
             talk_ratio=row.talk_ratio,
@@ -78,33 +81,46 @@ def as_call(row: RecordedCall) -> Call:
     )
 
 
-async def matched_ids(store: Store, workspace_id: int) -> set[int] | None:
-    """The people the recorder knows; None when the workspace has no recorder at all."""
-    if await store.recorder_connection(workspace_id) is None:
+DISCONNECTED = "disconnected"
+
+
+async def read_through(
+    store: Store, workspace_id: int, person_ids: Sequence[int]
+) -> dict[int, datetime] | None:
+    """For each of these people the recorder knows, how far their calls have been read;
+    None when the workspace has no recorder (never had one, or its credentials are gone)."""
+    connection = await store.recorder_connection(workspace_id)
+    if connection is None or connection.status == DISCONNECTED:
         return None
-    people = await store.recorder_people(workspace_id)
-    return {pid for pid, match in people.items() if match.recorder_user_id}
+    people = await store.recorder_people(workspace_id, person_ids)
+    return {
+        pid: match.calls_read_through
+        for pid, match in people.items()
+        if match.recorder_user_id and match.calls_read_through is not None
+    }
 
 
 async def team_evidence(
     store: Store, workspace_id: int, reps: Sequence[Person], cycle: str, default_tz: str
 ) -> TeamEvidence | None:
-    """The evidence of these reps for `cycle`; None without a recorder."""
-    known = await matched_ids(store, workspace_id)
-    if known is None:
+    """The evidence of these reps for `cycle`, for each rep whose week has been read from the
+    recorder (a week not read yet says nothing, rather than "no calls"); None without a
+    recorder."""
+    through = await read_through(store, workspace_id, [r.id for r in reps])
+    if through is None:
         return None
-    wanted = [r for r in reps if r.id in known]
-    zones: dict[int, ZoneInfo] = {r.id: zone(r.tz, default_tz) for r in wanted}
+    zones: dict[int, ZoneInfo] = {r.id: zone(r.tz, default_tz) for r in reps}
     spans = {
-        r.id: (evidence_week(cycle, zones[r.id]), earlier_weeks(cycle, zones[r.id])) for r in wanted
+        r.id: (evidence_week(cycle, zones[r.id]), earlier_weeks(cycle, zones[r.id])) for r in reps
     }
-    if not spans:
+    wanted = [r for r in reps if r.id in through and through[r.id] >= spans[r.id][0].end]
+    if not wanted:
         return TeamEvidence({}, CallNumbers())
-    start = min(earlier[-1].start for _, earlier in spans.values())
-    end = max(week.end for week, _ in spans.values())
+    start = min(spans[r.id][1][-1].start for r in wanted)
+    end = max(spans[r.id][0].end for r in wanted)
     by_rep: dict[int, list[Call]] = {r.id: [] for r in wanted}
     for row in await store.recorded_calls(by_rep, start, end):
-        by_rep[row.person_id].append(as_call(row))
+        by_rep[row.person_id].append(as_call(row, zones[row.person_id]))
     evidence = {}
     for rep in wanted:
         week, earlier = spans[rep.id]

@@ -26,7 +26,7 @@ class RecorderHealth:
 
 async def recorder_health(store: Store, workspace_id: int) -> RecorderHealth | None:
     row = await store.recorder_connection(workspace_id)
-    if row is None:
+    if row is None or row.status == "disconnected":
         return None
     matches = await store.recorder_people(workspace_id)
     reps = [p for p in await store.people(workspace_id) if p.active and p.role is Role.REP]

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("problem_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("users_read_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("users_matched", sa.Integer(), nullable=True),
+        sa.Column("users_cursor", sa.Text(), nullable=True),
+        sa.Column("users_listing_since", sa.DateTime(timezone=True), nullable=True),
         sa.Column("next_sync_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sync_owner", sa.String(length=64), nullable=True),
         sa.Column("sync_lease_until", sa.DateTime(timezone=True), nullable=True),

@@ -17,7 +17,7 @@ import pytest
 from app.config import RecorderCredentials
 from app.db.store import Store
 from app.deps import Deps
-from app.recorder.gong import GongRecorder, parse_call
+from app.recorder.gong import GongRecorder, parse_call, retry_after_s
 from app.recorder.pace import SharedPace
 from app.recorder.provider import RecorderRefused, RecorderUnavailable
 from app.rules.call_stats import Window
@@ -240,3 +240,68 @@ async def test_coach_gong_check_says_whether_it_works_and_whom_it_matched(
     assert code == 1 and err.startswith("Set GONG_API_URL, GONG_ACCESS_KEY")
     code, _, err = await coach("gong", "check", env={**env, "GONG_API_URL": "http://gong.example"})
     assert code == 1 and "GONG_API_URL must be your Gong API base URL" in err
+
+
+@pytest.mark.parametrize(
+    "stats",
+    [
+        [{"name": ["Patience"], "value": 1}],
+        [{"name": "Patience", "value": 10**400}],
+        [{"name": "Interactivity", "value": float("inf")}],
+    ],
+)
+def test_odd_stats_never_raise(stats: list[dict[str, Any]]) -> None:
+    raw = {
+        "metaData": {
+            "id": "1",
+            "url": "https://x.app.gong.io/call?id=1",
+            "primaryUserId": "2",
+            "started": 1e18,
+        },
+        "interaction": {"interactionStats": stats},
+    }
+    assert parse_call(raw) is None  # a start no call could have
+    raw["metaData"]["started"] = "0001-01-01T00:00:00+05:00"
+    assert parse_call(raw) is None
+    raw["metaData"]["started"] = "2026-11-17T10:00:00Z"
+    call = parse_call(raw)
+    assert call is not None and call.numbers.patience_s is None
+    assert call.numbers.interactivity is None
+
+
+@pytest.mark.parametrize("header", ["nan", "inf", "-5", "soon", "99999999"])
+def test_an_odd_retry_after_is_a_bounded_wait(header: str) -> None:
+    wait = retry_after_s(httpx.Response(429, headers={"Retry-After": header}))
+    assert 1.0 <= wait <= 3600.0
+
+
+async def test_pages_that_never_end_or_vanish_are_gong_misbehaving(
+    deps: Deps, workspace_id: int
+) -> None:
+    """A cursor sent back unchanged would page forever; a 404 on a later page would cut the
+    week short: both end the read as Gong being unavailable, and the week is not marked read."""
+    page = recorded("calls_extensive_page.json")
+
+    def looping(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if "cursor" in body:
+            return httpx.Response(200, json={**page, "records": {"cursor": body["cursor"]}})
+        return httpx.Response(200, json=page)
+
+    def vanishing(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if "cursor" in body:
+            return httpx.Response(404, json=recorded("error_no_calls.json"))
+        return httpx.Response(200, json=page)
+
+    host = page["calls"][0]["metaData"]["primaryUserId"]
+    for answer, code in ((looping, "bad_cursor"), (vanishing, "page_not_found")):
+        recorder = GongRecorder(
+            RecorderCredentials("https://us-1.api.gong.io", "k", "s"),
+            SharedPace(deps.db, workspace_id),
+            http=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+        )
+        with pytest.raises(RecorderUnavailable) as stopped:
+            _ = [c async for c in recorder.calls([host], WEEK)]
+        assert stopped.value.code == code
+        await recorder.close()

@@ -24,7 +24,7 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.recorder.gong import GongRecorder
 from app.recorder.pace import SharedPace
-from app.recorder.sync import gong_recorder
+from app.recorder.sync import gong_recorder, sync_recorders
 from app.rules.call_stats import Window
 from app.sandbox.driver import SlackDriver
 from app.sandbox.gong import GongSandbox
@@ -37,24 +37,31 @@ MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
 REPS = {"U0REPA1": "ana@example.com", "U0REPA2": "ben@example.com", "U0REPB1": "chen@example.com"}
 
 
-@pytest.fixture
-async def gong() -> AsyncIterator[GongSandbox]:
-    box = GongSandbox()
-    await box.start()
+def seeded(box: GongSandbox) -> GongSandbox:
     rng = random.Random(7)
     for email in REPS.values():
         user = box.add_user(email)
         for weeks in range(1, 6):
             box.seed_week(user, MONDAY - timedelta(weeks=weeks), 3, rng)
+    return box
+
+
+@pytest.fixture
+async def gong() -> AsyncIterator[GongSandbox]:
+    """A company whose Gong limit was raised to 30 a second (coach keeps to 20): these
+    tests are about what happens, not about the pace (the replicas test is)."""
+    box = seeded(GongSandbox(per_second=30))
+    await box.start()
     yield box
     await box.stop()
 
 
-def gong_settings(gong: GongSandbox, **overrides: str) -> dict[str, object]:
+def gong_settings(gong: GongSandbox, **overrides: object) -> dict[str, object]:
     return {
         "gong_api_url": gong.base_url,
         "gong_access_key": overrides.get("key", gong.access_key),
         "gong_access_key_secret": overrides.get("secret", gong.access_key_secret),
+        "gong_requests_per_second": overrides.get("per_second", 20),
     }
 
 
@@ -96,7 +103,8 @@ async def test_a_refused_key_switches_gong_off_and_the_week_goes_on(
     report = await outbox.tick()
     assert report.recorder.problems == {"http_401": 1}
     assert report.outcomes["sent"] >= 1  # Berlin's prompt went out all the same
-    assert sandbox.messages_to("U0REPB1")
+    prompt = str(sandbox.messages_to("U0REPB1")[-1].as_slack())
+    assert "Gong has" not in prompt  # not "no calls": coach could not read them
     row = await connection(world)
     assert (row.status, row.problem) == ("refused", "http_401")
     asked = len(gong.requests)
@@ -174,12 +182,27 @@ async def test_three_replicas_stay_under_three_requests_a_second(
     assert len(small.requests) == 12 and all(r.status == 200 for r in small.requests)
     assert small.max_in_any_second() <= 3
 
-    # And the sync itself: three replicas ticking together read each week once.
-    outboxes = [Outbox(world, OutboxClients(world), owner=f"replica-{n}") for n in "abc"]
-    await asyncio.gather(*(o.read_recorders(world.clock()) for o in outboxes))
-    extensive = gong.requests_to("/v2/calls/extensive")
-    assert len(gong.requests_to("/v2/users")) == 1 and 1 <= len(extensive) <= 3
-    assert gong.max_in_any_second() <= 3
+    # And the sync itself, at Gong's own limit: three replicas ticking together read each
+    # week once, and together stay under 3 requests a second.
+    plain = seeded(GongSandbox())
+    await plain.start()
+    settings = make_settings(
+        world.settings.database_url, sandbox, **gong_settings(plain, per_second=2)
+    )
+    together = [Deps.build(settings, world.clock) for _ in range(3)]
+    try:
+        outboxes = [
+            Outbox(d, OutboxClients(d), owner=f"replica-{n}") for n, d in enumerate(together)
+        ]
+        await asyncio.gather(*(o.read_recorders(world.clock()) for o in outboxes))
+    finally:
+        for replica in together:
+            await replica.close()
+        await plain.stop()
+    extensive = plain.requests_to("/v2/calls/extensive")
+    # One request per zone's reps per week (three zones, five weeks on first sight).
+    assert len(plain.requests_to("/v2/users")) == 1 and len(extensive) == 3 * 5
+    assert plain.max_in_any_second() <= 3 and all(r.status == 200 for r in plain.requests)
 
 
 @pytest.fixture
@@ -227,3 +250,78 @@ async def test_a_slow_gong_delays_no_prompt(
     row = await connection(world)
     assert (row.status, row.problem) == ("failing", "timeout")
     gong.slow_down(0)
+
+
+async def test_a_big_account_is_read_over_several_ticks_never_from_the_start_again(
+    world: Deps, sandbox: SlackSandbox
+) -> None:
+    """Users at one a page and a budget of about a page a tick: each tick goes on where the
+    last stopped, and the matches are whole once the last page is read."""
+    small = GongSandbox(page_size=1, per_second=30)
+    await small.start()
+    try:
+        for email in ("x1@example.com", *REPS.values(), "x2@example.com"):
+            small.add_user(email)
+        fields = gong_settings(small)
+        reader = Deps.build(
+            make_settings(world.settings.database_url, sandbox, **fields), world.clock
+        )
+        try:
+            for _ in range(12):
+                await sync_recorders(reader, world.clock(), "replica-a", budget_s=0.03)
+                row = await connection(world)
+                if row.users_read_at is not None:
+                    break
+        finally:
+            await reader.close()
+        users = small.requests_to("/v2/users")
+        assert row.users_read_at is not None and row.users_matched == 3
+        assert len(users) == 5, [r.query.get("cursor", "")[-6:] for r in users]  # each page once
+        assert [r.query.get("cursor") is None for r in users] == [True] + [False] * 4
+    finally:
+        await small.stop()
+
+
+async def test_a_rep_matched_to_someone_else_loses_the_other_persons_calls(
+    world: Deps, gong: GongSandbox
+) -> None:
+    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    await outbox.read_recorders(world.clock())
+    before = await stored_calls(world)
+    assert before > 0
+    async with world.db.begin() as session:
+        store = Store(session)
+        workspace = await store.workspace_by_team(TEAM_ID)
+        assert workspace is not None
+        ana = await store.person(workspace.id, "U0REPA1")
+        assert ana is not None
+        ana.email = "ana.new@example.com"  # now someone else's address in Gong
+        await Store(session).update_recorder_connection(
+            workspace.id, world.clock(), users_read_at=None
+        )
+    other = gong.add_user("ana.new@example.com")
+    gong.seed_week(other, MONDAY - timedelta(weeks=1), 2, random.Random(3))
+    await outbox.read_recorders(world.clock())
+    async with world.db() as session:
+        urls = set(
+            await session.scalars(
+                select(RecordedCall.provider_call_id).where(RecordedCall.person_id == ana.id)
+            )
+        )
+    assert urls == {c for c, call in gong.calls.items() if call.user_id == other}
+
+
+async def test_without_credentials_the_week_shows_nothing_of_gong(
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+) -> None:
+    await Outbox(world, OutboxClients(world), owner="replica-a").read_recorders(world.clock())
+    plain = Deps.build(make_settings(world.settings.database_url, sandbox), world.clock)
+    try:
+        outbox = Outbox(plain, OutboxClients(plain), owner="replica-a")
+        await outbox.read_recorders(world.clock())  # what the first tick without GONG_* does
+        report = await outbox.tick()
+        assert report.outcomes["sent"] >= 1
+    finally:
+        await plain.close()
+    assert (await connection(world)).status == "disconnected"
+    assert "Gong has" not in str(sandbox.messages_to("U0REPB1")[-1].as_slack())

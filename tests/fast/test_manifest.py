@@ -77,7 +77,7 @@ def methods_called_in_code() -> set[str]:
     )
     found: set[str] = set()
     for path in (ROOT / "app").rglob("*.py"):
-        if "sandbox" in path.parts:
+        if "sandbox" in path.parts or "recorder" in path.parts:  # not Slack's Web API
             continue
         for name in pattern.findall(path.read_text()):
             found.add(name.replace("_", ".", 1))

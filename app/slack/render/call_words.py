@@ -46,9 +46,14 @@ def stat_value(stat: Stat, value: float | None) -> str:
     return f"{value:.1f}"
 
 
+MAX_SHOWN_URL = 400  # three calls and their numbers stay well inside a section's 3,000
+
+
 def call_link(call: Call) -> str:
     day = call.started_at.strftime("%a %-d %b")
-    return f"<{call.url}|{link_text(call.title[:60])}> ({day}, {round(call.duration_s / 60)} min)"
+    title = link_text(call.title[:60])
+    shown = f"<{call.url}|{title}>" if len(call.url) <= MAX_SHOWN_URL else f"{title} (in Gong)"
+    return f"{shown} ({day}, {round(call.duration_s / 60)} min)"
 
 
 def call_option_text(call: Call) -> str:
@@ -85,8 +90,12 @@ def evidence_lines(evidence: RepEvidence, team: CallNumbers | None, recorder: st
 
 
 def _direction(trend: Trend) -> str:
-    if trend.change is None:
+    if trend.this_week is None:
+        return "nothing to compare last week"
+    if trend.baseline is None:
         return "no earlier weeks to compare yet"
+    if trend.change is None:  # a baseline of 0
+        return "up from 0" if trend.this_week > 0 else "steady"
     if trend.better is None:
         return "steady"
     arrow = "↑" if trend.change > 0 else "↓"
@@ -100,7 +109,9 @@ def indicator_line(shown: Indicator, *, who: str = "your") -> str:
     trend = shown.trend
     name = STAT_NAMES[trend.stat]
     focus = f" ({shown.focus})" if shown.focus else ""
-    week = stat_value(trend.stat, trend.this_week) if trend.this_week is not None else "no calls"
+    week = (
+        stat_value(trend.stat, trend.this_week) if trend.this_week is not None else "not measured"
+    )
     baseline = (
         f", {who} {trend.baseline_weeks}-week average {stat_value(trend.stat, trend.baseline)}"
         if trend.baseline is not None
@@ -115,7 +126,7 @@ PROBLEMS = {
     "timeout": "didn't answer in time",
     "unreachable": "couldn't be reached",
     "rate_limited": "asked coach to slow down",
-    "daily_limit": "allows no more requests today",
+    "daily_limit": "allows coach no more requests for now (its daily limit)",
     "not_json": "answered in a form coach can't read",
 }
 
@@ -130,7 +141,8 @@ def recorder_status(health: RecorderHealth) -> list[str]:
             "or fixes GONG_ACCESS_KEY. The weekly loop goes on without calls."
         ]
     elif health.status == "failing":
-        lines = [f"{name} {problem} last time: coach tries again in a few minutes."]
+        again = "in an hour" if health.problem == "daily_limit" else "in a few minutes"
+        lines = [f"{name} {problem} last time: coach tries again {again}."]
     elif health.users_read_at is None:
         lines = [f"{name} is connected; coach reads its users on the next tick."]
     else:
