@@ -131,9 +131,13 @@ class RecorderCredentials:
 def check_recorder_url(url: str) -> str | None:
     """The URL, without a trailing slash, or None when it is not an https URL (plain http
     only to this machine, for the local stand-in)."""
-    parts = urlsplit(url.strip())
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if not parts.hostname or parts.scheme not in ("https", "http"):
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        return None
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if not host or parts.scheme not in ("https", "http") or any(c.isspace() for c in url.strip()):
         return None
     if parts.scheme == "http" and not local:
         return None

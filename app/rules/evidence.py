@@ -40,7 +40,10 @@ class BadInput(ValueError):
 
 def clip_source(url: str) -> str:
     """Which tool a clip link comes from ("Gong", "Zoom" …), or "Link"."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return "Link"
     for suffix, name in CLIP_SOURCES:
         if host == suffix or host.endswith("." + suffix):
             return name
@@ -50,8 +53,12 @@ def clip_source(url: str) -> str:
 def check_url(text: str) -> str:
     """The link, stripped, or BadInput when it is not an http(s) URL."""
     url = text.strip().strip("<>").split("|", 1)[0]
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in url:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "https://[x": not a URL Python (or anyone) can open
+        raise BadInput(Refusal.LINK_NOT_A_URL) from None
+    if parts.scheme.lower() not in ("http", "https") or not host or " " in url:
         raise BadInput(Refusal.LINK_NOT_A_URL)
     if len(url) > 2000:
         raise BadInput(Refusal.LINK_TOO_LONG)

@@ -80,3 +80,13 @@ def test_a_reply_without_links_has_no_deals_and_extra_deals_are_cut_at_three() -
     assert deals_from_reply("Busy week, will send later") == []
     many = "\n".join(f"Deal {i} https://gong.io/c/{i}" for i in range(5))
     assert [d.name for d in deals_from_reply(many)] == ["Deal 0", "Deal 1", "Deal 2"]
+
+
+def test_a_link_python_cannot_split_is_refused_with_a_sentence() -> None:
+    from app.rules.evidence import BadInput, check_url, clip_source
+    from app.rules.refusals import Refusal
+
+    with pytest.raises(BadInput) as refused:
+        check_url("https://[x")
+    assert refused.value.reason is Refusal.LINK_NOT_A_URL
+    assert clip_source("https://[x") == "Link"
