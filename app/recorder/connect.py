@@ -8,7 +8,7 @@ from datetime import datetime
 from app.config import ConfigError, RecorderCredentials, Settings, check_recorder_url
 from app.db.store import Store
 from app.recorder.connection import GONG, seal
-from app.recorder.sync import UNCHECKED
+from app.recorder.sync import DISCONNECTED, UNCHECKED
 from app.rules.form_fields import RecorderField
 from app.rules.refusals import FieldErrors, Refusal, UserError
 from app.services import people
@@ -64,6 +64,34 @@ async def connect(
         users_read_at=None,
         key_fingerprint=None,
     )
+
+
+async def disconnect(store: Store, actor: Actor, now: datetime) -> int:
+    """Forget the workspace's Gong key, every call read from it and who is who there; the
+    week goes on as without Gong (unless GONG_* sets one for this install). How many calls
+    were deleted."""
+    await people.require_admin(store, actor, Refusal.ADMIN_ONLY_RECORDER)
+    workspace_id = actor.workspace.id
+    if await store.recorder_connection(workspace_id) is None:
+        return 0
+    forgotten = await store.forget_recorded_calls(workspace_id)
+    await store.update_recorder_connection(
+        workspace_id,
+        now,
+        api_url=None,
+        access_key=None,
+        access_key_secret=None,
+        status=DISCONNECTED,
+        problem=None,
+        problem_at=None,
+        next_sync_at=None,
+        users_read_at=None,
+        users_matched=None,
+        users_cursor=None,
+        users_listing_since=None,
+        key_fingerprint=None,
+    )
+    return forgotten
 
 
 async def current_url(store: Store, actor: Actor) -> str | None:

@@ -22,6 +22,7 @@ class RecorderHealth:
     matched: int
     unmatched: tuple[str, ...]  # Slack ids of reps the recorder has no user for
     unmatched_count: int
+    stored_keys: bool = False  # an admin's key (not GONG_*): they may disconnect it
 
 
 async def recorder_health(store: Store, workspace_id: int) -> RecorderHealth | None:
@@ -46,4 +47,5 @@ async def recorder_health(store: Store, workspace_id: int) -> RecorderHealth | N
         matched=sum(1 for m in matches.values() if m.recorder_user_id),
         unmatched=tuple(unmatched[:SHOWN]),
         unmatched_count=len(unmatched),
+        stored_keys=row.access_key is not None,
     )

@@ -53,6 +53,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.EDIT_SCHEDULE.value)(runs.acked_first(actions.on_edit_schedule))
     app.action(Action.EDIT_ROSTER.value)(runs.acked_first(actions.on_edit_roster))
     app.action(Action.CONNECT_RECORDER.value)(runs.acked_first(actions.on_connect_recorder))
+    app.action(Action.DISCONNECT_RECORDER.value)(runs.acked_first(actions.on_disconnect_recorder))
     app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
     app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
     app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))

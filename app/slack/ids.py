@@ -42,6 +42,7 @@ class Action(StrEnum):
     DIAGNOSIS_CHANGED = "diagnosis_changed"  # an answer in the diagnosis form: re-render it
     GROW_DRILL_PICKED = "grow_drill_picked"  # the drill picked in the GROW form: re-render it
     CONNECT_RECORDER = "recorder_connect_open"  # App Home (admins): Gong's URL and key
+    DISCONNECT_RECORDER = "recorder_disconnect"  # App Home (admins): forget Gong's key and calls
 
 
 class View(StrEnum):

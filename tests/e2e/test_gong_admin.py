@@ -3,13 +3,15 @@ it, and the Home says whether it works. Nobody else may, and bad input changes n
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.clock import system_clock
-from app.db.recorder_tables import RecorderConnection
+from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPerson
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.sandbox.driver import SlackDriver, typed
@@ -39,14 +41,21 @@ async def deps(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
 async def gong() -> AsyncIterator[GongSandbox]:
     box = GongSandbox(access_key="AK-4821", access_key_secret="s3cr3t-value-never-shown")
     await box.start()
+    monday = datetime.combine(date.today() - timedelta(days=date.today().weekday()), time(), UTC)
     for email in ("ana@example.com", "ben@example.com"):
-        box.add_user(email)
+        user = box.add_user(email)
+        box.seed_week(user, monday - timedelta(weeks=2), 3, random.Random(email))
     yield box
     await box.stop()
 
 
 def form(url: str, key: str, secret: str) -> dict[str, dict[str, dict[str, str]]]:
     return {"api_url": typed(url), "access_key": typed(key), "access_key_secret": typed(secret)}
+
+
+async def count(deps: Deps, table: type) -> int:
+    async with deps.db() as session:
+        return int(await session.scalar(select(func.count()).select_from(table)) or 0)
 
 
 async def stored(deps: Deps) -> RecorderConnection | None:
@@ -92,6 +101,22 @@ async def test_an_admin_connects_gong_and_the_home_says_it_works(
     # The form shows the stored URL again, never the key.
     again = await driver.open_modal("U0ADMIN", HOME, FORM, "edit")
     assert gong.base_url in str(again) and gong.access_key not in str(again)
+
+    # Disconnecting forgets the key, the calls and the matches; only an admin may.
+    calls = await count(deps, RecordedCall)
+    assert calls > 0
+    since = len(sandbox.state.responses)
+    await driver.click("U0MGRA", "recorder_disconnect", "disconnect", message=HOME)
+    assert "Only a coach admin" in (await sandbox.wait_for_response(since=since))["text"]
+    assert await count(deps, RecordedCall) == calls
+    since = len(sandbox.state.responses)
+    await driver.click("U0ADMIN", "recorder_disconnect", "disconnect", message=HOME)
+    told = (await sandbox.wait_for_response(since=since))["text"]
+    assert told.startswith(f"Gong is disconnected: its key and the {calls} calls")
+    assert await count(deps, RecordedCall) == 0 and await count(deps, RecorderPerson) == 0
+    row = await stored(deps)
+    assert row is not None and row.status == "disconnected" and row.access_key is None
+    assert "Call recorder" not in await home_text(sandbox, driver, "U0ADMIN")
 
 
 async def test_only_an_admin_may_open_the_gong_form(

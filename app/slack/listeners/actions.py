@@ -41,6 +41,7 @@ from app.slack.client import error_code
 from app.slack.listeners.context import acting, clicked
 from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta
 from app.slack.render import modals
+from app.slack.render.call_words import disconnected
 from app.slack.render.deals_form import deals_modal
 from app.slack.render.diagnosis_form import DiagnosisDraft, diagnosis_modal
 from app.slack.render.grow_form import GrowDraft, grow_modal
@@ -223,6 +224,20 @@ async def on_connect_recorder(body: dict[str, Any], client: AsyncWebClient, deps
     async with acting(body, deps, reads_only=True) as ctx:
         url = await connect.current_url(ctx.store, ctx.actor)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=modals.recorder_modal(url))
+
+
+async def on_disconnect_recorder(
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
+) -> None:
+    """The admin's "Disconnect Gong" (App Home, confirmed first)."""
+    async with acting(body, deps) as ctx:
+        forgotten = await connect.disconnect(ctx.store, ctx.actor, ctx.now)
+    await tell(respond, disconnected(forgotten))
+    homes.refresh(client, payloads.team_id(body), payloads.user_id(body))
 
 
 async def on_edit_roster(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     MarkdownTextObject,
     Option,
     OverflowMenuElement,
@@ -247,6 +248,28 @@ def _recorder(model: HomeModel) -> list[Block]:
     return [divider(), section("*Call recorder:* " + "\n".join(recorder_status(model.recorder)))]
 
 
+def _disconnect(model: HomeModel) -> list[ButtonElement]:
+    if model.recorder is None or not model.recorder.stored_keys:
+        return []
+    return [
+        ButtonElement(
+            text="Disconnect Gong",
+            action_id=Action.DISCONNECT_RECORDER,
+            value="disconnect",
+            style="danger",
+            confirm=ConfirmObject(
+                title="Disconnect Gong?",
+                text=(
+                    "coach forgets Gong's key and every call it read (links and numbers). "
+                    "The week goes on without Gong; you can connect it again later."
+                ),
+                confirm="Disconnect",
+                deny="Keep it",
+            ),
+        )
+    ]
+
+
 def _admin(model: HomeModel) -> list[Block]:
     counts = ", ".join(plural(model.role_counts.get(role, 0), role.value) for role in Role)
     return [
@@ -276,6 +299,7 @@ def _admin(model: HomeModel) -> list[Block]:
                     action_id=Action.CONNECT_RECORDER,
                     value="edit",
                 ),
+                *_disconnect(model),
             ],
         ),
         context(

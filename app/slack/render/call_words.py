@@ -160,6 +160,13 @@ def recorder_status(health: RecorderHealth) -> list[str]:
     return lines
 
 
+def disconnected(forgotten: int) -> str:
+    return (
+        f"Gong is disconnected: its key and the {plural(forgotten, 'call')} coach had read "
+        "are gone. Connect it again from your App Home whenever you like."
+    )
+
+
 def picked_calls_hint(calls: Sequence[Call], recorder: str) -> str:
     count = plural(len(calls), "call")
     return f"{recorder} has {count} of yours that week: pick one, or paste a link."
