@@ -57,7 +57,7 @@ async def check_connection(deps: Deps, credentials: RecorderCredentials) -> Chec
     )
     recorder = GongRecorder(credentials, pace)
     try:
-        emails = {user.email async for user in recorder.users()}
+        emails = {user.email async for page in recorder.user_pages() for user in page.items}
     except RecorderError as exc:
         return CheckResult(False, exc.code, refused=isinstance(exc, RecorderRefused))
     finally:

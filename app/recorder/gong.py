@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import math
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ import httpx
 from app.config import RecorderCredentials
 from app.recorder.provider import (
     FetchedCall,
+    Item,
     Page,
     RecorderRefused,
     RecorderUnavailable,
@@ -135,7 +136,18 @@ class GongRecorder:
             return body
         raise RecorderUnavailable("rate_limited")
 
-    async def users_page(self, cursor: str | None) -> Page[RecorderUser]:
+    def user_pages(self, cursor: str | None = None) -> AsyncGenerator[Page[RecorderUser], None]:
+        return _pages(self._users_page, cursor)
+
+    def call_pages(
+        self, host_user_ids: Sequence[str], window: Window
+    ) -> AsyncGenerator[Page[FetchedCall], None]:
+        hosts = [i for i in dict.fromkeys(host_user_ids) if _ID.fullmatch(i)]
+        if len(hosts) > USERS_PER_REQUEST:
+            raise ValueError(f"at most {USERS_PER_REQUEST} hosts a request")
+        return _pages(lambda cursor: self._calls_page(hosts, window, cursor), None)
+
+    async def _users_page(self, cursor: str | None) -> Page[RecorderUser]:
         params = {"cursor": cursor} if cursor else {}
         body = await self._call("GET", "/v2/users", params=params)
         if body is None:
@@ -143,14 +155,11 @@ class GongRecorder:
         users = [u for raw in _list(body.get("users")) if (u := parse_user(raw)) is not None]
         return Page(users, next_cursor(body, cursor))
 
-    async def calls_page(
-        self, host_user_ids: Sequence[str], window: Window, cursor: str | None
+    async def _calls_page(
+        self, hosts: list[str], window: Window, cursor: str | None
     ) -> Page[FetchedCall]:
-        hosts = [i for i in dict.fromkeys(host_user_ids) if _ID.fullmatch(i)]
         if not hosts:
             return Page([], None)
-        if len(hosts) > USERS_PER_REQUEST:
-            raise ValueError(f"at most {USERS_PER_REQUEST} hosts a request")
         request: dict[str, Any] = {
             "filter": {
                 "fromDateTime": _iso(window.start),
@@ -174,29 +183,18 @@ class GongRecorder:
         ]
         return Page(calls, next_cursor(body, cursor))
 
-    async def users(self) -> AsyncIterator[RecorderUser]:
-        cursor: str | None = None
-        while True:
-            page = await self.users_page(cursor)
-            for user in page.items:
-                yield user
-            if page.cursor is None:
-                return
-            cursor = page.cursor
 
-    async def calls(
-        self, host_user_ids: Sequence[str], window: Window
-    ) -> AsyncIterator[FetchedCall]:
-        ids = list(dict.fromkeys(host_user_ids))
-        for start in range(0, len(ids), USERS_PER_REQUEST):
-            cursor: str | None = None
-            while True:
-                page = await self.calls_page(ids[start : start + USERS_PER_REQUEST], window, cursor)
-                for call in page.items:
-                    yield call
-                if page.cursor is None:
-                    break
-                cursor = page.cursor
+async def _pages(
+    fetch: Callable[[str | None], Awaitable[Page[Item]]], cursor: str | None
+) -> AsyncGenerator[Page[Item], None]:
+    """Page after page from `cursor` (the first page for None), to the last. Nothing is
+    asked for before the caller wants the next page, so a caller out of time just stops."""
+    while True:
+        page = await fetch(cursor)
+        yield page
+        if page.cursor is None:
+            return
+        cursor = page.cursor
 
 
 def _iso(moment: datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
@@ -62,18 +62,16 @@ class RecorderBudgetSpent(RecorderError):
 class CallRecorder(Protocol):
     name: str  # how people know it: "Gong"
 
-    async def users_page(self, cursor: str | None) -> Page[RecorderUser]:
-        """One page of the account's users (the first for no cursor)."""
+    def user_pages(self, cursor: str | None = None) -> AsyncGenerator[Page[RecorderUser], None]:
+        """The account's users a page at a time, from `cursor` (the start for None) to the
+        last page; each page is asked for only when the caller wants it."""
         ...
 
-    async def calls_page(
-        self, host_user_ids: Sequence[str], window: Window, cursor: str | None
-    ) -> Page[FetchedCall]:
-        """One page of the calls these users (at most 100) hosted that started in `window`."""
-        ...
-
-    def users(self) -> AsyncIterator[RecorderUser]:
-        """Every user of the account, page by page to the end."""
+    def call_pages(
+        self, host_user_ids: Sequence[str], window: Window
+    ) -> AsyncGenerator[Page[FetchedCall], None]:
+        """The calls these users (at most 100) hosted that started in `window`, a page at a
+        time to the last."""
         ...
 
     async def close(self) -> None: ...

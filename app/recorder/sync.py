@@ -23,6 +23,7 @@ import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -75,7 +76,6 @@ class SyncReport:
     connections: int = 0  # workspaces with a recorder
     requests: int = 0
     calls: int = 0
-    matched: int = 0
     problems: Counter[str] = field(default_factory=Counter)
 
     def describe(self) -> str:
@@ -86,9 +86,10 @@ class SyncReport:
         return ", ".join(parts)
 
 
-class _Clock:
-    """The tick's budget and whether the process is stopping: checked before each request.
-    A tick always makes its first request, so a small budget still moves the read on."""
+class _Budget:
+    """The tick's time for the recorder and whether the process is stopping: checked before
+    each request. A tick always makes its first request, so a small budget still moves the
+    read on."""
 
     def __init__(self, budget_s: float, stopping: Stopping) -> None:
         self.deadline = asyncio.get_running_loop().time() + budget_s
@@ -113,9 +114,9 @@ async def sync_recorders(
     report = SyncReport()
     connections = await _connections(deps, now)
     report.connections = len(connections)
-    clock = _Clock(budget_s, stopping)
+    budget = _Budget(budget_s, stopping)
     for row, connection in connections:
-        if clock.over():
+        if budget.over():
             break
         if not _due(row, connection, now) or not await _has_work(deps, row, connection, now):
             continue
@@ -130,7 +131,7 @@ async def sync_recorders(
         recorder = recorder_for(deps, connection)
         try:
             if _due(fresh, connection, now):  # as it is now, not as it was before the claim
-                await _sync_workspace(deps, fresh, connection, recorder, now, clock, report)
+                await _sync_workspace(deps, fresh, connection, recorder, now, budget, report)
                 await _healthy(deps, connection, now)
         except RecorderError as exc:
             await _failed(deps, connection, exc, now)
@@ -140,7 +141,7 @@ async def sync_recorders(
             await _failed(deps, connection, RecorderError("internal"), now)
             report.problems["internal"] += 1
         finally:
-            report.requests += getattr(recorder, "requests_made", 0)
+            report.requests += recorder.requests_made
             await recorder.close()
             async with deps.db.begin() as session:
                 await Store(session).release_recorder_sync(connection.workspace_id, owner)
@@ -154,13 +155,14 @@ async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnecti
     settings = deps.settings
     async with deps.reads() as session:
         rows = {row.workspace_id: row for row in await Store(session).recorder_connections()}
-    if environment_credentials(settings) is None and not rows:
+    from_environment = environment_credentials(settings) is not None
+    if not from_environment and not rows:
         return []
     found = []
     async with deps.db.begin() as session:
         store = Store(session)
         active = {w.id for w in await store.workspaces() if w.active}
-        if environment_credentials(settings) is not None:
+        if from_environment:
             for workspace_id in sorted(active - set(rows)):
                 rows[workspace_id] = await store.ensure_recorder_connection(workspace_id, GONG, now)
         for workspace_id, row in rows.items():
@@ -221,13 +223,13 @@ async def _sync_workspace(
     connection: Connection,
     recorder: CallRecorder,
     now: datetime,
-    clock: _Clock,
+    budget: _Budget,
     report: SyncReport,
 ) -> None:
     workspace_id = connection.workspace_id
     roster, known = await _roster(deps, workspace_id)
     if _users_due(row, connection, roster, known, now):
-        if not await _match_people(deps, row, connection, recorder, roster, now, clock, report):
+        if not await _match_people(deps, row, connection, recorder, roster, now, budget, report):
             return  # the rest of the users on the next tick
         roster, known = await _roster(deps, workspace_id)
     tz = deps.settings.coach_default_tz
@@ -235,8 +237,8 @@ async def _sync_workspace(
         for window, reps in windows:
             for start in range(0, len(reps), USERS_PER_REQUEST):
                 chunk = reps[start : start + USERS_PER_REQUEST]
-                if not await _read_calls(
-                    deps, workspace_id, recorder, chunk, window, clock, now, report
+                if budget.over() or not await _read_calls(
+                    deps, workspace_id, recorder, chunk, window, budget, now, report
                 ):
                     return  # out of time: this chunk's week again on the next tick
         roster, known = await _roster(deps, workspace_id)
@@ -249,7 +251,7 @@ async def _match_people(
     recorder: CallRecorder,
     roster: Sequence[Person],
     now: datetime,
-    clock: _Clock,
+    budget: _Budget,
     report: SyncReport,
 ) -> bool:
     """Everyone on the roster with an email, matched to the active recorder user who has
@@ -263,28 +265,31 @@ async def _match_people(
     resuming = row.users_cursor is not None and row.key_fingerprint == connection.fingerprint
     cursor = row.users_cursor if resuming else None
     since = (row.users_listing_since if resuming else None) or now
-    while True:
-        if clock.over():
-            async with deps.db.begin() as session:
-                await Store(session).update_recorder_connection(
-                    workspace_id, now, users_cursor=cursor, users_listing_since=since,
-                    key_fingerprint=connection.fingerprint,
-                )  # fmt: skip
-            return False
-        page = await recorder.users_page(cursor)
-        clock.requests += 1
-        matches = {
-            person_id: user.id
-            for user in page.items
-            if user.active
-            for person_id in by_email.get(user.email, [])
-        }
+
+    async def stop_at(cursor: str | None) -> bool:
+        """Out of time before the page at `cursor`: keep where to go on, for the next tick."""
         async with deps.db.begin() as session:
-            await Store(session).save_recorder_matches(workspace_id, matches, now)
-        report.matched += len(matches)
-        cursor = page.cursor
-        if cursor is None:
-            break
+            await Store(session).update_recorder_connection(
+                workspace_id, now, users_cursor=cursor, users_listing_since=since,
+                key_fingerprint=connection.fingerprint,
+            )  # fmt: skip
+        return False
+
+    if budget.over():
+        return await stop_at(cursor)
+    async with aclosing(recorder.user_pages(cursor)) as pages:
+        async for page in pages:
+            budget.requests += 1
+            matches = {
+                person_id: user.id
+                for user in page.items
+                if user.active
+                for person_id in by_email.get(user.email, [])
+            }
+            async with deps.db.begin() as session:
+                await Store(session).save_recorder_matches(workspace_id, matches, now)
+            if page.cursor is not None and budget.over():
+                return await stop_at(page.cursor)
     async with deps.db.begin() as session:
         store = Store(session)
         known = await store.recorder_people(workspace_id)
@@ -329,31 +334,27 @@ async def _read_calls(
     recorder: CallRecorder,
     reps: Sequence[tuple[Person, str]],
     window: Window,
-    clock: _Clock,
+    budget: _Budget,
     now: datetime,
     report: SyncReport,
 ) -> bool:
     """One week of these reps' calls, to the last page; False when out of time first (the
     pages read so far are kept, the week is not marked read)."""
     person_of = {user_id: person.id for person, user_id in reps}
-    cursor: str | None = None
-    while True:
-        if clock.over():
-            return False
-        page = await recorder.calls_page(list(person_of), window, cursor)
-        clock.requests += 1
-        rows = [
-            _row(workspace_id, person_of[call.host_user_id], call, now)
-            for call in page.items
-            if call.host_user_id in person_of
-        ]
-        for start in range(0, len(rows), SAVE_BATCH):
-            async with deps.db.begin() as session:
-                await Store(session).save_calls(rows[start : start + SAVE_BATCH])
-        report.calls += len(rows)
-        cursor = page.cursor
-        if cursor is None:
-            break
+    async with aclosing(recorder.call_pages(list(person_of), window)) as pages:
+        async for page in pages:
+            budget.requests += 1
+            rows = [
+                _row(workspace_id, person_of[call.host_user_id], call, now)
+                for call in page.items
+                if call.host_user_id in person_of
+            ]
+            for start in range(0, len(rows), SAVE_BATCH):
+                async with deps.db.begin() as session:
+                    await Store(session).save_calls(rows[start : start + SAVE_BATCH])
+            report.calls += len(rows)
+            if page.cursor is not None and budget.over():
+                return False
     async with deps.db.begin() as session:
         await Store(session).mark_calls_read(person_of.values(), window.end)
     return True

@@ -67,8 +67,8 @@ async def test_users_and_calls_are_read_across_three_pages(
     gong.add_call(ids[1], WEEK.start + timedelta(hours=15))  # another host: not asked for
     recorder = client(deps, workspace_id, gong)
     try:
-        users = [u async for u in recorder.users()]
-        calls = [c async for c in recorder.calls([ids[0]], WEEK)]
+        users = [u async for page in recorder.user_pages() for u in page.items]
+        calls = [c async for page in recorder.call_pages([ids[0]], WEEK) for c in page.items]
     finally:
         await recorder.close()
     assert sorted(u.email for u in users) == [f"rep{n}@example.com" for n in range(5)]
@@ -90,7 +90,7 @@ async def test_a_429_is_honoured_no_request_before_retry_after(
     gong.rate_limit_next(count=1, retry_after=2)
     recorder = client(deps, workspace_id, gong)
     try:
-        calls = [c async for c in recorder.calls([user], WEEK)]
+        calls = [c async for page in recorder.call_pages([user], WEEK) for c in page.items]
     finally:
         await recorder.close()
     assert len(calls) == 1
@@ -104,13 +104,13 @@ async def test_a_refused_key_and_an_outage_are_told_apart(
 ) -> None:
     wrong = client(deps, workspace_id, gong, secret="not-the-secret")
     with pytest.raises(RecorderRefused) as refused:
-        _ = [u async for u in wrong.users()]
+        _ = [u async for page in wrong.user_pages() for u in page.items]
     assert refused.value.code == "http_401"
     await wrong.close()
     gong.go_down(503)
     down = client(deps, workspace_id, gong)
     with pytest.raises(RecorderUnavailable) as unavailable:
-        _ = [u async for u in down.users()]
+        _ = [u async for page in down.user_pages() for u in page.items]
     assert unavailable.value.code == "http_503"
     await down.close()
 
@@ -143,10 +143,10 @@ async def test_the_reference_json_reads_as_gong_documents_it(deps: Deps, workspa
         http=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
     )
     try:
-        users = [u async for u in recorder.users()]
+        users = [u async for page in recorder.user_pages() for u in page.items]
         host = calls_page["calls"][0]["metaData"]["primaryUserId"]
-        calls = [c async for c in recorder.calls([host], WEEK)]
-        none = [c async for c in recorder.calls(["1"], WEEK)]
+        calls = [c async for page in recorder.call_pages([host], WEEK) for c in page.items]
+        none = [c async for page in recorder.call_pages(["1"], WEEK) for c in page.items]
     finally:
         await recorder.close()
     assert len(users) == 4 and users[0].email == "maya.lindqvist@northwind-sales.com"
@@ -302,6 +302,6 @@ async def test_pages_that_never_end_or_vanish_are_gong_misbehaving(
             http=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
         )
         with pytest.raises(RecorderUnavailable) as stopped:
-            _ = [c async for c in recorder.calls([host], WEEK)]
+            _ = [c async for page in recorder.call_pages([host], WEEK) for c in page.items]
         assert stopped.value.code == code
         await recorder.close()

@@ -169,7 +169,9 @@ async def test_three_replicas_stay_under_three_requests_a_second(
         async def read(replica: Deps) -> int:
             recorder = GongRecorder(credentials, SharedPace(replica.db, workspace.id))
             try:
-                return len([c async for c in recorder.calls([user], week)])
+                return len(
+                    [c async for page in recorder.call_pages([user], week) for c in page.items]
+                )
             finally:
                 await recorder.close()
 
