@@ -10,8 +10,8 @@ from sqlalchemy import delete, or_, select, update
 
 from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPerson
 from app.db.sql import Queries, insert_ignoring_conflicts, rowcount, upsert_many
+from app.rules.types import RecorderStatus
 
-UNCHECKED = "unchecked"
 MATCHES_PER_STATEMENT = 1000  # 5 values each: well under PostgreSQL's 32,767 parameters
 
 
@@ -27,7 +27,11 @@ class RecorderQueries(Queries):
     async def ensure_recorder_connection(
         self, workspace_id: int, provider: str, now: datetime
     ) -> RecorderConnection:
-        values = {"workspace_id": workspace_id, "provider": provider, "status": UNCHECKED}
+        values = {
+            "workspace_id": workspace_id,
+            "provider": provider,
+            "status": RecorderStatus.UNCHECKED,
+        }
         await self.session.execute(
             insert_ignoring_conflicts(
                 self.session, RecorderConnection, values | {"updated_at": now}

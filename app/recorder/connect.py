@@ -8,9 +8,9 @@ from datetime import datetime
 from app.config import ConfigError, RecorderCredentials, Settings, check_recorder_url
 from app.db.store import Store
 from app.recorder.connection import GONG, seal
-from app.recorder.sync import DISCONNECTED, UNCHECKED
 from app.rules.form_fields import RecorderField
 from app.rules.refusals import FieldErrors, Refusal, UserError
+from app.rules.types import RecorderStatus
 from app.services import people
 from app.services.people import Actor
 
@@ -57,7 +57,7 @@ async def connect(
         workspace_id,
         now,
         **sealed,
-        status=UNCHECKED,
+        status=RecorderStatus.UNCHECKED,
         problem=None,
         problem_at=None,
         next_sync_at=None,
@@ -81,7 +81,7 @@ async def disconnect(store: Store, actor: Actor, now: datetime) -> int:
         api_url=None,
         access_key=None,
         access_key_secret=None,
-        status=DISCONNECTED,
+        status=RecorderStatus.DISCONNECTED,
         problem=None,
         problem_at=None,
         next_sync_at=None,

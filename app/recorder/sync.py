@@ -43,13 +43,11 @@ from app.recorder.provider import (
 )
 from app.rules import calendar
 from app.rules.call_stats import Window, baseline_start, evidence_week, next_read
-from app.rules.types import Role
+from app.rules.types import RecorderStatus, Role
 from app.services.week_plan import zone
 
 log = logging.getLogger(__name__)
 
-UNCHECKED, OK, REFUSED, FAILING = "unchecked", "ok", "refused", "failing"
-DISCONNECTED = "disconnected"  # no credentials any more: the week shows nothing from it
 USERS_EVERY = timedelta(days=7)
 NEWCOMERS_EVERY = timedelta(hours=1)
 RETRY_AFTER_FAILURE = timedelta(minutes=10)
@@ -168,9 +166,9 @@ async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnecti
         for workspace_id, row in rows.items():
             connection = connection_for(settings, workspace_id, row)
             if connection is None:
-                if row.status != DISCONNECTED:
+                if row.status != RecorderStatus.DISCONNECTED:
                     await store.update_recorder_connection(
-                        workspace_id, now, status=DISCONNECTED, problem=None
+                        workspace_id, now, status=RecorderStatus.DISCONNECTED, problem=None
                     )
             elif workspace_id in active:
                 found.append((row, connection))
@@ -179,7 +177,7 @@ async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnecti
 
 def _due(row: RecorderConnection, connection: Connection, now: datetime) -> bool:
     same_keys = row.key_fingerprint == connection.fingerprint
-    if row.status == REFUSED and same_keys:
+    if row.status == RecorderStatus.REFUSED and same_keys:
         return False  # off until the credentials change
     return not (same_keys and row.next_sync_at is not None and now < row.next_sync_at)
 
@@ -385,7 +383,7 @@ async def _healthy(deps: Deps, connection: Connection, now: datetime) -> None:
         await Store(session).update_recorder_connection(
             connection.workspace_id,
             now,
-            status=OK,
+            status=RecorderStatus.OK,
             problem=None,
             problem_at=None,
             next_sync_at=None,
@@ -400,7 +398,7 @@ async def _failed(deps: Deps, connection: Connection, exc: RecorderError, now: d
         await Store(session).update_recorder_connection(
             connection.workspace_id,
             now,
-            status=REFUSED if refused else FAILING,
+            status=RecorderStatus.REFUSED if refused else RecorderStatus.FAILING,
             problem=exc.code,
             problem_at=now,
             next_sync_at=None if refused else now + wait,

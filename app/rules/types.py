@@ -80,6 +80,16 @@ class DeliveryStatus(StrEnum):
     CANCELLED = "cancelled"  # no longer needed (e.g. the rep already answered)
 
 
+class RecorderStatus(StrEnum):
+    """How a workspace's call recorder connection stands."""
+
+    UNCHECKED = "unchecked"  # credentials not tried yet
+    OK = "ok"
+    REFUSED = "refused"  # the recorder refused the credentials: off until they change
+    FAILING = "failing"  # down, slow or odd: tried again later
+    DISCONNECTED = "disconnected"  # no credentials any more: the week shows nothing from it
+
+
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
