@@ -25,6 +25,7 @@ from app.rules.call_stats import (
     indicator_for,
     trend,
 )
+from app.rules.types import RecorderStatus
 from app.services.week_plan import zone
 
 
@@ -81,16 +82,13 @@ def as_call(row: RecordedCall, tz: ZoneInfo | None = None) -> Call:
     )
 
 
-DISCONNECTED = "disconnected"
-
-
 async def read_through(
     store: Store, workspace_id: int, person_ids: Sequence[int]
 ) -> dict[int, datetime] | None:
     """For each of these people the recorder knows, how far their calls have been read;
     None when the workspace has no recorder (never had one, or its credentials are gone)."""
     connection = await store.recorder_connection(workspace_id)
-    if connection is None or connection.status == DISCONNECTED:
+    if connection is None or connection.status == RecorderStatus.DISCONNECTED:
         return None
     people = await store.recorder_people(workspace_id, person_ids)
     return {
@@ -162,6 +160,15 @@ async def pickable_calls(
     """The rep's calls to pick evidence from: the week the cycle coaches, newest first."""
     found = await rep_evidence(store, rep, cycle, default_tz)
     return found.calls if found else ()
+
+
+async def evidence_link(store: Store, rep: Person, pasted: str, picked: str) -> str | None:
+    """The link a form's evidence stands on: a pasted link wins (it may point at the very
+    moment), else the picked call's; None when the pick is not one of the rep's own calls."""
+    if pasted.strip() or not picked:
+        return pasted
+    call = await own_call(store, rep, picked)
+    return call.url if call is not None else None
 
 
 async def own_call(store: Store, rep: Person, picked: str) -> Call | None:

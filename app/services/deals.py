@@ -47,13 +47,10 @@ async def with_picked_calls(store: Store, rep: Person, drafts: list[DealDraft]) 
     errors: dict[str, Refusal] = {}
     resolved = []
     for n, draft in enumerate(drafts, start=1):
-        if draft.call and not draft.clip_url.strip():
-            call = await call_evidence.own_call(store, rep, draft.call)
-            if call is None:
-                errors[deal_field(n, DealField.CALL)] = Refusal.PICK_A_LISTED_CALL
-            else:
-                draft = replace(draft, clip_url=call.url)
-        resolved.append(draft)
+        link = await call_evidence.evidence_link(store, rep, draft.clip_url, draft.call)
+        if link is None:
+            errors[deal_field(n, DealField.CALL)] = Refusal.PICK_A_LISTED_CALL
+        resolved.append(replace(draft, clip_url=link or draft.clip_url))
     if errors:
         raise FieldErrors(errors)
     return resolved

@@ -130,12 +130,10 @@ def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
 async def with_picked_call(store: Store, rep: Person, form: DiagnosisInput) -> DiagnosisInput:
     """The form with a picked call's link as its evidence, when no clip is pasted; a pick
     that is not one of the rep's own calls is refused under its field."""
-    if not form.evidence_call or form.evidence_url.strip():
-        return form
-    call = await call_evidence.own_call(store, rep, form.evidence_call)
-    if call is None:
+    link = await call_evidence.evidence_link(store, rep, form.evidence_url, form.evidence_call)
+    if link is None:
         raise FieldErrors({DiagnosisField.EVIDENCE_CALL: Refusal.PICK_A_LISTED_CALL})
-    return replace(form, evidence_url=call.url)
+    return replace(form, evidence_url=link)
 
 
 async def diagnose(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -92,9 +93,10 @@ async def _team_schedule(store: Store, workspace_id: int, person: Person) -> dic
     )
 
 
-async def _direct_reports(store: Store, person: Person) -> tuple[list[Member], list[Member]]:
-    """Reps who report to this person, and the leads who do (with their rep counts)."""
-    direct = await store.reports_of([person.id])
+async def _direct_reports(
+    store: Store, direct: Sequence[Person]
+) -> tuple[list[Member], list[Member]]:
+    """Reps among these direct reports, and the leads among them (with their rep counts)."""
     reps = [_member(p) for p in direct if p.role == Role.REP]
     leads = [p for p in direct if p.role in (Role.MANAGER, Role.DIRECTOR)]
     rep_counts = Counter(
@@ -114,15 +116,16 @@ async def home_for(
     role = Role(person.role)
     is_admin = role is Role.ADMIN
     manager, director = await _chain(store, person)
-    reps, managers = await _direct_reports(store, person)
+    direct = await store.reports_of([person.id])
+    reps, managers = await _direct_reports(store, direct)
     cycle = local_week.rep_cycle(person, now, default_tz)
     scorecard = drill = None
     recent: list[RepWeek] = []
-    direct = [p for p in await store.reports_of([person.id]) if p.role is Role.REP]
+    direct_reps = [p for p in direct if p.role is Role.REP]
     shown = await call_evidence.indicators(
         store,
         who.workspace.id,
-        [*direct, person] if role is Role.REP else direct,
+        [*direct_reps, person] if role is Role.REP else direct_reps,
         cycle,
         default_tz,
     )
@@ -155,6 +158,6 @@ async def home_for(
             await delivery_health.delivery_health(store, who, now, default_tz) if is_admin else None
         ),
         indicator=shown.get(person.id) if role is Role.REP else None,
-        indicators=[(r.slack_user_id, shown[r.id]) for r in direct if r.id in shown],
+        indicators=[(r.slack_user_id, shown[r.id]) for r in direct_reps if r.id in shown],
         recorder=await recorder_health(store, who.workspace.id) if is_admin else None,
     )
