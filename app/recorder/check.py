@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from app.config import RecorderCredentials
 from app.db.store import Store
+from app.db.turns import Turn
 from app.deps import Deps
-from app.recorder.gong import GongRecorder, Turn
+from app.recorder.gong import GongRecorder
 from app.recorder.pace import LocalPace, SharedPace, gong_rates
 from app.recorder.provider import RecorderError, RecorderRefused
 

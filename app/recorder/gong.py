@@ -13,12 +13,13 @@ import math
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from app.config import RecorderCredentials
+from app.db.turns import Turn
 from app.recorder.provider import (
     FetchedCall,
     Item,
@@ -28,13 +29,13 @@ from app.recorder.provider import (
     RecorderUser,
 )
 from app.rules.call_stats import CallNumbers, Window
+from app.rules.retry_after import seconds_to_wait
 
 TIMEOUT_S = 15.0
 MAX_INLINE_WAIT_S = 10.0  # a longer Retry-After ends this sync; the next tick goes on
 MAX_RATE_LIMITED = 5  # 429s in a row before giving up for this tick
 USERS_PER_REQUEST = 100  # primaryUserIds sent at once
 NO_CALLS = 404  # Gong's answer to a filter that matches no call
-MAX_RETRY_AFTER_S = 3600.0
 MAX_CURSOR = 4096
 MAX_URL = 2000
 MAX_NUMBER = 1e9
@@ -50,26 +51,14 @@ CONTENT = {
 }
 
 
-class Turn(Protocol):
-    async def wait(self) -> None: ...
-    async def pause(self, seconds: float) -> None: ...
-
-
 def basic_auth(credentials: RecorderCredentials) -> str:
     pair = f"{credentials.access_key}:{credentials.access_key_secret}".encode()
     return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 def retry_after_s(response: httpx.Response) -> float:
-    """Gong's Retry-After in seconds: at least one, at most an hour (a missing, odd or huge
-    value reads as one second, or as the hour)."""
-    try:
-        wait = float(response.headers.get("Retry-After", "1"))
-    except ValueError:
-        return 1.0
-    if not math.isfinite(wait):
-        return MAX_RETRY_AFTER_S
-    return min(max(wait, 1.0), MAX_RETRY_AFTER_S)
+    """Gong's Retry-After in seconds: at least one, at most an hour."""
+    return seconds_to_wait(response.headers.get("Retry-After"))
 
 
 class GongRecorder:
