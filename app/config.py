@@ -59,6 +59,31 @@ class Settings(BaseSettings):
     # coach keeps every replica together at most at these.
     gong_requests_per_second: float = Field(default=2, gt=0, le=100)
     gong_requests_per_day: int = Field(default=10_000, ge=100, le=10_000_000)
+    # The CRM: Salesforce (a connected app with the JWT bearer flow) or HubSpot (a private
+    # app's token), never both. In OAuth mode an admin may connect one per workspace instead.
+    salesforce_login_url: str = "https://login.salesforce.com"
+    salesforce_client_id: str | None = None
+    salesforce_username: str | None = None
+    salesforce_private_key_file: str | None = None
+    salesforce_api_version: str = Field(default="62.0", pattern=r"^[0-9]{2}\.0$")
+    salesforce_drill_field: str = Field(
+        default="Coaching_Drill_This_Week__c", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}__c$"
+    )
+    salesforce_recorded_field: str = Field(
+        default="Drill_Recorded__c", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}__c$"
+    )
+    hubspot_token: SecretStr | None = None
+    hubspot_api_url: str = "https://api.hubapi.com"
+    hubspot_drill_property: str = Field(
+        default="coaching_drill_this_week", pattern=r"^[a-z][a-z0-9_]{0,99}$"
+    )
+    hubspot_recorded_property: str = Field(
+        default="drill_recorded", pattern=r"^[a-z][a-z0-9_]{0,99}$"
+    )
+    # HubSpot's limits for a private app (100 per 10 seconds and 250,000 a day on Starter;
+    # more on Professional and Enterprise): coach keeps every replica together under these.
+    hubspot_requests_per_ten_seconds: int = Field(default=100, ge=10, le=10_000)
+    hubspot_requests_per_day: int = Field(default=250_000, ge=1_000, le=100_000_000)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -87,6 +112,10 @@ class Settings(BaseSettings):
         "gong_api_url",
         "gong_access_key",
         "gong_access_key_secret",
+        "salesforce_client_id",
+        "salesforce_username",
+        "salesforce_private_key_file",
+        "hubspot_token",
         mode="before",
     )
     @classmethod

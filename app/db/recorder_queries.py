@@ -10,7 +10,7 @@ from sqlalchemy import delete, or_, select, update
 
 from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPerson
 from app.db.sql import Queries, insert_ignoring_conflicts, rowcount, upsert_many
-from app.rules.types import RecorderStatus
+from app.rules.types import ConnectionStatus
 
 MATCHES_PER_STATEMENT = 1000  # 5 values each: well under PostgreSQL's 32,767 parameters
 
@@ -30,7 +30,7 @@ class RecorderQueries(Queries):
         values = {
             "workspace_id": workspace_id,
             "provider": provider,
-            "status": RecorderStatus.UNCHECKED,
+            "status": ConnectionStatus.UNCHECKED,
         }
         await self.session.execute(
             insert_ignoring_conflicts(

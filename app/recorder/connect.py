@@ -10,7 +10,7 @@ from app.db.store import Store
 from app.recorder.connection import GONG, seal
 from app.rules.form_fields import RecorderField
 from app.rules.refusals import FieldErrors, Refusal, UserError
-from app.rules.types import RecorderStatus
+from app.rules.types import ConnectionStatus
 from app.services import people
 from app.services.people import Actor
 
@@ -57,7 +57,7 @@ async def connect(
         workspace_id,
         now,
         **sealed,
-        status=RecorderStatus.UNCHECKED,
+        status=ConnectionStatus.UNCHECKED,
         problem=None,
         problem_at=None,
         next_sync_at=None,
@@ -81,7 +81,7 @@ async def disconnect(store: Store, actor: Actor, now: datetime) -> int:
         api_url=None,
         access_key=None,
         access_key_secret=None,
-        status=RecorderStatus.DISCONNECTED,
+        status=ConnectionStatus.DISCONNECTED,
         problem=None,
         problem_at=None,
         next_sync_at=None,

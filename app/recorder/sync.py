@@ -43,7 +43,7 @@ from app.recorder.provider import (
 )
 from app.rules import calendar
 from app.rules.call_stats import Window, baseline_start, evidence_week, next_read
-from app.rules.types import RecorderStatus, Role
+from app.rules.types import ConnectionStatus, Role
 from app.services.week_plan import zone
 
 log = logging.getLogger(__name__)
@@ -166,9 +166,9 @@ async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnecti
         for workspace_id, row in rows.items():
             connection = connection_for(settings, workspace_id, row)
             if connection is None:
-                if row.status != RecorderStatus.DISCONNECTED:
+                if row.status != ConnectionStatus.DISCONNECTED:
                     await store.update_recorder_connection(
-                        workspace_id, now, status=RecorderStatus.DISCONNECTED, problem=None
+                        workspace_id, now, status=ConnectionStatus.DISCONNECTED, problem=None
                     )
             elif workspace_id in active:
                 found.append((row, connection))
@@ -177,7 +177,7 @@ async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnecti
 
 def _due(row: RecorderConnection, connection: Connection, now: datetime) -> bool:
     same_keys = row.key_fingerprint == connection.fingerprint
-    if row.status == RecorderStatus.REFUSED and same_keys:
+    if row.status == ConnectionStatus.REFUSED and same_keys:
         return False  # off until the credentials change
     return not (same_keys and row.next_sync_at is not None and now < row.next_sync_at)
 
@@ -383,7 +383,7 @@ async def _healthy(deps: Deps, connection: Connection, now: datetime) -> None:
         await Store(session).update_recorder_connection(
             connection.workspace_id,
             now,
-            status=RecorderStatus.OK,
+            status=ConnectionStatus.OK,
             problem=None,
             problem_at=None,
             next_sync_at=None,
@@ -398,7 +398,7 @@ async def _failed(deps: Deps, connection: Connection, exc: RecorderError, now: d
         await Store(session).update_recorder_connection(
             connection.workspace_id,
             now,
-            status=RecorderStatus.REFUSED if refused else RecorderStatus.FAILING,
+            status=ConnectionStatus.REFUSED if refused else ConnectionStatus.FAILING,
             problem=exc.code,
             problem_at=now,
             next_sync_at=None if refused else now + wait,

@@ -43,6 +43,9 @@ class Step(StrEnum):
     DIGEST = "digest"  # Friday end of day: weekly digest
     PROMPT_AGAIN = "prompt_again"  # the rep asked to be reminded later (not on the schedule)
     DRILL_CARD = "drill_card"  # the rep's commitment and drill, once the 1:1 notes are logged
+    # Not messages: the drill written back on the week's coached deals in the CRM.
+    CRM_DRILL_SET = "crm_drill_set"  # the 1:1 notes are saved: the drill's name, unchecked
+    CRM_DRILL_RECORDED = "crm_drill_recorded"  # the rep recorded it: "Drill Recorded" checked
 
 
 REP_STEPS = frozenset(
@@ -59,6 +62,16 @@ MANAGER_STEPS = frozenset(
     }
 )
 DIRECTOR_STEPS = frozenset({Step.DIGEST})  # for whoever leads managers
+CRM_WRITES = frozenset({Step.CRM_DRILL_SET, Step.CRM_DRILL_RECORDED})  # the CRM's, not Slack's
+MESSAGES = frozenset(Step) - CRM_WRITES  # what the outbox posts to Slack
+
+
+class CrmKind(StrEnum):
+    SALESFORCE = "salesforce"
+    HUBSPOT = "hubspot"
+
+
+CRM_NAMES = {CrmKind.SALESFORCE: "Salesforce", CrmKind.HUBSPOT: "HubSpot"}
 
 
 class Gap(StrEnum):
@@ -80,12 +93,12 @@ class DeliveryStatus(StrEnum):
     CANCELLED = "cancelled"  # no longer needed (e.g. the rep already answered)
 
 
-class RecorderStatus(StrEnum):
-    """How a workspace's call recorder connection stands."""
+class ConnectionStatus(StrEnum):
+    """How a workspace's connection to an outside system (call recorder, CRM) stands."""
 
     UNCHECKED = "unchecked"  # credentials not tried yet
     OK = "ok"
-    REFUSED = "refused"  # the recorder refused the credentials: off until they change
+    REFUSED = "refused"  # the system refused the credentials: off until they change
     FAILING = "failing"  # down, slow or odd: tried again later
     DISCONNECTED = "disconnected"  # no credentials any more: the week shows nothing from it
 

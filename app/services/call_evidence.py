@@ -25,7 +25,7 @@ from app.rules.call_stats import (
     indicator_for,
     trend,
 )
-from app.rules.types import RecorderStatus
+from app.rules.types import ConnectionStatus
 from app.services.week_plan import zone
 
 
@@ -88,7 +88,7 @@ async def read_through(
     """For each of these people the recorder knows, how far their calls have been read;
     None when the workspace has no recorder (never had one, or its credentials are gone)."""
     connection = await store.recorder_connection(workspace_id)
-    if connection is None or connection.status == RecorderStatus.DISCONNECTED:
+    if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
         return None
     people = await store.recorder_people(workspace_id, person_ids)
     return {

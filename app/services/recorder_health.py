@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db.store import Store
-from app.rules.types import RecorderStatus, Role
+from app.rules.types import ConnectionStatus, Role
 
 SHOWN = 20  # unmatched people named; the rest counted
 
@@ -15,7 +15,7 @@ SHOWN = 20  # unmatched people named; the rest counted
 @dataclass(frozen=True)
 class RecorderHealth:
     provider: str  # gong
-    status: RecorderStatus
+    status: ConnectionStatus
     problem: str | None  # a short code: http_401, timeout, daily_limit …
     problem_at: datetime | None
     users_read_at: datetime | None
@@ -27,7 +27,7 @@ class RecorderHealth:
 
 async def recorder_health(store: Store, workspace_id: int) -> RecorderHealth | None:
     row = await store.recorder_connection(workspace_id)
-    if row is None or row.status == RecorderStatus.DISCONNECTED:
+    if row is None or row.status == ConnectionStatus.DISCONNECTED:
         return None
     matches = await store.recorder_people(workspace_id)
     reps = [p for p in await store.people(workspace_id) if p.active and p.role is Role.REP]
@@ -40,7 +40,7 @@ async def recorder_health(store: Store, workspace_id: int) -> RecorderHealth | N
         ]
     return RecorderHealth(
         provider=row.provider,
-        status=RecorderStatus(row.status),
+        status=ConnectionStatus(row.status),
         problem=row.problem,
         problem_at=row.problem_at,
         users_read_at=row.users_read_at,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.rules.call_stats import Call, CallNumbers, Stat, Trend
-from app.rules.types import RecorderStatus
+from app.rules.types import ConnectionStatus
 from app.services.call_evidence import Indicator, RepEvidence
 from app.services.recorder_health import RecorderHealth
 from app.services.roster import plural
@@ -136,12 +136,12 @@ def recorder_status(health: RecorderHealth) -> list[str]:
     """The admin's sentences about the recorder: whether it works and who it doesn't know."""
     name = recorder_name(health.provider)
     problem = PROBLEMS.get(health.problem or "", f"failed ({health.problem})")
-    if health.status is RecorderStatus.REFUSED:
+    if health.status is ConnectionStatus.REFUSED:
         lines = [
             f"{name} {problem}: calls are off until an admin enters a working key (App Home) "
             "or fixes GONG_ACCESS_KEY. The weekly loop goes on without calls."
         ]
-    elif health.status is RecorderStatus.FAILING:
+    elif health.status is ConnectionStatus.FAILING:
         again = "in an hour" if health.problem == "daily_limit" else "in a few minutes"
         lines = [f"{name} {problem} last time: coach tries again {again}."]
     elif health.users_read_at is None:
