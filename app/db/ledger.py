@@ -7,7 +7,7 @@ reclaimed by another can no longer change the row. The caller owns the transacti
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVarTuple
@@ -151,14 +151,14 @@ class Ledger:
         limit: int,
         *,
         person_id: int | None = None,
-        kind: Step | None = None,
+        kinds: Collection[Step] | None = None,
         pacer: Pacer | None = None,
     ) -> Claims:
-        """Claim up to `limit` due rows (only one person's, one kind, when given), within the
+        """Claim up to `limit` due rows (only one person's, of these kinds, when given), within the
         workspaces' sending pace when a pacer is given. PostgreSQL skips rows other senders
         hold; SQLite has one writer at a time (BEGIN IMMEDIATE). With nothing due this is
         one statement."""
-        due = self._due(now, person_id=person_id, kind=kind)
+        due = self._due(now, person_id=person_id, kinds=kinds)
         if pacer is None:
             rows = (await self.session.execute(self._locked(due, limit))).all()
             return Claims(await self._take(rows, owner))
@@ -193,10 +193,10 @@ class Ledger:
         )
 
     def _due(
-        self, now: datetime, *, person_id: int | None, kind: Step | None
+        self, now: datetime, *, person_id: int | None, kinds: Collection[Step] | None
     ) -> Select[int, int, DeliveryStatus, str | None]:
         only = [Delivery.person_id == person_id] if person_id is not None else []
-        only += [Delivery.kind == kind] if kind is not None else []
+        only += [Delivery.kind.in_(sorted(kinds))] if kinds is not None else []
         return select(Delivery.id, Delivery.workspace_id, Delivery.status, Delivery.error).where(
             Delivery.due_at <= now,
             Delivery.expires_at > now,
@@ -314,6 +314,11 @@ class Ledger:
             error=None,
         )
 
+    async def written(self, claim: Claimed, now: datetime, records: int, gone: int) -> bool:
+        """A CRM write-back done: `records` written, `gone` no longer in the CRM."""
+        note = f"{gone} of {records + gone} records gone from the CRM" if gone else None
+        return await self._finish(claim, status=DeliveryStatus.SENT, sent_at=now, error=note)
+
     async def cancelled(self, claim: Claimed, reason: str) -> bool:
         return await self._finish(claim, status=DeliveryStatus.CANCELLED, error=reason)
 
@@ -334,6 +339,34 @@ class Ledger:
         return await self._finish(
             claim, status=DeliveryStatus.PENDING, attempts=Delivery.attempts - 1, **note
         )
+
+    async def rearm(
+        self, person_id: int, kind: Step, cycle_week: str, due_at: datetime, expires_at: datetime
+    ) -> bool:
+        """Send a planned row again, whatever became of it: what it carries is composed at
+        send time and has changed (a CRM write-back after the notes were edited). A sender
+        holding it now can no longer finish it (the fence moves); the next claim sends the
+        new state."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.person_id == person_id,
+                Delivery.kind == kind,
+                Delivery.cycle_week == cycle_week,
+            )
+            .values(
+                status=DeliveryStatus.PENDING,
+                fence=Delivery.fence + 1,
+                due_at=due_at,
+                expires_at=expires_at,
+                next_attempt_at=None,
+                claimed_by=None,
+                lease_until=None,
+                error=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rowcount(result))
 
     async def find(self, person_id: int, kind: Step, cycle_week: str) -> Delivery | None:
         return await self.session.scalar(

@@ -371,5 +371,6 @@ class DirectMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+from app.db import crm_tables as _crm_tables  # noqa: E402,F401  (CRM tables)
 from app.db import recorder_tables as _recorder_tables  # noqa: E402,F401  (call recorder tables)
 from app.db import slack_tables as _slack_tables  # noqa: E402,F401  (register OAuth tables)

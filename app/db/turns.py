@@ -23,6 +23,15 @@ class Turn(Protocol):
     async def pause(self, seconds: float) -> None: ...
 
 
+def daily_rates(per_second: float, per_day: int) -> tuple[Rate, Rate]:
+    """The per-second and the daily bucket for limits of `per_second` and `per_day`: one at
+    a time at the rate, and a day's bucket of a fifth of the limit refilling so that no 24
+    hours hold more than 92% of it (10,000 a day: 2,000 at once, then 5 a minute)."""
+    burst = per_day // 5
+    refill = max(1, int((per_day * 0.92 - burst) / (24 * 60)))
+    return Rate(per_minute=max(1, round(per_second * 60)), burst=1), Rate(refill, burst=burst)
+
+
 class SharedPace:
     """Waits for a turn to call `method`'s API for one workspace; raises `spent(code)` when
     the day's requests are used up."""
@@ -93,3 +102,21 @@ class LocalPace:
     async def pause(self, seconds: float) -> None:
         loop = asyncio.get_running_loop()
         self._next = max(self._next, loop.time() + seconds)
+
+
+Stopping = Callable[[], bool]
+
+
+class Budget:
+    """A tick's time for an outside system and whether the process is stopping: checked
+    before each request. A tick always makes its first request, so a small budget still
+    moves the read on."""
+
+    def __init__(self, budget_s: float, stopping: Stopping) -> None:
+        self.deadline = asyncio.get_running_loop().time() + budget_s
+        self.stopping = stopping
+        self.requests = 0
+
+    def over(self) -> bool:
+        late = self.requests > 0 and asyncio.get_running_loop().time() > self.deadline
+        return self.stopping() or late

@@ -28,10 +28,11 @@ from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
 from app.db.pace import Pacer, Rate
 from app.db.store import Store
+from app.delivery.crm_tick import CrmReport, CrmTick
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
 from app.deps import Deps
 from app.recorder.sync import RecorderFactory, SyncReport, gong_recorder, sync_recorders
-from app.rules.types import Step
+from app.rules.types import MESSAGES, Step
 from app.services import week_plan, weekly_messages
 from app.slack.client import Clients, error_code, http_status, retry_after_s
 from app.slack.metadata import delivery_id_in, delivery_metadata, dm_channel, message_ts
@@ -79,10 +80,12 @@ class TickReport:
     stopped: bool = False  # asked to stop: what was not sent waits for the next tick
     profiles: ProfileReport = field(default_factory=ProfileReport)
     recorder: SyncReport = field(default_factory=SyncReport)
+    crm: CrmReport = field(default_factory=CrmReport)
 
     def describe(self) -> str:
         parts = [self.profiles.describe()] if self.profiles.describe() else []
         parts += [self.recorder.describe()] if self.recorder.describe() else []
+        parts += [self.crm.describe()] if self.crm.describe() else []
         parts += [f"{self.planned} planned", f"{self.expired} past their window"]
         parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
         if self.stopped:
@@ -140,6 +143,7 @@ class Outbox:
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
+        self.crm = CrmTick(deps, self.owner, self.stopping.is_set)  # deals in, drills out
         self._planned: week_plan.PlanStamp | None = None  # what this process last planned from
         self._runs = 0
         self._idle = asyncio.Event()
@@ -175,9 +179,11 @@ class Outbox:
             # (what a DM shows of calls was read ticks before: a week is read once it ends).
             async with asyncio.TaskGroup() as group:
                 recorder = group.create_task(self.read_recorders(now))
+                crm = group.create_task(self.crm.run(now))
                 report.planned = await self.plan(now)
                 report.outcomes = await self.send_due(now)
             report.recorder = recorder.result()
+            report.crm = crm.result()
             async with self.deps.db.begin() as session:
                 report.expired = await Ledger(session).expire(now)
             observability.record_delivery("skipped", report.expired)
@@ -295,7 +301,12 @@ class Outbox:
         async with self.deps.db.begin() as session:
             pacer = Pacer(session, POST_METHOD, self.rate)
             return await Ledger(session, lease=self.lease).claim(
-                at, self.owner, limit, person_id=person_id, kind=kind, pacer=pacer
+                at,
+                self.owner,
+                limit,
+                person_id=person_id,
+                kinds=MESSAGES if kind is None else {kind},
+                pacer=pacer,
             )
 
     async def _give_back(self, claim: Claimed) -> str:

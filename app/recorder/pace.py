@@ -9,18 +9,10 @@ from app.db import turns
 from app.db.pace import Rate
 from app.recorder.provider import RecorderBudgetSpent
 
-
 # Gong allows 3 calls a second and 10,000 a day per company (more if Gong raised them: the
 # GONG_REQUESTS_PER_* settings). Two a second, one at a time, leaves room for requests that
 # arrive bunched up.
-def gong_rates(per_second: float, per_day: int) -> tuple[Rate, Rate]:
-    """The per-second and the daily bucket for limits of `per_second` and `per_day`: one at
-    a time at the rate, and a day's bucket of a fifth of the limit refilling so that no 24
-    hours hold more than 92% of it (10,000 a day: 2,000 at once, then 5 a minute)."""
-    burst = per_day // 5
-    refill = max(1, int((per_day * 0.92 - burst) / (24 * 60)))
-    return Rate(per_minute=max(1, round(per_second * 60)), burst=1), Rate(refill, burst=burst)
-
+gong_rates = turns.daily_rates
 
 GONG_RATE, GONG_DAY = gong_rates(2, 10_000)  # Gong's defaults, with room to spare
 

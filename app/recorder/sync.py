@@ -19,7 +19,6 @@ and the week shows nothing from the recorder.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from datetime import datetime, timedelta
 from app.db.models import Person
 from app.db.recorder_tables import RecorderConnection, RecorderPerson
 from app.db.store import Store
+from app.db.turns import Budget, Stopping
 from app.deps import Deps
 from app.recorder.connection import GONG, Connection, connection_for, environment_credentials
 from app.recorder.gong import TIMEOUT_S, USERS_PER_REQUEST, GongRecorder
@@ -57,7 +57,6 @@ BUDGET_S = 20.0  # of one tick
 SAVE_BATCH = 200
 
 RecorderFactory = Callable[[Deps, Connection], CallRecorder]
-Stopping = Callable[[], bool]
 
 
 def gong_recorder(
@@ -84,21 +83,6 @@ class SyncReport:
         return ", ".join(parts)
 
 
-class _Budget:
-    """The tick's time for the recorder and whether the process is stopping: checked before
-    each request. A tick always makes its first request, so a small budget still moves the
-    read on."""
-
-    def __init__(self, budget_s: float, stopping: Stopping) -> None:
-        self.deadline = asyncio.get_running_loop().time() + budget_s
-        self.stopping = stopping
-        self.requests = 0
-
-    def over(self) -> bool:
-        late = self.requests > 0 and asyncio.get_running_loop().time() > self.deadline
-        return self.stopping() or late
-
-
 async def sync_recorders(
     deps: Deps,
     now: datetime,
@@ -112,7 +96,7 @@ async def sync_recorders(
     report = SyncReport()
     connections = await _connections(deps, now)
     report.connections = len(connections)
-    budget = _Budget(budget_s, stopping)
+    budget = Budget(budget_s, stopping)
     for row, connection in connections:
         if budget.over():
             break
@@ -221,7 +205,7 @@ async def _sync_workspace(
     connection: Connection,
     recorder: CallRecorder,
     now: datetime,
-    budget: _Budget,
+    budget: Budget,
     report: SyncReport,
 ) -> None:
     workspace_id = connection.workspace_id
@@ -249,7 +233,7 @@ async def _match_people(
     recorder: CallRecorder,
     roster: Sequence[Person],
     now: datetime,
-    budget: _Budget,
+    budget: Budget,
     report: SyncReport,
 ) -> bool:
     """Everyone on the roster with an email, matched to the active recorder user who has
@@ -332,7 +316,7 @@ async def _read_calls(
     recorder: CallRecorder,
     reps: Sequence[tuple[Person, str]],
     window: Window,
-    budget: _Budget,
+    budget: Budget,
     now: datetime,
     report: SyncReport,
 ) -> bool:

@@ -88,13 +88,17 @@ class Deal:
     stage: str | None = None
     moment: str | None = None
     happened: str | None = None
+    crm_id: str | None = None  # the CRM record the rep picked, when they picked one
 
     @property
     def source(self) -> str:
         return clip_source(self.clip_url)
 
     def as_json(self) -> dict[str, str | None]:
-        return asdict(self)
+        stored = asdict(self)
+        if self.crm_id is None:
+            del stored["crm_id"]  # a typed deal is stored as it always was
+        return stored
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Deal:
@@ -104,6 +108,7 @@ class Deal:
             stage=data.get("stage"),
             moment=data.get("moment"),
             happened=data.get("happened"),
+            crm_id=data.get("crm_id") if isinstance(data.get("crm_id"), str) else None,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from app.db.ledger import Ledger
 from app.db.models import DrillReport, Person
 from app.db.store import Store
 from app.rules import calendar
@@ -14,6 +15,7 @@ from app.rules.form_fields import DrillDoneField
 from app.rules.refusals import Refusal, UserError
 from app.rules.types import Step
 from app.services import access, team_schedules
+from app.services.crm_writes import plan_crm_write
 from app.services.local_week import rep_cycle
 from app.services.people import Actor
 
@@ -93,4 +95,7 @@ async def record_drill(
         raise UserError(Refusal.NO_DRILL)
     await store.add_drill_report(rep.id, assignment.cycle, url, note.strip()[:1000] or None, now)
     reports = (await store.drill_reports([rep.id], assignment.cycle)).get(rep.id, [])
+    if len(reports) == 1 and not assignment.reports:  # the first: "Drill Recorded" checked
+        ledger = Ledger(store.session)
+        await plan_crm_write(store, ledger, rep, Step.CRM_DRILL_RECORDED, assignment.cycle, now)
     return replace(assignment, reports=list(reports))

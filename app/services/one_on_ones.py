@@ -16,6 +16,7 @@ from app.rules.form_fields import NEW_DRILL, GrowField
 from app.rules.refusals import FieldErrors, NotAllowed, Refusal
 from app.rules.types import Gap, Role, Step
 from app.services import access
+from app.services.crm_writes import plan_crm_write
 from app.services.local_week import local_date
 from app.services.people import Actor
 from app.services.week_plan import plan_once
@@ -176,6 +177,8 @@ async def log_one_on_one(
         # The rep's card (commitment, drill, "did it help?") goes through the ledger:
         # exactly once, even on a resubmit.
         await plan_once(ledger, rep, Step.DRILL_CARD, cycle, now, now)
+    # The drill on the week's CRM deals (and last week's reset), once the notes are in.
+    await plan_crm_write(store, ledger, rep, Step.CRM_DRILL_SET, cycle, now)
     return LoggedOneOnOne(record, rep, drill, gap)
 
 

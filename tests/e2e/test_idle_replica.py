@@ -62,7 +62,7 @@ async def claim(deps: Deps, owner: str, person_id: int | None = None) -> list[Cl
     """Claim due prompts (one person's, when given) with a short lease, and commit."""
     async with deps.db.begin() as session:
         claims = await Ledger(session, lease=SHORT_LEASE).claim(
-            MONDAY_0900_BERLIN, owner, 10, person_id=person_id, kind=Step.REP_PROMPT
+            MONDAY_0900_BERLIN, owner, 10, person_id=person_id, kinds={Step.REP_PROMPT}
         )
     return claims.rows
 
@@ -95,7 +95,7 @@ async def test_an_idle_transaction_does_not_freeze_lease_expiry(
             assert started < min(await prompt_leases(deps)), "began after the leases ran out"
             await asyncio.sleep(SHORT_LEASE.total_seconds() + 0.5)
             inside = await Ledger(long_running).claim(
-                MONDAY_0900_BERLIN, "alive", 10, person_id=first, kind=Step.REP_PROMPT
+                MONDAY_0900_BERLIN, "alive", 10, person_id=first, kinds={Step.REP_PROMPT}
             )
             await long_running.commit()
         fresh = await claim(deps, "alive", person_id=second)

@@ -119,7 +119,7 @@ async def test_a_sender_that_died_after_posting_is_reconciled_not_repeated(
         await week_plan.plan_due(Store(session), Ledger(session), DUE, "UTC")
     async with deps.db.begin() as session:
         claims = await Ledger(session, lease=timedelta(milliseconds=300)).claim(
-            DUE, "crashed", 10, kind=Step.REP_PROMPT
+            DUE, "crashed", 10, kinds={Step.REP_PROMPT}
         )
     (claim,) = claims.rows
     client = make_outbox_client(deps.settings, sandbox.bot_token)

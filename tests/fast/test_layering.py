@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("app.db", "app.deps", "app.observability")),
     ("services", ("app.services",)),
     ("recorder", ("app.recorder",)),  # the call recorder (Gong): read into the database
+    ("crm", ("app.crm",)),  # the CRM (Salesforce, HubSpot): deals in, the drill written back
     ("slack", ("app.slack",)),
     ("delivery", ("app.delivery",)),
     ("runtime", ("app.slack.runtime",)),

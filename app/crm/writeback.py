@@ -1,0 +1,186 @@
+"""Sending the drill's write-backs that the ledger has due, to each workspace's CRM.
+
+A claimed row (CRM_DRILL_SET or CRM_DRILL_RECORDED of a rep's week) writes, on every deal
+the rep picked from the CRM that week, what the record should say now: the drill's name and
+whether a recording is in. The drill set for a week also resets the previous week's coached
+deals that are not coached again ("" and unchecked). A row of a week older than the rep's
+latest drill is superseded: the newer week's row says what the records should show.
+
+The ledger makes it exactly once: one replica holds a row at a time, and a write finished
+after its lease was lost cannot mark it. A 429, REQUEST_LIMIT_EXCEEDED, a 5xx or an outage
+puts the row back for later (Retry-After when the CRM said); a refused field fails the row
+with the CRM's own words, for the admin. Nothing here ever blocks a Slack answer: listeners
+only plan rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from app.crm.clients import CrmFactory, crm_for
+from app.crm.connection import Connection, connection_for
+from app.crm.provider import Crm, CrmError, CrmFieldRefused, CrmRefused, FieldWrite
+from app.crm.sync import failed
+from app.db.ledger import Claimed, Ledger
+from app.db.models import DrillReport, OneOnOne, Submission
+from app.db.store import Store
+from app.db.turns import Budget, Stopping
+from app.deps import Deps
+from app.rules import calendar
+from app.rules.drills import Drill
+from app.rules.types import CRM_WRITES, ConnectionStatus, Step
+from app.services.crm_writes import crm_ids
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 20
+LEASE = timedelta(minutes=2)
+RETRY_AFTER_FAILURE = timedelta(minutes=10)
+RETRY_AFTER_REFUSAL = timedelta(hours=1)
+BUDGET_S = 20.0
+LATER = "9999-W99"
+
+
+@dataclass
+class WriteReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    def describe(self) -> str:
+        if not self.outcomes:
+            return ""
+        parts = [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
+        return "CRM write-backs: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Superseded:
+    reason: str
+
+
+async def compose(store: Store, claim: Claimed) -> list[FieldWrite] | Superseded:
+    """What each record touched by this row should say now."""
+    rep_id, cycle = claim.person_id, claim.cycle_week
+    notes = await store.weeks_of(OneOnOne, [rep_id], cycle, LATER)
+    newer = [n for n in notes if n.cycle_week > cycle and n.held and n.drill]
+    if newer:
+        return Superseded("superseded")  # a later week's drill is what the records show
+    this_week = next((n for n in notes if n.cycle_week == cycle), None)
+    previous = calendar.previous_cycle(cycle)
+    submissions = {
+        s.cycle_week: s for s in await store.weeks_of(Submission, [rep_id], previous, cycle)
+    }
+    coached = crm_ids(submissions[cycle].deals) if cycle in submissions else []
+    drill = (
+        Drill.from_json(this_week.drill).name
+        if this_week is not None and this_week.held and this_week.drill
+        else ""
+    )
+    recorded = bool(drill) and bool(await store.weeks_of(DrillReport, [rep_id], cycle, cycle))
+    writes = [FieldWrite(crm_id, drill, recorded) for crm_id in coached]
+    if claim.kind is Step.CRM_DRILL_SET and previous in submissions:
+        writes += [
+            FieldWrite(crm_id, "", False)
+            for crm_id in crm_ids(submissions[previous].deals)
+            if crm_id not in coached
+        ]
+    return writes
+
+
+async def write_due(
+    deps: Deps,
+    now: datetime,
+    owner: str,
+    *,
+    crm_factory: CrmFactory = crm_for,
+    budget_s: float = BUDGET_S,
+    stopping: Stopping = lambda: False,
+) -> WriteReport:
+    """Write back everything due, workspace by workspace, within `budget_s` seconds."""
+    report = WriteReport()
+    budget = Budget(budget_s, stopping)
+    crms: dict[int, Crm | None] = {}
+    try:
+        while not budget.over():
+            async with deps.db.begin() as session:
+                claims = await Ledger(session, lease=LEASE).claim(
+                    now, owner, CLAIM_BATCH, kinds=CRM_WRITES
+                )
+            if not claims.rows:
+                break
+            for claim in claims.rows:
+                outcome = await _write_one(deps, claim, now, crms, crm_factory)
+                budget.requests += 1
+                report.outcomes[outcome] += 1
+    finally:
+        for crm in crms.values():
+            if crm is not None:
+                await crm.close()
+    return report
+
+
+async def _crm_of(
+    deps: Deps, workspace_id: int, now: datetime, crms: dict[int, Crm | None], factory: CrmFactory
+) -> tuple[Crm | None, Connection | None, str | None]:
+    """The workspace's CRM client, or why none may be called now."""
+    async with deps.reads() as session:
+        row = await Store(session).crm_connection(workspace_id)
+    connection = connection_for(deps.settings, workspace_id, row)
+    if connection is None or row is None:
+        return None, None, "crm_disconnected"
+    same_keys = row.key_fingerprint == connection.fingerprint
+    if row.status == ConnectionStatus.REFUSED and same_keys:
+        return None, connection, "crm_refused"
+    if same_keys and row.next_sync_at is not None and now < row.next_sync_at:
+        return None, connection, f"crm_{row.problem or 'failing'}"
+    if workspace_id not in crms:
+        crms[workspace_id] = factory(deps, connection)
+    return crms[workspace_id], connection, None
+
+
+async def _write_one(
+    deps: Deps, claim: Claimed, now: datetime, crms: dict[int, Crm | None], factory: CrmFactory
+) -> str:
+    crm, connection, held_back = await _crm_of(deps, claim.workspace_id, now, crms, factory)
+    async with deps.reads() as session:
+        wanted = await compose(Store(session), claim)
+    if isinstance(wanted, Superseded) or not wanted:
+        async with deps.db.begin() as session:
+            await Ledger(session).cancelled(
+                claim, wanted.reason if isinstance(wanted, Superseded) else "no_crm_deals"
+            )
+        return "cancelled"
+    if crm is None or connection is None:
+        wait = RETRY_AFTER_REFUSAL if held_back != "crm_disconnected" else RETRY_AFTER_FAILURE
+        async with deps.db.begin() as session:
+            await Ledger(session).retry_later(claim, now + wait, held_back or "crm_unavailable")
+        return "waiting"
+    try:
+        result = await crm.write(wanted)
+    except CrmFieldRefused as exc:
+        async with deps.db.begin() as session:
+            await Ledger(session).failed(claim, exc.reason[:500])
+        log.warning(
+            "CRM refused a write-back field workspace=%s delivery=%s code=%s",
+            claim.workspace_id,
+            claim.id,
+            exc.code,
+        )
+        return "failed"
+    except CrmError as exc:
+        crms[claim.workspace_id] = None  # no more calls to it this tick
+        await failed(deps, connection, exc, now)
+        wait = timedelta(seconds=exc.retry_after_s) if exc.retry_after_s else RETRY_AFTER_FAILURE
+        if isinstance(exc, CrmRefused):
+            wait = RETRY_AFTER_REFUSAL
+        async with deps.db.begin() as session:
+            await Ledger(session).retry_later(claim, now + wait, f"crm_{exc.code}"[:64])
+        return "retry"
+    async with deps.db.begin() as session:
+        done = await Ledger(session).written(claim, now, len(result.written), len(result.gone))
+    if not done:
+        log.warning("CRM write-back lease lost delivery=%s: written, not marked", claim.id)
+        return "lost_lease"
+    return "written"
