@@ -11,9 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from app.clock import FrozenClock
 from app.sandbox.salesforce import SalesforceSandbox, ids
-from tests.support.salesforce_org import CONSUMER_KEY, USERNAME, assertion, key_pair, set_up
+from tests.support.salesforce_org import (
+    CONSUMER_KEY,
+    USERNAME,
+    assertion,
+    key_pair,
+    running,
+    set_up,
+)
 
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 V = "/services/data/v62.0"
@@ -23,12 +29,8 @@ DRILL, RECORDED = "Coaching_Drill_This_Week__c", "Drill_Recorded__c"
 
 @pytest.fixture
 async def org() -> AsyncIterator[SalesforceSandbox]:
-    box = SalesforceSandbox(batch_size=2, daily_requests=1000)
-    box.clock = FrozenClock(NOW)
-    set_up(box)
-    await box.start()
-    yield box
-    await box.stop()
+    async for box in running(NOW, batch_size=2, daily_requests=1000):
+        yield box
 
 
 @pytest.fixture

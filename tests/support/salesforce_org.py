@@ -4,13 +4,16 @@ integration user, and assertions signed the way the JWT bearer flow wants them."
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.clock import FrozenClock
 from app.sandbox.salesforce import SalesforceSandbox
 
 CONSUMER_KEY = "3MVG9sandboxConsumerKey.coach"
@@ -57,3 +60,15 @@ def assertion(
 ) -> str:
     claims = {"iss": iss, "sub": sub, "aud": aud, "exp": int((now or time.time()) + exp_in_s)}
     return jwt.encode(claims, key or key_pair().private_pem, algorithm="RS256")
+
+
+async def running(now: datetime, **settings: int) -> AsyncIterator[SalesforceSandbox]:
+    """A started, set-up stand-in whose clock stands at `now` (for a fixture to yield from)."""
+    box = SalesforceSandbox(**settings)
+    box.clock = FrozenClock(now)
+    set_up(box)
+    await box.start()
+    try:
+        yield box
+    finally:
+        await box.stop()
