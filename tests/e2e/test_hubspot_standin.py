@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,18 @@ def box(**settings: Any) -> HubSpotSandbox:
     sandbox = HubSpotSandbox(**settings)
     sandbox.clock = FrozenClock(NOW)
     return sandbox
+
+
+@asynccontextmanager
+async def running(sandbox: HubSpotSandbox) -> AsyncIterator[httpx.AsyncClient]:
+    """A started sandbox and a client that sends the right token."""
+    base = await sandbox.start()
+    try:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with httpx.AsyncClient(base_url=base, headers=headers) as http:
+            yield http
+    finally:
+        await sandbox.stop()
 
 
 @pytest.fixture
@@ -120,15 +133,9 @@ async def test_a_revoked_token_is_refused_from_then_on(
 
 async def test_a_scope_the_app_lacks_is_403_missing_scopes() -> None:
     sandbox = box(scopes=COACH_SCOPES - {"crm.objects.owners.read"})
-    base = await sandbox.start()
-    try:
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}
-        ) as http:
-            refused = await http.get("/crm/v3/owners/")
-            allowed = await http.post(SEARCH, json={})
-    finally:
-        await sandbox.stop()
+    async with running(sandbox) as http:
+        refused = await http.get("/crm/v3/owners/")
+        allowed = await http.post(SEARCH, json={})
     assert refused.status_code == 403
     body = refused.json()
     assert body["category"] == "MISSING_SCOPES" and body["status"] == "error"
@@ -548,30 +555,24 @@ RECORDED = {
 
 async def test_properties_are_read_created_and_409_when_taken() -> None:
     sandbox = box(with_coach_properties=False)
-    base = await sandbox.start()
-    try:
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}
-        ) as http:
-            missing = await http.get("/crm/v3/properties/deals/drill_recorded")
-            assert missing.status_code == 404
-            assert missing.json()["category"] == "OBJECT_NOT_FOUND"
-            for definition in (DRILL, RECORDED):
-                created = await http.post("/crm/v3/properties/deals", json=definition)
-                assert created.status_code == 201, created.text
-                assert created.json()["name"] == definition["name"]
-            got = (await http.get("/crm/v3/properties/deals/drill_recorded")).json()
-            assert got["type"] == "bool" and got["calculated"] is False
-            assert [o["value"] for o in got["options"]] == ["true", "false"]
-            again = await http.post("/crm/v3/properties/deals", json=DRILL)
-            assert again.status_code == 409
-            body = again.json()
-            assert body["category"] == "OBJECT_ALREADY_EXISTS" and set(body) >= ERROR_KEYS
-            assert "coaching_drill_this_week" in body["message"]
-            stage = (await http.get("/crm/v3/properties/deals/dealstage")).json()
-            assert stage["hubspotDefined"] is True
-    finally:
-        await sandbox.stop()
+    async with running(sandbox) as http:
+        missing = await http.get("/crm/v3/properties/deals/drill_recorded")
+        assert missing.status_code == 404
+        assert missing.json()["category"] == "OBJECT_NOT_FOUND"
+        for definition in (DRILL, RECORDED):
+            created = await http.post("/crm/v3/properties/deals", json=definition)
+            assert created.status_code == 201, created.text
+            assert created.json()["name"] == definition["name"]
+        got = (await http.get("/crm/v3/properties/deals/drill_recorded")).json()
+        assert got["type"] == "bool" and got["calculated"] is False
+        assert [o["value"] for o in got["options"]] == ["true", "false"]
+        again = await http.post("/crm/v3/properties/deals", json=DRILL)
+        assert again.status_code == 409
+        body = again.json()
+        assert body["category"] == "OBJECT_ALREADY_EXISTS" and set(body) >= ERROR_KEYS
+        assert "coaching_drill_this_week" in body["message"]
+        stage = (await http.get("/crm/v3/properties/deals/dealstage")).json()
+        assert stage["hubspotDefined"] is True
 
 
 @pytest.mark.parametrize(
@@ -600,18 +601,12 @@ async def test_the_ten_second_limit_is_429_with_hubspots_body_and_headers() -> N
     ticks = Ticks()
     sandbox = box(per_ten_seconds=3)
     sandbox.monotonic = ticks
-    base = await sandbox.start()
-    try:
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}
-        ) as http:
-            allowed = [await http.get("/crm/v3/pipelines/deals") for _ in range(3)]
-            ticks.now += 9.9
-            refused = await http.get("/crm/v3/pipelines/deals")
-            ticks.now += 0.1
-            later = await http.get("/crm/v3/pipelines/deals")
-    finally:
-        await sandbox.stop()
+    async with running(sandbox) as http:
+        allowed = [await http.get("/crm/v3/pipelines/deals") for _ in range(3)]
+        ticks.now += 9.9
+        refused = await http.get("/crm/v3/pipelines/deals")
+        ticks.now += 0.1
+        later = await http.get("/crm/v3/pipelines/deals")
     assert [a.headers["X-HubSpot-RateLimit-Remaining"] for a in allowed] == ["2", "1", "0"]
     assert all(a.headers["X-HubSpot-RateLimit-Max"] == "3" for a in allowed)
     assert allowed[0].headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
@@ -639,17 +634,11 @@ async def test_the_daily_limit_holds_until_midnight_in_the_accounts_time_zone() 
     clock = FrozenClock(datetime(2026, 12, 2, 4, 59, tzinfo=UTC))  # 23:59 in New York
     sandbox = box(per_day=2)
     sandbox.clock = clock
-    base = await sandbox.start()
-    try:
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}
-        ) as http:
-            statuses = [(await http.get("/crm/v3/owners/")).status_code for _ in range(2)]
-            refused = await http.get("/crm/v3/owners/")
-            clock.set(datetime(2026, 12, 2, 5, 0, 1, tzinfo=UTC))
-            tomorrow = await http.get("/crm/v3/owners/")
-    finally:
-        await sandbox.stop()
+    async with running(sandbox) as http:
+        statuses = [(await http.get("/crm/v3/owners/")).status_code for _ in range(2)]
+        refused = await http.get("/crm/v3/owners/")
+        clock.set(datetime(2026, 12, 2, 5, 0, 1, tzinfo=UTC))
+        tomorrow = await http.get("/crm/v3/owners/")
     assert statuses == [200, 200] and refused.status_code == 429
     assert refused.json()["policyName"] == "DAILY"
     assert refused.json()["message"] == "You have reached your daily limit."
@@ -661,17 +650,11 @@ async def test_search_has_its_own_per_second_limit_and_no_limit_headers() -> Non
     ticks = Ticks()
     sandbox = box(search_per_second=5)
     sandbox.monotonic = ticks
-    base = await sandbox.start()
-    try:
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}
-        ) as http:
-            searches = [await http.post(SEARCH, json={}) for _ in range(6)]
-            owners = await http.get("/crm/v3/owners/")
-            ticks.now += 1.0
-            next_second = await http.post(SEARCH, json={})
-    finally:
-        await sandbox.stop()
+    async with running(sandbox) as http:
+        searches = [await http.post(SEARCH, json={}) for _ in range(6)]
+        owners = await http.get("/crm/v3/owners/")
+        ticks.now += 1.0
+        next_second = await http.post(SEARCH, json={})
     assert [s.status_code for s in searches] == [200] * 5 + [429]
     body = searches[5].json()
     assert body["policyName"] == "SECONDLY" and body["errorType"] == "RATE_LIMIT"
