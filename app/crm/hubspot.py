@@ -248,7 +248,9 @@ class HubSpotCrm:
 
     # --- writes -----------------------------------------------------------------------
     async def write(self, writes: Sequence[FieldWrite]) -> WriteResult:
-        wanted = [w for w in writes if _ID.fullmatch(w.deal_id)]
+        # One input per deal, the last write winning: HubSpot refuses a whole batch that
+        # names an id twice.
+        wanted = list({w.deal_id: w for w in writes if _ID.fullmatch(w.deal_id)}.values())
         written: list[str] = []
         gone: list[str] = []
         for start in range(0, len(wanted), BATCH_UPDATE):
