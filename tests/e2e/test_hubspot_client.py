@@ -169,7 +169,13 @@ async def test_open_deals_across_three_pages_newest_change_first(hs: HubSpotSand
     assert first.modified_at == NOW - timedelta(minutes=1) and first.pipeline == "default"
     assert first.url == f"https://app.hubspot.com/contacts/48213907/record/0-3/{first.id}"
     searches = hs.requests_to(SEARCH)
-    assert [r.body.get("after") for r in searches] == [None, "200", "400"]
+    by_id = sorted(wanted, key=int)
+    assert [r.body["filterGroups"][0]["filters"][2:] for r in searches] == [
+        [],
+        [{"propertyName": "hs_object_id", "operator": "GT", "value": by_id[199]}],
+        [{"propertyName": "hs_object_id", "operator": "GT", "value": by_id[399]}],
+    ]
+    assert all("after" not in r.body for r in searches)
     filters = searches[0].body["filterGroups"][0]["filters"]
     assert filters[0] == {
         "propertyName": "hubspot_owner_id",
@@ -177,6 +183,47 @@ async def test_open_deals_across_three_pages_newest_change_first(hs: HubSpotSand
         "values": [ana, ben],
     }
     assert len(hs.requests_to("/account-info/v3/details")) == 1
+
+
+async def test_a_deal_changed_while_paging_is_read_once(hs: HubSpotSandbox, turn: FakeTurn) -> None:
+    """A rep (or coach's own write-back) changes a deal between two pages: it must be
+    neither missed nor read twice, whatever it did to the order."""
+    owner = hs.add_owner("ana@northwind.com")
+    ids = [
+        hs.add_deal(owner, f"Deal {n}", "qualifiedtobuy", modified_at=NOW - timedelta(hours=n))
+        for n in range(450)
+    ]
+    moved = ids[300]  # on the second page by recency, and by id
+
+    async def between_pages(response: httpx.Response) -> None:
+        if response.request.url.path == SEARCH and len(hs.requests_to(SEARCH)) == 1:
+            hs.move_stage(moved, "presentationscheduled", NOW + timedelta(minutes=1))
+
+    http = httpx.AsyncClient(event_hooks={"response": [between_pages]})
+    crm = HubSpotCrm(HubSpotCredentials(hs.base_url, hs.token), FIELDS, turn, http=http)
+    try:
+        deals = await crm.open_deals([owner])
+    finally:
+        await crm.close()
+    assert len(hs.requests_to(SEARCH)) == 3
+    assert sorted(d.id for d in deals) == sorted(ids)
+    assert deals[0].id == moved and deals[0].stage_id == "presentationscheduled"
+    assert [d.id for d in deals[1:]] == [i for i in ids if i != moved]
+
+
+async def test_more_open_deals_than_search_ever_pages_to_are_all_read(
+    hs: HubSpotSandbox, crm: HubSpotCrm, turn: FakeTurn
+) -> None:
+    """Past HubSpot's 10,000-result ceiling, at search's 5 requests a second (its 429s
+    waited out, a second each)."""
+    owner = hs.add_owner("busy@northwind.com")
+    for n in range(10_050):
+        hs.add_deal(owner, f"Deal {n}", "qualifiedtobuy", modified_at=NOW - timedelta(seconds=n))
+    deals = await crm.open_deals([owner])
+    assert len({d.id for d in deals}) == 10_050 and deals[-1].name == "Deal 10049"
+    searches = hs.requests_to(SEARCH)
+    assert [r.status for r in searches].count(200) == 51
+    assert all(p == 1.0 for p in turn.pauses) and len(turn.pauses) == len(searches) - 51 > 0
 
 
 async def test_deals_reads_open_and_closed_and_leaves_out_missing(
