@@ -96,7 +96,9 @@ def seed_board(hs: HubSpotSandbox) -> tuple[str, str]:
     hs.add_deal(ana, "Globex", "contractsent", 125000, None, modified_at=NOW - timedelta(days=1))
     hs.add_deal(ana, "Initech", "closedwon", 9000, close, modified_at=NOW - timedelta(days=2))
     hs.add_deal(ben, "Hooli", "appointmentscheduled", None, None, modified_at=NOW)
-    hs.add_deal(ben, "Umbrella", "closedlost", 500, close, modified_at=NOW - timedelta(days=9))
+    hs.add_deal(
+        ben, "Umbrella", "closedlost", 500, close.date(), modified_at=NOW - timedelta(days=9)
+    )
     return ana, ben
 
 
@@ -717,3 +719,5 @@ async def test_wrong_methods_unknown_paths_and_bodies_that_are_not_json(
     assert not_json.status_code == 400 and not_json.json()["category"] == "VALIDATION_ERROR"
     logged = hs.requests[-1]
     assert logged.path == SEARCH and logged.body is None and logged.status == 400
+    as_text = await http.post(SEARCH, content=b"{}", headers={"Content-Type": "text/plain"})
+    assert as_text.status_code == 415

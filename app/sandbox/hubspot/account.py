@@ -9,7 +9,7 @@ same way hand out the same ids.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -90,12 +90,13 @@ class Account:
         name: str,
         stage: str,
         amount: Decimal | int | str | None = None,
-        close_date: datetime | None = None,
+        close_date: date | None = None,
         pipeline: str = "default",
         modified_at: datetime | None = None,
     ) -> str:
         """A deal in `stage` of `pipeline` since it was created; it last changed at
-        `modified_at` (default: now). Returns the deal id."""
+        `modified_at` (default: now). A `close_date` that is a date is that day's UTC
+        midnight, as HubSpot keeps it. Returns the deal id."""
         if owner_id not in self.owners:
             raise KeyError(f"no owner {owner_id}; add_owner first")
         if pipeline not in self.pipelines or self.pipelines[pipeline].stage(stage) is None:
@@ -112,7 +113,7 @@ class Account:
             "dealstage": stage,
             "hubspot_owner_id": owner_id,
             "amount": None if amount is None else str(amount),
-            "closedate": None if close_date is None else iso_ms(close_date),
+            "closedate": None if close_date is None else iso_ms(_midnight(close_date)),
             "deal_currency_code": "USD",
             "hs_object_id": deal_id,
             "createdate": iso_ms(created),
@@ -177,3 +178,9 @@ class Account:
         if "dealstage" in values or "pipeline" in values:
             self._calculate(deal, at)
         self._touch(deal, at)
+
+
+def _midnight(day: date) -> datetime:
+    if isinstance(day, datetime):
+        return day
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -161,6 +161,8 @@ class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog):
                 accepted = True
                 if not searching:
                     headers |= self.limiter.headers(arrived)
+                if raw and request.content_type != "application/json":
+                    raise HubSpotError(415, "HTTP 415 Unsupported Media Type")
                 if body is _NOT_JSON:
                     raise invalid("Invalid input JSON: the body could not be parsed")
                 status, payload = handler(query, body, name)
