@@ -29,6 +29,8 @@ LIMIT_HEADERS = (
     "X-HubSpot-RateLimit-Interval-Milliseconds",
     "X-HubSpot-RateLimit-Max",
     "X-HubSpot-RateLimit-Remaining",
+    "X-HubSpot-RateLimit-Secondly",
+    "X-HubSpot-RateLimit-Secondly-Remaining",
 )
 
 
@@ -614,6 +616,8 @@ async def test_the_ten_second_limit_is_429_with_hubspots_body_and_headers() -> N
     assert allowed[0].headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
     assert allowed[2].headers["X-HubSpot-RateLimit-Daily-Remaining"] == "249997"
     assert allowed[0].headers["X-HubSpot-RateLimit-Daily"] == "250000"
+    assert [a.headers["X-HubSpot-RateLimit-Secondly-Remaining"] for a in allowed] == ["0"] * 3
+    assert all(h in allowed[0].headers for h in LIMIT_HEADERS)
     assert refused.status_code == 429
     body = refused.json()
     assert set(body) == {

@@ -58,6 +58,8 @@ class RateLimiter:
         self.per_day = per_day
         self.ten_seconds = Window(per_ten_seconds, 10.0)
         self.search = Window(search_per_second, 1.0)
+        # reported, not enforced: HubSpot states a tenth of the 10-second limit a second
+        self.one_second = Window(max(1, per_ten_seconds // 10), 1.0)
         self.tz = ZoneInfo(tz)
         self._day: date | None = None
         self.used_today = 0
@@ -74,6 +76,8 @@ class RateLimiter:
         if search and self.search.full(monotonic):
             raise rate_limited(SECONDLY)
         self.ten_seconds.times.append(monotonic)
+        self.one_second.full(monotonic)
+        self.one_second.times.append(monotonic)
         if search:
             self.search.times.append(monotonic)
         self.used_today += 1
@@ -85,4 +89,6 @@ class RateLimiter:
             "X-HubSpot-RateLimit-Interval-Milliseconds": str(INTERVAL_MS),
             "X-HubSpot-RateLimit-Max": str(self.ten_seconds.size),
             "X-HubSpot-RateLimit-Remaining": str(self.ten_seconds.remaining(monotonic)),
+            "X-HubSpot-RateLimit-Secondly": str(self.one_second.size),
+            "X-HubSpot-RateLimit-Secondly-Remaining": str(self.one_second.remaining(monotonic)),
         }
