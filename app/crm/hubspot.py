@@ -1,5 +1,5 @@
 """HubSpot's CRM API v3 with a private app's Bearer token: owners, deal pipelines, deal
-search followed by `paging.next.after`, batch reads with the stage's history, batch updates
+search paged by record id, batch reads with the stage's history, batch updates
 of the two drill properties, and the properties themselves (`coach crm setup`).
 
 HubSpot's 429 names its policy: the daily one means today's requests are spent; the
@@ -41,7 +41,6 @@ IN_VALUES = 100  # owner ids in one IN filter
 BATCH_READ = 50  # records in one batch read that asks for history
 BATCH_UPDATE = 100
 MAX_PAGES = 500
-SEARCH_CAP = 10_000  # HubSpot's search never pages past this many results
 _ID = re.compile(r"[0-9]{1,20}")
 _CURSOR = re.compile(r"[A-Za-z0-9_=-]{1,200}")
 DEAL_PROPERTIES = [
@@ -169,35 +168,31 @@ class HubSpotCrm:
         return found
 
     async def open_deals(self, owner_ids: Sequence[str]) -> list[CrmDeal]:
+        """Paged by record id (`hs_object_id GT` the last one read), not by `after` over a
+        recency sort: a deal changed while the pages are read (by a rep, or by coach's own
+        write-back) would move up that sort and be skipped, and another read twice. Ids do
+        not move, and this way HubSpot's 10,000-result ceiling does not apply either; the
+        deals are put in recency order here."""
         owners = [i for i in dict.fromkeys(owner_ids) if _ID.fullmatch(i)][:IN_VALUES]
         if not owners:
             return []
-        request: dict[str, Any] = {
-            "filterGroups": [
-                {
-                    "filters": [
-                        {"propertyName": "hubspot_owner_id", "operator": "IN", "values": owners},
-                        {"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"},
-                    ]
-                }
-            ],
-            "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "DESCENDING"}],
-            "properties": DEAL_PROPERTIES,
-            "limit": SEARCH_PAGE,
-        }
         base = await self._record_url()
-        found: list[CrmDeal] = []
-        after: str | None = None
+        found: dict[str, CrmDeal] = {}
+        last: str | None = None
         for _ in range(MAX_PAGES):
             body = await self._ok(
-                "POST",
-                "/crm/v3/objects/deals/search",
-                json=request | ({"after": after} if after else {}),
+                "POST", "/crm/v3/objects/deals/search", json=_open_deals(owners, last)
             )
-            found += [d for row in values.records(body.get("results")) if (d := _deal(row, base))]
-            after = _next_after(body, after)
-            if after is None or (after.isdigit() and int(after) >= SEARCH_CAP):
-                return found
+            rows = values.records(body.get("results"))
+            for row in rows:
+                if (deal := _deal(row, base)) is not None:
+                    found[deal.id] = deal
+            ids = [int(i) for row in rows if (i := values.identifier(row.get("id"), _ID))]
+            if _next_after(body, None) is None or not ids:
+                return sorted(found.values(), key=lambda d: d.modified_at, reverse=True)
+            if last is not None and max(ids) <= int(last):
+                raise CrmUnavailable("odd_paging")
+            last = str(max(ids))
         raise CrmUnavailable("too_many_pages")
 
     async def _batch_read(self, deal_ids: Sequence[str], history: bool) -> list[dict[str, Any]]:
@@ -248,7 +243,9 @@ class HubSpotCrm:
 
     # --- writes -----------------------------------------------------------------------
     async def write(self, writes: Sequence[FieldWrite]) -> WriteResult:
-        wanted = [w for w in writes if _ID.fullmatch(w.deal_id)]
+        # One input per deal, the last write winning: HubSpot refuses a whole batch that
+        # names an id twice.
+        wanted = list({w.deal_id: w for w in writes if _ID.fullmatch(w.deal_id)}.values())
         written: list[str] = []
         gone: list[str] = []
         for start in range(0, len(wanted), BATCH_UPDATE):
@@ -333,6 +330,22 @@ _RECORDED = {
         {"label": "No", "value": "false", "displayOrder": 1},
     ],
 }
+
+
+def _open_deals(owners: list[str], after_id: str | None) -> dict[str, Any]:
+    """The search for these owners' open deals with ids above `after_id`, lowest first."""
+    filters: list[dict[str, Any]] = [
+        {"propertyName": "hubspot_owner_id", "operator": "IN", "values": owners},
+        {"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"},
+    ]
+    if after_id is not None:
+        filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": after_id})
+    return {
+        "filterGroups": [{"filters": filters}],
+        "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+        "properties": DEAL_PROPERTIES,
+        "limit": SEARCH_PAGE,
+    }
 
 
 def _mapping(value: Any) -> dict[str, Any]:
