@@ -61,8 +61,10 @@ class RepWeek:
     focus: str | None = None  # the diagnosis's focus skill this week
     gap: Gap | None = None
     diagnosed_before_notes: bool = False
-    deals_asked: int = 0  # coached deals the rep answered "moved?" for, next Monday
+    deals_asked: int = 0  # coached deals settled: the rep's "moved?" or the CRM's history
     deals_moved: int = 0
+    deals_from_crm: int = 0  # of deals_asked, how many the CRM's stage history settled
+    crm: str | None = None  # which CRM ("Salesforce"), when one is connected
     helpfulness: int | None = None  # the rep's 1–10 answer about this week's 1:1
     rubric: dict[str, int] = field(default_factory=dict)  # competency → level 1–4, if scored
 
@@ -121,6 +123,20 @@ def deal_progression(weeks: Sequence[RepWeek]) -> Ratio:
     return Ratio(sum(w.deals_moved for w in weeks), sum(w.deals_asked for w in weeks))
 
 
+def progression_source(weeks: Sequence[RepWeek]) -> str:
+    """Where the deal progression figure comes from, in words ("" with nothing counted)."""
+    asked = sum(w.deals_asked for w in weeks)
+    from_crm = sum(w.deals_from_crm for w in weeks)
+    crm = next((w.crm for w in reversed(weeks) if w.crm), None)
+    if not asked:
+        return ""
+    if from_crm == asked:
+        return f"from {crm}"
+    if from_crm:
+        return f"from {crm} and reps' own answers"
+    return "reps' own answers"
+
+
 def helpfulness_average(weeks: Sequence[RepWeek]) -> Fraction | None:
     """The average 1:1 helpfulness, or None below MIN_RATINGS_SHOWN ratings."""
     ratings = [w.helpfulness for w in weeks if w.helpfulness is not None]
@@ -149,6 +165,7 @@ class RepScorecard:
     transfers: tuple[tuple[str, int], ...]  # (cycle, score), last WINDOW scored weeks
     weeks_to_transfer: int | None
     deal_progression_4w: Ratio
+    deal_progression_source: str  # "from Salesforce", "reps' own answers", "" when none
     helpfulness_avg: Fraction | None  # None: fewer than MIN_RATINGS_SHOWN ratings
     helpfulness_ratings: int
     rubric: dict[str, int]
@@ -173,6 +190,7 @@ def scorecard(weeks: Sequence[RepWeek], cycle: str) -> RepScorecard:
         transfers=tuple((c, s) for c, s in scored[-WINDOW:] if s is not None),
         weeks_to_transfer=weeks_to_transfer(run),
         deal_progression_4w=deal_progression(window),
+        deal_progression_source=progression_source(window),
         helpfulness_avg=helpfulness_average(window),
         helpfulness_ratings=sum(w.helpfulness is not None for w in window),
         rubric=rubric_levels([w for w in weeks if w.cycle <= cycle]),

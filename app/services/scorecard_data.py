@@ -30,6 +30,7 @@ from app.rules.insights import Insight
 from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.rules.types import Gap, Role, Step
 from app.services import escalations, team_schedules
+from app.services.crm_progress import CrmWeek, crm_weeks
 from app.services.escalations import OpenAction
 from app.services.week_plan import zone
 
@@ -61,6 +62,7 @@ class _Records:
     recorded: set[tuple[int, str]]
     progress: dict[tuple[int, str], list[DealProgress]]
     pauses: dict[int, list[Pause]]
+    crm: dict[tuple[int, str], CrmWeek]  # weeks whose workspace has a CRM connected
 
     def first_weeks(self) -> dict[int, str]:
         """Each rep's earliest week with any record."""
@@ -71,7 +73,9 @@ class _Records:
         return first
 
 
-async def _records(store: Store, ids: list[int], first: str, last: str) -> _Records:
+async def _records(store: Store, reps: Sequence[Person], first: str, last: str) -> _Records:
+    ids = [r.id for r in reps]
+
     def keyed(rows: Sequence[Any]) -> dict[tuple[int, str], Any]:
         return {(row.person_id, row.cycle_week): row for row in rows}
 
@@ -90,6 +94,7 @@ async def _records(store: Store, ids: list[int], first: str, last: str) -> _Reco
         recorded={(r.person_id, r.cycle_week) for r in reports},
         progress=progress,
         pauses=pauses,
+        crm=await crm_weeks(store, reps, first, last),
     )
 
 
@@ -99,7 +104,15 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
     note = records.notes.get(key)
     score = records.scores.get(key)
     rating = records.ratings.get(key)
-    answers = records.progress.get(key, [])
+    crm = records.crm.get(key)
+    # With a CRM, its stage history settles the deals picked from it; the rep's own "moved?"
+    # counts only for deals typed by hand.
+    answers = [
+        a.moved
+        for a in records.progress.get(key, [])
+        if crm is None or a.deal_index not in crm.from_crm
+    ]
+    from_crm = list(crm.verdicts.values()) if crm else []
     held = note.held if note is not None else None
     return RepWeek(
         cycle=cycle,
@@ -112,8 +125,10 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
         focus=diagnosis.focus_skill if diagnosis else None,
         gap=Gap(diagnosis.gap) if diagnosis else None,
         diagnosed_before_notes=bool(diagnosis and note and diagnosis.created_at <= note.created_at),
-        deals_asked=len(answers),
-        deals_moved=sum(a.moved for a in answers),
+        deals_asked=len(answers) + len(from_crm),
+        deals_moved=sum(answers) + sum(from_crm),
+        deals_from_crm=len(from_crm),
+        crm=crm.crm if crm else None,
         helpfulness=rating.score if rating else None,
         rubric=(
             {diagnosis.focus_skill: diagnosis.rubric_level}
@@ -127,7 +142,7 @@ async def rep_weeks(
     store: Store, reps: Sequence[Person], cycles: Sequence[str]
 ) -> dict[int, list[RepWeek]]:
     """Each rep's weeks over `cycles` (oldest first), in a fixed number of queries."""
-    records = await _records(store, [r.id for r in reps], cycles[0], cycles[-1])
+    records = await _records(store, reps, cycles[0], cycles[-1])
     first_record = records.first_weeks()
     weeks: dict[int, list[RepWeek]] = {}
     for rep in reps:

@@ -242,7 +242,7 @@ ANA_CARD = [
     "*Transfer scores:* 2 → 2",
     "*Drills recorded (4 weeks):* 3/3 (100%) · since this focus began: 3/3 (100%)",
     # W45: 1 of 2 moved; W46: 1 of 1 → 2 of 3.
-    "*Coached deals that moved a stage:* 2/3 (67%)",
+    "*Coached deals that moved a stage:* 2/3 (67%) · reps' own answers",
     "*Rubric:* Discovery 2/4",
 ]
 
@@ -390,7 +390,9 @@ async def test_the_team_view_reads_the_same_number_of_statements_for_any_team_si
             assert len(view.rows) == reps
             return len(statements)
 
-    assert await measured(3) == await measured(BIG_TEAM) <= 10
+    assert (
+        await measured(3) == await measured(BIG_TEAM) <= 11
+    )  # one to see whether the workspace has a CRM
 
 
 async def test_a_change_refreshes_the_homes_it_shows_in(team: Week) -> None:

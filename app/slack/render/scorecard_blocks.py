@@ -63,7 +63,8 @@ def rep_lines(card: RepScorecard) -> list[str]:
         f"*Transfer scores:* {trend(card)}{reached}",
         f"*Drills recorded (4 weeks):* {ratio(card.completion_4w)} · "
         f"since this focus began: {ratio(card.completion_focus)}",
-        f"*Coached deals that moved a stage:* {ratio(card.deal_progression_4w)}",
+        f"*Coached deals that moved a stage:* {ratio(card.deal_progression_4w)}"
+        + (f" · {card.deal_progression_source}" if card.deal_progression_source else ""),
         f"*Rubric:* {levels or '—'}",
     ]
 
