@@ -242,4 +242,4 @@ class CrmQueries(Queries):
                 OneOnOne.held.is_(True),
             )
         )
-        return [(s, o) for s, o in (await self.session.execute(query)).tuples().all()]
+        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]

@@ -89,6 +89,7 @@ class Deal:
     moment: str | None = None
     happened: str | None = None
     crm_id: str | None = None  # the CRM record the rep picked, when they picked one
+    stage_id: str | None = None  # its stage in the CRM when picked
 
     @property
     def source(self) -> str:
@@ -96,8 +97,9 @@ class Deal:
 
     def as_json(self) -> dict[str, str | None]:
         stored = asdict(self)
-        if self.crm_id is None:
-            del stored["crm_id"]  # a typed deal is stored as it always was
+        for key in ("crm_id", "stage_id"):
+            if stored[key] is None:
+                del stored[key]  # a typed deal is stored as it always was
         return stored
 
     @classmethod
@@ -109,6 +111,7 @@ class Deal:
             moment=data.get("moment"),
             happened=data.get("happened"),
             crm_id=data.get("crm_id") if isinstance(data.get("crm_id"), str) else None,
+            stage_id=data.get("stage_id") if isinstance(data.get("stage_id"), str) else None,
         )
 
 

@@ -17,6 +17,7 @@ class DealField(StrEnum):
     MOMENT = "moment"
     HAPPENED = "happened"
     CALL = "call"  # a call picked from the recorder instead of a pasted link
+    CRM = "crm"  # one of the rep's open deals, picked from the CRM
 
 
 def deal_field(n: int, part: DealField) -> str:

@@ -69,6 +69,7 @@ class Refusal(StrEnum):
     PICK_FOCUS_SKILL = auto()
     NO_EVIDENCE = auto()
     PICK_A_LISTED_CALL = auto()
+    PICK_A_LISTED_DEAL = auto()
     SYSTEM_GAP_NEEDS_ACTION = auto()
     PICK_RUBRIC_LEVEL = auto()
     # the GROW form and 1:1 notes

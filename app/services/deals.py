@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from app.db.ledger import Ledger
 from app.db.models import Person, Submission
@@ -32,12 +33,73 @@ class DealDraft:
     moment: str = ""
     happened: str = ""
     call: str = ""  # the id of a call picked from the recorder (untrusted until checked)
+    crm: str = ""  # the id of a CRM deal picked (untrusted until checked)
+    stage_id: str = ""  # the picked deal's stage in the CRM (set here, never from the form)
 
     @property
     def empty(self) -> bool:
-        return not any(
-            v.strip() for v in (self.name, self.stage, self.clip_url, self.moment, self.happened)
+        typed = (self.name, self.stage, self.clip_url, self.moment, self.happened, self.crm)
+        return not any(v.strip() for v in typed)
+
+
+@dataclass(frozen=True)
+class PickableDeal:
+    """One of the rep's open CRM deals, as Monday's form offers it."""
+
+    crm_id: str
+    name: str
+    stage: str
+    amount: Decimal | None
+    currency: str | None
+    close_date: date | None
+
+
+async def pickable_deals(store: Store, rep: Person) -> list[PickableDeal]:
+    """The rep's open deals in the CRM, most recently changed first (none without a CRM)."""
+    deals = (await store.open_crm_deals([rep.id])).get(rep.id, [])
+    if not deals:
+        return []
+    labels = {(s.pipeline, s.stage_id): s.label for s in await store.crm_stages(rep.workspace_id)}
+    return [
+        PickableDeal(
+            d.crm_id,
+            d.name,
+            labels.get((d.pipeline, d.stage_id), d.stage_id),
+            d.amount,
+            d.currency,
+            d.close_date,
         )
+        for d in deals
+    ]
+
+
+async def with_picked_deals(store: Store, rep: Person, drafts: list[DealDraft]) -> list[DealDraft]:
+    """Each deal picked from the CRM takes its name and stage (what the rep typed wins); a
+    pick that is not one of the rep's own open deals is refused under its field."""
+    errors: dict[str, Refusal] = {}
+    picked = await store.crm_deals(rep.workspace_id, [d.crm for d in drafts if d.crm])
+    offered = {d.crm_id: d for d in await pickable_deals(store, rep)} if picked else {}
+    resolved = []
+    for n, draft in enumerate(drafts, start=1):
+        if not draft.crm:
+            resolved.append(draft)
+            continue
+        row, shown = picked.get(draft.crm), offered.get(draft.crm)
+        if row is None or shown is None or row.person_id != rep.id:
+            errors[deal_field(n, DealField.CRM)] = Refusal.PICK_A_LISTED_DEAL
+            resolved.append(draft)
+            continue
+        resolved.append(
+            replace(
+                draft,
+                name=draft.name.strip() or row.name,
+                stage=draft.stage.strip() or shown.stage[:40],
+                stage_id=row.stage_id,
+            )
+        )
+    if errors:
+        raise FieldErrors(errors)
+    return resolved
 
 
 async def with_picked_calls(store: Store, rep: Person, drafts: list[DealDraft]) -> list[DealDraft]:
@@ -82,6 +144,8 @@ def check_deals(drafts: list[DealDraft]) -> list[Deal]:
                 stage=draft.stage.strip() or None,
                 moment=moment,
                 happened=draft.happened.strip() or None,
+                crm_id=draft.crm or None,
+                stage_id=draft.stage_id or None,
             )
         )
     if not deals and not errors:

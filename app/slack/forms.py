@@ -218,6 +218,7 @@ def read_deals(view: dict[str, Any]) -> list[DealDraft]:
             moment=text_of(values, deal_field(n, DealField.MOMENT)),
             happened=text_of(values, deal_field(n, DealField.HAPPENED)),
             call=choice_of(values, deal_field(n, DealField.CALL)),
+            crm=choice_of(values, deal_field(n, DealField.CRM)),
         )
         for n in range(1, MAX_DEALS + 1)
     ]

@@ -75,8 +75,9 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
         me = click.own()
         found = (await click.store.submissions([me.id], click.ref.cycle)).get(me.id)
         calls = await call_evidence.pickable_calls(click.store, me, click.ref.cycle, click.zone)
+        open_deals = await deals.pickable_deals(click.store, me)
     existing = [Deal.from_json(d) for d in found.deals] if found else []
-    view = deals_modal(click.meta, existing, calls)
+    view = deals_modal(click.meta, existing, calls, open_deals)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 

@@ -54,8 +54,9 @@ async def on_deals_submit(
     drafts = forms.read_deals(view)
     async with submitted(body, deps) as ctx:
         # A picked call's link, checked to be the rep's own; FieldErrors → inline, no write.
-        picked = await deals.with_picked_calls(ctx.store, access.require_rep(ctx.actor), drafts)
-        checked = deals.check_deals(picked)
+        rep = access.require_rep(ctx.actor)
+        picked = await deals.with_picked_calls(ctx.store, rep, drafts)
+        checked = deals.check_deals(await deals.with_picked_deals(ctx.store, rep, picked))
         saved = await deals.record_deals(
             ctx.store,
             ctx.actor,

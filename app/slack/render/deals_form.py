@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -10,6 +11,7 @@ from slack_sdk.models.blocks import Block
 from app.rules.call_stats import Call
 from app.rules.evidence import MAX_DEALS, Deal
 from app.rules.form_fields import DealField, deal_field
+from app.services.deals import PickableDeal
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
 from app.slack.render.blocks import context, header, section
@@ -17,7 +19,32 @@ from app.slack.render.call_words import call_option_text, picked_calls_hint
 from app.slack.render.inputs import modal, select_input, text_input, url_input
 
 
-def _deal_blocks(n: int, deal: Deal | None, calls: Sequence[Call]) -> list[Block]:
+def deal_option_text(deal: PickableDeal) -> str:
+    """An open deal in a select menu: "Acme renewal — Proposal · $40,000" (75 at most)."""
+    amount = f" · {money(deal.amount, deal.currency)}" if deal.amount is not None else ""
+    return f"{deal.name[:45]} — {deal.stage[:20]}{amount}"[:75]
+
+
+def money(amount: Decimal, currency: str | None) -> str:
+    whole = f"{amount:,.0f}"
+    return f"${whole}" if currency in (None, "USD") else f"{whole} {currency}"
+
+
+def _deal_blocks(
+    n: int, deal: Deal | None, calls: Sequence[Call], open_deals: Sequence[PickableDeal]
+) -> list[Block]:
+    crm_pick = (
+        [
+            select_input(
+                deal_field(n, DealField.CRM),
+                "Pick one of your open deals",
+                [(d.crm_id, deal_option_text(d)) for d in open_deals],
+                hint="Or type the deal below.",
+            )
+        ]
+        if open_deals
+        else []
+    )
     picks = (
         [
             select_input(
@@ -32,6 +59,7 @@ def _deal_blocks(n: int, deal: Deal | None, calls: Sequence[Call]) -> list[Block
     )
     return [
         header(f"Deal {n}"),
+        *crm_pick,
         text_input(
             deal_field(n, DealField.NAME),
             "Deal",
@@ -66,7 +94,10 @@ def _deal_blocks(n: int, deal: Deal | None, calls: Sequence[Call]) -> list[Block
 
 
 def deals_modal(
-    meta: ModalMeta, existing: Sequence[Deal], calls: Sequence[Call] = ()
+    meta: ModalMeta,
+    existing: Sequence[Deal],
+    calls: Sequence[Call] = (),
+    open_deals: Sequence[PickableDeal] = (),
 ) -> dict[str, Any]:
     """The form; with the rep's calls from the recorder, each deal can take one of them."""
     blocks: list[Block] = [
@@ -75,5 +106,7 @@ def deals_modal(
     if calls:
         blocks.append(context(picked_calls_hint(calls, "Gong")))
     for n in range(1, MAX_DEALS + 1):
-        blocks += _deal_blocks(n, existing[n - 1] if n <= len(existing) else None, calls)
+        blocks += _deal_blocks(
+            n, existing[n - 1] if n <= len(existing) else None, calls, open_deals
+        )
     return modal(ViewId.DEALS, "Share my deals", "Share", meta, blocks)

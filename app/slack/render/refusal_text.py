@@ -73,6 +73,7 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.RECORDER_NEEDS_TOKEN_KEYS: (
         "coach can't store Gong keys safely yet: ask whoever runs it to set COACH_TOKEN_KEYS."
     ),
+    R.PICK_A_LISTED_DEAL: "Pick one of your open deals listed (reopen the form if it is old).",
     R.PICK_A_LISTED_CALL: "Pick one of the calls listed (the form may be out of date: reopen it).",
     R.SYSTEM_GAP_NEEDS_ACTION: "A system gap is yours to fix: say what you'll escalate.",
     R.PICK_RUBRIC_LEVEL: "Pick a rubric level from 1 to 4.",
