@@ -15,6 +15,8 @@ from slack_sdk.errors import SlackApiError
 from app import logs
 from app.clock import system_clock
 from app.config import ConfigError, Settings, gong_credentials, slack_credentials, token_cipher
+from app.crm.check import check_crm, set_up_fields
+from app.crm.credentials import environment_crm
 from app.db import migrate as migrations
 from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
@@ -168,6 +170,26 @@ async def _reseal_tokens(settings: Settings) -> str:
     )
 
 
+async def _crm(settings: Settings, action: str) -> tuple[bool, str]:
+    credentials = environment_crm(settings)
+    if credentials is None:
+        raise CliError(
+            "Set SALESFORCE_CLIENT_ID, SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE, "
+            'or HUBSPOT_TOKEN, first (README, "The CRM").'
+        )
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        if action == "setup":
+            return await set_up_fields(deps, credentials)
+        result = await check_crm(deps, credentials)
+    except StartupError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return result.works and result.fields_ready, result.sentence()
+
+
 async def _gong_check(settings: Settings) -> tuple[bool, str]:
     credentials = gong_credentials(settings)
     if credentials is None:
@@ -222,6 +244,16 @@ def _parser() -> argparse.ArgumentParser:
     token_commands.add_parser(
         "reseal", help="seal every stored token with the first key in COACH_TOKEN_KEYS"
     )
+    crm = commands.add_parser(
+        "crm", help="the CRM (Salesforce or HubSpot) set by SALESFORCE_*/HUBSPOT_*"
+    )
+    crm_commands = crm.add_subparsers(dest="crm_command", required=True, metavar="ACTION")
+    crm_commands.add_parser(
+        "check", help="say whether the CRM answers, has the fields, whom it matched"
+    )
+    crm_commands.add_parser(
+        "setup", help="create the two write-back fields (HubSpot) or print them"
+    )
     gong = commands.add_parser("gong", help="the call recorder (Gong) set by GONG_*")
     gong_commands = gong.add_subparsers(dest="gong_command", required=True, metavar="ACTION")
     gong_commands.add_parser("check", help="say whether Gong answers and whom it matched")
@@ -256,6 +288,10 @@ def run(argv: Sequence[str]) -> int:
             print(asyncio.run(_reseal_tokens(settings)))
         elif args.command == "gong":
             works, sentence = asyncio.run(_gong_check(settings))
+            print(sentence, file=sys.stdout if works else sys.stderr)
+            return 0 if works else 1
+        elif args.command == "crm":
+            works, sentence = asyncio.run(_crm(settings, args.crm_command))
             print(sentence, file=sys.stdout if works else sys.stderr)
             return 0 if works else 1
         elif args.command == "roster":
