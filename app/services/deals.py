@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -54,23 +55,33 @@ class PickableDeal:
     close_date: date | None
 
 
+async def open_deals_of(store: Store, reps: Sequence[Person]) -> dict[int, list[PickableDeal]]:
+    """Each rep's open deals in the CRM, most recently changed first (none without a CRM):
+    two statements for any number of reps of one workspace."""
+    found = await store.open_crm_deals([r.id for r in reps])
+    if not found:
+        return {}
+    workspace_id = reps[0].workspace_id
+    labels = {(s.pipeline, s.stage_id): s.label for s in await store.crm_stages(workspace_id)}
+    return {
+        person_id: [
+            PickableDeal(
+                d.crm_id,
+                d.name,
+                labels.get((d.pipeline, d.stage_id), d.stage_id),
+                d.amount,
+                d.currency,
+                d.close_date,
+            )
+            for d in deals
+        ]
+        for person_id, deals in found.items()
+    }
+
+
 async def pickable_deals(store: Store, rep: Person) -> list[PickableDeal]:
     """The rep's open deals in the CRM, most recently changed first (none without a CRM)."""
-    deals = (await store.open_crm_deals([rep.id])).get(rep.id, [])
-    if not deals:
-        return []
-    labels = {(s.pipeline, s.stage_id): s.label for s in await store.crm_stages(rep.workspace_id)}
-    return [
-        PickableDeal(
-            d.crm_id,
-            d.name,
-            labels.get((d.pipeline, d.stage_id), d.stage_id),
-            d.amount,
-            d.currency,
-            d.close_date,
-        )
-        for d in deals
-    ]
+    return (await open_deals_of(store, [rep])).get(rep.id, [])
 
 
 async def with_picked_deals(store: Store, rep: Person, drafts: list[DealDraft]) -> list[DealDraft]:

@@ -18,8 +18,9 @@ from app.rules.call_stats import CallNumbers
 from app.rules.drills import Drill
 from app.rules.evidence import Deal
 from app.rules.types import DeliveryStatus, Gap, Role, Step
-from app.services import call_evidence, team_schedules
+from app.services import call_evidence, deals, team_schedules
 from app.services.call_evidence import RepEvidence
+from app.services.deals import PickableDeal
 from app.services.diagnoses import focus_of
 from app.services.digests import Digest, digest_for
 from app.services.drill_reports import current_drill, drill_due_on
@@ -70,6 +71,7 @@ class PrepRow:
     diagnosed: Gap | None
     paused_until: date | None
     evidence: RepEvidence | None = None  # from the call recorder, when it knows the rep
+    pipeline: tuple[PickableDeal, ...] = ()  # the rep's open CRM deals, when there is a CRM
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class AgendaItem:
     last_commitment: str | None
     last_drill_recorded: bool | None  # None: no drill last week
     logged: bool
+    pipeline: tuple[PickableDeal, ...] = ()  # the rep's open CRM deals, when there is a CRM
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,7 @@ async def team_prep(store: Store, manager: Person, cycle: str, default_tz: str) 
         store, manager.workspace_id, reps, cycle, default_tz
     )
     submissions = await store.submissions(ids, cycle)
+    pipelines = await deals.open_deals_of(store, reps) if reps else {}
     history = await store.diagnosis_history(ids, cycle)
     this_week = await store.diagnoses(ids, cycle)
     scores = await store.latest_transfer_scores(ids, cycle)
@@ -253,6 +257,7 @@ async def team_prep(store: Store, manager: Person, cycle: str, default_tz: str) 
                 if calendar.is_paused(rep.paused_until, monday)
                 else None,
                 evidence=evidence.reps.get(rep.id) if evidence else None,
+                pipeline=tuple(pipelines.get(rep.id, [])),
             )
         )
     team_numbers = evidence.team if evidence else None
@@ -268,6 +273,7 @@ async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAg
     last_notes = await store.one_on_ones(ids, last)
     last_reports = await store.drill_reports(ids, last)
     logged = await store.one_on_ones(ids, cycle)
+    pipelines = await deals.open_deals_of(store, team) if team else {}
     items = []
     for rep in team:
         diagnosis = diagnoses.get(rep.id)
@@ -284,6 +290,7 @@ async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAg
                 last_commitment=previous.commitment if previous else None,
                 last_drill_recorded=(rep.id in last_reports) if had_drill else None,
                 logged=rep.id in logged,
+                pipeline=tuple(pipelines.get(rep.id, [])),
             )
         )
     return ManagerAgenda(manager.slack_user_id, cycle, tuple(items))

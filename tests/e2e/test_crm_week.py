@@ -210,7 +210,9 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
     # --- Tuesday: diagnosis ------------------------------------------------------------------
     await week.run_until(MONDAY + timedelta(days=1, hours=18))
     prep = await week.last_dm("U0MGRA", Step.MANAGER_PREP)
-    assert "Acme renewal" in str(prep["blocks"])
+    blocks = str(prep["blocks"])
+    assert "*Pipeline (2 open):*" in blocks and "Acme renewal — " in blocks  # the 10 minutes
+    assert "Closed already" not in blocks
     diagnose = button_value(prep, Action.DIAGNOSE, f"prep:{REP}")
     view = await week.driver.open_modal("U0MGRA", prep, Action.DIAGNOSE, diagnose)
     answer = await week.driver.submit(
@@ -228,6 +230,7 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
     await week.run_until(MONDAY + timedelta(days=2, hours=18))
     crm.go_down()
     agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+    assert "*Pipeline (2 open):*" in str(agenda["blocks"]) and "$25,000" in str(agenda["blocks"])
     value = button_value(agenda, Action.LOG_NOTES, f"agenda:{REP}")
     view = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
     notes = {

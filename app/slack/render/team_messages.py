@@ -3,11 +3,14 @@ agenda, the notes nudge and the drill heads-up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from app.rules.diagnosis import ADVICE
 from app.rules.metrics import TRANSFERRED, WINDOW
 from app.services import weekly_messages as m
+from app.services.deals import PickableDeal
 from app.services.roster import plural
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
@@ -21,6 +24,7 @@ from app.slack.render.blocks import (
     section,
 )
 from app.slack.render.call_words import evidence_lines
+from app.slack.render.deals_form import money
 from app.slack.render.diagnosis_words import WHAT_TO_DO
 from app.slack.render.message_parts import (
     MAX_TEAM_ROWS,
@@ -63,6 +67,23 @@ def prep_flags(row: m.PrepRow) -> list[str]:
     return flags
 
 
+PIPELINE_SHOWN = 5
+
+
+def pipeline_text(pipeline: Sequence[PickableDeal]) -> str:
+    """The rep's open deals for the 10-minute pipeline block: stage, amount, close date."""
+    if not pipeline:
+        return ""
+    lines = []
+    for deal in pipeline[:PIPELINE_SHOWN]:
+        amount = f" · {money(deal.amount, deal.currency)}" if deal.amount is not None else ""
+        closes = f" · closes {day_label(deal.close_date)}" if deal.close_date else ""
+        lines.append(f"• {deal.name[:60]} — {deal.stage}{amount}{closes}")
+    more = len(pipeline) - PIPELINE_SHOWN
+    lines += [f"• and {more} more"] if more > 0 else []
+    return f"\n*Pipeline ({len(pipeline)} open):*\n" + "\n".join(lines)
+
+
 def team_prep(p: m.TeamPrep) -> Outgoing:
     submitted = sum(1 for r in p.rows if r.deals)
     text = (
@@ -85,7 +106,8 @@ def team_prep(p: m.TeamPrep) -> Outgoing:
         status = f"\n✅ Diagnosed: {row.diagnosed.value} gap" if row.diagnosed else ""
         calls = "\n" + evidence_lines(row.evidence, p.team_numbers, "Gong") if row.evidence else ""
         blocks += rep_row(
-            f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}{calls}",
+            f"*{mention(row.rep)}* — {focus}{score}{flags}{status}\n{deals}{calls}"
+            + pipeline_text(row.pipeline),
             f"prep:{row.rep}",
             button(
                 "Edit diagnosis" if row.diagnosed else "Diagnose",
@@ -133,7 +155,8 @@ def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
         )
         logged = "\n✅ Notes logged." if item.logged else ""
         blocks += rep_row(
-            f"*{mention(item.rep)}*{focus}\n{gap}{evidence}{last}{grow}{logged}",
+            f"*{mention(item.rep)}*{focus}{pipeline_text(item.pipeline)}"
+            f"\n{gap}{evidence}{last}{grow}{logged}",
             f"agenda:{item.rep}",
             button(
                 "Edit 1:1 notes" if item.logged else "Log 1:1 notes",
