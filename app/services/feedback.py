@@ -41,16 +41,18 @@ class CoachedDeal:
 
 
 async def coached_deals(store: Store, rep: Person, cycle: str) -> list[CoachedDeal]:
-    """The deals a rep shared for a week whose 1:1 was held, with any answer given."""
+    """The deals a rep shared for a week whose 1:1 was held, with any answer given (not
+    those picked from a connected CRM: its stage history answers for them)."""
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
     submission = (await store.submissions([rep.id], cycle)).get(rep.id)
     if record is None or not record.held or submission is None:
         return []
     answers = {row.deal_index: row.moved for row in await store.deal_progress([rep.id], cycle)}
-    return [
-        CoachedDeal(n, Deal.from_json(deal).name, answers.get(n))
-        for n, deal in enumerate(submission.deals)
-    ]
+    deals = [(n, Deal.from_json(deal)) for n, deal in enumerate(submission.deals)]
+    if any(deal.crm_id for _, deal in deals) and await store.crm_workspace_ids([rep.workspace_id]):
+        # The CRM's stage history says whether these moved: the rep is asked about the rest.
+        deals = [(n, deal) for n, deal in deals if not deal.crm_id]
+    return [CoachedDeal(n, deal.name, answers.get(n)) for n, deal in deals]
 
 
 async def record_deal_progress(

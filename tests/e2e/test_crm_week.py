@@ -269,6 +269,9 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
     # --- Four days after the 1:1 one deal moves forward; the other never does ----------------
     crm.move(acme, crm.forward, coached_at + timedelta(days=4))
     await week.run_until(MONDAY + timedelta(days=12, hours=2), every=timedelta(hours=2))
+    # Monday's prompt asks nothing about deals the CRM answers for.
+    next_prompt = await week.last_dm(REP, Step.REP_PROMPT)
+    assert next_prompt["ts"] != prompt["ts"] and "deal_progress" not in str(next_prompt)
     digest = await week.last_dm(REP, Step.DIGEST)
     assert f"*Coached deals that moved a stage:* 1/2 (50%) · from {crm.name}" in str(
         digest["blocks"]
