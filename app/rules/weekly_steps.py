@@ -60,6 +60,8 @@ STEP_NAMES: Mapping[Step, str] = {
     Step.DRILL_CHECK: "drill check",
     Step.MANAGER_HEADS_UP: "heads-up",
     Step.DIGEST: "digest",
+    Step.CRM_DRILL_SET: "CRM write-back (drill set)",
+    Step.CRM_DRILL_RECORDED: "CRM write-back (drill recorded)",
 }
 
 # Each pair must stay in this order within a week, or the loop stops making sense.
