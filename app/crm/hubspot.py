@@ -242,6 +242,12 @@ class HubSpotCrm:
         return self._record_base
 
     # --- writes -----------------------------------------------------------------------
+    def _properties(self, write: FieldWrite) -> dict[str, str]:
+        properties = {self.fields.recorded: "true" if write.recorded else "false"}
+        if write.drill is not None:
+            properties[self.fields.drill] = write.drill[: values.MAX_NAME]
+        return properties
+
     async def write(self, writes: Sequence[FieldWrite]) -> WriteResult:
         # One input per deal, the last write winning: HubSpot refuses a whole batch that
         # names an id twice.
@@ -250,16 +256,7 @@ class HubSpotCrm:
         gone: list[str] = []
         for start in range(0, len(wanted), BATCH_UPDATE):
             chunk = wanted[start : start + BATCH_UPDATE]
-            inputs = [
-                {
-                    "id": w.deal_id,
-                    "properties": {
-                        self.fields.drill: w.drill[: values.MAX_NAME],
-                        self.fields.recorded: "true" if w.recorded else "false",
-                    },
-                }
-                for w in chunk
-            ]
+            inputs = [{"id": w.deal_id, "properties": self._properties(w)} for w in chunk]
             status, body = await self._call(
                 "POST", "/crm/v3/objects/deals/batch/update", json={"inputs": inputs}
             )

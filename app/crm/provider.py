@@ -63,10 +63,11 @@ class DrillFields:
 
 @dataclass(frozen=True)
 class FieldWrite:
-    """What one deal record should say: the week's drill and whether it was recorded."""
+    """What one deal record should say: the week's drill (None: leave it as it is) and
+    whether it was recorded."""
 
     deal_id: str
-    drill: str
+    drill: str | None
     recorded: bool
 
 

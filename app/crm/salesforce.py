@@ -324,21 +324,23 @@ class SalesforceCrm:
         )
 
     # --- writes -----------------------------------------------------------------------
+    def _record(self, write: FieldWrite) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "attributes": {"type": "Opportunity"},
+            "id": write.deal_id,
+            self.fields.recorded: write.recorded,
+        }
+        if write.drill is not None:
+            record[self.fields.drill] = write.drill[: values.MAX_NAME] or None  # "" clears it
+        return record
+
     async def write(self, writes: Sequence[FieldWrite]) -> WriteResult:
         wanted = [w for w in writes if _ID.fullmatch(w.deal_id)]
         written: list[str] = []
         gone: list[str] = []
         for start in range(0, len(wanted), RECORDS_PER_UPDATE):
             chunk = wanted[start : start + RECORDS_PER_UPDATE]
-            records = [
-                {
-                    "attributes": {"type": "Opportunity"},
-                    "id": w.deal_id,
-                    self.fields.drill: w.drill[: values.MAX_NAME] or None,
-                    self.fields.recorded: w.recorded,
-                }
-                for w in chunk
-            ]
+            records = [self._record(w) for w in chunk]
             body = await self._rest(
                 "PATCH", "/composite/sobjects", json={"allOrNone": False, "records": records}
             )

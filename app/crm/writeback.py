@@ -1,9 +1,10 @@
 """Sending the drill's write-backs that the ledger has due, to each workspace's CRM.
 
-A claimed row (CRM_DRILL_SET or CRM_DRILL_RECORDED of a rep's week) writes, on every deal
-the rep picked from the CRM that week, what the record should say now: the drill's name and
-whether a recording is in. The drill set for a week also resets the previous week's coached
-deals that are not coached again ("" and unchecked). A row of a week older than the rep's
+A claimed row of a rep's week writes, on every deal the rep picked from the CRM that week,
+what the record should say now: CRM_DRILL_SET the drill's name and whether a recording is in,
+CRM_DRILL_RECORDED only the latter (so each field is written once per change). The drill
+set for a week also resets the previous week's coached deals that are not coached again
+("" and unchecked). A row of a week older than the rep's
 latest drill is superseded: the newer week's row says what the records should show.
 
 The ledger makes it exactly once: one replica holds a row at a time, and a write finished
@@ -79,7 +80,9 @@ async def compose(store: Store, claim: Claimed) -> list[FieldWrite] | Superseded
         else ""
     )
     recorded = bool(drill) and bool(await store.weeks_of(DrillReport, [rep_id], cycle, cycle))
-    writes = [FieldWrite(crm_id, drill, recorded) for crm_id in coached]
+    # The recording changes only the checkbox; setting the drill writes both fields.
+    named = drill if claim.kind is Step.CRM_DRILL_SET else None
+    writes = [FieldWrite(crm_id, named, recorded) for crm_id in coached]
     if claim.kind is Step.CRM_DRILL_SET and previous in submissions:
         writes += [
             FieldWrite(crm_id, "", False)

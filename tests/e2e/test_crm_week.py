@@ -7,6 +7,7 @@ nothing; `/drill done` checks "Drill Recorded"; one deal moves forward four days
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,14 +23,17 @@ from app.crm.provider import Crm as CrmClient
 from app.db.models import Delivery, Person, Submission
 from app.db.pace import Rate
 from app.db.turns import LocalPace
+from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.salesforce import SalesforceSandbox
 from app.sandbox.server import SlackSandbox
+from app.slack.client import OutboxClients
 from app.slack.ids import Action
 from tests.support.factories import seed_org
+from tests.support.log_capture import Capture
 from tests.support.salesforce_org import CONSUMER_KEY, USERNAME, key_pair, set_up
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
@@ -59,6 +63,9 @@ class Crm:
     come_back: Callable[[], None]
     checked: Any  # what "Drill Recorded" reads when checked
     unchecked: Any
+    secrets: Callable[[], list[str]]  # what must never reach a log
+    expire_sessions: Callable[[], None] | None = None  # Salesforce's sessions time out
+    logins: Callable[[], int] = lambda: 0
 
 
 async def hubspot(tmp_path: Path) -> AsyncIterator[Crm]:
@@ -87,6 +94,7 @@ async def hubspot(tmp_path: Path) -> AsyncIterator[Crm]:
         box.come_back,
         "true",
         "false",
+        lambda: [box.token],
     )
     await box.stop()
 
@@ -124,6 +132,9 @@ async def salesforce(tmp_path: Path) -> AsyncIterator[Crm]:
         org.come_back,
         True,
         False,
+        lambda: [key_pair().private_pem.splitlines()[1], *org.sessions],
+        org.expire_sessions,
+        lambda: org.tokens_issued,
     )
     await org.stop()
 
@@ -169,9 +180,10 @@ async def _write_rows(deps: Deps) -> list[tuple[Step, DeliveryStatus, str | None
         return [(Step(r.kind), DeliveryStatus(r.status), r.error) for r in rows]
 
 
-async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
+async def pick_two_deals(week: Week, crm: Crm) -> dict[str, Any]:
+    """Monday: the form offers the rep's open deals, newest first; a forged pick is refused;
+    the rep picks two. Returns the prompt."""
     acme, globex = crm.deals
-    # --- Monday: the form offers the rep's open deals, newest first; the rep picks two ------
     await week.run_until(MONDAY + timedelta(hours=18))  # Monday 10:00 in Los Angeles
     prompt = await week.last_dm(REP, Step.REP_PROMPT)
     view = await week.driver.open_modal(REP, prompt, Action.OPEN_DEALS)
@@ -206,8 +218,11 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
         ("Acme renewal", acme),
         ("Globex expansion", globex),
     ]
+    return prompt
 
-    # --- Tuesday: diagnosis ------------------------------------------------------------------
+
+async def diagnose(week: Week) -> None:
+    """Tuesday: the prep lists the rep's open deals; the manager diagnoses."""
     await week.run_until(MONDAY + timedelta(days=1, hours=18))
     prep = await week.last_dm("U0MGRA", Step.MANAGER_PREP)
     blocks = str(prep["blocks"])
@@ -226,9 +241,13 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
     )
     assert answer.json()["response_action"] == "update", answer.text
 
-    # --- Wednesday: the CRM is down when the notes are saved ---------------------------------
+
+async def save_notes(week: Week, crm: Crm | None = None) -> datetime:
+    """Wednesday: the agenda's pipeline block, then the GROW notes saved (with the CRM down
+    when `crm` is given). Returns when."""
     await week.run_until(MONDAY + timedelta(days=2, hours=18))
-    crm.go_down()
+    if crm is not None:
+        crm.go_down()
     agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
     assert "*Pipeline (2 open):*" in str(agenda["blocks"]) and "$25,000" in str(agenda["blocks"])
     value = button_value(agenda, Action.LOG_NOTES, f"agenda:{REP}")
@@ -244,7 +263,16 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
     }
     answer = await week.driver.submit("U0MGRA", view, notes)
     assert answer.json()["response_action"] == "update", answer.text  # Slack never waits
-    coached_at = week.now
+    return week.now
+
+
+async def test_a_week_with_a_crm(week: Week, crm: Crm, debug_capture: Capture) -> None:
+    acme, globex = crm.deals
+    prompt = await pick_two_deals(week, crm)
+    await diagnose(week)
+
+    # --- Wednesday: the CRM is down when the notes are saved ---------------------------------
+    coached_at = await save_notes(week, crm)
     await week.run_until(coached_at + timedelta(hours=2))
     assert crm.drill_writes(acme) == [] and crm.drill_writes(globex) == []
     [(kind, status, error)] = await _write_rows(week.deps)
@@ -257,6 +285,10 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
         assert crm.drill_value(deal) == DRILL and crm.recorded_value(deal) == crm.unchecked
 
     # --- Thursday: the rep records the drill: "Drill Recorded" checked ------------------------
+    # Salesforce's session timed out overnight: coach logs in again, once, and writes.
+    logins = crm.logins()
+    if crm.expire_sessions is not None:
+        crm.expire_sessions()
     await week.run_until(MONDAY + timedelta(days=3, hours=20))
     done = await week.driver.command(REP, "/drill", "done https://zoom.us/rec/9 nailed it")
     assert "Recorded your" in done.json()["text"]
@@ -265,6 +297,8 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
         assert crm.recorded_writes(deal) == [crm.unchecked, crm.checked]
         assert crm.recorded_value(deal) == crm.checked and crm.drill_value(deal) == DRILL
     assert [s for _, s, _ in await _write_rows(week.deps)] == [DeliveryStatus.SENT] * 2
+    if crm.expire_sessions is not None:
+        assert crm.logins() == logins + 1
 
     # --- Four days after the 1:1 one deal moves forward; the other never does ----------------
     crm.move(acme, crm.forward, coached_at + timedelta(days=4))
@@ -277,6 +311,46 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm) -> None:
         digest["blocks"]
     )
     # Each field was written exactly as often as a row asked: nothing twice.
-    assert crm.drill_writes(acme) == [DRILL, DRILL]
+    assert crm.drill_writes(acme) == [DRILL]
     assert crm.recorded_writes(globex) == [crm.unchecked, crm.checked]
-    assert "PRIVATE" not in str(crm.settings)
+
+    # The log carries ids and counts: no CRM secret, no deal's name or amount, no notes.
+    logged = "\n".join(debug_capture.lines)
+    assert "CRM" in logged  # the outage was logged
+    for content in (*crm.secrets(), "Acme renewal", "Globex", "40000", "40,000", "PRIVATE"):
+        assert content not in logged, content
+
+
+async def test_three_replicas_write_each_field_once(
+    week: Week, crm: Crm, database_url: str
+) -> None:
+    """Three replicas, each its own engine as three processes would have, tick together
+    after the notes and after the recording: every record gets each field once."""
+    acme, globex = crm.deals
+    await pick_two_deals(week, crm)
+    await diagnose(week)
+    coached_at = await save_notes(week)
+    replicas = [Deps.build(week.deps.settings, week.deps.clock) for _ in range(3)]
+    outboxes = [Outbox(d, OutboxClients(d), owner=f"replica-{n}") for n, d in enumerate(replicas)]
+    for outbox in outboxes:
+        outbox.crm.crm_factory = quick_crm
+
+    async def together(at: datetime) -> None:
+        week.clock.set(at)
+        await asyncio.gather(*(o.tick(at) for o in outboxes))
+
+    try:
+        await together(coached_at + timedelta(minutes=1))
+        for deal in (acme, globex):
+            assert crm.drill_writes(deal) == [DRILL]
+        done = await week.driver.command(REP, "/drill", "done https://zoom.us/rec/9 nailed it")
+        assert "Recorded your" in done.json()["text"]
+        await together(week.now + timedelta(minutes=1))
+        await together(week.now + timedelta(minutes=30))  # and nothing more later
+    finally:
+        for replica in replicas:
+            await replica.close()
+    for deal in (acme, globex):
+        assert crm.drill_writes(deal) == [DRILL]
+        assert crm.recorded_writes(deal) == [crm.unchecked, crm.checked]
+    assert [s for _, s, _ in await _write_rows(week.deps)] == [DeliveryStatus.SENT] * 2

@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
-import logging
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode
 
@@ -207,20 +206,8 @@ async def test_three_replicas_stay_under_three_requests_a_second(
     assert plain.max_in_any_second() <= 3 and all(r.status == 200 for r in plain.requests)
 
 
-@pytest.fixture
-def captured() -> Iterator[Capture]:
-    capture = Capture()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(capture)
-    root.setLevel(logging.DEBUG)
-    yield capture
-    root.removeHandler(capture)
-    root.setLevel(level)
-
-
 async def test_no_gong_secret_reaches_the_log(
-    world: Deps, gong: GongSandbox, captured: Capture
+    world: Deps, gong: GongSandbox, debug_capture: Capture
 ) -> None:
     outbox = Outbox(world, OutboxClients(world), owner="replica-a")
     gong.rate_limit_next(count=1, retry_after=1)
@@ -232,7 +219,7 @@ async def test_no_gong_secret_reaches_the_log(
         )
     await outbox.tick(world.clock() + timedelta(days=1))
     token = base64.b64encode(f"{gong.access_key}:{gong.access_key_secret}".encode()).decode()
-    logged = "\n".join(captured.lines)
+    logged = "\n".join(debug_capture.lines)
     assert "recorder refused the credentials" in logged
     for secret in (gong.access_key_secret, token):
         assert secret not in logged

@@ -280,6 +280,12 @@ async def test_write_sets_both_properties_and_names_the_gone(
     assert hs.writes_to(deals[1], "coaching_drill_this_week") == [None]  # "" clears it
     assert hs.deal(deals[0])["hs_lastmodifieddate"] == "2026-12-01T15:00:00.000Z"
 
+    # No drill named: only the checkbox is written, the drill stays as the deal has it.
+    await crm.write([FieldWrite(deals[0], None, False)])
+    assert hs.writes_to(deals[0], "coaching_drill_this_week") == ["Multithread the deal"]
+    assert hs.writes_to(deals[0], "drill_recorded") == ["true", "false"]
+    assert hs.deal(deals[0])["coaching_drill_this_week"] == "Multithread the deal"
+
 
 async def test_two_writes_for_one_deal_send_the_last_once(
     hs: HubSpotSandbox, crm: HubSpotCrm

@@ -178,6 +178,12 @@ async def test_write_sets_both_fields_and_reports_gone_ids(
     [update] = org.requests_to("/services/data/v62.0/composite/sobjects")
     assert update.method == "PATCH" and update.body["allOrNone"] is False
 
+    # No drill named: only the checkbox is written, the drill stays as the record has it.
+    await crm.write([FieldWrite(made[0], None, False)])
+    assert org.writes_to(made[0], DRILL) == ["Mutual action plan"]
+    assert org.writes_to(made[0], RECORDED) == [True, False]
+    assert org.opportunity(made[0])[DRILL] == "Mutual action plan"
+
 
 async def test_a_dropped_field_is_refused_in_the_crms_words(
     org: SalesforceSandbox, crm: SalesforceCrm
