@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import Delivery, Person
-from app.rules.types import DeliveryStatus, Step
+from app.rules.types import CRM_WRITES, DeliveryStatus, Step
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,17 @@ class Undelivered:
 async def week_counts(
     session: AsyncSession, workspace_id: int, cycle_week: str
 ) -> dict[tuple[DeliveryStatus, bool], int]:
-    """How many of the workspace's deliveries of `cycle_week` are in each state, split by
-    whether the row carries a reason (a skip with none is a paused person's)."""
+    """How many of the workspace's messages of `cycle_week` are in each state, split by
+    whether the row carries a reason (a skip with none is a paused person's). The CRM's
+    write-backs are counted by `crm_write_counts`."""
     has_reason = Delivery.error.is_not(None)
     rows = await session.execute(
         select(Delivery.status, has_reason, func.count())
-        .where(Delivery.workspace_id == workspace_id, Delivery.cycle_week == cycle_week)
+        .where(
+            Delivery.workspace_id == workspace_id,
+            Delivery.cycle_week == cycle_week,
+            Delivery.kind.not_in(CRM_WRITES),
+        )
         .group_by(Delivery.status, has_reason)
     )
     return {(DeliveryStatus(status), bool(reason)): count for status, reason, count in rows}
@@ -74,3 +79,19 @@ async def undelivered(
     ).all()
     found = [Undelivered(*row[:6]) for row in rows]
     return found, (int(rows[0].total) if rows else 0)
+
+
+async def crm_write_counts(
+    session: AsyncSession, workspace_id: int, since: datetime
+) -> dict[DeliveryStatus, int]:
+    """How many of the workspace's CRM write-backs planned since `since` are in each state."""
+    rows = await session.execute(
+        select(Delivery.status, func.count())
+        .where(
+            Delivery.workspace_id == workspace_id,
+            Delivery.kind.in_(CRM_WRITES),
+            Delivery.due_at >= since,
+        )
+        .group_by(Delivery.status)
+    )
+    return {DeliveryStatus(status): count for status, count in rows}

@@ -74,6 +74,14 @@ class RecorderField(StrEnum):
     ACCESS_KEY_SECRET = "access_key_secret"
 
 
+class CrmField(StrEnum):
+    API_URL = "crm_api_url"  # HubSpot's API URL, or Salesforce's login URL
+    TOKEN = "crm_token"  # HubSpot: a private app's access token
+    CLIENT_ID = "crm_client_id"  # Salesforce: the connected app's consumer key
+    USERNAME = "crm_username"  # Salesforce: the integration user
+    PRIVATE_KEY = "crm_private_key"  # Salesforce: the PEM whose certificate the app holds
+
+
 class PauseField(StrEnum):
     UNTIL = "until"
 

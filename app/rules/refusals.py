@@ -28,6 +28,14 @@ class Refusal(StrEnum):
     RECORDER_URL = auto()
     RECORDER_KEY = auto()
     RECORDER_NEEDS_TOKEN_KEYS = auto()
+    ADMIN_ONLY_CRM = auto()  # admins
+    HUBSPOT_URL = auto()
+    SALESFORCE_LOGIN_URL = auto()
+    HUBSPOT_TOKEN = auto()
+    SALESFORCE_CLIENT_ID = auto()
+    SALESFORCE_USERNAME = auto()
+    SALESFORCE_KEY = auto()
+    CRM_NEEDS_TOKEN_KEYS = auto()
     STALE_BUTTON = auto()
     # the roster
     ROSTER_PROBLEM = auto()  # problem: the roster check's own line

@@ -22,6 +22,7 @@ from app.services import (
     team_schedules,
 )
 from app.services.call_evidence import Indicator
+from app.services.crm_health import CrmHealth, crm_health
 from app.services.delivery_health import DeliveryHealth
 from app.services.drill_reports import DrillAssignment
 from app.services.recorder_health import RecorderHealth, recorder_health
@@ -64,6 +65,7 @@ class HomeModel:
     indicator: Indicator | None = None  # reps: their focus's number on calls (the recorder's)
     indicators: list[tuple[str, Indicator]] = field(default_factory=list)  # managers: their reps'
     recorder: RecorderHealth | None = None  # admins: the call recorder's connection
+    crm: CrmHealth | None = None  # admins: the CRM's connection
 
 
 def _member(person: Person, reps: int = 0) -> Member:
@@ -160,4 +162,5 @@ async def home_for(
         indicator=shown.get(person.id) if role is Role.REP else None,
         indicators=[(r.slack_user_id, shown[r.id]) for r in direct_reps if r.id in shown],
         recorder=await recorder_health(store, who.workspace.id) if is_admin else None,
+        crm=await crm_health(store, who.workspace.id, now) if is_admin else None,
     )

@@ -15,7 +15,7 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.slack.client import make_web_client
 from app.slack.ids import Action, Command, Event, View
-from app.slack.listeners import actions, commands, events, views
+from app.slack.listeners import actions, commands, crm_admin, events, views
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.error_handler import handle_error
 from app.slack.runtime.home_publisher import HomeRefresher
@@ -54,6 +54,9 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.EDIT_ROSTER.value)(runs.acked_first(actions.on_edit_roster))
     app.action(Action.CONNECT_RECORDER.value)(runs.acked_first(actions.on_connect_recorder))
     app.action(Action.DISCONNECT_RECORDER.value)(runs.acked_first(actions.on_disconnect_recorder))
+    app.action(Action.CONNECT_HUBSPOT.value)(runs.acked_first(crm_admin.on_connect_hubspot))
+    app.action(Action.CONNECT_SALESFORCE.value)(runs.acked_first(crm_admin.on_connect_salesforce))
+    app.action(Action.DISCONNECT_CRM.value)(runs.acked_first(crm_admin.on_disconnect_crm))
     app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
     app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
     app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))
@@ -70,6 +73,8 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.view(View.PAUSE.value)(runs.submission(views.on_pause_submit))
     app.view(View.ROSTER.value)(runs.submission(views.on_roster_submit))
     app.view(View.RECORDER.value)(runs.submission(views.on_recorder_submit))
+    app.view(View.HUBSPOT.value)(runs.submission(crm_admin.on_hubspot_submit))
+    app.view(View.SALESFORCE.value)(runs.submission(crm_admin.on_salesforce_submit))
     app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
     app.error(handle_error)
 

@@ -12,6 +12,7 @@ from app.rules.diagnosis import TREE
 from app.rules.evidence import MAX_DEALS
 from app.rules.form_fields import (
     EVERY_TEAM,
+    CrmField,
     DealField,
     DiagnosisField,
     DrillDoneField,
@@ -316,3 +317,20 @@ def read_roster_change(view: dict[str, Any]) -> tuple[str, Role, str | None]:
     if role not in Role._value2member_map_:
         raise FieldErrors({RosterField.ROLE: Refusal.PICK_ROLE})
     return person, Role(role), user_of(values, RosterField.MANAGER)
+
+
+def read_hubspot(view: dict[str, Any]) -> tuple[str, str]:
+    """HubSpot's API URL and token as typed (checked by the CRM's connect)."""
+    values = state(view)
+    return text_of(values, CrmField.API_URL), text_of(values, CrmField.TOKEN)
+
+
+def read_salesforce(view: dict[str, Any]) -> tuple[str, str, str, str]:
+    """Salesforce's login URL, consumer key, username and private key as typed."""
+    values = state(view)
+    return (
+        text_of(values, CrmField.API_URL),
+        text_of(values, CrmField.CLIENT_ID),
+        text_of(values, CrmField.USERNAME),
+        text_of(values, CrmField.PRIVATE_KEY),
+    )

@@ -43,6 +43,9 @@ class Action(StrEnum):
     GROW_DRILL_PICKED = "grow_drill_picked"  # the drill picked in the GROW form: re-render it
     CONNECT_RECORDER = "recorder_connect_open"  # App Home (admins): Gong's URL and key
     DISCONNECT_RECORDER = "recorder_disconnect"  # App Home (admins): forget Gong's key and calls
+    CONNECT_HUBSPOT = "crm_hubspot_open"  # App Home (admins): HubSpot's private app token
+    CONNECT_SALESFORCE = "crm_salesforce_open"  # App Home (admins): Salesforce's connected app
+    DISCONNECT_CRM = "crm_disconnect"  # App Home (admins): forget the CRM's keys and deals
 
 
 class View(StrEnum):
@@ -55,6 +58,8 @@ class View(StrEnum):
     PAUSE = "pause_modal"
     NOT_HELD = "not_held_modal"
     RECORDER = "recorder_modal"
+    HUBSPOT = "hubspot_modal"
+    SALESFORCE = "salesforce_modal"
 
 
 # The action_id of every modal input: errors and state are keyed by block_id alone.

@@ -18,8 +18,7 @@ from app.sandbox.driver import SlackDriver, typed
 from app.sandbox.gong import GongSandbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
-from app.token_cipher import new_key_line
-from tests.support.factories import empty_tables, make_settings, seed_org
+from tests.support.factories import sealing_install
 from tests.support.slack_answers import home_text
 
 HOME = {"ts": "1.0", "blocks": []}  # the App Home's button, as Slack sends it
@@ -28,13 +27,8 @@ FORM = "recorder_connect_open"
 
 @pytest.fixture
 async def deps(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
-    """The bot of an install that seals what it stores (COACH_TOKEN_KEYS set), no GONG_*."""
-    settings = make_settings(database_url, sandbox, coach_token_keys=new_key_line("k1"))
-    built = Deps.build(settings, system_clock)
-    await empty_tables(built)
-    await seed_org(built)
-    yield built
-    await built.close()
+    async with sealing_install(database_url, sandbox) as built:
+        yield built
 
 
 @pytest.fixture

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import system_clock
 from app.config import Settings
 from app.db.base import Base
 from app.db.models import Person
@@ -14,6 +17,7 @@ from app.db.store import Store
 from app.deps import Deps
 from app.sandbox.server import SlackSandbox
 from app.services.roster import apply_roster, parse_roster_csv
+from app.token_cipher import new_key_line
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -109,3 +113,17 @@ async def count_rows(deps: Deps) -> dict[str, int]:
             result = await connection.execute(text(f"SELECT COUNT(*) FROM {table.name}"))
             counts[table.name] = int(result.scalar_one())
     return counts
+
+
+@asynccontextmanager
+async def sealing_install(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
+    """The bot of an install that seals what it stores (COACH_TOKEN_KEYS set), on the real
+    clock, with the small org seeded and no outside system set in the environment."""
+    settings = make_settings(database_url, sandbox, coach_token_keys=new_key_line("k1"))
+    built = Deps.build(settings, system_clock)
+    await empty_tables(built)
+    await seed_org(built)
+    try:
+        yield built
+    finally:
+        await built.close()

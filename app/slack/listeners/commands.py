@@ -20,6 +20,7 @@ from app.db.store import Store
 from app.delivery import profile_reads
 from app.deps import Deps
 from app.services import (
+    crm_health,
     delivery_health,
     drill_reports,
     pauses,
@@ -96,7 +97,8 @@ async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
     async with acting(command, deps, reads_only=True) as seen:
         health = await delivery_health.delivery_health(seen.store, seen.actor, seen.now, seen.zone)
         recorder = await recorder_health.recorder_health(seen.store, seen.actor.workspace.id)
-    return delivery.status_reply(health, recorder)
+        crm = await crm_health.crm_health(seen.store, seen.actor.workspace.id, seen.now)
+    return delivery.status_reply(health, recorder, crm)
 
 
 def read_coach(body: dict[str, Any]) -> Outgoing | forms.CoachCommand:

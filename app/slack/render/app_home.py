@@ -32,6 +32,7 @@ from app.slack.render.blocks import (
     section,
 )
 from app.slack.render.call_words import indicator_line, recorder_status
+from app.slack.render.crm_words import crm_status
 from app.slack.render.delivery import problem_blocks, time_zone_blocks
 from app.slack.render.message_parts import drill_buttons, score_buttons
 from app.slack.render.scorecard_blocks import (
@@ -270,6 +271,46 @@ def _disconnect(model: HomeModel) -> list[ButtonElement]:
     ]
 
 
+def _crm(model: HomeModel) -> list[Block]:
+    if model.crm is None:
+        return []
+    return [divider(), section("*CRM:* " + "\n".join(crm_status(model.crm)))]
+
+
+def _crm_buttons(model: HomeModel) -> list[ButtonElement]:
+    """Connect a CRM, or change or forget the one an admin connected (one the environment
+    sets is changed where it is set)."""
+    crm = model.crm
+    if crm is not None and not crm.stored_keys:
+        return []
+    if crm is None:
+        return [
+            ButtonElement(text="Connect HubSpot", action_id=Action.CONNECT_HUBSPOT, value="edit"),
+            ButtonElement(
+                text="Connect Salesforce", action_id=Action.CONNECT_SALESFORCE, value="edit"
+            ),
+        ]
+    form = Action.CONNECT_SALESFORCE if crm.name == "Salesforce" else Action.CONNECT_HUBSPOT
+    return [
+        ButtonElement(text=f"Change {crm.name}'s keys", action_id=form, value="edit"),
+        ButtonElement(
+            text=f"Disconnect {crm.name}",
+            action_id=Action.DISCONNECT_CRM,
+            value="disconnect",
+            style="danger",
+            confirm=ConfirmObject(
+                title=f"Disconnect {crm.name}?",
+                text=(
+                    f"coach forgets {crm.name}'s keys and every deal and stage it read. The "
+                    "week goes on with deals typed by hand; you can connect it again later."
+                ),
+                confirm="Disconnect",
+                deny="Keep it",
+            ),
+        ),
+    ]
+
+
 def _admin(model: HomeModel) -> list[Block]:
     counts = ", ".join(plural(model.role_counts.get(role, 0), role.value) for role in Role)
     return [
@@ -282,6 +323,7 @@ def _admin(model: HomeModel) -> list[Block]:
         ),
         *_delivery_problems(model),
         *_recorder(model),
+        *_crm(model),
         divider(),
         section("*Workspace schedule* (each person's local time)"),
         *_week(model.schedule, {**REP_STEPS, **MANAGER_STEPS}),
@@ -300,6 +342,7 @@ def _admin(model: HomeModel) -> list[Block]:
                     value="edit",
                 ),
                 *_disconnect(model),
+                *_crm_buttons(model),
             ],
         ),
         context(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -81,6 +81,13 @@ def day_label(d: date) -> str:
 
 def mention(slack_user_id: str) -> str:
     return f"<@{slack_user_id}>"
+
+
+def some_of(slack_user_ids: Sequence[str], total: int) -> str:
+    """The people shown, mentioned, and how many more there are: "<@A>, <@B> and 3 more"."""
+    rest = total - len(slack_user_ids)
+    named = ", ".join(mention(u) for u in slack_user_ids)
+    return named + (f" and {rest} more" if rest > 0 else "")
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from app.rules.types import ConnectionStatus
 from app.services.call_evidence import Indicator, RepEvidence
 from app.services.recorder_health import RecorderHealth
 from app.services.roster import plural
+from app.slack.render.blocks import some_of
 
 RECORDER_NAMES = {"gong": "Gong"}
 STAT_NAMES = {
@@ -151,11 +152,9 @@ def recorder_status(health: RecorderHealth) -> list[str]:
             f"{name} is connected: {plural(health.matched, 'person', 'people')} matched by email."
         ]
     if health.unmatched_count:
-        shown = ", ".join(f"<@{u}>" for u in health.unmatched)
-        rest = health.unmatched_count - len(health.unmatched)
-        extra = f" and {rest} more" if rest > 0 else ""
+        shown = some_of(health.unmatched, health.unmatched_count)
         lines.append(
-            f"Not found in {name} by email ({health.unmatched_count}): {shown}{extra}. "
+            f"Not found in {name} by email ({health.unmatched_count}): {shown}. "
             f"Their {name} email must match their Slack one."
         )
     return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
+from app.services.crm_health import CrmHealth
 from app.services.delivery_health import PROBLEM_WINDOW, DeliveryHealth, Problem, ProfileProblem
 from app.services.recorder_health import RecorderHealth
 from app.services.roster import plural
@@ -17,6 +18,7 @@ from app.slack.render.blocks import (
     section,
 )
 from app.slack.render.call_words import recorder_status
+from app.slack.render.crm_words import crm_status
 from app.slack.render.delivery_words import advice, profile_advice
 
 
@@ -72,7 +74,9 @@ def week_line(health: DeliveryHealth) -> str:
     return line + (f" (and {', '.join(others)})" if others else "")
 
 
-def status_reply(health: DeliveryHealth, recorder: RecorderHealth | None = None) -> Outgoing:
+def status_reply(
+    health: DeliveryHealth, recorder: RecorderHealth | None = None, crm: CrmHealth | None = None
+) -> Outgoing:
     week = f"This week ({health.cycle})"
     days = PROBLEM_WINDOW.days
     problems = (
@@ -97,5 +101,9 @@ def status_reply(health: DeliveryHealth, recorder: RecorderHealth | None = None)
     if recorder is not None:
         lines = recorder_status(recorder)
         blocks.append(section("*Call recorder:* " + "\n".join(lines)))
+        text += " " + " ".join(lines)
+    if crm is not None:
+        lines = crm_status(crm)
+        blocks.append(section("*CRM:* " + "\n".join(lines)))
         text += " " + " ".join(lines)
     return Outgoing(text=text, blocks=as_dicts(blocks))

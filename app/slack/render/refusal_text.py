@@ -73,6 +73,24 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.RECORDER_NEEDS_TOKEN_KEYS: (
         "coach can't store Gong keys safely yet: ask whoever runs it to set COACH_TOKEN_KEYS."
     ),
+    R.HUBSPOT_URL: "Paste HubSpot's API URL: https://api.hubapi.com for almost every account.",
+    R.SALESFORCE_LOGIN_URL: (
+        "Paste your login URL: https://login.salesforce.com, https://test.salesforce.com for "
+        "a sandbox, or your My Domain URL."
+    ),
+    R.HUBSPOT_TOKEN: (
+        "Paste the access token of your HubSpot private app (Settings > Integrations > "
+        "Private apps); it starts with pat-."
+    ),
+    R.SALESFORCE_CLIENT_ID: "Paste your connected app's consumer key (no spaces).",
+    R.SALESFORCE_USERNAME: "Type the Salesforce username coach logs in as, e.g. coach@acme.com.",
+    R.SALESFORCE_KEY: (
+        "Paste the whole unencrypted RSA private key (PEM, from -----BEGIN to -----END) whose "
+        "certificate your connected app holds."
+    ),
+    R.CRM_NEEDS_TOKEN_KEYS: (
+        "coach can't store CRM keys safely yet: ask whoever runs it to set COACH_TOKEN_KEYS."
+    ),
     R.PICK_A_LISTED_DEAL: "Pick one of your open deals listed (reopen the form if it is old).",
     R.PICK_A_LISTED_CALL: "Pick one of the calls listed (the form may be out of date: reopen it).",
     R.SYSTEM_GAP_NEEDS_ACTION: "A system gap is yours to fix: say what you'll escalate.",
@@ -160,6 +178,7 @@ COMPOSED: Mapping[Refusal, Callable[[Mapping[str, Fact]], str]] = {
     R.ADMIN_ONLY: _admin_only("change the roster"),
     R.ADMIN_ONLY_STATUS: _admin_only("see delivery status"),
     R.ADMIN_ONLY_RECORDER: _admin_only("connect Gong"),
+    R.ADMIN_ONLY_CRM: _admin_only("connect the CRM"),
     R.STEP_ORDER: _step_order,
     R.STEP_ORDER_CLASH: _step_order_clash,
     R.STILL_HAS_REPORTS: _still_has_reports,
