@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote_plus
 
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.models import Delivery
-from app.rules.types import DeliveryStatus
+from app.rules.types import CRM_WRITES, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -111,32 +112,49 @@ def request_kind(content_type: str, body: bytes) -> str:
     return "other"
 
 
-async def queue_depth(engine: AsyncEngine, now: datetime) -> int | None:
+@dataclass(frozen=True)
+class QueueDepth:
+    """Rows due by now and not done yet: DMs for Slack, and drill write-backs for the CRM
+    (apart, so a CRM outage doesn't read as Slack falling behind)."""
+
+    messages: int
+    crm_writes: int
+
+
+async def queue_depth(engine: AsyncEngine, now: datetime) -> QueueDepth | None:
     """Deliveries due by `now` and not sent yet; None when the database does not answer."""
+    for_crm = Delivery.kind.in_(CRM_WRITES)
     statement = (
-        select(func.count())
+        select(for_crm, func.count())
         .select_from(Delivery)
         .where(Delivery.status.in_(UNSENT), Delivery.due_at <= now)
+        .group_by(for_crm)
     )
     try:
         async with asyncio.timeout(SCRAPE_TIMEOUT_S), engine.connect() as connection:
-            return int((await connection.execute(statement)).scalar_one())
+            counts = {bool(crm): int(n) for crm, n in (await connection.execute(statement)).all()}
     except Exception as exc:  # a scrape must still serve the other metrics
         log.warning("metrics: queue depth not counted (%s)", type(exc).__name__)
         return None
+    return QueueDepth(counts.get(False, 0), counts.get(True, 0))
 
 
-def exposition(depth: int | None) -> bytes:
-    """The registry in Prometheus text format, plus coach_queue_depth when it was counted."""
+def exposition(depth: QueueDepth | None) -> bytes:
+    """The registry in Prometheus text format, plus the queue depths when they were counted."""
     return generate_latest(REGISTRY) + generate_latest(_QueueDepth(depth))
 
 
 class _QueueDepth(Collector):
-    def __init__(self, depth: int | None) -> None:
+    def __init__(self, depth: QueueDepth | None) -> None:
         self.depth = depth
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if self.depth is not None:
             yield GaugeMetricFamily(
-                "coach_queue_depth", "Deliveries due now and not sent yet.", value=self.depth
+                "coach_queue_depth", "DMs due now and not sent yet.", value=self.depth.messages
+            )
+            yield GaugeMetricFamily(
+                "coach_crm_writes_due",
+                "CRM write-backs due now and not written yet (waiting out the CRM, or queued).",
+                value=self.depth.crm_writes,
             )

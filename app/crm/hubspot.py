@@ -57,6 +57,10 @@ DEAL_PROPERTIES = [
 FIELD_REFUSALS = ("PROPERTY_DOESNT_EXIST", "INVALID_OPTION", "READ_ONLY_VALUE", "INVALID_")
 
 
+# cache key (which credentials) -> where that account's deals open; bounded by accounts
+_RECORD_BASES: dict[str, str] = {}
+
+
 def pause_for(response: httpx.Response) -> float:
     """A 429 without Retry-After: HubSpot's rolling 10-second window, or its secondly one."""
     policy = _policy(response)
@@ -86,10 +90,12 @@ class HubSpotCrm:
         *,
         http: httpx.AsyncClient | None = None,
         timeout_s: float = TIMEOUT_S,
+        cache_key: str = "",
     ) -> None:
         self.credentials = credentials
         self.fields = fields
         self.http = CrmHttp(turn, http=http, timeout_s=timeout_s, pause_for=pause_for)
+        self.cache_key = cache_key  # which credentials: the account's record links are kept
         self._record_base: str | None = None
 
     @property
@@ -231,15 +237,20 @@ class HubSpotCrm:
         return sorted(found, key=lambda change: (change.deal_id, change.at))
 
     async def _record_url(self) -> str:
-        """Where a deal opens in HubSpot: the account's UI domain and portal id."""
-        if self._record_base is None:
+        """Where a deal opens in HubSpot: the account's UI domain and portal id, asked once
+        per process and account (they never change)."""
+        known = self._record_base or _RECORD_BASES.get(self.cache_key)
+        if known is None:
             body = await self._ok("GET", "/account-info/v3/details")
             portal = values.identifier(body.get("portalId"), _ID)
             domain = values.text(body.get("uiDomain"), 100) or "app.hubspot.com"
             if portal is None or not re.fullmatch(r"[a-z0-9.-]+\.hubspot\.com", domain):
                 raise CrmUnavailable("odd_account")
-            self._record_base = f"https://{domain}/contacts/{portal}/record/0-3/"
-        return self._record_base
+            known = f"https://{domain}/contacts/{portal}/record/0-3/"
+            self._record_base = known
+            if self.cache_key:
+                _RECORD_BASES[self.cache_key] = known
+        return known
 
     # --- writes -----------------------------------------------------------------------
     def _properties(self, write: FieldWrite) -> dict[str, str]:

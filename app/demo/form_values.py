@@ -10,6 +10,11 @@ from app.sandbox.driver import chosen, typed
 PICK_NEWEST_CALL: dict[str, Any] = {"pick": "newest"}
 
 
+def pick_crm_deal(name: str) -> dict[str, Any]:
+    """In a form value: pick the rep's CRM deal of this name from the ones the form lists."""
+    return {"pick": "crm", "name": name}
+
+
 def yes_no(*answers: str) -> dict[str, Any]:
     """The diagnosis questions, answered in order (can do, knows, clear, math works)."""
     keys = ("can_do", "knows", "clear", "math_works")
@@ -48,10 +53,10 @@ def chen_deals() -> dict[str, Any]:
     }
 
 
-def ana_deals() -> dict[str, Any]:
+def ana_deals(picked: str) -> dict[str, Any]:
+    """Ana picks her deal from the CRM's list: its name and stage come from there."""
     return {
-        "deal1_name": typed("Acme"),
-        "deal1_stage": typed("Negotiation"),
+        "deal1_crm": pick_crm_deal(picked),
         "deal1_clip_url": typed("https://app.gong.io/call?id=1"),
         "deal1_moment": typed("12:30"),
         "deal1_happened": typed("CFO pushed back on price"),

@@ -18,32 +18,40 @@ from pydantic import SecretStr
 
 from app.clock import FrozenClock, system_clock
 from app.config import Settings
+from app.crm.clients import crm_at
 from app.db import migrate as migrations
+from app.db.pace import Rate
 from app.delivery.tick import Outbox
+from app.demo.crm_deals import sample_hubspot, show_crm
 from app.demo.gong_calls import sample_gong
 from app.demo.narration import Transcript
 from app.demo.scenes import DemoWeek
 from app.demo.set_up import import_sample_roster, record_last_week
 from app.demo.simulation import SimulatedWeek
 from app.demo.team import SAMPLE_TEAM
-from app.demo.week_end import show_guard_rails, show_summary
+from app.demo.week_end import show_done, show_guard_rails, show_summary
 from app.demo.weekdays import play_week
 from app.deps import Deps
 from app.rules import calendar
 from app.sandbox.driver import SlackDriver
 from app.sandbox.gong import GongSandbox
 from app.sandbox.harness import RunningBot, start_bot
+from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 
 DEMO_SIGNING_SECRET = "demo-signing-secret"  # only ever signs requests to the local sandbox bot
+DEMO_CRM_RATE = Rate(per_minute=6_000, burst=100)  # within the demo HubSpot's raised limit
 
 
 def demo_settings(
-    sandbox: SlackSandbox, database: Path, gong: GongSandbox | None = None
+    sandbox: SlackSandbox,
+    database: Path,
+    gong: GongSandbox | None = None,
+    hubspot: HubSpotSandbox | None = None,
 ) -> Settings:
-    """The bot's settings for the demo: one token, the sandbox's API, no scheduler, and the
-    Gong stand-in as the call recorder."""
+    """The bot's settings for the demo: one token, the sandbox's API, no scheduler, the
+    Gong stand-in as the call recorder and the HubSpot stand-in as the CRM."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{database}",
@@ -58,6 +66,8 @@ def demo_settings(
         gong_access_key=SecretStr(gong.access_key) if gong else None,
         gong_access_key_secret=SecretStr(gong.access_key_secret) if gong else None,
         gong_requests_per_second=20,  # within the demo Gong's raised limit
+        hubspot_token=SecretStr(hubspot.token) if hubspot else None,
+        hubspot_api_url=hubspot.base_url if hubspot else "https://api.hubapi.com",
     )
 
 
@@ -79,10 +89,11 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
     monday = datetime.combine(calendar.monday_of(cycle), datetime.min.time(), UTC)
     sandbox = await sample_sandbox()
     gong = await sample_gong(monday)
+    hubspot = await sample_hubspot(monday)
     show = Transcript(out)
     clock = FrozenClock(monday)
     with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp:
-        settings = demo_settings(sandbox, Path(tmp) / "demo.db", gong)
+        settings = demo_settings(sandbox, Path(tmp) / "demo.db", gong, hubspot)
         deps = Deps.build(settings, clock)
         bot: RunningBot | None = None
         driver: SlackDriver | None = None
@@ -94,16 +105,23 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
                 f"Gong stand-in at {gong.base_url}: {len(gong.calls)} calls over five weeks for "
                 "Ana, Ben, Chen and Eve (Dev records elsewhere). coach keeps links and numbers."
             )
+            show.line(
+                f"HubSpot stand-in at {hubspot.base_url}: {len(hubspot.deals)} deals, "
+                "6 of them open, owned by Ana, Ben, Chen and Eve (Dev sells from a spreadsheet)."
+            )
             await import_sample_roster(deps, settings, sandbox, show)
             await record_last_week(deps, sandbox.state.team_id, cycle, show)
             bot = await start_bot(deps)
             driver = SlackDriver(sandbox, bot.url, DEMO_SIGNING_SECRET)
             show.line(f"Bot serving on {bot.url}; the outbox ticks every 30 simulated minutes.")
             outbox = Outbox(deps, OutboxClients(deps))
+            outbox.crm.crm_factory = crm_at(DEMO_CRM_RATE)  # days pass in seconds here
             week = DemoWeek(SimulatedWeek(deps, clock, sandbox, driver, outbox, bot.settle), show)
             await play_week(week, monday)
             await show_guard_rails(week, cycle)
-            await show_summary(week, cycle)
+            sent = await show_summary(week, cycle)
+            show_crm(show, hubspot)
+            await show_done(week, sent)
         finally:
             if driver is not None:
                 await driver.close()
@@ -112,3 +130,4 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
             await deps.close()
             await sandbox.stop()
             await gong.stop()
+            await hubspot.stop()

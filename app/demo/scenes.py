@@ -134,6 +134,7 @@ class DemoWeek:
     async def share_in_modal(self, rep: str, step: Step, deals: dict[str, Any]) -> None:
         prompt = await self.sim.last_dm(rep, step)
         view = await self.driver.open_modal(rep, prompt, Action.OPEN_DEALS)
+        deals = self._pick_crm_deals(rep, view, deals)
         if "deal1_clip_url" in deals and rep == ANA:
             wrong = {**deals, "deal1_clip_url": typed("gong call with Acme")}
             errors = (await self.driver.submit(rep, view, wrong)).json()["errors"]
@@ -146,6 +147,27 @@ class DemoWeek:
         since = self.box.mark()
         await self.driver.submit(rep, view, deals)
         self.show.did(self.sim.now, rep, "submits the deals modal", await self.update_text(since))
+
+    def _pick_crm_deals(
+        self, rep: str, view: dict[str, Any], deals: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Each `pick_crm_deal` value becomes the option of that deal the form lists."""
+        picked = dict(deals)
+        for block_id, value in deals.items():
+            if not (isinstance(value, dict) and value.get("pick") == "crm"):
+                continue
+            block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+            options = block["element"]["options"]
+            listed = ", ".join(f"“{o['text']['text']}”" for o in options)
+            option = next(o for o in options if o["text"]["text"].startswith(value["name"]))
+            picked[block_id] = chosen(option["value"])
+            self.show.did(
+                self.sim.now,
+                rep,
+                'opens "Share my deals": HubSpot lists her open deals',
+                f"{listed}; she picks {value['name']}",
+            )
+        return picked
 
     async def drill_done(self, rep: str, text: str) -> None:
         answer = await self.driver.command(rep, "/drill", text)

@@ -12,7 +12,7 @@ from app.db.store import Store
 from app.demo.narration import NAMES
 from app.demo.scenes import DemoWeek
 from app.demo.team import ANA, BEN, MAYA, REPS
-from app.rules.types import DeliveryStatus, Step
+from app.rules.types import MESSAGES, DeliveryStatus, Step
 from app.services.roster import plural
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
@@ -77,7 +77,8 @@ def rep_record(
     return "; ".join(parts)
 
 
-async def show_summary(week: DemoWeek, cycle: str) -> None:
+async def show_summary(week: DemoWeek, cycle: str) -> int:
+    """What the week recorded, per rep; returns how many scheduled DMs were sent."""
     show = week.show
     show.step("What the week recorded")
     async with week.sim.deps.db() as session:
@@ -90,7 +91,9 @@ async def show_summary(week: DemoWeek, cycle: str) -> None:
             await store.drill_reports(ids, cycle),
         )
         sent = await session.scalar(
-            select(func.count()).where(Delivery.status == DeliveryStatus.SENT)
+            select(func.count()).where(
+                Delivery.status == DeliveryStatus.SENT, Delivery.kind.in_(MESSAGES)
+            )
         )
         totals = {
             model.__tablename__: await session.scalar(select(func.count()).select_from(model))
@@ -100,6 +103,12 @@ async def show_summary(week: DemoWeek, cycle: str) -> None:
         if rep in REPS:
             show.line(f"• {NAMES[rep]}: " + recorded.of(person_id))
     show.line(f"Rows in the database, this week and last: {totals}")
+    return int(sent or 0)
+
+
+async def show_done(week: DemoWeek, sent: int) -> None:
+    """The run's last line: every DM once, every Slack call accepted."""
+    show = week.show
     twice = week.sim.posted_twice()
     calls = week.box.state.calls
     duplicates = "no duplicates" if not twice else f"{len(twice)} DUPLICATED"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app.demo import form_values as forms
+from app.demo.crm_deals import PICKED
 from app.demo.scenes import DemoWeek
 from app.demo.team import ANA, BEN, CHEN, DEV, EVE, MAYA, OMAR
 from app.rules.types import Step
@@ -48,7 +49,8 @@ async def monday_deals(week: DemoWeek, day: datetime) -> None:
     )
     await week.scene(day + 17.5 * H, lambda: week.score(MAYA, ANA, 4))
     await week.scene(
-        day + 18 * H, lambda: week.share_in_modal(ANA, Step.REP_PROMPT, forms.ana_deals())
+        day + 18 * H,
+        lambda: week.share_in_modal(ANA, Step.REP_PROMPT, forms.ana_deals(PICKED)),
     )
 
 

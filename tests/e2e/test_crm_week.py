@@ -17,12 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from app.crm.clients import crm_client
-from app.crm.connection import Connection
-from app.crm.provider import Crm as CrmClient
+from app.crm.clients import crm_at
 from app.db.models import Delivery, Person, Submission
 from app.db.pace import Rate
-from app.db.turns import LocalPace
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.types import DeliveryStatus, Step
@@ -165,9 +162,7 @@ async def week(database_url: str, sandbox: SlackSandbox, crm: Crm) -> AsyncItera
         yield opened
 
 
-def quick_crm(deps: Deps, connection: Connection) -> CrmClient:
-    turn = LocalPace(Rate(per_minute=600_000, burst=1000))
-    return crm_client(deps.settings, connection.credentials, turn, cache_key=connection.fingerprint)
+quick_crm = crm_at(Rate(per_minute=600_000, burst=1000))
 
 
 async def _write_rows(deps: Deps) -> list[tuple[Step, DeliveryStatus, str | None]]:

@@ -91,5 +91,21 @@ def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
     assert "wrong secret → HTTP 401" in text
     assert "• Eve: no deals; will gap, focus Closing; 1:1 not held; no drill recording" in text
     assert "• Dev: 1 deal by reply; knowledge gap, focus Discovery; 1:1 held" in text
+    # HubSpot (the stand-in): Ana picks her deal from her open ones, the prep and the agenda
+    # list each rep's pipeline, and the drill is written back on the deal she picked only.
+    assert line_with("Ana", 'opens "Share my deals": HubSpot lists her open deals')
+    assert (
+        "→ “Acme renewal — Contract Sent · $40,000”, “Globex expansion — Qualified To Buy · "
+        "$25,000”; she picks Acme renewal" in text
+    )
+    assert "Vandelay" not in text  # closed: not offered, not listed
+    assert text.count("│ *Pipeline (2 open):*") == 4  # Ana and Ben, Tuesday and Wednesday
+    assert "│ • Umbrella platform — Presentation Scheduled · $60,000 · closes " in text
+    assert (
+        "HubSpot's “Acme renewal”: Coaching Drill This Week = “Objection reframe” (written "
+        "once), Drill Recorded = true (written twice: with the drill, then with the recording)."
+        in text
+    )
+    assert "coach wrote nothing on the other 6 deals." in text
     assert "scheduled DMs reached Slack (no duplicates)" in text
     assert "all accepted by the sandbox: True." in text

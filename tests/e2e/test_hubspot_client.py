@@ -139,7 +139,9 @@ async def test_stages_know_won_from_probability_and_closed_from_metadata(
     ]
 
 
-async def test_open_deals_across_three_pages_newest_change_first(hs: HubSpotSandbox) -> None:
+async def test_open_deals_across_three_pages_newest_change_first(
+    hs: HubSpotSandbox, turn: FakeTurn
+) -> None:
     ana, ben, cal = (hs.add_owner(f"{n}@northwind.com") for n in ("ana", "ben", "cal"))
     close = datetime(2026, 12, 18, tzinfo=UTC)
     wanted = []
@@ -183,6 +185,17 @@ async def test_open_deals_across_three_pages_newest_change_first(hs: HubSpotSand
         "values": [ana, ben],
     }
     assert len(hs.requests_to("/account-info/v3/details")) == 1
+
+    # The next sync's client for the same credentials knows where deals open: not asked again.
+    again = HubSpotCrm(HubSpotCredentials(hs.base_url, hs.token), FIELDS, turn, cache_key="k-1")
+    other = HubSpotCrm(HubSpotCredentials(hs.base_url, hs.token), FIELDS, turn, cache_key="k-1")
+    try:
+        await again.open_deals([ana])
+        await other.open_deals([ana])
+    finally:
+        await again.close()
+        await other.close()
+    assert len(hs.requests_to("/account-info/v3/details")) == 2
 
 
 async def test_a_deal_changed_while_paging_is_read_once(hs: HubSpotSandbox, turn: FakeTurn) -> None:

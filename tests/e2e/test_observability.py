@@ -59,6 +59,7 @@ async def test_queue_depth_counts_due_rows_not_yet_sent(bot: RunningBot, deps: D
         (Step.PROMPT_AGAIN, now + timedelta(hours=1), DeliveryStatus.PENDING),  # not due
         (Step.MANAGER_PREP, now - timedelta(hours=1), DeliveryStatus.SENT),
         (Step.ONE_ON_ONE, now - timedelta(hours=1), DeliveryStatus.SKIPPED),
+        (Step.CRM_DRILL_SET, now - timedelta(hours=1), DeliveryStatus.PENDING),  # the CRM's
     ]
     async with deps.db.begin() as session:
         person = await session.scalar(select(Person).where(Person.slack_user_id == "U0REPA1"))
@@ -77,7 +78,9 @@ async def test_queue_depth_counts_due_rows_not_yet_sent(bot: RunningBot, deps: D
             for kind, due, status in rows
         )
 
-    assert (await scrape(bot.url))[("coach_queue_depth", ())] == 2
+    samples = await scrape(bot.url)
+    assert samples[("coach_queue_depth", ())] == 2  # DMs only: a CRM outage isn't Slack's
+    assert samples[("coach_crm_writes_due", ())] == 1
 
 
 async def test_metrics_without_a_database_omit_only_the_queue(sandbox: SlackSandbox) -> None:
