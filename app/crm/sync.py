@@ -29,14 +29,16 @@ from app.crm.clients import CrmFactory, crm_for
 from app.crm.connection import Connection, connection_for, environment_credentials
 from app.crm.provider import Crm, CrmBudgetSpent, CrmDeal, CrmError, CrmRefused
 from app.crm.salesforce import SalesforceCrm
+from app.db.connection_sync import live_connections, sync_each
 from app.db.crm_tables import CrmConnection, CrmPerson
 from app.db.models import Person
 from app.db.store import Store
 from app.db.turns import Budget, Stopping
 from app.deps import Deps
 from app.rules import calendar
+from app.rules.connection_health import failed_values, healthy_values
 from app.rules.progression import WINDOW
-from app.rules.types import ConnectionStatus, Role
+from app.rules.types import Role
 
 log = logging.getLogger(__name__)
 UTC_ZONE = ZoneInfo("UTC")
@@ -46,8 +48,6 @@ NEWCOMERS_EVERY = timedelta(hours=1)
 DEALS_EVERY = timedelta(hours=1)
 HISTORY_EVERY = timedelta(hours=1)
 COACHED_WEEKS = 5  # how far back coached deals are followed (a week's window ends in 7 days)
-RETRY_AFTER_FAILURE = timedelta(minutes=10)
-RETRY_AFTER_BUDGET = timedelta(hours=1)
 LEASE = timedelta(minutes=3)
 BUDGET_S = 20.0
 
@@ -78,81 +78,63 @@ async def sync_crms(
 ) -> SyncReport:
     """Read what is due from every workspace's CRM, within `budget_s` seconds."""
     report = SyncReport()
-    connections = await live_connections(deps, now)
+    connections = await crm_connections(deps, now)
     report.connections = len(connections)
     budget = Budget(budget_s, stopping)
-    for row, connection in connections:
-        if budget.over():
-            break
-        if not due(row, connection, now):
-            continue
-        work = await _Work.read(deps, row, connection, now)
-        if not work.any():
-            continue
-        async with deps.db.begin() as session:
-            store = Store(session)
-            claimed = await store.claim_crm_sync(connection.workspace_id, owner, now + LEASE, now)
-        if not claimed:
-            continue
-        crm = crm_factory(deps, connection)
-        try:
-            await work.run(deps, crm, budget, report)
-            await healthy(deps, connection, crm, now)
-        except CrmError as exc:
-            await failed(deps, connection, exc, now)
-            report.problems[exc.code] += 1
-        except Exception:
-            log.exception("CRM sync of workspace=%s failed", connection.workspace_id)
-            await failed(deps, connection, CrmError("internal"), now)
-            report.problems["internal"] += 1
-        finally:
-            report.requests += crm.requests_made
-            await crm.close()
-            async with deps.db.begin() as session:
-                await Store(session).release_crm_sync(connection.workspace_id, owner)
+
+    async def due_work(row: CrmConnection, connection: Connection) -> _Work | None:
+        job = await _Work.read(deps, row, connection, now)
+        return job if job.any() else None
+
+    async def work(job: _Work, crm: Crm) -> None:
+        await job.run(deps, crm, budget, report)
+
+    async def healthy_now(connection: Connection, crm: Crm) -> None:
+        await healthy(deps, connection, crm, now)
+
+    async def failed_now(connection: Connection, exc: Exception) -> None:
+        await failed(
+            deps, connection, exc if isinstance(exc, CrmError) else CrmError("internal"), now
+        )
+
+    await sync_each(
+        deps,
+        now,
+        owner,
+        connections,
+        CrmConnection,
+        lease=LEASE,
+        budget=budget,
+        tally=report,
+        due_work=due_work,
+        open_client=lambda connection: crm_factory(deps, connection),
+        work=work,
+        healthy=healthy_now,
+        failed=failed_now,
+        errors=CrmError,
+        name="CRM",
+    )
     return report
 
 
-async def live_connections(deps: Deps, now: datetime) -> list[tuple[CrmConnection, Connection]]:
-    """Each active workspace's CRM connection, the least recently synced first (rows made
-    for the environment's credentials on first sight; rows whose credentials are gone
-    marked disconnected). One statement when no workspace has a CRM."""
-    settings = deps.settings
-    async with deps.reads() as session:
-        rows = {row.workspace_id: row for row in await Store(session).crm_connections()}
-    env = environment_credentials(settings)
-    if env is None and not rows:
-        return []
-    found = []
-    async with deps.db.begin() as session:
-        store = Store(session)
-        active = {w.id for w in await store.workspaces() if w.active}
-        if env is not None:
-            for workspace_id in sorted(active - set(rows)):
-                rows[workspace_id] = await store.ensure_crm_connection(
-                    workspace_id, env.kind.value, now
+async def crm_connections(deps: Deps, now: datetime) -> list[tuple[CrmConnection, Connection]]:
+    """Each active workspace's CRM connection, the least recently synced first; a row
+    whose credentials now name the other CRM says so."""
+    env = environment_credentials(deps.settings)
+    found = await live_connections(
+        deps,
+        now,
+        CrmConnection,
+        env.kind.value if env is not None else None,
+        lambda workspace_id, row: connection_for(deps.settings, workspace_id, row),
+    )
+    for row, connection in found:
+        if row.provider != connection.kind.value:
+            async with deps.db.begin() as session:
+                await Store(session).update_crm_connection(
+                    connection.workspace_id, now, provider=connection.kind.value
                 )
-        for workspace_id, row in rows.items():
-            connection = connection_for(settings, workspace_id, row)
-            if connection is None:
-                if row.status != ConnectionStatus.DISCONNECTED:
-                    await store.update_crm_connection(
-                        workspace_id, now, status=ConnectionStatus.DISCONNECTED, problem=None
-                    )
-            elif workspace_id in active:
-                if row.provider != connection.kind.value:
-                    await store.update_crm_connection(
-                        workspace_id, now, provider=connection.kind.value
-                    )
-                found.append((row, connection))
-    return sorted(found, key=lambda pair: pair[0].updated_at)
-
-
-def due(row: CrmConnection, connection: Connection, now: datetime) -> bool:
-    same_keys = row.key_fingerprint == connection.fingerprint
-    if row.status == ConnectionStatus.REFUSED and same_keys:
-        return False  # off until the credentials change
-    return not (same_keys and row.next_sync_at is not None and now < row.next_sync_at)
+    return found
 
 
 @dataclass
@@ -371,30 +353,23 @@ async def healthy(deps: Deps, connection: Connection, crm: Crm, now: datetime) -
         await Store(session).update_crm_connection(
             connection.workspace_id,
             now,
-            status=ConnectionStatus.OK,
-            problem=None,
-            problem_at=None,
-            next_sync_at=None,
-            key_fingerprint=connection.fingerprint,
+            **healthy_values(connection.fingerprint),
             **({"api_used": usage.used, "api_allocation": usage.allocation} if usage else {}),
         )
 
 
 async def failed(deps: Deps, connection: Connection, exc: CrmError, now: datetime) -> None:
     refused = isinstance(exc, CrmRefused)
-    wait = RETRY_AFTER_BUDGET if isinstance(exc, CrmBudgetSpent) else RETRY_AFTER_FAILURE
-    if exc.retry_after_s:
-        wait = max(wait, timedelta(seconds=exc.retry_after_s))
+    values = failed_values(
+        exc.code,
+        now,
+        connection.fingerprint,
+        refused=refused,
+        budget_spent=isinstance(exc, CrmBudgetSpent),
+        retry_after_s=exc.retry_after_s,
+    )
     async with deps.db.begin() as session:
-        await Store(session).update_crm_connection(
-            connection.workspace_id,
-            now,
-            status=ConnectionStatus.REFUSED if refused else ConnectionStatus.FAILING,
-            problem=exc.code[:64],
-            problem_at=now,
-            next_sync_at=None if refused else now + wait,
-            key_fingerprint=connection.fingerprint,
-        )
+        await Store(session).update_crm_connection(connection.workspace_id, now, **values)
     log.warning(
         "CRM %s workspace=%s code=%s: %s",
         "refused the credentials" if refused else "unavailable",

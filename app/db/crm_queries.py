@@ -7,11 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 
+from app.db.connection_rows import ConnectionRows
 from app.db.crm_tables import CrmConnection, CrmDealRow, CrmPerson, CrmStageChange, CrmStageRow
 from app.db.models import OneOnOne, Submission
-from app.db.sql import Queries, insert_ignoring_conflicts, rowcount, upsert_many
+from app.db.sql import Queries, insert_ignoring_conflicts, upsert_many
 from app.rules.types import ConnectionStatus
 
 ROWS_PER_STATEMENT = 500  # ≤ 16 values each: well under PostgreSQL's 32,767 parameters
@@ -19,58 +20,32 @@ ROWS_PER_STATEMENT = 500  # ≤ 16 values each: well under PostgreSQL's 32,767 p
 
 class CrmQueries(Queries):
     # --- the connection ---------------------------------------------------------------
+    @property
+    def crm_rows(self) -> ConnectionRows[CrmConnection]:
+        return ConnectionRows(self.session, CrmConnection)
+
     async def crm_connection(self, workspace_id: int) -> CrmConnection | None:
-        return await self.session.get(CrmConnection, workspace_id, populate_existing=True)
+        return await self.crm_rows.get(workspace_id)
 
     async def crm_connections(self) -> list[CrmConnection]:
-        query = select(CrmConnection).order_by(CrmConnection.workspace_id)
-        return list((await self.session.scalars(query)).all())
+        return await self.crm_rows.all()
 
     async def ensure_crm_connection(
         self, workspace_id: int, provider: str, now: datetime
     ) -> CrmConnection:
-        values = {
-            "workspace_id": workspace_id,
-            "provider": provider,
-            "status": ConnectionStatus.UNCHECKED,
-            "updated_at": now,
-        }
-        await self.session.execute(insert_ignoring_conflicts(self.session, CrmConnection, values))
-        connection = await self.crm_connection(workspace_id)
-        assert connection is not None
-        return connection
+        return await self.crm_rows.ensure(workspace_id, provider, now)
 
     async def update_crm_connection(self, workspace_id: int, now: datetime, **values: Any) -> None:
-        await self.session.execute(
-            update(CrmConnection)
-            .where(CrmConnection.workspace_id == workspace_id)
-            .values(updated_at=now, **values)
-        )
+        await self.crm_rows.update(workspace_id, now, **values)
 
     async def claim_crm_sync(
         self, workspace_id: int, owner: str, until: datetime, now: datetime
     ) -> bool:
-        """Take the workspace's CRM sync for `owner` until `until` (one replica at a time)."""
-        result = await self.session.execute(
-            update(CrmConnection)
-            .where(
-                CrmConnection.workspace_id == workspace_id,
-                or_(
-                    CrmConnection.sync_lease_until.is_(None),
-                    CrmConnection.sync_lease_until <= now,
-                    CrmConnection.sync_owner == owner,
-                ),
-            )
-            .values(sync_owner=owner, sync_lease_until=until)
-        )
-        return rowcount(result) == 1
+        """Take the workspace's sync for `owner` until `until` (one replica at a time)."""
+        return await self.crm_rows.claim(workspace_id, owner, until, now)
 
     async def release_crm_sync(self, workspace_id: int, owner: str) -> None:
-        await self.session.execute(
-            update(CrmConnection)
-            .where(CrmConnection.workspace_id == workspace_id, CrmConnection.sync_owner == owner)
-            .values(sync_owner=None, sync_lease_until=None)
-        )
+        await self.crm_rows.release(workspace_id, owner)
 
     async def crm_workspace_ids(self, workspace_ids: Iterable[int]) -> set[int]:
         """Which of these workspaces have a CRM connected (not disconnected)."""

@@ -22,37 +22,27 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, BigId, UTCDateTime
+from app.db.connection_rows import OutsideConnection
 
 
-class CrmConnection(Base):
-    """One workspace's CRM: an admin's own credentials (OAuth mode, sealed with the token
-    keys) or, when none are stored, the SALESFORCE_*/HUBSPOT_* environment; how the last
-    calls to it went, and how much of its daily allowance it said was used."""
+class CrmConnection(OutsideConnection, Base):
+    """One workspace's CRM (salesforce or hubspot): an admin's own credentials (OAuth mode,
+    sealed with the token keys) or, when none are stored, the SALESFORCE_*/HUBSPOT_*
+    environment; how the last calls to it went (the columns every outside connection has),
+    and how much of its daily allowance it said was used."""
 
     __tablename__ = "crm_connection"
 
-    workspace_id: Mapped[int] = mapped_column(
-        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
-    )
-    provider: Mapped[str] = mapped_column(String(16))  # salesforce | hubspot
     api_url: Mapped[str | None] = mapped_column(String(500))  # login URL or API URL; None: env
     client_id: Mapped[str | None] = mapped_column(String(255))  # Salesforce consumer key
     username: Mapped[str | None] = mapped_column(String(255))  # Salesforce integration user
     secret: Mapped[str | None] = mapped_column(Text)  # sealed: the private key or the token
-    key_fingerprint: Mapped[str | None] = mapped_column(String(64))  # which credentials
-    status: Mapped[str] = mapped_column(String(16))  # a ConnectionStatus
-    problem: Mapped[str | None] = mapped_column(String(64))  # why, as a short code
-    problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fields_ok: Mapped[bool | None] = mapped_column(Boolean)  # both write-back fields exist
     owners_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owners_matched: Mapped[int | None] = mapped_column(Integer)
     deals_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     api_used: Mapped[int | None] = mapped_column(Integer)  # Sforce-Limit-Info, when told
     api_allocation: Mapped[int | None] = mapped_column(Integer)
-    next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # after a failure
-    sync_owner: Mapped[str | None] = mapped_column(String(64))  # the replica syncing now
-    sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CrmPerson(Base):

@@ -6,77 +6,45 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 
+from app.db.connection_rows import ConnectionRows
 from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPerson
-from app.db.sql import Queries, insert_ignoring_conflicts, rowcount, upsert_many
-from app.rules.types import ConnectionStatus
+from app.db.sql import Queries, rowcount, upsert_many
 
 MATCHES_PER_STATEMENT = 1000  # 5 values each: well under PostgreSQL's 32,767 parameters
 
 
 class RecorderQueries(Queries):
     # --- the connection ---------------------------------------------------------------
+    @property
+    def recorder_rows(self) -> ConnectionRows[RecorderConnection]:
+        return ConnectionRows(self.session, RecorderConnection)
+
     async def recorder_connection(self, workspace_id: int) -> RecorderConnection | None:
-        return await self.session.get(RecorderConnection, workspace_id, populate_existing=True)
+        return await self.recorder_rows.get(workspace_id)
 
     async def recorder_connections(self) -> list[RecorderConnection]:
-        query = select(RecorderConnection).order_by(RecorderConnection.workspace_id)
-        return list((await self.session.scalars(query)).all())
+        return await self.recorder_rows.all()
 
     async def ensure_recorder_connection(
         self, workspace_id: int, provider: str, now: datetime
     ) -> RecorderConnection:
-        values = {
-            "workspace_id": workspace_id,
-            "provider": provider,
-            "status": ConnectionStatus.UNCHECKED,
-        }
-        await self.session.execute(
-            insert_ignoring_conflicts(
-                self.session, RecorderConnection, values | {"updated_at": now}
-            )
-        )
-        connection = await self.recorder_connection(workspace_id)
-        assert connection is not None
-        return connection
+        return await self.recorder_rows.ensure(workspace_id, provider, now)
 
     async def update_recorder_connection(
         self, workspace_id: int, now: datetime, **values: Any
     ) -> None:
-        await self.session.execute(
-            update(RecorderConnection)
-            .where(RecorderConnection.workspace_id == workspace_id)
-            .values(updated_at=now, **values)
-        )
+        await self.recorder_rows.update(workspace_id, now, **values)
 
     async def claim_recorder_sync(
         self, workspace_id: int, owner: str, until: datetime, now: datetime
     ) -> bool:
         """Take the workspace's sync for `owner` until `until` (one replica at a time)."""
-        result = await self.session.execute(
-            update(RecorderConnection)
-            .where(
-                RecorderConnection.workspace_id == workspace_id,
-                or_(
-                    RecorderConnection.sync_lease_until.is_(None),
-                    RecorderConnection.sync_lease_until <= now,
-                    RecorderConnection.sync_owner == owner,
-                ),
-            )
-            .values(sync_owner=owner, sync_lease_until=until)
-        )
-        return rowcount(result) == 1
+        return await self.recorder_rows.claim(workspace_id, owner, until, now)
 
     async def release_recorder_sync(self, workspace_id: int, owner: str) -> None:
-        await self.session.execute(
-            update(RecorderConnection)
-            .where(
-                RecorderConnection.workspace_id == workspace_id,
-                RecorderConnection.sync_owner == owner,
-            )
-            .values(sync_owner=None, sync_lease_until=None)
-        )
+        await self.recorder_rows.release(workspace_id, owner)
 
     # --- people -----------------------------------------------------------------------
     async def recorder_people(

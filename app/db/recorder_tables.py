@@ -19,38 +19,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, BigId, UTCDateTime
+from app.db.connection_rows import OutsideConnection
 
 
-class RecorderConnection(Base):
-    """One workspace's call recorder: its own credentials (set by an admin in the App Home,
-    sealed with the token keys) or, when none are stored, the GONG_* environment; and how
-    the last calls to it went."""
+class RecorderConnection(OutsideConnection, Base):
+    """One workspace's call recorder (gong): its own credentials (set by an admin in the App
+    Home, sealed with the token keys) or, when none are stored, the GONG_* environment; and
+    how the last calls to it went (the columns every outside connection has)."""
 
     __tablename__ = "recorder_connection"
 
-    workspace_id: Mapped[int] = mapped_column(
-        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
-    )
-    provider: Mapped[str] = mapped_column(String(16))  # gong
     api_url: Mapped[str | None] = mapped_column(String(500))  # None: from the environment
     access_key: Mapped[str | None] = mapped_column(Text)  # sealed
     access_key_secret: Mapped[str | None] = mapped_column(Text)  # sealed
-    # Which credentials the status below is about (a digest, never the key): new
-    # credentials clear a refusal.
-    key_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # unchecked | ok | refused | failing
-    problem: Mapped[str | None] = mapped_column(String(64))  # why, as a short code
-    problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     users_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last whole read
     users_matched: Mapped[int | None] = mapped_column(Integer)
     # A read of the users under way (a big account takes several ticks): where it stopped,
     # and when it began (people not matched since then are not in the recorder).
     users_cursor: Mapped[str | None] = mapped_column(Text)
     users_listing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # after a failure
-    sync_owner: Mapped[str | None] = mapped_column(String(64))  # the replica syncing now
-    sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RecorderPerson(Base):

@@ -26,6 +26,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from app.db.connection_sync import live_connections, sync_each
 from app.db.models import Person
 from app.db.recorder_tables import RecorderConnection, RecorderPerson
 from app.db.store import Store
@@ -43,15 +44,14 @@ from app.recorder.provider import (
 )
 from app.rules import calendar
 from app.rules.call_stats import Window, baseline_start, evidence_week, next_read
-from app.rules.types import ConnectionStatus, Role
+from app.rules.connection_health import failed_values, healthy_values
+from app.rules.types import Role
 from app.services.week_plan import zone
 
 log = logging.getLogger(__name__)
 
 USERS_EVERY = timedelta(days=7)
 NEWCOMERS_EVERY = timedelta(hours=1)
-RETRY_AFTER_FAILURE = timedelta(minutes=10)
-RETRY_AFTER_BUDGET = timedelta(hours=1)
 LEASE = timedelta(minutes=3)
 BUDGET_S = 20.0  # of one tick
 SAVE_BATCH = 200
@@ -94,76 +94,55 @@ async def sync_recorders(
 ) -> SyncReport:
     """Read what is due from every workspace's recorder, within `budget_s` seconds."""
     report = SyncReport()
-    connections = await _connections(deps, now)
+    connections = await live_connections(
+        deps,
+        now,
+        RecorderConnection,
+        GONG if environment_credentials(deps.settings) is not None else None,
+        lambda workspace_id, row: connection_for(deps.settings, workspace_id, row),
+    )
     report.connections = len(connections)
     budget = Budget(budget_s, stopping)
-    for row, connection in connections:
-        if budget.over():
-            break
-        if not _due(row, connection, now) or not await _has_work(deps, row, connection, now):
-            continue
+
+    async def due_work(row: RecorderConnection, connection: Connection) -> _Job | None:
+        return _Job(row, connection) if await _has_work(deps, row, connection, now) else None
+
+    async def work(job: _Job, recorder: CallRecorder) -> None:
+        await _sync_workspace(deps, job.row, job.connection, recorder, now, budget, report)
+
+    async def healthy(connection: Connection, _: CallRecorder) -> None:
         async with deps.db.begin() as session:
-            store = Store(session)
-            claimed = await store.claim_recorder_sync(
-                connection.workspace_id, owner, now + LEASE, now
+            await Store(session).update_recorder_connection(
+                connection.workspace_id, now, **healthy_values(connection.fingerprint)
             )
-            fresh = await store.recorder_connection(connection.workspace_id)
-        if not claimed or fresh is None:
-            continue
-        recorder = recorder_for(deps, connection)
-        try:
-            if _due(fresh, connection, now):  # as it is now, not as it was before the claim
-                await _sync_workspace(deps, fresh, connection, recorder, now, budget, report)
-                await _healthy(deps, connection, now)
-        except RecorderError as exc:
-            await _failed(deps, connection, exc, now)
-            report.problems[exc.code] += 1
-        except Exception:
-            log.exception("recorder sync of workspace=%s failed", connection.workspace_id)
-            await _failed(deps, connection, RecorderError("internal"), now)
-            report.problems["internal"] += 1
-        finally:
-            report.requests += recorder.requests_made
-            await recorder.close()
-            async with deps.db.begin() as session:
-                await Store(session).release_recorder_sync(connection.workspace_id, owner)
+
+    async def failed(connection: Connection, exc: Exception) -> None:
+        await _failed(deps, connection, exc, now)
+
+    await sync_each(
+        deps,
+        now,
+        owner,
+        connections,
+        RecorderConnection,
+        lease=LEASE,
+        budget=budget,
+        tally=report,
+        due_work=due_work,
+        open_client=lambda connection: recorder_for(deps, connection),
+        work=work,
+        healthy=healthy,
+        failed=failed,
+        errors=RecorderError,
+        name="recorder",
+    )
     return report
 
 
-async def _connections(deps: Deps, now: datetime) -> list[tuple[RecorderConnection, Connection]]:
-    """Each active workspace's recorder connection, the least recently synced first (rows
-    made for the environment's credentials on first sight; rows whose credentials are gone
-    marked disconnected). One statement when no workspace has a recorder."""
-    settings = deps.settings
-    async with deps.reads() as session:
-        rows = {row.workspace_id: row for row in await Store(session).recorder_connections()}
-    from_environment = environment_credentials(settings) is not None
-    if not from_environment and not rows:
-        return []
-    found = []
-    async with deps.db.begin() as session:
-        store = Store(session)
-        active = {w.id for w in await store.workspaces() if w.active}
-        if from_environment:
-            for workspace_id in sorted(active - set(rows)):
-                rows[workspace_id] = await store.ensure_recorder_connection(workspace_id, GONG, now)
-        for workspace_id, row in rows.items():
-            connection = connection_for(settings, workspace_id, row)
-            if connection is None:
-                if row.status != ConnectionStatus.DISCONNECTED:
-                    await store.update_recorder_connection(
-                        workspace_id, now, status=ConnectionStatus.DISCONNECTED, problem=None
-                    )
-            elif workspace_id in active:
-                found.append((row, connection))
-    return sorted(found, key=lambda pair: pair[0].updated_at)
-
-
-def _due(row: RecorderConnection, connection: Connection, now: datetime) -> bool:
-    same_keys = row.key_fingerprint == connection.fingerprint
-    if row.status == ConnectionStatus.REFUSED and same_keys:
-        return False  # off until the credentials change
-    return not (same_keys and row.next_sync_at is not None and now < row.next_sync_at)
+@dataclass(frozen=True)
+class _Job:
+    row: RecorderConnection
+    connection: Connection
 
 
 async def _has_work(
@@ -362,42 +341,28 @@ def _row(workspace_id: int, person_id: int, call: FetchedCall, now: datetime) ->
     }
 
 
-async def _healthy(deps: Deps, connection: Connection, now: datetime) -> None:
-    async with deps.db.begin() as session:
-        await Store(session).update_recorder_connection(
-            connection.workspace_id,
-            now,
-            status=ConnectionStatus.OK,
-            problem=None,
-            problem_at=None,
-            next_sync_at=None,
-            key_fingerprint=connection.fingerprint,
-        )
-
-
-async def _failed(deps: Deps, connection: Connection, exc: RecorderError, now: datetime) -> None:
+async def _failed(deps: Deps, connection: Connection, exc: Exception, now: datetime) -> None:
     refused = isinstance(exc, RecorderRefused)
-    wait = RETRY_AFTER_BUDGET if isinstance(exc, RecorderBudgetSpent) else RETRY_AFTER_FAILURE
+    code = exc.code if isinstance(exc, RecorderError) else "internal"
+    values = failed_values(
+        code,
+        now,
+        connection.fingerprint,
+        refused=refused,
+        budget_spent=isinstance(exc, RecorderBudgetSpent),
+    )
     async with deps.db.begin() as session:
-        await Store(session).update_recorder_connection(
-            connection.workspace_id,
-            now,
-            status=ConnectionStatus.REFUSED if refused else ConnectionStatus.FAILING,
-            problem=exc.code,
-            problem_at=now,
-            next_sync_at=None if refused else now + wait,
-            key_fingerprint=connection.fingerprint,
-        )
+        await Store(session).update_recorder_connection(connection.workspace_id, now, **values)
     if refused:
         log.warning(
             "recorder refused the credentials workspace=%s code=%s: switched off until an admin"
             " changes them",
             connection.workspace_id,
-            exc.code,
+            code,
         )
     else:
         log.warning(
             "recorder unavailable workspace=%s code=%s: trying again later",
             connection.workspace_id,
-            exc.code,
+            code,
         )

@@ -17,7 +17,6 @@ from typing import Any
 from aiohttp import web
 
 from app.clock import Clock, system_clock
-from app.sandbox import loopback
 from app.sandbox.gong.credentials import credentials_match
 from app.sandbox.gong.directory import Directory
 from app.sandbox.gong.endpoints import CALLS_EXTENSIVE, USERS, Endpoints
@@ -25,12 +24,13 @@ from app.sandbox.gong.errors import ACCESS_DENIED, GongError, error_body, reques
 from app.sandbox.gong.faults import Faults
 from app.sandbox.gong.limits import RateLimiter
 from app.sandbox.gong.request_log import GongRequest, RequestLog
+from app.sandbox.standin import Served
 
 Handler = Callable[[dict[str, str], Any], dict[str, Any]]
 _NOT_JSON = object()
 
 
-class GongSandbox(Directory, Endpoints, Faults, RequestLog):
+class GongSandbox(Directory, Endpoints, Faults, RequestLog, Served):
     def __init__(
         self,
         *,
@@ -61,20 +61,7 @@ class GongSandbox(Directory, Endpoints, Faults, RequestLog):
             ("GET", USERS): self._list_users,
             ("POST", CALLS_EXTENSIVE): self._list_calls,
         }
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on host:port (0: any free port); returns the base URL (GONG_API_URL)."""
-        app = web.Application(client_max_size=1_000_000)
-        app.router.add_route("*", "/{tail:.*}", self._serve)
-        self._runner, self.base_url = await loopback.serve(app, host, port)
-        return self.base_url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        self._init_served()
 
     async def _serve(self, request: web.Request) -> web.Response:
         arrived, wall = self.monotonic(), self.clock()

@@ -7,44 +7,24 @@ from aiohttp import web
 
 from app.sandbox.hubspot.errors import HubSpotError
 from app.sandbox.hubspot.limits import SECONDLY, TEN_SECONDLY, rate_limited
+from app.sandbox.standin import Outages
 
-PROXY_PAGES = {
-    502: "502 Bad Gateway",
-    503: "503 Service Temporarily Unavailable",
-    504: "504 Gateway Time-out",
-}
 POLICIES = {"TEN_SECONDLY_ROLLING": TEN_SECONDLY, "SECONDLY": SECONDLY}
 
 
-class Faults:
+class Faults(Outages):
     _revoked: bool
-    _down_status: int | None
-    _delay_s: float
     _rate_limited: list[tuple[str, int | None]]  # (policy, Retry-After) still to come
 
     def _init_faults(self) -> None:
+        self._init_outages()
         self._revoked = False
-        self._down_status = None
-        self._delay_s = 0.0
         self._rate_limited = []
 
     # --- test controls ----------------------------------------------------------------
     def revoke_token(self) -> None:
         """The private app's token was rotated or the app deleted: 401 from now on."""
         self._revoked = True
-
-    def go_down(self, status: int = 503) -> None:
-        """Answer every request with `status` (502/503/504: the proxy's HTML page)."""
-        if not 500 <= status <= 599:
-            raise ValueError("go_down takes a 5xx status")
-        self._down_status = status
-
-    def come_back(self) -> None:
-        self._down_status = None
-
-    def slow_down(self, seconds: float) -> None:
-        """Answer every request only after `seconds` (0 to stop)."""
-        self._delay_s = max(0.0, seconds)
 
     def rate_limit_next(
         self,
@@ -61,12 +41,7 @@ class Faults:
 
     # --- asked by the dispatcher ------------------------------------------------------
     def _outage_answer(self) -> web.Response | None:
-        status = self._down_status
-        if status is None or status not in PROXY_PAGES:
-            return None
-        title = PROXY_PAGES[status]
-        page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
-        return web.Response(text=page, status=status, content_type="text/html")
+        return self._proxy_page()
 
     def _scripted_refusal(self) -> None:
         if self._down_status is not None:

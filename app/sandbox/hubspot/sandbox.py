@@ -18,7 +18,6 @@ from typing import Any
 from aiohttp import web
 
 from app.clock import Clock, system_clock
-from app.sandbox import loopback
 from app.sandbox.hubspot.account import Account
 from app.sandbox.hubspot.endpoints import (
     ACCOUNT,
@@ -43,6 +42,7 @@ from app.sandbox.hubspot.limits import RateLimiter
 from app.sandbox.hubspot.request_log import HubSpotRequest, RequestLog
 from app.sandbox.hubspot.schema import coach_properties
 from app.sandbox.hubspot.writes import Writes
+from app.sandbox.standin import Served
 
 Handler = Callable[[dict[str, str], Any, str], Answer]
 _NOT_JSON = object()
@@ -57,7 +57,7 @@ COACH_SCOPES = frozenset(
 )
 
 
-class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog):
+class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog, Served):
     def __init__(
         self,
         *,
@@ -99,20 +99,7 @@ class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog):
             ("GET", PROPERTIES + "/"): (self._get_property, "crm.schemas.deals.read"),
             ("POST", PROPERTIES): (self._create_property, "crm.schemas.deals.write"),
         }
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on host:port (0: any free port); returns the base URL (HUBSPOT_API_URL)."""
-        app = web.Application(client_max_size=1_000_000)
-        app.router.add_route("*", "/{tail:.*}", self._serve)
-        self._runner, self.base_url = await loopback.serve(app, host, port)
-        return self.base_url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        self._init_served()
 
     def _token_ok(self, header: str | None) -> bool:
         scheme, _, given = (header or "").partition(" ")

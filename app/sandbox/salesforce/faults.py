@@ -1,5 +1,6 @@
-"""Scripted misbehaviour: an outage behind Salesforce's proxies, slow answers, scripted
-refusals with Salesforce's own error codes, and 429s.
+"""Scripted misbehaviour: an outage behind Salesforce's proxies (go_down: every request, the
+token endpoint's too; 502/503/504 the proxy's HTML page, other 5xx UNKNOWN_EXCEPTION), slow
+answers, scripted refusals with Salesforce's own error codes, and 429s.
 
 Salesforce itself never answers 429 for its API limits (it answers 403
 REQUEST_LIMIT_EXCEEDED); `rate_limit_next` stands for a proxy or API gateway in front of
@@ -8,44 +9,33 @@ the org that does, with a Retry-After header.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
 from aiohttp import web
 
 from app.sandbox.salesforce.errors import MESSAGES, SalesforceError
-
-PROXY_PAGES = {
-    502: "502 Bad Gateway",
-    503: "503 Service Unavailable",
-    504: "504 Gateway Timeout",
-}
+from app.sandbox.standin import Outages
 
 
-class Faults:
-    _down_status: int | None
-    _delay_s: float
+class Faults(Outages):
+    proxy_pages: ClassVar[Mapping[int, str]] = MappingProxyType(
+        {
+            502: "502 Bad Gateway",
+            503: "503 Service Unavailable",
+            504: "504 Gateway Timeout",
+        }
+    )
     _refusals: list[SalesforceError]
     _rate_limited: list[int]
 
     def _init_faults(self) -> None:
-        self._down_status = None
-        self._delay_s = 0.0
+        self._init_outages()
         self._refusals = []
         self._rate_limited = []
 
     # --- test controls ----------------------------------------------------------------
-    def go_down(self, status: int = 503) -> None:
-        """Every request, the token endpoint's too, gets `status` (502/503/504: the proxy's
-        HTML page; other 5xx: Salesforce's UNKNOWN_EXCEPTION)."""
-        if not 500 <= status <= 599:
-            raise ValueError("go_down takes a 5xx status")
-        self._down_status = status
-
-    def come_back(self) -> None:
-        self._down_status = None
-
-    def slow_down(self, seconds: float) -> None:
-        """Answer every request only after `seconds` (0 to stop)."""
-        self._delay_s = max(0.0, seconds)
-
     def fail_next(
         self,
         count: int = 1,
@@ -71,12 +61,11 @@ class Faults:
             return web.Response(
                 text="Too Many Requests", status=429, headers={"Retry-After": str(wait)}
             )
-        title = PROXY_PAGES.get(status)
-        if title is None:
+        page = self._proxy_page()
+        if page is None:  # not a proxy's status: Salesforce's own
             error = SalesforceError(status, "UNKNOWN_EXCEPTION", MESSAGES["UNKNOWN_EXCEPTION"])
             return web.json_response(error.body(), status=status)
-        page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
-        return web.Response(text=page, status=status, content_type="text/html")
+        return page
 
     def _scripted_refusal(self) -> None:
         if self._refusals:

@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from app.clock import Clock, system_clock
-from app.sandbox import loopback
 from app.sandbox.salesforce.auth import Logins, org_id
 from app.sandbox.salesforce.errors import OAuthError, SalesforceError, not_found
 from app.sandbox.salesforce.faults import Faults
@@ -28,12 +27,15 @@ from app.sandbox.salesforce.paging import Batches
 from app.sandbox.salesforce.request_log import RequestLog, SalesforceRequest
 from app.sandbox.salesforce.rest import Rest
 from app.sandbox.salesforce.updates import parser_error
+from app.sandbox.standin import Served
 
 TOKEN = "/services/oauth2/token"
 _NOT_JSON = object()
 
 
-class SalesforceSandbox(Rest, Logins, Faults, RequestLog):
+class SalesforceSandbox(Rest, Logins, Faults, RequestLog, Served):
+    body_limit = 5_000_000  # a composite update of 200 records fits
+
     def __init__(
         self,
         *,
@@ -56,8 +58,7 @@ class SalesforceSandbox(Rest, Logins, Faults, RequestLog):
         self._init_org()
         self._init_logins()
         self._init_faults()
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
+        self._init_served()
 
     @property
     def batch_size(self) -> int:
@@ -66,19 +67,6 @@ class SalesforceSandbox(Rest, Logins, Faults, RequestLog):
     @batch_size.setter
     def batch_size(self, size: int) -> None:
         self.batches.size = size
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on host:port (0: any free port); returns the base URL, which is both the
-        login URL and the instance_url."""
-        app = web.Application(client_max_size=5_000_000)
-        app.router.add_route("*", "/{tail:.*}", self._serve)
-        self._runner, self.base_url = await loopback.serve(app, host, port)
-        return self.base_url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
 
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         arrived, wall = self.monotonic(), self.clock()
