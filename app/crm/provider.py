@@ -75,6 +75,9 @@ class FieldWrite:
 class WriteResult:
     written: tuple[str, ...]  # deal ids the CRM accepted
     gone: tuple[str, ...]  # deal ids the CRM no longer has (deleted, merged)
+    # (deal id, the CRM's words) of records it refused alone (a validation rule, a field
+    # that record can't take): the other records of the request were written
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ MAX_BATCHES = 500  # nextRecordsUrl followed at most this often for one query
 _ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
 _LIMIT = re.compile(r"api-usage=([0-9]+)/([0-9]+)")
 GONE = frozenset({"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "MALFORMED_ID", "NOT_FOUND"})
+# A record's refusal that passes: the whole request is tried again later.
+TRANSIENT = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_RUNNING_TOO_LONG"})
 FIELD_REFUSALS = frozenset(
     {
         "INVALID_FIELD",
@@ -338,6 +340,7 @@ class SalesforceCrm:
         wanted = [w for w in writes if _ID.fullmatch(w.deal_id)]
         written: list[str] = []
         gone: list[str] = []
+        refused: list[tuple[str, str]] = []
         for start in range(0, len(wanted), RECORDS_PER_UPDATE):
             chunk = wanted[start : start + RECORDS_PER_UPDATE]
             records = [self._record(w) for w in chunk]
@@ -353,14 +356,14 @@ class SalesforceCrm:
                     continue
                 errors = errors_of(result.get("errors"))
                 codes = {code for code, _ in errors}
-                if codes & FIELD_REFUSALS:
-                    code, message = next(e for e in errors if e[0] in FIELD_REFUSALS)
-                    raise CrmFieldRefused(code, f"{code}: {message}")
                 if codes & GONE:
                     gone.append(write.deal_id)
-                    continue
-                raise CrmUnavailable(next(iter(sorted(codes)), "write_failed"))
-        return WriteResult(tuple(written), tuple(gone))
+                elif codes & TRANSIENT or not errors:
+                    raise CrmUnavailable(next(iter(sorted(codes)), "write_failed"))
+                else:  # this record alone: a validation rule, a field it can't take
+                    code, message = next((e for e in errors if e[0] in FIELD_REFUSALS), errors[0])
+                    refused.append((write.deal_id, f"{code}: {message}"))
+        return WriteResult(tuple(written), tuple(gone), tuple(refused))
 
     async def check_fields(self) -> FieldCheck:
         body = await self._rest("GET", "/sobjects/Opportunity/describe")

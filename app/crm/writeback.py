@@ -7,10 +7,14 @@ set for a week also resets the previous week's coached deals that are not coache
 ("" and unchecked). A row of a week older than the rep's
 latest drill is superseded: the newer week's row says what the records should show.
 
-The ledger makes it exactly once: one replica holds a row at a time, and a write finished
-after its lease was lost cannot mark it. A 429, REQUEST_LIMIT_EXCEEDED, a 5xx or an outage
-puts the row back for later (Retry-After when the CRM said); a refused field fails the row
-with the CRM's own words, for the admin. Nothing here ever blocks a Slack answer: listeners
+A claim takes up to CLAIM_BATCH rows; each workspace's rows go out together, one write per
+record (`merged`), in as few requests as the CRM takes (HubSpot 100 deals, Salesforce 200
+records a request), and each row is marked on its own. The ledger makes it exactly once:
+one replica holds a row at a time, and a write finished after its lease was lost cannot
+mark it. A 429, REQUEST_LIMIT_EXCEEDED, a 5xx or an outage
+puts the rows back for later (Retry-After when the CRM said); a refused field fails them
+with the CRM's own words, for the admin, and a record the CRM refuses alone (a validation
+rule) fails only its rep's row. Nothing here ever blocks a Slack answer: listeners
 only plan rows.
 """
 
@@ -37,7 +41,7 @@ from app.services.crm_writes import crm_ids
 
 log = logging.getLogger(__name__)
 
-CLAIM_BATCH = 20
+CLAIM_BATCH = 100  # rows a claim takes: one request for them all, as the CRM allows
 LEASE = timedelta(minutes=2)
 RETRY_AFTER_FAILURE = timedelta(minutes=10)
 RETRY_AFTER_REFUSAL = timedelta(hours=1)
@@ -54,6 +58,9 @@ class WriteReport:
             return ""
         parts = [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
         return "CRM write-backs: " + ", ".join(parts)
+
+
+Rows = list[tuple[Claimed, list[FieldWrite]]]  # claimed rows and what each writes
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,24 @@ async def compose(store: Store, claim: Claimed) -> list[FieldWrite] | Superseded
     return writes
 
 
+def merged(writes: list[FieldWrite]) -> list[FieldWrite]:
+    """One write per record, in first-seen order: rows of one batch may touch the same record
+    (a rep's drill set and its recording; last week's reset and this week's coaching). A
+    drill named wins over none, a drill over a reset; checked wins (all were composed from
+    the same stored state)."""
+    by_deal: dict[str, FieldWrite] = {}
+    for write in writes:
+        known = by_deal.get(write.deal_id)
+        if known is None:
+            by_deal[write.deal_id] = write
+            continue
+        drill = known.drill
+        if drill is None or (write.drill and not drill):
+            drill = write.drill
+        by_deal[write.deal_id] = FieldWrite(write.deal_id, drill, known.recorded or write.recorded)
+    return list(by_deal.values())
+
+
 async def write_due(
     deps: Deps,
     now: datetime,
@@ -101,7 +126,8 @@ async def write_due(
     budget_s: float = BUDGET_S,
     stopping: Stopping = lambda: False,
 ) -> WriteReport:
-    """Write back everything due, workspace by workspace, within `budget_s` seconds."""
+    """Write back everything due, a batch of rows per workspace in as few requests as the
+    CRM allows, within `budget_s` seconds."""
     report = WriteReport()
     budget = Budget(budget_s, stopping)
     crms: dict[int, Crm | None] = {}
@@ -113,10 +139,13 @@ async def write_due(
                 )
             if not claims.rows:
                 break
+            by_workspace: dict[int, list[Claimed]] = {}
             for claim in claims.rows:
-                outcome = await _write_one(deps, claim, now, crms, crm_factory)
+                by_workspace.setdefault(claim.workspace_id, []).append(claim)
+            for workspace_id, group in by_workspace.items():
+                outcomes = await _write_group(deps, workspace_id, group, now, crms, crm_factory)
                 budget.requests += 1
-                report.outcomes[outcome] += 1
+                report.outcomes.update(outcomes)
     finally:
         for crm in crms.values():
             if crm is not None:
@@ -143,47 +172,91 @@ async def _crm_of(
     return crms[workspace_id], connection, None
 
 
-async def _write_one(
-    deps: Deps, claim: Claimed, now: datetime, crms: dict[int, Crm | None], factory: CrmFactory
-) -> str:
-    crm, connection, held_back = await _crm_of(deps, claim.workspace_id, now, crms, factory)
-    async with deps.reads() as session:
-        wanted = await compose(Store(session), claim)
-    if isinstance(wanted, Superseded) or not wanted:
-        async with deps.db.begin() as session:
-            await Ledger(session).cancelled(
-                claim, wanted.reason if isinstance(wanted, Superseded) else "no_crm_deals"
-            )
-        return "cancelled"
+async def _composed(
+    deps: Deps, group: list[Claimed]
+) -> tuple[list[tuple[Claimed, list[FieldWrite]]], int]:
+    """Each row's writes; rows with nothing to write (superseded, no CRM deal) cancelled.
+    Returns the rows to write and how many were cancelled."""
+    found: Rows = []
+    cancelled = 0
+    for claim in group:
+        async with deps.reads() as session:
+            wanted = await compose(Store(session), claim)
+        if isinstance(wanted, Superseded) or not wanted:
+            async with deps.db.begin() as session:
+                await Ledger(session).cancelled(
+                    claim, wanted.reason if isinstance(wanted, Superseded) else "no_crm_deals"
+                )
+            cancelled += 1
+        else:
+            found.append((claim, wanted))
+    return found, cancelled
+
+
+async def _write_group(
+    deps: Deps,
+    workspace_id: int,
+    group: list[Claimed],
+    now: datetime,
+    crms: dict[int, Crm | None],
+    factory: CrmFactory,
+) -> Counter[str]:
+    """One workspace's claimed rows, written together; what became of each."""
+    outcomes: Counter[str] = Counter()
+    rows, cancelled = await _composed(deps, group)
+    if cancelled:
+        outcomes["cancelled"] = cancelled
+    if not rows:
+        return outcomes
+    crm, connection, held_back = await _crm_of(deps, workspace_id, now, crms, factory)
     if crm is None or connection is None:
         wait = RETRY_AFTER_REFUSAL if held_back != "crm_disconnected" else RETRY_AFTER_FAILURE
-        async with deps.db.begin() as session:
-            await Ledger(session).retry_later(claim, now + wait, held_back or "crm_unavailable")
-        return "waiting"
+        await _later(deps, rows, now + wait, held_back or "crm_unavailable")
+        outcomes["waiting"] += len(rows)
+        return outcomes
     try:
-        result = await crm.write(wanted)
-    except CrmFieldRefused as exc:
+        result = await crm.write(merged([w for _, writes in rows for w in writes]))
+    except CrmFieldRefused as exc:  # the field itself: every row of the request fails
         async with deps.db.begin() as session:
-            await Ledger(session).failed(claim, exc.reason[:500])
+            for claim, _ in rows:
+                await Ledger(session).failed(claim, exc.reason[:500])
         log.warning(
-            "CRM refused a write-back field workspace=%s delivery=%s code=%s",
-            claim.workspace_id,
-            claim.id,
+            "CRM refused a write-back field workspace=%s rows=%s code=%s",
+            workspace_id,
+            len(rows),
             exc.code,
         )
-        return "failed"
+        outcomes["failed"] += len(rows)
+        return outcomes
     except CrmError as exc:
-        crms[claim.workspace_id] = None  # no more calls to it this tick
+        crms[workspace_id] = None  # no more calls to it this tick
         await failed(deps, connection, exc, now)
         wait = timedelta(seconds=exc.retry_after_s) if exc.retry_after_s else RETRY_AFTER_FAILURE
         if isinstance(exc, CrmRefused):
             wait = RETRY_AFTER_REFUSAL
+        await _later(deps, rows, now + wait, f"crm_{exc.code}"[:64])
+        outcomes["retry"] += len(rows)
+        return outcomes
+    refused = dict(result.refused)
+    written, gone = set(result.written), set(result.gone)
+    for claim, writes in rows:
+        reasons = [refused[w.deal_id] for w in writes if w.deal_id in refused]
         async with deps.db.begin() as session:
-            await Ledger(session).retry_later(claim, now + wait, f"crm_{exc.code}"[:64])
-        return "retry"
+            ledger = Ledger(session)
+            if reasons:  # that record alone: its rep's row shows the CRM's words
+                await ledger.failed(claim, reasons[0][:500])
+                outcomes["failed"] += 1
+                continue
+            ids = {w.deal_id for w in writes}
+            done = await ledger.written(claim, now, len(ids & written), len(ids & gone))
+        if not done:
+            log.warning("CRM write-back lease lost delivery=%s: written, not marked", claim.id)
+        outcomes["written" if done else "lost_lease"] += 1
+    return outcomes
+
+
+async def _later(deps: Deps, rows: Rows, when: datetime, why: str) -> None:
     async with deps.db.begin() as session:
-        done = await Ledger(session).written(claim, now, len(result.written), len(result.gone))
-    if not done:
-        log.warning("CRM write-back lease lost delivery=%s: written, not marked", claim.id)
-        return "lost_lease"
-    return "written"
+        ledger = Ledger(session)
+        for claim, _ in rows:
+            await ledger.retry_later(claim, when, why)

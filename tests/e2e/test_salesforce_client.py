@@ -185,6 +185,25 @@ async def test_write_sets_both_fields_and_reports_gone_ids(
     assert org.opportunity(made[0])[DRILL] == "Mutual action plan"
 
 
+async def test_a_record_refused_alone_leaves_the_others_written(
+    org: SalesforceSandbox, crm: SalesforceCrm
+) -> None:
+    """A validation rule on one opportunity fails that record, in Salesforce's words; the
+    rest of the request is written (allOrNone false)."""
+    _, made = seed(org, 3)
+    org.add_validation_rule(made[1], "Next Step is required before the drill can be set.")
+    result = await crm.write([FieldWrite(deal, "Mutual action plan", False) for deal in made])
+    assert result.written == (made[0], made[2]) and result.gone == ()
+    assert result.refused == (
+        (
+            made[1],
+            "FIELD_CUSTOM_VALIDATION_EXCEPTION: Next Step is required before the drill can be set.",
+        ),
+    )
+    assert org.writes_to(made[1], DRILL) == [] and org.writes_to(made[2], DRILL) != []
+    assert len(org.requests_to("/services/data/v62.0/composite/sobjects")) == 1
+
+
 async def test_a_dropped_field_is_refused_in_the_crms_words(
     org: SalesforceSandbox, crm: SalesforceCrm
 ) -> None:

@@ -21,6 +21,7 @@ class Org:
     stages: dict[str, Row]  # by ApiName
     opportunities: dict[str, Row]
     deleted: dict[str, Row]
+    validation_rules: dict[str, str]  # opportunity id -> the error message its rule shows
     history: list[Row]
     accepted_writes: list[tuple[str, str, Any]]  # (record id, field, value) as accepted
     _ids: ids.IdMaker
@@ -29,6 +30,7 @@ class Org:
         self.objects = schema.standard_objects()
         self.users, self.stages, self.opportunities, self.deleted = {}, {}, {}, {}
         self.history, self.accepted_writes = [], []
+        self.validation_rules = {}
         self._ids = ids.IdMaker()
         for name, order, closed, won, probability in schema.STAGES:
             self.add_stage(name, order, closed=closed, won=won, probability=probability)
@@ -108,6 +110,11 @@ class Org:
             "IsWon": won,
             "DefaultProbability": (100 if won else 10) if probability is None else probability,
         }
+
+    def add_validation_rule(self, opp_id: str, message: str) -> None:
+        """A validation rule that every update of this opportunity fails (as an admin's rule
+        on, say, a missing Next Step would): FIELD_CUSTOM_VALIDATION_EXCEPTION."""
+        self.validation_rules[opp_id] = message
 
     def drop_field(self, name: str) -> None:
         """The admin deleted the field: queries, describe and updates no longer know it."""

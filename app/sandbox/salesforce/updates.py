@@ -175,6 +175,9 @@ def _check(org: Org, item: Pending) -> None:
     if canonical not in org.opportunities:
         item.fail("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")
         return
+    if canonical in org.validation_rules:
+        item.fail("FIELD_CUSTOM_VALIDATION_EXCEPTION", org.validation_rules[canonical])
+        return
     _, fields = org.objects["opportunity"]
     locked = [n for n in item.changes if not fields[n.lower()].updateable]
     if locked:
