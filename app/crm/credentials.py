@@ -5,6 +5,7 @@ names of the two write-back fields, which are install-wide settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -54,8 +55,11 @@ def drill_fields(settings: Settings, kind: CrmKind) -> DrillFields:
     return DrillFields(settings.hubspot_drill_property, settings.hubspot_recorded_property)
 
 
+@lru_cache(maxsize=8)
 def check_private_key(pem: str) -> str | None:
-    """The PEM as given when it is an RSA private key coach can sign with, else None."""
+    """The PEM as given when it is an RSA private key coach can sign with, else None.
+    Loading a key checks it and takes tens of milliseconds: the environment's key is read
+    on every tick, so the answer is kept."""
     data = pem.strip().encode()
     if not data or len(data) > MAX_KEY_BYTES:
         return None

@@ -10,6 +10,7 @@ import httpx
 
 from app.crm.provider import CrmUnavailable
 from app.db.turns import Turn
+from app.outside_http import outside_client
 from app.rules.retry_after import seconds_to_wait
 
 TIMEOUT_S = 15.0
@@ -30,7 +31,7 @@ class CrmHttp:
         pause_for: Pause = lambda response: 1.0,
     ) -> None:
         self.turn = turn
-        self.http = http or httpx.AsyncClient()
+        self.http = http or outside_client()
         self.timeout = httpx.Timeout(timeout_s)
         self.pause_for = pause_for
         self.requests = 0

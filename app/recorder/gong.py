@@ -20,6 +20,7 @@ import httpx
 
 from app.config import RecorderCredentials
 from app.db.turns import Turn
+from app.outside_http import outside_client
 from app.recorder.provider import (
     FetchedCall,
     Item,
@@ -74,7 +75,7 @@ class GongRecorder:
     ) -> None:
         self.credentials = credentials
         self.turn = turn
-        self.http = http or httpx.AsyncClient()
+        self.http = http or outside_client()
         self.timeout = httpx.Timeout(timeout_s)
         self._requests = 0
 

@@ -19,7 +19,7 @@ APP = ROOT / "app"
 # Lowest first. A module belongs to the layer of the longest prefix that names it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules", ("app.rules",)),
-    ("foundation", ("app.clock", "app.config", "app.token_cipher", "app.logs")),
+    ("foundation", ("app.clock", "app.config", "app.token_cipher", "app.logs", "app.outside_http")),
     ("store", ("app.db", "app.deps", "app.observability")),
     ("services", ("app.services",)),
     ("recorder", ("app.recorder",)),  # the call recorder (Gong): read into the database
