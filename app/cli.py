@@ -257,7 +257,15 @@ def _parser() -> argparse.ArgumentParser:
     gong = commands.add_parser("gong", help="the call recorder (Gong) set by GONG_*")
     gong_commands = gong.add_subparsers(dest="gong_command", required=True, metavar="ACTION")
     gong_commands.add_parser("check", help="say whether Gong answers and whom it matched")
-    commands.add_parser("demo", help="run coach against the built-in Slack sandbox and print it")
+    demo = commands.add_parser(
+        "demo", help="run coach against the built-in Slack sandbox and print it"
+    )
+    demo.add_argument(
+        "--crm",
+        choices=("hubspot", "salesforce"),
+        default="hubspot",
+        help="which CRM stand-in holds the sample deals (default: hubspot)",
+    )
     return parser
 
 
@@ -270,7 +278,7 @@ def run(argv: Sequence[str]) -> int:
         if args.command == "demo":
             from app.demo import run_demo
 
-            asyncio.run(run_demo(sys.stdout))
+            asyncio.run(run_demo(sys.stdout, crm=args.crm))
             return 0
         if args.command == "tokens" and args.tokens_command == "new-key":
             print(_new_key(args.key_id))

@@ -22,7 +22,7 @@ from app.crm.clients import crm_at
 from app.db import migrate as migrations
 from app.db.pace import Rate
 from app.delivery.tick import Outbox
-from app.demo.crm_deals import sample_hubspot, show_crm
+from app.demo.crm_deals import DemoCrm, sample_hubspot, sample_salesforce, show_crm
 from app.demo.gong_calls import sample_gong
 from app.demo.narration import Transcript
 from app.demo.scenes import DemoWeek
@@ -33,10 +33,10 @@ from app.demo.week_end import show_done, show_guard_rails, show_summary
 from app.demo.weekdays import play_week
 from app.deps import Deps
 from app.rules import calendar
+from app.rules.types import CrmKind
 from app.sandbox.driver import SlackDriver
 from app.sandbox.gong import GongSandbox
 from app.sandbox.harness import RunningBot, start_bot
-from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 
@@ -48,10 +48,10 @@ def demo_settings(
     sandbox: SlackSandbox,
     database: Path,
     gong: GongSandbox | None = None,
-    hubspot: HubSpotSandbox | None = None,
+    crm: DemoCrm | None = None,
 ) -> Settings:
     """The bot's settings for the demo: one token, the sandbox's API, no scheduler, the
-    Gong stand-in as the call recorder and the HubSpot stand-in as the CRM."""
+    Gong stand-in as the call recorder and a CRM stand-in."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{database}",
@@ -66,8 +66,7 @@ def demo_settings(
         gong_access_key=SecretStr(gong.access_key) if gong else None,
         gong_access_key_secret=SecretStr(gong.access_key_secret) if gong else None,
         gong_requests_per_second=20,  # within the demo Gong's raised limit
-        hubspot_token=SecretStr(hubspot.token) if hubspot else None,
-        hubspot_api_url=hubspot.base_url if hubspot else "https://api.hubapi.com",
+        **(crm.settings if crm else {}),
     )
 
 
@@ -80,8 +79,11 @@ async def sample_sandbox() -> SlackSandbox:
     return sandbox
 
 
-async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
-    """Print one week of coach for the sample team (the current week unless `week_of`)."""
+async def run_demo(
+    out: TextIO, *, week_of: date | None = None, crm: str = CrmKind.HUBSPOT.value
+) -> None:
+    """Print one week of coach for the sample team (the current week unless `week_of`),
+    with the HubSpot or the Salesforce stand-in as the CRM."""
     today = week_of or system_clock().date()
     cycle = calendar.current_cycle(
         datetime.combine(today, datetime.min.time(), UTC), ZoneInfo("UTC")
@@ -89,11 +91,15 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
     monday = datetime.combine(calendar.monday_of(cycle), datetime.min.time(), UTC)
     sandbox = await sample_sandbox()
     gong = await sample_gong(monday)
-    hubspot = await sample_hubspot(monday)
     show = Transcript(out)
     clock = FrozenClock(monday)
     with tempfile.TemporaryDirectory(prefix="coach-demo-") as tmp:
-        settings = demo_settings(sandbox, Path(tmp) / "demo.db", gong, hubspot)
+        chosen = (
+            await sample_salesforce(monday, Path(tmp))
+            if crm == CrmKind.SALESFORCE
+            else await sample_hubspot(monday)
+        )
+        settings = demo_settings(sandbox, Path(tmp) / "demo.db", gong, chosen)
         deps = Deps.build(settings, clock)
         bot: RunningBot | None = None
         driver: SlackDriver | None = None
@@ -106,8 +112,8 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
                 "Ana, Ben, Chen and Eve (Dev records elsewhere). coach keeps links and numbers."
             )
             show.line(
-                f"HubSpot stand-in at {hubspot.base_url}: {len(hubspot.deals)} deals, "
-                "6 of them open, owned by Ana, Ben, Chen and Eve (Dev sells from a spreadsheet)."
+                f"{chosen.name} stand-in at {chosen.url}: {chosen.deals} deals, 6 of them open, "
+                "owned by Ana, Ben, Chen and Eve (Dev sells from a spreadsheet)."
             )
             await import_sample_roster(deps, settings, sandbox, show)
             await record_last_week(deps, sandbox.state.team_id, cycle, show)
@@ -116,11 +122,12 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
             show.line(f"Bot serving on {bot.url}; the outbox ticks every 30 simulated minutes.")
             outbox = Outbox(deps, OutboxClients(deps))
             outbox.crm.crm_factory = crm_at(DEMO_CRM_RATE)  # days pass in seconds here
-            week = DemoWeek(SimulatedWeek(deps, clock, sandbox, driver, outbox, bot.settle), show)
+            simulated = SimulatedWeek(deps, clock, sandbox, driver, outbox, bot.settle)
+            week = DemoWeek(simulated, show, crm_name=chosen.name)
             await play_week(week, monday)
             await show_guard_rails(week, cycle)
             sent = await show_summary(week, cycle)
-            show_crm(show, hubspot)
+            show_crm(show, chosen)
             await show_done(week, sent)
         finally:
             if driver is not None:
@@ -130,4 +137,4 @@ async def run_demo(out: TextIO, *, week_of: date | None = None) -> None:
             await deps.close()
             await sandbox.stop()
             await gong.stop()
-            await hubspot.stop()
+            await chosen.stop()

@@ -46,9 +46,10 @@ def in_print_order(items: list[Received]) -> list[Received]:
 class DemoWeek:
     """The week's script: each scene happens at a moment, between outbox ticks."""
 
-    def __init__(self, sim: SimulatedWeek, show: Transcript) -> None:
+    def __init__(self, sim: SimulatedWeek, show: Transcript, *, crm_name: str = "") -> None:
         self.sim = sim
         self.show = show
+        self.crm_name = crm_name  # "HubSpot": where a picked deal comes from
         self.box = sim.sandbox
         self.driver = sim.driver
 
@@ -164,7 +165,7 @@ class DemoWeek:
             self.show.did(
                 self.sim.now,
                 rep,
-                'opens "Share my deals": HubSpot lists her open deals',
+                f'opens "Share my deals": {self.crm_name} lists her open deals',
                 f"{listed}; she picks {value['name']}",
             )
         return picked

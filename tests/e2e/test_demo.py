@@ -109,3 +109,23 @@ def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
     assert "coach wrote nothing on the other 6 deals." in text
     assert "scheduled DMs reached Slack (no duplicates)" in text
     assert "all accepted by the sandbox: True." in text
+
+
+def test_the_demo_runs_with_the_salesforce_stand_in() -> None:
+    """`coach demo --crm salesforce`: the JWT bearer flow with a key made for the run, Ana's
+    pick from her opportunities, the drill written back on that one only."""
+    out = io.StringIO()
+    asyncio.run(run_demo(out, week_of=date(2026, 11, 25), crm="salesforce"))
+    text = out.getvalue()
+    assert "Salesforce stand-in at http://127.0.0.1:" in text
+    assert (
+        "→ “Acme renewal — Proposal/Price Quote · $40,000”, “Globex expansion — Needs Analysis "
+        "· $25,000”; she picks Acme renewal" in text
+    )
+    assert text.count("│ *Pipeline (2 open):*") == 4
+    assert (
+        "Salesforce's “Acme renewal”: Coaching Drill This Week = “Objection reframe” (written "
+        "once), Drill Recorded = true (written twice" in text
+    )
+    assert "coach wrote nothing on the other 6 deals." in text
+    assert "34 scheduled DMs reached Slack (no duplicates)" in text
