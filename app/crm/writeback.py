@@ -36,6 +36,7 @@ from app.db.turns import Budget, Stopping
 from app.deps import Deps
 from app.rules import calendar
 from app.rules.drills import Drill
+from app.rules.practice import practice
 from app.rules.types import CRM_WRITES, ConnectionStatus, Step
 from app.services.crm_writes import crm_ids
 
@@ -86,7 +87,9 @@ async def compose(store: Store, claim: Claimed) -> list[FieldWrite] | Superseded
         if this_week is not None and this_week.held and this_week.drill
         else ""
     )
-    recorded = bool(drill) and bool(await store.weeks_of(DrillReport, [rep_id], cycle, cycle))
+    recordings = len(await store.weeks_of(DrillReport, [rep_id], cycle, cycle))
+    committed = this_week.practice_reps if this_week is not None else None
+    recorded = bool(drill) and practice(recordings, committed).met  # as many as committed
     # The recording changes only the checkbox; setting the drill writes both fields.
     named = drill if claim.kind is Step.CRM_DRILL_SET else None
     writes = [FieldWrite(crm_id, named, recorded) for crm_id in coached]

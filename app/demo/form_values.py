@@ -25,8 +25,9 @@ def url_value(value: str) -> dict[str, Any]:
     return {"value": {"type": "url_text_input", "value": value}}
 
 
-def grow(commitment: str, drill: str, *, private: str = "") -> dict[str, Any]:
-    """1:1 notes in the GROW shape, on the sample deal's price objection."""
+def grow(commitment: str, drill: str, *, practice: int = 1, private: str = "") -> dict[str, Any]:
+    """1:1 notes in the GROW shape, on the sample deal's price objection; `practice` is the
+    number of recordings the rep commits to."""
     return {
         "goal": typed("Get the CFO to agree to a business-case review"),
         "reality": typed("Discounted at the first push on price"),
@@ -35,7 +36,7 @@ def grow(commitment: str, drill: str, *, private: str = "") -> dict[str, Any]:
         ),
         "commitment": typed(commitment),
         "drill_choice": chosen(drill),
-        "practice_reps": typed("3"),
+        "practice_reps": typed(str(practice)),
         "accountability": typed("Two late-stage deals hold price"),
         "private_notes": typed(private),
     }

@@ -126,6 +126,7 @@ class PastWeek:
     commitment: str
     evidence: str  # the clip the diagnosis rests on
     recording: str | None = None  # the drill recording's link, if the rep did it
+    practice_reps: str = "1"  # recordings committed to (one recording does it)
     private_notes: str = ""
     deals: tuple[str, ...] = ()  # names of the deals the rep shared that Monday
 
@@ -165,7 +166,7 @@ async def record_past_week(deps: Deps, week: PastWeek) -> None:
             options="Ask a better question\nReframe\nBring a peer",
             commitment=week.commitment,
             drill_choice=week.drill,
-            practice_reps="3",
+            practice_reps=week.practice_reps,
             private_notes=week.private_notes,
         )
         await one_on_ones.log_one_on_one(

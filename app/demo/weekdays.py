@@ -77,6 +77,7 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
         chen = forms.grow(
             "Reframe price to cost of delay on my next three calls",
             "objection_reframe",
+            practice=3,
             private="Wants to move to enterprise next year",
         )
         await week.log_notes(OMAR, CHEN, Step.ONE_ON_ONE, chen)
@@ -93,7 +94,9 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
             private="Ready for a senior role soon",
         )
         await week.log_notes(MAYA, ANA, Step.ONE_ON_ONE, ana)
-        ben = forms.grow("Get a second stakeholder on the Globex call", "multi_threading")
+        ben = forms.grow(
+            "Get a second stakeholder on the Globex call", "multi_threading", practice=2
+        )
         await week.log_notes(MAYA, BEN, Step.ONE_ON_ONE, ben)
 
     await week.scene(day + 10 * H, omar_logs)
@@ -111,6 +114,10 @@ async def thursday_friday_drills(week: DemoWeek, thursday: datetime, friday: dat
             Action.REPLY_AS_DRILL,
             "Record as my drill",
         ),
+    )
+    await week.scene(
+        thursday + 14 * H,
+        lambda: week.drill_done(CHEN, "done https://chorus.ai/meeting/4431 second try"),
     )
     await week.scene(thursday + 15 * H, lambda: week.chat(BEN, "thanks, see you Wednesday!"))
     await week.scene(thursday + 16 * H, lambda: week.chat(BEN, "👍"))

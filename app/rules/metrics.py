@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from app.rules.practice import Practice
 from app.rules.types import Gap
 
 WINDOW = 4  # weeks in "the last 4 weeks"
@@ -56,7 +57,9 @@ class RepWeek:
     enrolled: bool = True  # False before the rep's first week with coach: not counted at all
     held: bool | None = None  # the 1:1: True held, False logged as not held, None not logged
     drill_assigned: bool = False
-    drill_recorded: bool = False
+    drill_recorded: bool = False  # as many recordings as committed to (app/rules/practice.py)
+    recordings: int = 0
+    practice_target: int = 1
     transfer: int | None = None  # the manager's score of this week's drill (given next Monday)
     focus: str | None = None  # the diagnosis's focus skill this week
     gap: Gap | None = None
@@ -67,6 +70,11 @@ class RepWeek:
     crm: str | None = None  # which CRM ("Salesforce"), when one is connected
     helpfulness: int | None = None  # the rep's 1–10 answer about this week's 1:1
     rubric: dict[str, int] = field(default_factory=dict)  # competency → level 1–4, if scored
+
+    @property
+    def practice(self) -> Practice:
+        """This week's recordings against the number committed to."""
+        return Practice(self.recordings, self.practice_target)
 
 
 def counted(week: RepWeek) -> bool:
@@ -85,7 +93,7 @@ def last_weeks(weeks: Sequence[RepWeek], up_to: str, count: int = WINDOW) -> lis
 
 
 def completion(weeks: Sequence[RepWeek]) -> Ratio:
-    """Drills recorded ÷ drills assigned."""
+    """Drills recorded as many times as committed ÷ drills assigned."""
     assigned = [w for w in weeks if w.drill_assigned]
     return Ratio(sum(w.drill_recorded for w in assigned), len(assigned))
 

@@ -1,10 +1,10 @@
 """Planning the drill's write-back on the week's coached CRM deals, through the ledger.
 
 A row per rep, kind and week: "Coaching Drill This Week" set when the 1:1 notes are saved
-(CRM_DRILL_SET), "Drill Recorded" checked when the rep records the drill
-(CRM_DRILL_RECORDED). What a row writes is composed when it is sent, from what is stored
-then, so a row planned again (the notes edited, a second recording) writes the latest state
-once more and nothing else. Only weeks whose deals came from the CRM plan anything.
+(CRM_DRILL_SET), "Drill Recorded" checked when the rep's recordings reach the number they
+committed to (CRM_DRILL_RECORDED). What a row writes is composed when it is sent, from what
+is stored then, so a row planned again (the notes edited) writes the latest state once more
+and nothing else. Only weeks whose deals came from the CRM plan anything.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from app.rules import calendar
 from app.rules.drills import Drill
 from app.rules.evidence import BadInput, check_url
 from app.rules.form_fields import DrillDoneField
+from app.rules.practice import Practice, practice
 from app.rules.refusals import Refusal, UserError
 from app.rules.types import Step
 from app.services import access, team_schedules
@@ -29,6 +30,11 @@ class DrillAssignment:
     practice_reps: int | None
     due_on: date  # the day the manager hears who missed it (the team's heads-up)
     reports: list[DrillReport]
+
+    @property
+    def practice(self) -> Practice:
+        """Recordings in against the number committed to."""
+        return practice(len(self.reports), self.practice_reps)
 
 
 async def drill_due_on(store: Store, rep: Person, cycle: str) -> date:
@@ -95,7 +101,8 @@ async def record_drill(
         raise UserError(Refusal.NO_DRILL)
     await store.add_drill_report(rep.id, assignment.cycle, url, note.strip()[:1000] or None, now)
     reports = (await store.drill_reports([rep.id], assignment.cycle)).get(rep.id, [])
-    if len(reports) == 1 and not assignment.reports:  # the first: "Drill Recorded" checked
+    recorded = replace(assignment, reports=list(reports))
+    if recorded.practice.met and not assignment.practice.met:  # "Drill Recorded" checked
         ledger = Ledger(store.session)
         await plan_crm_write(store, ledger, rep, Step.CRM_DRILL_RECORDED, assignment.cycle, now)
-    return replace(assignment, reports=list(reports))
+    return recorded

@@ -8,6 +8,7 @@ helpfulness ratings reach a manager only as an average of at least three.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,7 @@ from app.db.store import Store
 from app.rules import calendar, insights, metrics
 from app.rules.insights import Insight
 from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
+from app.rules.practice import Practice, practice
 from app.rules.types import Gap, Role, Step
 from app.services import escalations, team_schedules
 from app.services.crm_progress import CrmWeek, crm_weeks
@@ -59,7 +61,7 @@ class _Records:
     notes: dict[tuple[int, str], OneOnOne]
     scores: dict[tuple[int, str], TransferScore]
     ratings: dict[tuple[int, str], Helpfulness]
-    recorded: set[tuple[int, str]]
+    recorded: Counter[tuple[int, str]]  # recordings per (rep, cycle)
     progress: dict[tuple[int, str], list[DealProgress]]
     pauses: dict[int, list[Pause]]
     crm: dict[tuple[int, str], CrmWeek]  # weeks whose workspace has a CRM connected
@@ -91,7 +93,7 @@ async def _records(store: Store, reps: Sequence[Person], first: str, last: str) 
         notes=keyed(await store.weeks_of(OneOnOne, ids, first, last)),
         scores=keyed(await store.weeks_of(TransferScore, ids, first, last)),
         ratings=keyed(await store.weeks_of(Helpfulness, ids, first, last)),
-        recorded={(r.person_id, r.cycle_week) for r in reports},
+        recorded=Counter((r.person_id, r.cycle_week) for r in reports),
         progress=progress,
         pauses=pauses,
         crm=await crm_weeks(store, reps, first, last),
@@ -114,13 +116,16 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
     ]
     from_crm = list(crm.verdicts.values()) if crm else []
     held = note.held if note is not None else None
+    done = practice(records.recorded[key], note.practice_reps if note is not None else None)
     return RepWeek(
         cycle=cycle,
         paused=paused_in(records.pauses.get(rep_id, []), cycle),
         enrolled=enrolled,
         held=held,
         drill_assigned=bool(held and note is not None and note.drill),
-        drill_recorded=key in records.recorded,
+        drill_recorded=done.met,
+        recordings=done.done,
+        practice_target=done.target,
         transfer=score.score if score else None,
         focus=diagnosis.focus_skill if diagnosis else None,
         gap=Gap(diagnosis.gap) if diagnosis else None,
@@ -185,10 +190,11 @@ class TeamRow:
     focus: str | None
     weeks_on_focus: int
     held: bool | None  # this week's 1:1
-    drill: bool | None  # this week's drill: recorded, not recorded, none assigned
+    drill: bool | None  # this week's drill: recorded as committed, not, none assigned
     transfer: int | None  # the latest score
     completion_4w: Ratio
     helpfulness_avg: Fraction | None  # only from MIN_RATINGS_SHOWN ratings on
+    practice: Practice | None = None  # this week's recordings against those committed to
 
 
 @dataclass(frozen=True)
@@ -218,6 +224,7 @@ def _row(rep: Person, card: RepScorecard) -> TeamRow:
         transfer=card.transfers[-1][1] if card.transfers else None,
         completion_4w=card.completion_4w,
         helpfulness_avg=card.helpfulness_avg,
+        practice=week.practice if week.drill_assigned else None,
     )
 
 

@@ -17,6 +17,7 @@ from app.rules import calendar
 from app.rules.call_stats import CallNumbers
 from app.rules.drills import Drill
 from app.rules.evidence import Deal
+from app.rules.practice import Practice, practice
 from app.rules.types import DeliveryStatus, Gap, Role, Step
 from app.services import call_evidence, deals, team_schedules
 from app.services.call_evidence import RepEvidence
@@ -126,6 +127,7 @@ class DrillCheck:
     drill: Drill
     commitment: str | None
     due_on: date
+    practice: Practice  # recordings in against those committed to
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class Missed:
     rep: str
     drill: str
     reminded: bool  # their drill check went out (coach reminded them)
+    practice: Practice  # recordings in against those committed to
 
 
 @dataclass(frozen=True)
@@ -324,24 +327,24 @@ async def _notes_nudge(store: Store, manager: Person, cycle: str) -> Composed:
 
 
 async def drill_misses(store: Store, manager: Person, cycle: str) -> tuple[Missed, ...]:
-    """Reps of this manager with a drill this cycle and no recording of it yet, and whether
-    coach's drill check reached each of them."""
+    """Reps of this manager with a drill this cycle and fewer recordings of it than they
+    committed to, and whether coach's drill check reached each of them."""
     team = await _team(store, manager, cycle)
     ids = [r.id for r in team]
     notes = await store.one_on_ones(ids, cycle)
     reports = await store.drill_reports(ids, cycle)
     missing = [
-        (rep, drill)
+        (rep, drill, done)
         for rep in team
         if rep.id in notes
         and notes[rep.id].held
         and (drill := notes[rep.id].drill)
-        and rep.id not in reports
+        and not (done := practice(len(reports.get(rep.id, [])), notes[rep.id].practice_reps)).met
     ]
-    reminded = await store.delivered([rep.id for rep, _ in missing], Step.DRILL_CHECK, cycle)
+    reminded = await store.delivered([rep.id for rep, _, _ in missing], Step.DRILL_CHECK, cycle)
     return tuple(
-        Missed(rep.slack_user_id, Drill.from_json(drill).name, rep.id in reminded)
-        for rep, drill in missing
+        Missed(rep.slack_user_id, Drill.from_json(drill).name, rep.id in reminded, done)
+        for rep, drill, done in missing
     )
 
 
@@ -351,14 +354,15 @@ async def _drill_check(
     assignment = await current_drill(store, rep, now, default_tz)
     if assignment is None or assignment.cycle != claim.cycle_week:
         return Skip("no_drill_assigned")
-    if assignment.reports:
-        return Skip("drill_recorded")
+    if assignment.practice.met:
+        return Skip("drill_recorded")  # as many recordings as committed to
     return DrillCheck(
         rep.slack_user_id,
         assignment.cycle,
         assignment.drill,
         assignment.commitment,
         assignment.due_on,
+        assignment.practice,
     )
 
 

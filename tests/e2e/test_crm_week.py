@@ -253,12 +253,22 @@ async def save_notes(week: Week, crm: Crm | None = None) -> datetime:
         "options": typed("Reframe as investment\nAsk about cost of delay\nBring the champion"),
         "commitment": typed("Use the reframe on three calls this week"),
         "drill_choice": chosen("objection_reframe"),
-        "practice_reps": typed("3"),
+        "practice_reps": typed("2"),  # "Drill Recorded" once both are in
         "private_notes": typed("PRIVATE: seems tired lately"),
     }
     answer = await week.driver.submit("U0MGRA", view, notes)
     assert answer.json()["response_action"] == "update", answer.text  # Slack never waits
     return week.now
+
+
+async def record_twice(week: Week) -> None:
+    """The rep's two committed recordings: "Drill Recorded" waits for the second."""
+    first = await week.driver.command(REP, "/drill", "done https://zoom.us/rec/9 nailed it")
+    assert "(1/2 of the recordings you committed to)" in first.json()["text"]
+    await week.settle()
+    assert [s for k, s, _ in await _write_rows(week.deps) if k is Step.CRM_DRILL_RECORDED] == []
+    second = await week.driver.command(REP, "/drill", "done https://zoom.us/rec/10")
+    assert "(2/2 of the recordings you committed to)" in second.json()["text"]
 
 
 async def test_a_week_with_a_crm(week: Week, crm: Crm, debug_capture: Capture) -> None:
@@ -285,8 +295,7 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm, debug_capture: Capture) -
     if crm.expire_sessions is not None:
         crm.expire_sessions()
     await week.run_until(MONDAY + timedelta(days=3, hours=20))
-    done = await week.driver.command(REP, "/drill", "done https://zoom.us/rec/9 nailed it")
-    assert "Recorded your" in done.json()["text"]
+    await record_twice(week)
     await week.run_until(MONDAY + timedelta(days=3, hours=21))
     for deal in (acme, globex):
         assert crm.recorded_writes(deal) == [crm.unchecked, crm.checked]
@@ -338,8 +347,7 @@ async def test_three_replicas_write_each_field_once(
         await together(coached_at + timedelta(minutes=1))
         for deal in (acme, globex):
             assert crm.drill_writes(deal) == [DRILL]
-        done = await week.driver.command(REP, "/drill", "done https://zoom.us/rec/9 nailed it")
-        assert "Recorded your" in done.json()["text"]
+        await record_twice(week)
         await together(week.now + timedelta(minutes=1))
         await together(week.now + timedelta(minutes=30))  # and nothing more later
     finally:

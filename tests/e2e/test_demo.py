@@ -70,7 +70,20 @@ def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
     # A link while the drill is open: coach asks, the rep answers with a tap.
     assert "→ Is that link your Objection reframe drill recording, or a deal" in text
     assert line_with("Chen", 'taps "Record as my drill"')
-    assert "→ Recorded your Objection reframe drill (1 recording this week)." in text
+    # Practice counted: Chen committed to 3 recordings and made 2; Friday says so to her and
+    # to Omar.
+    assert (
+        "→ Recorded your Objection reframe drill (2/3 of the recordings you committed to). "
+        "1 more recording to go" in text
+    )
+    assert (
+        "Chen (Fri 12:00 Berlin) ← drill check: You've recorded 2 of the 3 Objection reframe "
+        "practice reps you committed to (2/3). Share the last one today." in text
+    )
+    assert (
+        "Omar (Fri 16:00 Berlin) ← heads-up: Drill heads-up: 1 rep hasn't recorded the "
+        "practice they committed to: @Chen." in text
+    )
     # Chit-chat: one short hint, then quiet.
     assert "→ Thanks! Here I read deals: one per line with its clip link" in text
     assert "→ (no answer: one hint a day)" in text
@@ -128,4 +141,4 @@ def test_the_demo_runs_with_the_salesforce_stand_in() -> None:
         "once), Drill Recorded = true (written twice" in text
     )
     assert "coach wrote nothing on the other 6 deals." in text
-    assert "34 scheduled DMs reached Slack (no duplicates)" in text
+    assert "36 scheduled DMs reached Slack (no duplicates)" in text

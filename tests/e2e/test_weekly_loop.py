@@ -15,6 +15,7 @@ from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
+from tests.support.slack_answers import home_text
 from tests.support.week import TEAM_CSV, TZ, Week, local, open_week, sent
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
@@ -127,14 +128,23 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
         assert "Objection reframe" in card.args["text"]
         assert "PRIVATE" not in str(card.args)
 
-    # --- Thursday: Los Angeles records the drill -------------------------------------------
+    # --- Thursday: Los Angeles records the drill three times, as committed; New York once --
     await week.run_until(MONDAY + timedelta(days=3, hours=20))
     bad = await week.driver.command("U0REPLA", "/drill", "done not-a-link")
     assert "https://" in bad.json()["text"]
-    done = await week.driver.command(
-        "U0REPLA", "/drill", "done https://app.gong.io/call?id=9 nailed it"
+    said = [
+        (
+            await week.driver.command("U0REPLA", "/drill", f"done https://app.gong.io/call?id={n}")
+        ).json()["text"]
+        for n in (9, 10, 11)
+    ]
+    assert said[0] == (
+        "Recorded your Objection reframe drill (1/3 of the recordings you committed to). "
+        "2 more recordings to go: your manager scores it on Monday."
     )
-    assert "Recorded your" in done.json()["text"]
+    assert "(3/3 of the recordings you committed to). Your manager scores" in said[2]
+    once = await week.driver.command("U0REPNY", "/drill", "done https://app.gong.io/call?id=12")
+    assert "(1/3 of the recordings you committed to)" in once.json()["text"]
     none = await week.driver.command("U0REPBER", "/drill", "done https://app.gong.io/call?id=10")
     assert "no drill assigned" in none.json()["text"]
 
@@ -158,11 +168,22 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
     assert when[("U0REPKOL", Step.ONE_ON_ONE)] == "Wed 09:00"
     assert when[("U0MGRB", Step.NOTES_NUDGE)] == "Wed 17:00"  # logged nothing
     assert ("U0MGRA", Step.NOTES_NUDGE) not in when  # logged both
-    assert when[("U0REPNY", Step.DRILL_CHECK)] == "Fri 12:00"  # no recording
-    assert ("U0REPLA", Step.DRILL_CHECK) not in when  # recorded on Thursday
+    assert when[("U0REPNY", Step.DRILL_CHECK)] == "Fri 12:00"  # 1 of the 3 committed
+    check = await week.last_dm("U0REPNY", Step.DRILL_CHECK)
+    assert check["text"] == (
+        "You've recorded 1 of the 3 Objection reframe practice reps you committed to (1/3). "
+        "Share the rest today."
+    )
+    assert ("U0REPLA", Step.DRILL_CHECK) not in when  # all three in on Thursday
     assert when[("U0MGRA", Step.MANAGER_HEADS_UP)] == "Fri 16:00"
     heads_up = await week.last_dm("U0MGRA", Step.MANAGER_HEADS_UP)
     assert "U0REPNY" in heads_up["text"] and "U0REPLA" not in heads_up["text"]
+    assert "<@U0REPNY> — Objection reframe, 1/3 recorded" in str(heads_up["blocks"])
+    # The rep's Home and the manager's digest count the practice the same way.
+    assert "recorded 1/3, 2 to go by" in await home_text(week.sandbox, week.driver, "U0REPNY")
+    assert "recorded ✓ (3/3)" in await home_text(week.sandbox, week.driver, "U0REPLA")
+    digest = str((await week.last_dm("U0MGRA", Step.DIGEST))["blocks"])
+    assert "drill 1/3" in digest and "drill ✓" in digest
 
     async with week.deps.db() as session:
         submissions = (await session.scalars(select(Submission))).all()
@@ -170,7 +191,7 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
         assert len(submissions) == 3
         assert len((await session.scalars(select(Diagnosis))).all()) == 1
         assert len((await session.scalars(select(OneOnOne))).all()) == 2
-        assert len((await session.scalars(select(DrillReport))).all()) == 1
+        assert len((await session.scalars(select(DrillReport))).all()) == 4
 
     # Nothing a rep can see carries the manager's private notes.
     for rep in ("U0REPLA", "U0REPNY"):

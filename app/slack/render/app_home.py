@@ -37,6 +37,7 @@ from app.slack.render.delivery import problem_blocks, time_zone_blocks
 from app.slack.render.message_parts import drill_buttons, score_buttons
 from app.slack.render.scorecard_blocks import (
     director_blocks,
+    drill_mark,
     indicator_blocks,
     insight_blocks,
     open_actions_blocks,
@@ -114,8 +115,13 @@ def _drill(model: HomeModel) -> list[Block]:
     drill = model.drill
     if drill is None:
         return [section("*Drill:* none this week yet: it comes with your 1:1 notes.")]
-    count = len(drill.reports)
-    state = f"recorded ✓ ({count})" if count else f"not recorded yet, due {day_label(drill.due_on)}"
+    done = drill.practice
+    if done.met:
+        state = f"recorded ✓ ({done.label})"
+    elif done.done:
+        state = f"recorded {done.label}, {done.left} to go by {day_label(drill.due_on)}"
+    else:
+        state = f"not recorded yet ({done.label}), due {day_label(drill.due_on)}"
     commitment = f"\n*Your commitment:* {drill.commitment}" if drill.commitment else ""
     return [
         section(f"*Drill:* {drill.drill.name} — {state}{commitment}\n{drill.drill.success}"),
@@ -127,7 +133,7 @@ def _week_line(week: RepWeek) -> str:
     if week.paused:
         return f"• {week.cycle}: paused"
     held = {True: "1:1 ✓", False: "1:1 didn't happen", None: "no 1:1 notes"}[week.held]
-    drill = ("drill ✓" if week.drill_recorded else "drill ✗") if week.drill_assigned else "—"
+    drill = drill_mark(week.practice) if week.drill_assigned else "—"
     transfer = f"transfer {week.transfer}/5" if week.transfer is not None else "not scored"
     helpful = f" · you rated it {week.helpfulness}/10" if week.helpfulness else ""
     focus = f" · {week.focus}" if week.focus else ""

@@ -113,11 +113,17 @@ def plain(text: str) -> Outgoing:
 
 
 def drill_recorded_line(assignment: DrillAssignment) -> str:
-    count = plural(len(assignment.reports), "recording")
-    return (
-        f"Recorded your *{assignment.drill.name}* drill ({count} this week). "
+    done = assignment.practice
+    if done.target == 1:
+        count = f"{plural(done.done, 'recording')} this week"
+    else:
+        count = f"{done.label} of the recordings you committed to"
+    later = (
         "Your manager scores it on Monday."
+        if done.met
+        else f"{plural(done.left, 'more recording')} to go: your manager scores it on Monday."
     )
+    return f"Recorded your *{assignment.drill.name}* drill ({count}). {later}"
 
 
 def drill_recorded(assignment: DrillAssignment) -> Outgoing:
@@ -130,13 +136,14 @@ def drill_status(assignment: DrillAssignment | None) -> Outgoing:
         return plain(
             "You have no drill this week yet: your manager sets one when they log your 1:1."
         )
+    done = assignment.practice
     state = (
-        f"recorded {len(assignment.reports)}×, last: <{assignment.reports[-1].url}|recording>"
+        f"recorded {done.label}, last: <{assignment.reports[-1].url}|recording>"
         if assignment.reports
-        else "not recorded yet"
+        else f"not recorded yet ({done.label})"
     )
     practice = (
-        f"\n*Practice:* {assignment.practice_reps} reps before your next 1:1"
+        f"\n*Practice:* {assignment.practice_reps} recordings before your next 1:1"
         if assignment.practice_reps
         else ""
     )

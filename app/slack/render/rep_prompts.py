@@ -120,9 +120,14 @@ def drill_card(p: m.DrillCard) -> Outgoing:
         f"Your drill this week: {drill.name}. "
         f"Report it with /drill done <link> by {day_label(due)}."
     )
-    practice = (
-        f"\n*Practice:* record it {plural(reps, 'time')} before your next 1:1." if reps else ""
-    )
+    practice = ""
+    if reps == 1:
+        practice = "\n*Practice:* record it once before your next 1:1."
+    elif reps:
+        practice = (
+            f"\n*Practice:* record it {reps} times before your next 1:1 (0/{reps} so far; "
+            "each recording counts one)."
+        )
     commit = f"*Your commitment:* {commitment}\n" if commitment else ""
     blocks = [
         header(f"Your drill: {drill.name}"),
@@ -159,7 +164,20 @@ def _commitment_card(p: m.DrillCard) -> Outgoing:
 
 
 def drill_check(p: m.DrillCheck) -> Outgoing:
-    text = f"Have you done this week's drill ({p.drill.name})? Share the recording today."
+    done, target = p.practice.done, p.practice.target
+    if done:
+        text = (
+            f"You've recorded {done} of the {target} {p.drill.name} practice reps you committed "
+            f"to ({p.practice.label}). "
+            + ("Share the last one today." if p.practice.left == 1 else "Share the rest today.")
+        )
+    elif target > 1:
+        text = (
+            f"Have you started this week's drill ({p.drill.name})? You committed to "
+            f"{target} recordings ({p.practice.label} so far): share the first today."
+        )
+    else:
+        text = f"Have you done this week's drill ({p.drill.name})? Share the recording today."
     commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""
     blocks = [
         section(f"👋 {text}{commit}"),

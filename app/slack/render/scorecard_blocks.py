@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from app.rules import calendar
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
+from app.rules.practice import Practice
 from app.services.call_evidence import Indicator
 from app.services.digests import Digest, RepDigest
 from app.services.escalations import OpenAction
@@ -69,8 +70,17 @@ def rep_lines(card: RepScorecard) -> list[str]:
     ]
 
 
+def drill_mark(practice: Practice | None) -> str:
+    """✓ once the committed recordings are in; how many of them when only some are."""
+    if practice is None:
+        return "no drill"
+    if practice.met:
+        return "drill ✓"
+    return f"drill {practice.label}" if practice.done else "drill ✗"
+
+
 def _drill_state(row: TeamRow) -> str:
-    return {True: "drill ✓", False: "drill ✗", None: "no drill"}[row.drill]
+    return drill_mark(row.practice) if row.drill is not None else "no drill"
 
 
 def team_line(row: TeamRow) -> str:

@@ -194,9 +194,9 @@ def notes_nudge(p: m.NotesNudge) -> Outgoing:
 def heads_up(p: m.HeadsUp) -> Outgoing:
     names = ", ".join(mention(miss.rep) for miss in p.missed)
     who = "1 rep hasn't" if len(p.missed) == 1 else f"{len(p.missed)} reps haven't"
-    text = f"Drill heads-up: {who} recorded this week's drill: {names}."
+    text = f"Drill heads-up: {who} recorded the practice they committed to: {names}."
     lines = [
-        f"• {mention(miss.rep)} — {miss.drill}"
+        f"• {mention(miss.rep)} — {miss.drill}, {miss.practice.label} recorded"
         + ("" if miss.reminded else " (coach's drill check didn't reach them)")
         for miss in p.missed[:MAX_TEAM_ROWS]
     ]
