@@ -72,6 +72,21 @@ class MessageQueries(Queries):
         )
         return found is not None
 
+    async def sent_delivery(self, person_id: int, kind: Step, cycle: str) -> Delivery | None:
+        """The person's `kind` DM of `cycle`, once it is in Slack (with its channel and ts)."""
+        return await self.session.scalar(
+            select(Delivery)
+            .where(
+                Delivery.person_id == person_id,
+                Delivery.kind == kind,
+                Delivery.cycle_week == cycle,
+                Delivery.status == DeliveryStatus.SENT,
+                Delivery.message_ts.is_not(None),
+            )
+            .order_by(Delivery.id.desc())
+            .limit(1)
+        )
+
     async def sent_delivery_at(self, person_id: int, channel: str, ts: str) -> Delivery | None:
         """The scheduled DM coach posted to this person as message (channel, ts), if any."""
         return await self.session.scalar(

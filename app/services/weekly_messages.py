@@ -140,6 +140,7 @@ class DrillCard:
     commitment: str | None
     practice_reps: int | None
     due_on: date
+    practice: Practice  # recordings in so far against those committed to
 
 
 @dataclass(frozen=True)
@@ -366,6 +367,24 @@ async def _drill_check(
     )
 
 
+async def drill_card(store: Store, rep: Person, cycle: str) -> DrillCard | None:
+    """The rep's drill card of `cycle` as it stands (None without a held 1:1): the practice
+    counted so far, so the card can be shown again after each recording."""
+    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    if record is None or not record.held:
+        return None
+    recordings = len((await store.drill_reports([rep.id], cycle)).get(rep.id, []))
+    return DrillCard(
+        rep.slack_user_id,
+        cycle,
+        Drill.from_json(record.drill) if record.drill else None,
+        record.commitment,
+        record.practice_reps,
+        await drill_due_on(store, rep, cycle),
+        practice(recordings, record.practice_reps),
+    )
+
+
 async def compose(
     store: Store,
     ledger: Ledger,
@@ -396,17 +415,8 @@ async def compose(
     if kind is Step.DRILL_CHECK:
         return await _drill_check(store, person, claim, now, default_tz)
     if kind is Step.DRILL_CARD:
-        record = (await store.one_on_ones([person.id], cycle)).get(person.id)
-        if record is None or not record.held:
-            return Skip("no_one_on_one_held")
-        return DrillCard(
-            person.slack_user_id,
-            cycle,
-            Drill.from_json(record.drill) if record.drill else None,
-            record.commitment,
-            record.practice_reps,
-            await drill_due_on(store, person, cycle),
-        )
+        card = await drill_card(store, person, cycle)
+        return card if card is not None else Skip("no_one_on_one_held")
     if kind is Step.DIGEST:
         digest = await digest_for(store, person, cycle, now, default_tz)
         return Skip("nothing_to_report") if digest.empty else digest

@@ -143,6 +143,15 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
         "2 more recordings to go: your manager scores it on Monday."
     )
     assert "(3/3 of the recordings you committed to). Your manager scores" in said[2]
+    # The drill card in the DM is shown again with the count after each recording.
+    await week.settle()
+    card_ts = (await week.last_dm("U0REPLA", Step.DRILL_CARD))["ts"]
+    cards = [
+        c for c in week.sandbox.calls_to("chat.update", ok_only=True) if c.args["ts"] == card_ts
+    ]
+    assert len(cards) == 3
+    assert "record it 3 times before your next 1:1 (1/3 so far" in str(cards[0].args["blocks"])
+    assert "✓ 3/3 recorded" in str(cards[2].args["blocks"])
     once = await week.driver.command("U0REPNY", "/drill", "done https://app.gong.io/call?id=12")
     assert "(1/3 of the recordings you committed to)" in once.json()["text"]
     none = await week.driver.command("U0REPBER", "/drill", "done https://app.gong.io/call?id=10")

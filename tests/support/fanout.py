@@ -103,5 +103,7 @@ async def assert_each_rep_prompted_once(deps: Deps, sandbox: SlackSandbox, reps:
     doubled = sorted(delivery for delivery, count in in_slack.items() if count > 1)
     statuses = await prompt_statuses(deps)
     assert (len(in_slack), doubled, statuses) == (reps, [], {DeliveryStatus.SENT: reps}), (
-        f"not exactly one prompt each; unsent rows' errors: {await prompt_errors(deps)}"
+        f"not exactly one prompt each: {len(in_slack)} of {reps} reps in Slack, posted twice: "
+        f"{doubled[:10]} ({len(doubled)}), rows by status: {statuses}, unsent rows' errors: "
+        f"{await prompt_errors(deps)}"
     )

@@ -39,6 +39,7 @@ from app.slack import forms, payloads
 from app.slack.answers import tell, update
 from app.slack.client import error_code
 from app.slack.listeners.context import acting, clicked
+from app.slack.listeners.drill_cards import refresh_drill_card
 from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta
 from app.slack.render import modals
 from app.slack.render.call_words import disconnected
@@ -331,6 +332,8 @@ def acts_on_message(take: Take) -> Callable[..., Awaitable[None]]:
         else:
             await update(client, mine, reply)
         homes.refresh(client, payloads.team_id(body), rep.slack_user_id)
+        if isinstance(answer, dm_replies.DrillFromMessage):
+            await refresh_drill_card(client, deps, answer.assignment)
 
     listener.__name__ = f"on_{getattr(take, '__name__', 'message')}"
     return listener

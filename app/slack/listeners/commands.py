@@ -31,6 +31,7 @@ from app.services import (
 from app.slack import forms
 from app.slack.answers import tell
 from app.slack.listeners.context import acting, working
+from app.slack.listeners.drill_cards import refresh_drill_card
 from app.slack.profiles import Profile, Unreadable
 from app.slack.render import delivery
 from app.slack.render import help as render
@@ -66,21 +67,24 @@ async def on_drill(
             )
         await _answer_later(respond, render.drill_status(assignment))
         return
+    recorded = None
     async with acting(command, deps) as ctx:
         if not await _first_time(ctx.store, command, ctx.now):
             await _answer_later(respond, render.already_done())
             return
         if parsed.verb == "done":
-            assignment = await drill_reports.record_drill(
+            recorded = await drill_reports.record_drill(
                 ctx.store, ctx.actor, parsed.link, parsed.note, ctx.now, ctx.zone
             )
-            reply = render.drill_recorded(assignment)
+            reply = render.drill_recorded(recorded)
         else:
             assert parsed.until is not None
             person = await pauses.pause(ctx.store, ctx.actor, None, parsed.until, ctx.now, ctx.zone)
             reply = render.paused(person.slack_user_id, parsed.until, yourself=True)
     await _answer_later(respond, reply)
     homes.refresh(client, command["team_id"], command["user_id"])
+    if recorded is not None:
+        await refresh_drill_card(client, deps, recorded)
 
 
 async def _first_time(store: Store, command: dict[str, Any], now: datetime) -> bool:

@@ -12,6 +12,7 @@ from app.services import dm_replies, people
 from app.slack import payloads, workspace_access
 from app.slack.ids import Event
 from app.slack.listeners.context import working
+from app.slack.listeners.drill_cards import refresh_drill_card
 from app.slack.listeners.home_opened import publish_home
 from app.slack.profiles import as_kept, profile_from_user
 from app.slack.render import weekly
@@ -89,6 +90,8 @@ async def on_message(
         await dm_replies.answered(last.store, kept.id, str(posted["ts"]))
     if isinstance(answer, dm_replies.DealsAdded | dm_replies.DrillFromMessage):
         homes.refresh(client, team_id, user)
+    if isinstance(answer, dm_replies.DrillFromMessage):
+        await refresh_drill_card(client, deps, answer.assignment)
 
 
 async def _post(client: AsyncWebClient, incoming: dm_replies.Incoming, reply: Outgoing) -> Any:

@@ -27,6 +27,7 @@ from app.services import (
 from app.slack import forms, payloads
 from app.slack.answers import update
 from app.slack.listeners.context import submitted
+from app.slack.listeners.drill_cards import refresh_drill_card
 from app.slack.metadata import ModalMeta
 from app.slack.render import modals
 from app.slack.render.diagnosis_form import saved_line
@@ -143,6 +144,7 @@ async def on_drill_done_submit(
         view=modals.saved("Drill recorded", drill_recorded_line(assignment)),
     )
     homes.refresh(client, payloads.team_id(body), payloads.user_id(body))
+    await refresh_drill_card(client, deps, assignment)
 
 
 async def on_schedule_submit(

@@ -120,12 +120,15 @@ def drill_card(p: m.DrillCard) -> Outgoing:
         f"Your drill this week: {drill.name}. "
         f"Report it with /drill done <link> by {day_label(due)}."
     )
+    done = p.practice
     practice = ""
-    if reps == 1:
+    if done.met and done.done:
+        practice = f"\n*Practice:* ✓ {done.label} recorded. Your manager scores it on Monday."
+    elif reps == 1:
         practice = "\n*Practice:* record it once before your next 1:1."
     elif reps:
         practice = (
-            f"\n*Practice:* record it {reps} times before your next 1:1 (0/{reps} so far; "
+            f"\n*Practice:* record it {reps} times before your next 1:1 ({done.label} so far; "
             "each recording counts one)."
         )
     commit = f"*Your commitment:* {commitment}\n" if commitment else ""
