@@ -239,10 +239,10 @@ MAYA_INSIGHTS = [
 ]
 ANA_CARD = [
     "*Focus:* Discovery (week 3)",
-    "*Transfer scores:* 2 → 2",
-    "*Drills recorded (4 weeks):* 3/3 (100%) · since this focus began: 3/3 (100%)",
+    "*Transfer scores:* 2 → 2 · target 4+ within 3 weeks",
+    "*Drills recorded (4 weeks):* 3/3 (100%) · since this focus began: 3/3 (100%) · target 100%",
     # W45: 1 of 2 moved; W46: 1 of 1 → 2 of 3.
-    "*Coached deals that moved a stage:* 2/3 (67%) · reps' own answers",
+    "*Coached deals that moved a stage:* 2/3 (67%) · reps' own answers · target 70%+",
     "*Rubric:* Discovery 2/4",
 ]
 

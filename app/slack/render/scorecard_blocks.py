@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.rules import calendar
+from app.rules import calendar, targets
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
 from app.rules.practice import Practice
@@ -59,13 +59,14 @@ def rep_lines(card: RepScorecard) -> list[str]:
     focus = f"*Focus:* {card.focus} (week {card.weeks_on_focus})" if card.focus else "*Focus:* —"
     reached = f" · reached 4+ in week {card.weeks_to_transfer}" if card.weeks_to_transfer else ""
     levels = ", ".join(f"{name} {level}/4" for name, level in sorted(card.rubric.items()))
+    source = f" · {card.deal_progression_source}" if card.deal_progression_source else ""
     return [
         focus,
-        f"*Transfer scores:* {trend(card)}{reached}",
+        f"*Transfer scores:* {trend(card)}{reached} · {targets.TRANSFER_LABEL}",
         f"*Drills recorded (4 weeks):* {ratio(card.completion_4w)} · "
-        f"since this focus began: {ratio(card.completion_focus)}",
-        f"*Coached deals that moved a stage:* {ratio(card.deal_progression_4w)}"
-        + (f" · {card.deal_progression_source}" if card.deal_progression_source else ""),
+        f"since this focus began: {ratio(card.completion_focus)} · {targets.COMPLETION_LABEL}",
+        f"*Coached deals that moved a stage:* {ratio(card.deal_progression_4w)}{source} · "
+        f"{targets.PROGRESSION_LABEL}",
         f"*Rubric:* {levels or '—'}",
     ]
 
@@ -107,7 +108,9 @@ def team_blocks(view: TeamView) -> list[Block]:
         *bullet_sections(team_line(row) for row in view.rows),
         context(
             "Helpfulness is the reps' own 1–10 rating of their 1:1s, shown as an average "
-            "once there are 3 or more."
+            f"once there are 3 or more. Targets: drills {targets.COMPLETION}% recorded as "
+            f"committed · transfer {targets.TRANSFER_LABEL.removeprefix('target ')} of a focus "
+            f"· coached deals moving a stage {targets.PROGRESSION}%+."
         ),
     ]
 
@@ -207,7 +210,8 @@ def cheer(card: RepScorecard) -> str:
     done = card.completion_4w
     if done.of and done.done == done.of:
         return f"{done.done} of {done.of} drills recorded in the last weeks. Keep the streak."
-    if card.deal_progression_4w.percent is not None and card.deal_progression_4w.percent >= 70:
+    moved = card.deal_progression_4w.percent
+    if moved is not None and moved >= targets.PROGRESSION:
         return f"{card.deal_progression_4w.label} of your coached deals moved a stage. Keep going."
     return "One recorded drill next week will move your numbers more than anything else."
 
@@ -217,7 +221,11 @@ def _rep_digest_blocks(part: RepDigest) -> list[Block]:
     if part.commitment:
         week.append(f"*Your commitment:* {part.commitment}")
     if part.drill:
-        state = "recorded ✓" if part.card.this_week.drill_recorded else "not recorded yet"
+        done = part.card.this_week.practice
+        if done.met:
+            state = "recorded ✓"
+        else:
+            state = f"{done.label} recorded" if done.done else "not recorded yet"
         week.append(f"*This week's drill:* {part.drill} — {state}")
     if part.next_one_on_one:
         week.append(f"*Next 1:1:* {day_label(part.next_one_on_one)}")
