@@ -29,6 +29,7 @@ from app.crm.clients import CrmFactory, crm_for
 from app.crm.connection import Connection, connection_for
 from app.crm.provider import Crm, CrmError, CrmFieldRefused, CrmRefused, FieldWrite
 from app.crm.sync import failed
+from app.db.connection_sync import callable_now
 from app.db.ledger import Claimed, Ledger
 from app.db.models import DrillReport, OneOnOne, Submission
 from app.db.store import Store
@@ -165,11 +166,9 @@ async def _crm_of(
     connection = connection_for(deps.settings, workspace_id, row)
     if connection is None or row is None:
         return None, None, "crm_disconnected"
-    same_keys = row.key_fingerprint == connection.fingerprint
-    if row.status == ConnectionStatus.REFUSED and same_keys:
-        return None, connection, "crm_refused"
-    if same_keys and row.next_sync_at is not None and now < row.next_sync_at:
-        return None, connection, f"crm_{row.problem or 'failing'}"
+    if not callable_now(row, connection, now):  # the sync's own rule: refused, or waiting
+        refused = row.status == ConnectionStatus.REFUSED
+        return None, connection, "crm_refused" if refused else f"crm_{row.problem or 'failing'}"
     if workspace_id not in crms:
         crms[workspace_id] = factory(deps, connection)
     return crms[workspace_id], connection, None
