@@ -4,13 +4,28 @@ Each stand-in adds its own refusals and its own 5xx wording."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from aiohttp import web
 
 from app.sandbox import loopback
+
+NOT_JSON: Any = object()  # a request body that is not JSON
+
+
+async def json_body(request: web.Request) -> tuple[bytes, Any]:
+    """The request's bytes and its JSON: None when there is no body, NOT_JSON when it isn't
+    JSON."""
+    raw = await request.read()
+    if not raw:
+        return raw, None
+    try:
+        return raw, json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return raw, NOT_JSON
 
 
 class Served:

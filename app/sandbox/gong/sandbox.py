@@ -8,7 +8,6 @@ then the endpoint. Every request is logged; the answer is late when told to be.
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
 from collections.abc import Callable
@@ -24,10 +23,9 @@ from app.sandbox.gong.errors import ACCESS_DENIED, GongError, error_body, reques
 from app.sandbox.gong.faults import Faults
 from app.sandbox.gong.limits import RateLimiter
 from app.sandbox.gong.request_log import GongRequest, RequestLog
-from app.sandbox.standin import Served
+from app.sandbox.standin import NOT_JSON, Served, json_body
 
 Handler = Callable[[dict[str, str], Any], dict[str, Any]]
-_NOT_JSON = object()
 
 
 class GongSandbox(Directory, Endpoints, Faults, RequestLog, Served):
@@ -66,13 +64,7 @@ class GongSandbox(Directory, Endpoints, Faults, RequestLog, Served):
     async def _serve(self, request: web.Request) -> web.Response:
         arrived, wall = self.monotonic(), self.clock()
         query = dict(request.query)
-        raw = await request.read()
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                body = _NOT_JSON
+        _, body = await json_body(request)
         rid = request_id()
         accepted = False
         status, headers = 200, dict[str, str]()
@@ -104,7 +96,7 @@ class GongSandbox(Directory, Endpoints, Faults, RequestLog, Served):
                 status=response.status,
                 monotonic=arrived,
                 wall=wall,
-                body=None if body is _NOT_JSON else body,
+                body=None if body is NOT_JSON else body,
                 query=query,
                 accepted=accepted,
             )
@@ -119,6 +111,6 @@ class GongSandbox(Directory, Endpoints, Faults, RequestLog, Served):
             if any(path == request.path for _, path in self._routes):
                 raise GongError(405, f"{request.method} is not allowed on {request.path}")
             raise GongError(404, f"No such endpoint: {request.path}")
-        if body is _NOT_JSON:
+        if body is NOT_JSON:
             raise GongError(400, "The request body is not valid JSON")
         return handler(query, body)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -42,10 +41,9 @@ from app.sandbox.hubspot.limits import RateLimiter
 from app.sandbox.hubspot.request_log import HubSpotRequest, RequestLog
 from app.sandbox.hubspot.schema import coach_properties
 from app.sandbox.hubspot.writes import Writes
-from app.sandbox.standin import Served
+from app.sandbox.standin import NOT_JSON, Served, json_body
 
 Handler = Callable[[dict[str, str], Any, str], Answer]
-_NOT_JSON = object()
 COACH_SCOPES = frozenset(
     {
         "crm.objects.deals.read",
@@ -124,13 +122,7 @@ class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog, Served):
     async def _serve(self, request: web.Request) -> web.Response:
         arrived, wall = self.monotonic(), self.clock()
         query = dict(request.query)
-        raw = await request.read()
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                body = _NOT_JSON
+        raw, body = await json_body(request)
         cid = correlation_id()
         accepted = False
         status, headers = 200, {"X-HubSpot-Correlation-Id": cid}
@@ -150,7 +142,7 @@ class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog, Served):
                     headers |= self.limiter.headers(arrived)
                 if raw and request.content_type != "application/json":
                     raise HubSpotError(415, "HTTP 415 Unsupported Media Type")
-                if body is _NOT_JSON:
+                if body is NOT_JSON:
                     raise invalid("Invalid input JSON: the body could not be parsed")
                 status, payload = handler(query, body, name)
             except HubSpotError as exc:
@@ -163,7 +155,7 @@ class HubSpotSandbox(Account, Endpoints, Writes, Faults, RequestLog, Served):
                 method=request.method,
                 path=request.path,
                 query=query,
-                body=None if body is _NOT_JSON else body,
+                body=None if body is NOT_JSON else body,
                 status=response.status,
                 accepted=accepted,
                 monotonic=arrived,
