@@ -1,5 +1,5 @@
 """The rep's drill card, shown again after each recording: the card coach sent on
-Wednesday, as it stands now (its practice count), and where it is in Slack."""
+Wednesday, as the recording just saved leaves it, and where it is in Slack."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from app.db.store import Store
 from app.rules.types import Step
-from app.services.weekly_messages import DrillCard, drill_card
+from app.services.drill_reports import DrillAssignment
+from app.services.weekly_messages import DrillCard
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,9 @@ class ShownCard:
     card: DrillCard
 
 
-async def card_to_refresh(store: Store, rep_id: int, cycle: str) -> ShownCard | None:
-    """None when no card of that week reached Slack (or the week has none)."""
-    sent = await store.sent_delivery(rep_id, Step.DRILL_CARD, cycle)
-    rep = await store.person_by_id(rep_id)
-    if sent is None or rep is None or not sent.channel_id or not sent.message_ts:
+async def card_to_refresh(store: Store, assignment: DrillAssignment) -> ShownCard | None:
+    """None when the week's card never reached Slack."""
+    sent = await store.sent_delivery(assignment.rep.id, Step.DRILL_CARD, assignment.cycle)
+    if sent is None or not sent.channel_id or not sent.message_ts:
         return None
-    card = await drill_card(store, rep, cycle)
-    return ShownCard(sent.channel_id, sent.message_ts, card) if card is not None else None
+    return ShownCard(sent.channel_id, sent.message_ts, DrillCard.of(assignment))

@@ -24,7 +24,7 @@ from app.services.call_evidence import RepEvidence
 from app.services.deals import PickableDeal
 from app.services.diagnoses import focus_of
 from app.services.digests import Digest, digest_for
-from app.services.drill_reports import current_drill, drill_due_on
+from app.services.drill_reports import DrillAssignment, current_drill, drill_due_on
 from app.services.feedback import CoachedDeal, coached_deals
 
 # A reminder right after a late prompt would be noise.
@@ -141,6 +141,19 @@ class DrillCard:
     practice_reps: int | None
     due_on: date
     practice: Practice  # recordings in so far against those committed to
+
+    @classmethod
+    def of(cls, assignment: DrillAssignment) -> DrillCard:
+        """The card of a drill being recorded, as it stands after the latest recording."""
+        return cls(
+            assignment.rep.slack_user_id,
+            assignment.cycle,
+            assignment.drill,
+            assignment.commitment,
+            assignment.practice_reps,
+            assignment.due_on,
+            assignment.practice,
+        )
 
 
 @dataclass(frozen=True)
@@ -368,8 +381,8 @@ async def _drill_check(
 
 
 async def drill_card(store: Store, rep: Person, cycle: str) -> DrillCard | None:
-    """The rep's drill card of `cycle` as it stands (None without a held 1:1): the practice
-    counted so far, so the card can be shown again after each recording."""
+    """The rep's drill card of `cycle` (None without a held 1:1), with the practice counted
+    so far."""
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
     if record is None or not record.held:
         return None

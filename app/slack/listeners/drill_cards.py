@@ -25,7 +25,7 @@ async def refresh_drill_card(
     person = assignment.rep.id
     try:
         async with working(deps, reads_only=True) as ctx:
-            shown = await card_to_refresh(ctx.store, person, assignment.cycle)
+            shown = await card_to_refresh(ctx.store, assignment)
         if shown is None:
             return
         card = drill_card(shown.card)
