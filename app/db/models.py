@@ -199,14 +199,14 @@ class Diagnosis(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)  # the decision tree: question → yes/no
     gap: Mapped[Gap] = mapped_column(_enum(Gap, 16))
-    focus_skill: Mapped[str] = mapped_column(String(120))
+    focus_skill: Mapped[str] = mapped_column(String(120))  # the competency's name that week
+    focus_key: Mapped[str | None] = mapped_column(String(32))  # the rubric competency's key
     evidence_url: Mapped[str | None] = mapped_column(String(2000))
     evidence_moment: Mapped[str | None] = mapped_column(String(16))
     evidence_quote: Mapped[str | None] = mapped_column(Text)
     did: Mapped[str | None] = mapped_column(Text)  # what the rep did …
     good_looks_like: Mapped[str | None] = mapped_column(Text)  # … and what good looks like
     manager_action: Mapped[str | None] = mapped_column(Text)  # a system gap is the manager's job
-    rubric_level: Mapped[int | None] = mapped_column(SmallInteger)  # the focus skill, 1–4
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -279,9 +279,48 @@ class CustomDrill(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(75))
     scenario: Mapped[str] = mapped_column(Text)
-    what_to_say: Mapped[str | None] = mapped_column(Text)
-    success: Mapped[str] = mapped_column(Text)
+    what_to_say: Mapped[str | None] = mapped_column(Text)  # the script
+    success: Mapped[str] = mapped_column(Text)  # or an assignment's completion criterion
+    competency_key: Mapped[str | None] = mapped_column(String(32))  # what it trains
+    gaps: Mapped[list[str] | None] = mapped_column(JSON)  # the gaps it serves
+    kind: Mapped[str] = mapped_column(
+        String(16), default="role_play", server_default=text("'role_play'")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Competency(Base):
+    """A workspace's wording of a built-in competency of the rubric, or one of its own
+    (app/rules/rubric.py holds the built-in wording)."""
+
+    __tablename__ = "competency"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))  # "discovery", or "own:<n>"
+    name: Mapped[str] = mapped_column(String(40))
+    levels: Mapped[list[str]] = mapped_column(JSON)  # what levels 1–4 sound like on a call
+    position: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RubricRating(Base):
+    """A rep's level on one competency, as their manager rated it at a week's diagnosis.
+    Every week's rating is kept, so levels trend."""
+
+    __tablename__ = "rubric_rating"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_week", "competency_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))
+    competency_key: Mapped[str] = mapped_column(String(32))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Pause(Base):

@@ -182,21 +182,22 @@ class RecordQueries(Queries):
     ) -> dict[int, TransferScore]:
         return await self._by_people(TransferScore, person_ids, cycle)
 
-    async def latest_transfer_scores(
+    async def transfer_history(
         self, person_ids: Iterable[int], up_to_cycle: str
-    ) -> dict[int, TransferScore]:
+    ) -> dict[int, dict[str, int]]:
+        """Each person's transfer scores up to a cycle: cycle → score, oldest first."""
         wanted = list(set(person_ids))
         if not wanted:
             return {}
         query = (
-            select(TransferScore)
+            select(TransferScore.person_id, TransferScore.cycle_week, TransferScore.score)
             .where(TransferScore.person_id.in_(wanted), TransferScore.cycle_week <= up_to_cycle)
-            .order_by(TransferScore.person_id, TransferScore.cycle_week.desc())
+            .order_by(TransferScore.cycle_week)
         )
-        latest: dict[int, TransferScore] = {}
-        for row in (await self.session.scalars(query)).all():
-            latest.setdefault(row.person_id, row)
-        return latest
+        history: dict[int, dict[str, int]] = {}
+        for person_id, cycle, score in (await self.session.execute(query)).all():
+            history.setdefault(person_id, {})[cycle] = score
+        return history
 
     async def save_transfer_score(
         self, person_id: int, cycle: str, score: int, author_id: int, now: datetime

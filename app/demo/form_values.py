@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.rules.form_fields import DiagnosisField, rating_field
 from app.sandbox.driver import chosen, typed
 
 # In a form value: pick the newest of the rep's Gong calls the form lists.
@@ -19,6 +20,15 @@ def yes_no(*answers: str) -> dict[str, Any]:
     """The diagnosis questions, answered in order (can do, knows, clear, math works)."""
     keys = ("can_do", "knows", "clear", "math_works")
     return {k: chosen(a, "radio_buttons") for k, a in zip(keys, answers, strict=False)}
+
+
+def focus(key: str, level: int, **others: int) -> dict[str, Any]:
+    """The focus competency picked and the rep's level on it (and on `others`) today."""
+    levels = {key: level, **others}
+    return {
+        DiagnosisField.FOCUS_SKILL.value: chosen(key),
+        **{rating_field(k): chosen(str(v), "radio_buttons") for k, v in levels.items()},
+    }
 
 
 def url_value(value: str) -> dict[str, Any]:
@@ -67,7 +77,7 @@ def ana_deals(picked: str) -> dict[str, Any]:
 def chen_diagnosis() -> dict[str, Any]:
     return {
         **yes_no("no"),
-        "focus_skill": typed("Objection handling"),
+        **focus("objection_handling", 1, closing=2),
         "evidence_url": typed("https://chorus.ai/meeting/4411"),
         "evidence_moment": typed("03:10"),
         "did": typed("Offered a discount at the first push"),
@@ -78,7 +88,7 @@ def chen_diagnosis() -> dict[str, Any]:
 def dev_diagnosis() -> dict[str, Any]:
     return {
         **yes_no("yes", "no"),
-        "focus_skill": typed("Discovery"),
+        **focus("discovery", 2),
         "evidence_url": typed("https://us-67.gong.io/call?id=88"),
         "evidence_moment": typed("14:20"),
     }
@@ -87,7 +97,7 @@ def dev_diagnosis() -> dict[str, Any]:
 def eve_diagnosis() -> dict[str, Any]:
     return {
         **yes_no("yes", "yes", "yes", "yes"),
-        "focus_skill": typed("Closing"),
+        **focus("closing", 3),
         "evidence_call": PICK_NEWEST_CALL,  # Eve shared nothing: her newest Gong call
     }
 
@@ -95,7 +105,7 @@ def eve_diagnosis() -> dict[str, Any]:
 def ana_diagnosis() -> dict[str, Any]:
     return {
         **yes_no("yes", "yes", "no"),
-        "focus_skill": typed("Objection handling"),
+        **focus("objection_handling", 2),
         "evidence_url": typed("https://app.gong.io/call?id=1"),
         "evidence_moment": typed("12:30"),
     }
@@ -104,7 +114,7 @@ def ana_diagnosis() -> dict[str, Any]:
 def ben_diagnosis() -> dict[str, Any]:
     return {
         **yes_no("no"),
-        "focus_skill": typed("Multi-threading"),
+        **focus("multi_threading", 2, discovery=3),
         "evidence_url": typed("https://acme.zoom.us/rec/2"),
         "evidence_moment": typed("4:05"),
     }

@@ -202,7 +202,7 @@ class DemoWeek:
         offer = {"ts": "1.0", **answer}
         view = await self.driver.open_modal(manager, offer, Action.NEXT_FOCUS)
         focus = next(b for b in view["blocks"] if b.get("block_id") == "focus_skill")
-        suggested = focus["element"].get("initial_value")
+        suggested = focus["element"]["initial_option"]["text"]["text"]
         self.show.did(
             self.sim.now,
             manager,

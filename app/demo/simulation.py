@@ -22,6 +22,7 @@ from app.delivery.tick import Outbox, TickReport
 from app.deps import Deps
 from app.rules import calendar
 from app.rules.evidence import Deal
+from app.rules.rubric import DEFAULT_RUBRIC, matching_name
 from app.rules.types import Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
@@ -121,7 +122,7 @@ class PastWeek:
     manager: str
     rep: str
     cycle: str
-    focus: str
+    focus: str  # a built-in competency's name: "Discovery"
     drill: str  # a drill key from the library
     commitment: str
     evidence: str  # the clip the diagnosis rests on
@@ -129,6 +130,7 @@ class PastWeek:
     practice_reps: str = "1"  # recordings committed to (one recording does it)
     private_notes: str = ""
     deals: tuple[str, ...] = ()  # names of the deals the rep shared that Monday
+    level: str = "2"  # the rep's rubric level on the focus that week
 
 
 @asynccontextmanager
@@ -152,11 +154,15 @@ async def record_past_week(deps: Deps, week: PastWeek) -> None:
             typed = [Deal(name, week.evidence) for name in week.deals]
             await deals.record_deals(store, rep, week.rep, week.cycle, typed, "modal", monday, tz)
     async with acting_as(deps, week.team_id, week.manager, tuesday) as (store, manager):
+        competency = matching_name(DEFAULT_RUBRIC, week.focus)
+        if competency is None:
+            raise ValueError(f"{week.focus!r} is not a built-in competency")
         form = diagnoses.DiagnosisInput(
             answers={"can_do": False},
             gap_override=None,
-            focus_skill=week.focus,
+            focus=competency.key,
             evidence_url=week.evidence,
+            levels={competency.key: week.level},
         )
         await diagnoses.diagnose(store, manager, week.rep, week.cycle, form, tuesday)
     async with acting_as(deps, week.team_id, week.manager, wednesday) as (store, manager):

@@ -81,7 +81,11 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
             private="Wants to move to enterprise next year",
         )
         await week.log_notes(OMAR, CHEN, Step.ONE_ON_ONE, chen)
-        dev = forms.grow("Learn the procurement process and map it for Zenith", "multi_threading")
+        dev = forms.grow(
+            "Learn the three outcomes our best customers bought for and name one on the Zenith "
+            "call",
+            "discovery_outcomes",
+        )
         await week.log_notes(OMAR, DEV, Step.ONE_ON_ONE, dev)
 
     async def omar_logs_eve() -> None:

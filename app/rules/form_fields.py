@@ -49,6 +49,7 @@ class GrowField(StrEnum):
     NEW_DRILL_NAME = "new_drill_name"
     NEW_DRILL_SCENARIO = "new_drill_scenario"
     NEW_DRILL_SUCCESS = "new_drill_success"
+    NEW_DRILL_SCRIPT = "new_drill_script"  # what to say: optional
     PRACTICE_REPS = "practice_reps"
     ACCOUNTABILITY = "accountability"
     FOLLOW_UP_ON = "follow_up_on"
@@ -72,6 +73,21 @@ class RecorderField(StrEnum):
     API_URL = "api_url"
     ACCESS_KEY = "access_key"
     ACCESS_KEY_SECRET = "access_key_secret"
+
+
+class CompetencyField(StrEnum):
+    """The rubric form: a competency's name and what each of its levels sounds like."""
+
+    NAME = "competency_name"
+
+    @staticmethod
+    def level(level: int) -> str:
+        return f"competency_level_{level}"
+
+
+def rating_field(competency_key: str) -> str:
+    """The diagnosis form's block id for the rep's level on one competency."""
+    return f"{DiagnosisField.RUBRIC_LEVEL.value}:{competency_key}"
 
 
 class CrmField(StrEnum):

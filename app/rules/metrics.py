@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from app.rules import rubric
 from app.rules.practice import Practice
 from app.rules.types import Gap
 
@@ -61,7 +62,8 @@ class RepWeek:
     recordings: int = 0
     practice_target: int = 1
     transfer: int | None = None  # the manager's score of this week's drill (given next Monday)
-    focus: str | None = None  # the diagnosis's focus skill this week
+    focus: str | None = None  # the diagnosis's focus competency this week, by name
+    focus_key: str | None = None  # … and by key (None for a focus typed before the rubric)
     gap: Gap | None = None
     diagnosed_before_notes: bool = False
     deals_asked: int = 0  # coached deals settled: the rep's "moved?" or the CRM's history
@@ -69,7 +71,7 @@ class RepWeek:
     deals_from_crm: int = 0  # of deals_asked, how many the CRM's stage history settled
     crm: str | None = None  # which CRM ("Salesforce"), when one is connected
     helpfulness: int | None = None  # the rep's 1–10 answer about this week's 1:1
-    rubric: dict[str, int] = field(default_factory=dict)  # competency → level 1–4, if scored
+    rubric: dict[str, int] = field(default_factory=dict)  # competency key → level 1–4, if rated
 
     @property
     def practice(self) -> Practice:
@@ -108,7 +110,7 @@ def focus_weeks(weeks: Sequence[RepWeek], up_to: str) -> list[RepWeek]:
             if focus is not None:
                 run.append(week)
             continue
-        key = week.focus.strip().lower()
+        key = week.focus_key or week.focus.strip().lower()
         if focus is None:
             focus = key
         elif key != focus:
@@ -153,12 +155,10 @@ def helpfulness_average(weeks: Sequence[RepWeek]) -> Fraction | None:
     return Fraction(sum(ratings), len(ratings))
 
 
-def rubric_levels(weeks: Sequence[RepWeek]) -> dict[str, int]:
-    """Each competency's latest level."""
-    levels: dict[str, int] = {}
-    for week in active(weeks):
-        levels.update(week.rubric)
-    return levels
+def rubric_trends(weeks: Sequence[RepWeek]) -> dict[str, tuple[int, ...]]:
+    """Each rated competency's last ratings, oldest first (the last is its level now)."""
+    history = [w.rubric for w in active(weeks) if w.rubric]
+    return {key: rubric.trend(history, key) for key in rubric.latest(history)}
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class RepScorecard:
     deal_progression_source: str  # "from Salesforce", "reps' own answers", "" when none
     helpfulness_avg: Fraction | None  # None: fewer than MIN_RATINGS_SHOWN ratings
     helpfulness_ratings: int
-    rubric: dict[str, int]
+    rubric: dict[str, tuple[int, ...]]  # competency key → its last ratings, oldest first
     this_week: RepWeek
 
 
@@ -201,7 +201,7 @@ def scorecard(weeks: Sequence[RepWeek], cycle: str) -> RepScorecard:
         deal_progression_source=progression_source(window),
         helpfulness_avg=helpfulness_average(window),
         helpfulness_ratings=sum(w.helpfulness is not None for w in window),
-        rubric=rubric_levels([w for w in weeks if w.cycle <= cycle]),
+        rubric=rubric_trends([w for w in weeks if w.cycle <= cycle]),
         this_week=this_week,
     )
 

@@ -29,6 +29,7 @@ class Refusal(StrEnum):
     RECORDER_KEY = auto()
     RECORDER_NEEDS_TOKEN_KEYS = auto()
     ADMIN_ONLY_CRM = auto()  # admins
+    ADMIN_ONLY_RUBRIC = auto()  # admins
     HUBSPOT_URL = auto()
     SALESFORCE_LOGIN_URL = auto()
     HUBSPOT_TOKEN = auto()
@@ -80,6 +81,15 @@ class Refusal(StrEnum):
     PICK_A_LISTED_DEAL = auto()
     SYSTEM_GAP_NEEDS_ACTION = auto()
     PICK_RUBRIC_LEVEL = auto()
+    RATE_THE_FOCUS = auto()
+    # the rubric's wording
+    NAME_THE_COMPETENCY = auto()
+    COMPETENCY_NAME_TOO_LONG = auto()
+    COMPETENCY_NAME_TAKEN = auto()
+    DESCRIBE_THE_LEVEL = auto()
+    LEVEL_TEXT_TOO_LONG = auto()
+    COMPETENCY_GONE = auto()
+    TOO_MANY_COMPETENCIES = auto()
     # the GROW form and 1:1 notes
     WRITE_GOAL = auto()
     WRITE_REALITY = auto()

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from app.db.models import Diagnosis, Person
 from app.db.store import Store
-from app.rules import drills
+from app.rules import drills, focus
+from app.rules import rubric as rubric_rules
 from app.rules.call_stats import Call
 from app.rules.diagnosis import TREE, proposed_gap
+from app.rules.drills import Drill
 from app.rules.evidence import BadInput, Deal, check_moment, check_url
-from app.rules.form_fields import DiagnosisField
+from app.rules.focus import FocusAdvice, FocusRun
+from app.rules.form_fields import DiagnosisField, rating_field
 from app.rules.refusals import FieldErrors, Refusal
+from app.rules.rubric import Competency
 from app.rules.types import Gap
 from app.services import access, call_evidence, escalations
 from app.services.people import Actor
-
-RUBRIC_LEVELS = ("1", "2", "3", "4")
-
-
-def focus_of(history: Sequence[Diagnosis]) -> tuple[str | None, int]:
-    """The current focus skill and for how many consecutive diagnosed weeks it has held
-    (`history` newest first)."""
-    if not history:
-        return None, 0
-    focus = history[0].focus_skill
-    weeks = 0
-    for diagnosis in history:
-        if diagnosis.focus_skill.strip().lower() != focus.strip().lower():
-            break
-        weeks += 1
-    return focus, weeks
+from app.services.rubric import rubric_of
 
 
 @dataclass(frozen=True)
@@ -42,7 +30,12 @@ class DiagnosisForm:
     rep: Person
     deals: list[Deal]
     existing: Diagnosis | None
-    next_focus: str | None  # suggested when moving the rep on after a transfer of 4+
+    rubric: tuple[Competency, ...]
+    levels: dict[str, int]  # this week's ratings if saved, else each competency's latest
+    focus: str | None  # the competency the form starts on: carried, or the next one
+    run: FocusRun  # the focus so far (before this week)
+    advice: FocusAdvice
+    moving_on: bool  # opened to move the rep on after a transfer of 4+
     calls: tuple[Call, ...] = ()  # the rep's recorded calls of the week, to pick evidence from
 
 
@@ -58,21 +51,48 @@ async def diagnosis_form(
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
     submission = (await store.submissions([rep.id], cycle)).get(rep.id)
     existing = (await store.diagnoses([rep.id], cycle)).get(rep.id)
-    next_focus = None
-    if moving_on:
-        history = await store.diagnosis_history([rep.id], cycle)
-        current, _ = focus_of(history.get(rep.id, []))
-        next_focus = drills.next_competency(current)
+    rubric = await rubric_of(store, rep.workspace_id)
+    history = (await store.diagnosis_history([rep.id], cycle)).get(rep.id, [])
+    run = focus.current_run([d for d in history if d.cycle_week < cycle])
+    scores = (await store.transfer_history([rep.id], cycle)).get(rep.id, {})
+    advice = focus.advice(run, scores)
+    if existing is not None:
+        levels = (await store.ratings([rep.id], cycle, cycle)).get((rep.id, cycle), {})
+    else:
+        levels = await store.latest_ratings(rep.id, cycle)
     deals = [Deal.from_json(d) for d in submission.deals] if submission else []
     calls = await call_evidence.pickable_calls(store, rep, cycle, default_tz)
-    return DiagnosisForm(rep, deals, existing, next_focus, calls)
+    return DiagnosisForm(
+        rep,
+        deals,
+        existing,
+        rubric,
+        levels,
+        starting_focus(rubric, run, advice, moving_on=moving_on),
+        run,
+        advice,
+        moving_on,
+        calls,
+    )
+
+
+def starting_focus(
+    rubric: tuple[Competency, ...], run: FocusRun, advice: FocusAdvice, *, moving_on: bool
+) -> str | None:
+    """The focus a new diagnosis starts on: the one held, until it transfers (4+); then, or
+    when the manager asks to move on, the next competency."""
+    named = rubric_rules.matching_name(rubric, run.name) if run.name else None
+    current = run.key or (named.key if named else None)
+    if moving_on or (current is not None and not advice.carry):
+        return rubric_rules.next_competency(rubric, current).key
+    return current
 
 
 @dataclass(frozen=True)
 class DiagnosisInput:
     answers: dict[str, bool | None]
     gap_override: Gap | None
-    focus_skill: str
+    focus: str  # the competency's key, as picked (untrusted)
     evidence_url: str = ""
     evidence_call: str = ""  # the id of a call picked from the recorder (untrusted)
     evidence_moment: str = ""
@@ -80,17 +100,24 @@ class DiagnosisInput:
     did: str = ""
     good_looks_like: str = ""
     manager_action: str = ""
-    rubric_level: str = ""  # "1".."4" for the focus skill, or "" when not scored
+    levels: dict[str, str] = field(default_factory=dict)  # competency key → "1".."4" or ""
 
 
-def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
-    """The values to store, or FieldErrors keyed by field name."""
+@dataclass(frozen=True)
+class CheckedDiagnosis:
+    values: dict[str, object]  # the diagnosis row's columns
+    levels: dict[str, int]  # competency key → level: the week's ratings
+
+
+def check_diagnosis(form: DiagnosisInput, rubric: tuple[Competency, ...]) -> CheckedDiagnosis:
+    """What to store, or FieldErrors keyed by field name."""
     errors: dict[str, Refusal] = {}
     gap = form.gap_override or proposed_gap(form.answers)
     if gap is None:
         first_open = next(q for q in TREE if form.answers.get(q.key) is None)
         errors[first_open.key] = Refusal.ANSWER_OR_PICK_GAP
-    if not form.focus_skill.strip():
+    focus_skill = rubric_rules.find(rubric, form.focus)
+    if focus_skill is None:
         errors[DiagnosisField.FOCUS_SKILL] = Refusal.PICK_FOCUS_SKILL
     url = None
     if form.evidence_url.strip():
@@ -107,24 +134,32 @@ def check_diagnosis(form: DiagnosisInput) -> dict[str, object]:
         moment = None
     if gap is Gap.SYSTEM and not form.manager_action.strip():
         errors[DiagnosisField.MANAGER_ACTION] = Refusal.SYSTEM_GAP_NEEDS_ACTION
-    level = form.rubric_level.strip()
-    if level and level not in RUBRIC_LEVELS:
-        errors[DiagnosisField.RUBRIC_LEVEL] = Refusal.PICK_RUBRIC_LEVEL
+    levels: dict[str, int] = {}
+    for competency in rubric:
+        text = form.levels.get(competency.key, "").strip()
+        level = rubric_rules.check_level(text)
+        if text and level is None:
+            errors[rating_field(competency.key)] = Refusal.PICK_RUBRIC_LEVEL
+        elif level is not None:
+            levels[competency.key] = level
+    if focus_skill is not None and focus_skill.key not in levels:
+        errors.setdefault(rating_field(focus_skill.key), Refusal.RATE_THE_FOCUS)
     if errors:
         raise FieldErrors(errors)
-    assert gap is not None
-    return {
+    assert gap is not None and focus_skill is not None
+    values: dict[str, object] = {
         "answers": {q.key: form.answers.get(q.key) for q in TREE},
         "gap": gap,
-        "focus_skill": form.focus_skill.strip()[:120],
+        "focus_skill": focus_skill.name,
+        "focus_key": focus_skill.key,
         "evidence_url": url,
         "evidence_moment": moment,
         "evidence_quote": form.evidence_quote.strip() or None,
         "did": form.did.strip() or None,
         "good_looks_like": form.good_looks_like.strip() or None,
         "manager_action": form.manager_action.strip() or None,
-        "rubric_level": int(level) if level else None,
     }
+    return CheckedDiagnosis(values, levels)
 
 
 async def with_picked_call(store: Store, rep: Person, form: DiagnosisInput) -> DiagnosisInput:
@@ -136,6 +171,22 @@ async def with_picked_call(store: Store, rep: Person, form: DiagnosisInput) -> D
     return replace(form, evidence_url=link)
 
 
+async def suggested_drill(
+    store: Store, workspace_id: int, diagnosis: Diagnosis | None
+) -> Drill | None:
+    """The drill (or assignment) the week's diagnosis points to, if any fits."""
+    if diagnosis is None:
+        return None
+    own = [drills.custom(row) for row in await store.custom_drills(workspace_id)]
+    return drills.suggested(drills.library(own), diagnosis.focus_key, Gap(diagnosis.gap))
+
+
+@dataclass(frozen=True)
+class Diagnosed:
+    diagnosis: Diagnosis
+    drill: Drill | None  # what it suggests for the 1:1
+
+
 async def diagnose(
     store: Store,
     actor: Actor,
@@ -143,11 +194,14 @@ async def diagnose(
     cycle: str,
     form: DiagnosisInput,
     now: datetime,
-) -> Diagnosis:
+) -> Diagnosed:
     rep, me = await access.coached_rep(store, actor, rep_slack_user_id)
-    values = check_diagnosis(await with_picked_call(store, rep, form))
-    saved = await store.save_diagnosis(rep.id, cycle, {**values, "author_id": me.id}, now)
+    rubric = await rubric_of(store, rep.workspace_id)
+    checked = check_diagnosis(await with_picked_call(store, rep, form), rubric)
+    values = {**checked.values, "author_id": me.id}
+    saved = await store.save_diagnosis(rep.id, cycle, values, now)
+    await store.save_ratings(rep.id, cycle, checked.levels, me.id, now)
     await escalations.follow_diagnosis(
         store, rep, me, cycle, Gap(saved.gap), saved.manager_action, now
     )
-    return saved
+    return Diagnosed(saved, await suggested_drill(store, rep.workspace_id, saved))

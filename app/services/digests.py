@@ -12,6 +12,7 @@ from app.db.store import Store
 from app.rules import calendar
 from app.rules.drills import Drill
 from app.rules.metrics import RepScorecard
+from app.rules.rubric import Competency
 from app.rules.types import Role, Step
 from app.services import call_evidence, scorecard_data, team_schedules
 from app.services.call_evidence import Indicator
@@ -23,6 +24,7 @@ class RepDigest:
     rep: str
     cycle: str
     card: RepScorecard
+    rubric: tuple[Competency, ...]  # names the card's rubric levels
     commitment: str | None
     drill: str | None
     next_one_on_one: date | None
@@ -44,7 +46,7 @@ class Digest:
 
 
 async def rep_digest(store: Store, rep: Person, cycle: str, default_tz: str) -> RepDigest:
-    card = (await scorecard_data.rep_card(store, rep, cycle)).card
+    found = await scorecard_data.rep_card(store, rep, cycle)
     notes = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
     manager = await store.person_by_id(rep.manager_id) if rep.manager_id else None
     next_one_on_one = None
@@ -56,7 +58,8 @@ async def rep_digest(store: Store, rep: Person, cycle: str, default_tz: str) -> 
     return RepDigest(
         rep=rep.slack_user_id,
         cycle=cycle,
-        card=card,
+        card=found.card,
+        rubric=found.rubric,
         commitment=notes.commitment if held and notes else None,
         drill=Drill.from_json(notes.drill).name if held and notes and notes.drill else None,
         next_one_on_one=next_one_on_one,

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from app.db.models import Person
 from app.db.store import Store
 from app.rules.metrics import RepWeek
+from app.rules.rubric import Competency
 from app.rules.types import Role, Step, StepTime
 from app.rules.weekly_steps import effective_schedule
 from app.services import (
@@ -26,6 +27,7 @@ from app.services.crm_health import CrmHealth, crm_health
 from app.services.delivery_health import DeliveryHealth
 from app.services.drill_reports import DrillAssignment
 from app.services.recorder_health import RecorderHealth, recorder_health
+from app.services.rubric import rubric_of
 from app.services.scorecard_data import DirectorView, RepCard, TeamView
 
 RECENT_WEEKS = 6
@@ -66,6 +68,7 @@ class HomeModel:
     indicators: list[tuple[str, Indicator]] = field(default_factory=list)  # managers: their reps'
     recorder: RecorderHealth | None = None  # admins: the call recorder's connection
     crm: CrmHealth | None = None  # admins: the CRM's connection
+    rubric: tuple[Competency, ...] = ()  # admins: the workspace's rubric, to reword
 
 
 def _member(person: Person, reps: int = 0) -> Member:
@@ -163,4 +166,5 @@ async def home_for(
         indicators=[(r.slack_user_id, shown[r.id]) for r in direct_reps if r.id in shown],
         recorder=await recorder_health(store, who.workspace.id) if is_admin else None,
         crm=await crm_health(store, who.workspace.id, now) if is_admin else None,
+        rubric=await rubric_of(store, who.workspace.id) if is_admin else (),
     )

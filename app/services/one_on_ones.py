@@ -11,7 +11,7 @@ from app.db.models import CustomDrill, Diagnosis, OneOnOne, Person
 from app.db.store import Store
 from app.rules import calendar, drills
 from app.rules.diagnosis import ADVICE
-from app.rules.drills import BUILT_IN, Drill
+from app.rules.drills import BUILT_IN, Drill, DrillKind
 from app.rules.form_fields import NEW_DRILL, GrowField
 from app.rules.refusals import FieldErrors, NotAllowed, Refusal
 from app.rules.types import Gap, Role, Step
@@ -37,6 +37,7 @@ class GrowInput:
     new_drill_name: str = ""
     new_drill_scenario: str = ""
     new_drill_success: str = ""
+    new_drill_script: str = ""
     practice_reps: str = ""
     accountability: str = ""
     follow_up_on: date | None = None
@@ -49,9 +50,17 @@ def _options(text: str) -> list[str]:
     return [line.strip(" -•*\t") for line in text.splitlines() if line.strip(" -•*\t")]
 
 
+def kind_for(gap: Gap | None) -> DrillKind:
+    """What a drill written for this gap is: knowing and agreeing are assignments, doing is
+    practised."""
+    return DrillKind.ASSIGNMENT if gap in (Gap.KNOWLEDGE, Gap.CLARITY) else DrillKind.ROLE_PLAY
+
+
 async def pick_drill(
-    store: Store, workspace_id: int, form: GrowInput, now: datetime
+    store: Store, workspace_id: int, form: GrowInput, diagnosis: Diagnosis | None, now: datetime
 ) -> Drill | None:
+    """The drill picked, or described: a new one is kept in the workspace's library, for the
+    focus competency and the gap it was written for."""
     choice = form.drill_choice
     if not choice:
         return None
@@ -65,12 +74,16 @@ async def pick_drill(
         existing = {d.name.lower(): d for d in await store.custom_drills(workspace_id)}
         row = existing.get(name.lower())
         if row is None:
+            gap = Gap(diagnosis.gap) if diagnosis else None
             row = CustomDrill(
                 workspace_id=workspace_id,
                 name=name,
                 scenario=form.new_drill_scenario.strip(),
-                what_to_say=None,
+                what_to_say=form.new_drill_script.strip() or None,
                 success=form.new_drill_success.strip(),
+                competency_key=diagnosis.focus_key if diagnosis else None,
+                gaps=[gap.value] if gap else None,
+                kind=kind_for(gap).value,
                 created_at=now,
             )
             store.add(row)
@@ -119,15 +132,22 @@ class GrowForm:
     existing: OneOnOne | None
     custom_drills: list[Drill]
     follow_up: date  # default: the next 1:1, a week after this one
+    suggested: Drill | None = None  # what the diagnosis points to
 
 
 async def grow_form(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> GrowForm:
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
+    diagnosis = (await store.diagnoses([rep.id], cycle)).get(rep.id)
+    own = [drills.custom(d) for d in await store.custom_drills(rep.workspace_id)]
+    gap = Gap(diagnosis.gap) if diagnosis else None
     return GrowForm(
-        diagnosis=(await store.diagnoses([rep.id], cycle)).get(rep.id),
+        diagnosis=diagnosis,
         existing=(await store.one_on_ones([rep.id], cycle)).get(rep.id),
-        custom_drills=[drills.custom(d) for d in await store.custom_drills(rep.workspace_id)],
+        custom_drills=own,
         follow_up=calendar.monday_of(calendar.next_cycle(cycle)) + timedelta(days=2),
+        suggested=drills.suggested(
+            drills.library(own), diagnosis.focus_key if diagnosis else None, gap
+        ),
     )
 
 
@@ -155,7 +175,7 @@ async def log_one_on_one(
     errors = check_grow(form, gap, local_date(me, now, default_tz))
     if errors:
         raise FieldErrors(errors)
-    drill = await pick_drill(store, rep.workspace_id, form, now) if form.held else None
+    drill = await pick_drill(store, rep.workspace_id, form, diagnosis, now) if form.held else None
     if gap is not None and not ADVICE[gap].rep_drill:
         drill = None  # a system gap is the manager's action, never the rep's drill
     values = {
@@ -166,7 +186,12 @@ async def log_one_on_one(
         "options": _options(form.options),
         "commitment": form.commitment.strip() or None,
         "drill": drill.as_json() if drill else None,
-        "practice_reps": int(form.practice_reps) if form.practice_reps.strip() else None,
+        # An assignment is done once: only a role-play is recorded a number of times.
+        "practice_reps": (
+            int(form.practice_reps)
+            if form.practice_reps.strip() and not (drill and drill.assignment)
+            else None
+        ),
         "accountability": form.accountability.strip() or None,
         "follow_up_on": form.follow_up_on,
         "measurement": form.measurement.strip() or None,

@@ -30,10 +30,12 @@ from app.rules import calendar, insights, metrics
 from app.rules.insights import Insight
 from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.rules.practice import Practice, practice
+from app.rules.rubric import DEFAULT_RUBRIC, Competency
 from app.rules.types import Gap, Role, Step
 from app.services import escalations, team_schedules
 from app.services.crm_progress import CrmWeek, crm_weeks
 from app.services.escalations import OpenAction
+from app.services.rubric import rubric_of
 from app.services.week_plan import zone
 
 HISTORY = 8  # weeks read for a scorecard: enough for a 4-week window and a focus run
@@ -65,6 +67,7 @@ class _Records:
     progress: dict[tuple[int, str], list[DealProgress]]
     pauses: dict[int, list[Pause]]
     crm: dict[tuple[int, str], CrmWeek]  # weeks whose workspace has a CRM connected
+    levels: dict[tuple[int, str], dict[str, int]]  # the rubric ratings: competency → level
 
     def first_weeks(self) -> dict[int, str]:
         """Each rep's earliest week with any record."""
@@ -97,6 +100,7 @@ async def _records(store: Store, reps: Sequence[Person], first: str, last: str) 
         progress=progress,
         pauses=pauses,
         crm=await crm_weeks(store, reps, first, last),
+        levels=await store.ratings(ids, first, last),
     )
 
 
@@ -128,6 +132,7 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
         practice_target=done.target,
         transfer=score.score if score else None,
         focus=diagnosis.focus_skill if diagnosis else None,
+        focus_key=diagnosis.focus_key if diagnosis else None,
         gap=Gap(diagnosis.gap) if diagnosis else None,
         diagnosed_before_notes=bool(diagnosis and note and diagnosis.created_at <= note.created_at),
         deals_asked=len(answers) + len(from_crm),
@@ -135,11 +140,7 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
         deals_from_crm=len(from_crm),
         crm=crm.crm if crm else None,
         helpfulness=rating.score if rating else None,
-        rubric=(
-            {diagnosis.focus_skill: diagnosis.rubric_level}
-            if diagnosis and diagnosis.rubric_level
-            else {}
-        ),
+        rubric=records.levels.get(key, {}),
     )
 
 
@@ -167,6 +168,7 @@ class RepCard:
     card: RepScorecard
     insights: list[Insight]
     weeks: list[RepWeek]  # the HISTORY weeks read, oldest first
+    rubric: tuple[Competency, ...] = DEFAULT_RUBRIC  # names the card's rubric levels
 
 
 async def rep_card(store: Store, rep: Person, cycle: str) -> RepCard:
@@ -176,6 +178,7 @@ async def rep_card(store: Store, rep: Person, cycle: str) -> RepCard:
         metrics.scorecard(weeks, cycle),
         insights.rep_insights(rep.slack_user_id, weeks, cycle),
         weeks,
+        await rubric_of(store, rep.workspace_id),
     )
 
 

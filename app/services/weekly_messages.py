@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from app.db.ledger import Claimed, Ledger
 from app.db.models import Person
 from app.db.store import Store
-from app.rules import calendar
+from app.rules import calendar, focus
 from app.rules.call_stats import CallNumbers
 from app.rules.drills import Drill
 from app.rules.evidence import Deal
@@ -22,7 +22,6 @@ from app.rules.types import DeliveryStatus, Gap, Role, Step
 from app.services import call_evidence, deals, team_schedules
 from app.services.call_evidence import RepEvidence
 from app.services.deals import PickableDeal
-from app.services.diagnoses import focus_of
 from app.services.digests import Digest, digest_for
 from app.services.drill_reports import DrillAssignment, current_drill, drill_due_on
 from app.services.feedback import CoachedDeal, coached_deals
@@ -71,6 +70,7 @@ class PrepRow:
     last_score: int | None
     diagnosed: Gap | None
     paused_until: date | None
+    rediagnose: bool = False  # week 3 or later on the focus and no drill scored 4+ yet
     evidence: RepEvidence | None = None  # from the call recorder, when it knows the rep
     pipeline: tuple[PickableDeal, ...] = ()  # the rep's open CRM deals, when there is a CRM
 
@@ -254,21 +254,21 @@ async def team_prep(store: Store, manager: Person, cycle: str, default_tz: str) 
     pipelines = await deals.open_deals_of(store, reps) if reps else {}
     history = await store.diagnosis_history(ids, cycle)
     this_week = await store.diagnoses(ids, cycle)
-    scores = await store.latest_transfer_scores(ids, cycle)
+    scores = await store.transfer_history(ids, cycle)
     monday = calendar.monday_of(cycle)
     rows = []
     for rep in reps:
         submission = submissions.get(rep.id)
-        past = [d for d in history.get(rep.id, []) if d.cycle_week < cycle]
-        focus, weeks = focus_of(past)
-        score = scores.get(rep.id)
+        run = focus.current_run([d for d in history.get(rep.id, []) if d.cycle_week < cycle])
+        rep_scores = scores.get(rep.id, {})
         rows.append(
             PrepRow(
                 rep=rep.slack_user_id,
                 deals=tuple(Deal.from_json(d) for d in submission.deals) if submission else None,
-                focus=focus,
-                weeks_on_focus=weeks,
-                last_score=score.score if score else None,
+                focus=run.name,
+                weeks_on_focus=run.weeks,
+                last_score=list(rep_scores.values())[-1] if rep_scores else None,
+                rediagnose=focus.advice(run, rep_scores).rediagnose,
                 diagnosed=Gap(this_week[rep.id].gap) if rep.id in this_week else None,
                 paused_until=rep.paused_until
                 if calendar.is_paused(rep.paused_until, monday)
@@ -294,14 +294,14 @@ async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAg
     items = []
     for rep in team:
         diagnosis = diagnoses.get(rep.id)
-        focus, _ = focus_of(history.get(rep.id, []))
+        held_focus = focus.current_run(history.get(rep.id, [])).name
         previous = last_notes.get(rep.id)
         had_drill = previous is not None and previous.held and bool(previous.drill)
         items.append(
             AgendaItem(
                 rep=rep.slack_user_id,
                 gap=Gap(diagnosis.gap) if diagnosis else None,
-                focus=diagnosis.focus_skill if diagnosis else focus,
+                focus=diagnosis.focus_skill if diagnosis else held_focus,
                 evidence_url=diagnosis.evidence_url if diagnosis else None,
                 evidence_moment=diagnosis.evidence_moment if diagnosis else None,
                 last_commitment=previous.commitment if previous else None,
@@ -320,14 +320,14 @@ async def _rep_agenda(store: Store, rep: Person, cycle: str) -> Composed:
     if manager is None:
         return Skip("no_manager")
     history = await store.diagnosis_history([rep.id], cycle)
-    focus, _ = focus_of(history.get(rep.id, []))
+    held_focus = focus.current_run(history.get(rep.id, [])).name
     previous = (await store.one_on_ones([rep.id], calendar.previous_cycle(cycle))).get(rep.id)
     has_deals = (await store.submissions([rep.id], cycle)).get(rep.id) is not None
     return RepAgenda(
         rep.slack_user_id,
         manager.slack_user_id,
         cycle,
-        focus,
+        held_focus,
         previous.commitment if previous else None,
         has_deals,
     )

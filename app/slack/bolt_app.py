@@ -15,7 +15,7 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.slack.client import make_web_client
 from app.slack.ids import Action, Command, Event, View
-from app.slack.listeners import actions, commands, crm_admin, events, views
+from app.slack.listeners import actions, commands, crm_admin, events, rubric_admin, views
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.error_handler import handle_error
 from app.slack.runtime.home_publisher import HomeRefresher
@@ -57,6 +57,8 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.CONNECT_HUBSPOT.value)(runs.acked_first(crm_admin.on_connect_hubspot))
     app.action(Action.CONNECT_SALESFORCE.value)(runs.acked_first(crm_admin.on_connect_salesforce))
     app.action(Action.DISCONNECT_CRM.value)(runs.acked_first(crm_admin.on_disconnect_crm))
+    app.action(Action.EDIT_COMPETENCY.value)(runs.acked_first(rubric_admin.on_edit_competency))
+    app.action(Action.ADD_COMPETENCY.value)(runs.acked_first(rubric_admin.on_edit_competency))
     app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
     app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
     app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))
@@ -76,6 +78,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.view(View.HUBSPOT.value)(runs.submission(crm_admin.on_hubspot_submit))
     app.view(View.SALESFORCE.value)(runs.submission(crm_admin.on_salesforce_submit))
     app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
+    app.view(View.COMPETENCY.value)(runs.submission(rubric_admin.on_competency_submit))
     app.error(handle_error)
 
 

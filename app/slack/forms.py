@@ -12,6 +12,7 @@ from app.rules.diagnosis import TREE
 from app.rules.evidence import MAX_DEALS
 from app.rules.form_fields import (
     EVERY_TEAM,
+    CompetencyField,
     CrmField,
     DealField,
     DiagnosisField,
@@ -24,11 +25,13 @@ from app.rules.form_fields import (
     deal_field,
 )
 from app.rules.refusals import FieldErrors, Refusal, UserError
+from app.rules.rubric import LEVELS
 from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.rules.weekly_steps import STEP_WORDS
 from app.services.deals import DealDraft
 from app.services.diagnoses import DiagnosisInput
 from app.services.one_on_ones import GrowInput
+from app.services.rubric import CompetencyInput
 from app.slack.ids import INPUT_ACTION_ID
 
 # With should_escape on, Slack sends mentions as <@U123|name>; people may also paste raw ids.
@@ -234,7 +237,7 @@ def read_diagnosis(view: dict[str, Any]) -> DiagnosisInput:
     return DiagnosisInput(
         answers=answers,
         gap_override=Gap(override) if override in Gap._value2member_map_ else None,
-        focus_skill=text_of(values, DiagnosisField.FOCUS_SKILL),
+        focus=choice_of(values, DiagnosisField.FOCUS_SKILL),
         evidence_url=text_of(values, DiagnosisField.EVIDENCE_URL),
         evidence_call=choice_of(values, DiagnosisField.EVIDENCE_CALL),
         evidence_moment=text_of(values, DiagnosisField.EVIDENCE_MOMENT),
@@ -242,8 +245,19 @@ def read_diagnosis(view: dict[str, Any]) -> DiagnosisInput:
         did=text_of(values, DiagnosisField.DID),
         good_looks_like=text_of(values, DiagnosisField.GOOD_LOOKS_LIKE),
         manager_action=text_of(values, DiagnosisField.MANAGER_ACTION),
-        rubric_level=choice_of(values, DiagnosisField.RUBRIC_LEVEL),
+        levels=_ratings(values),
     )
+
+
+def _ratings(values: dict[str, Any]) -> dict[str, str]:
+    """Competency key → the level picked, from the rating blocks the form holds (which
+    competencies there are is the store's to say: unknown keys are dropped there)."""
+    prefix = f"{DiagnosisField.RUBRIC_LEVEL.value}:"
+    return {
+        block_id.removeprefix(prefix): choice_of(values, block_id)
+        for block_id in values
+        if isinstance(block_id, str) and block_id.startswith(prefix)
+    }
 
 
 def read_grow(view: dict[str, Any]) -> GrowInput:
@@ -263,6 +277,7 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
         new_drill_name=text_of(values, GrowField.NEW_DRILL_NAME),
         new_drill_scenario=text_of(values, GrowField.NEW_DRILL_SCENARIO),
         new_drill_success=text_of(values, GrowField.NEW_DRILL_SUCCESS),
+        new_drill_script=text_of(values, GrowField.NEW_DRILL_SCRIPT),
         practice_reps=text_of(values, GrowField.PRACTICE_REPS),
         accountability=text_of(values, GrowField.ACCOUNTABILITY),
         follow_up_on=follow_up,
@@ -298,6 +313,15 @@ def read_recorder(view: dict[str, Any]) -> tuple[str, str, str]:
         text_of(values, RecorderField.API_URL),
         text_of(values, RecorderField.ACCESS_KEY),
         text_of(values, RecorderField.ACCESS_KEY_SECRET),
+    )
+
+
+def read_competency(view: dict[str, Any], key: str) -> CompetencyInput:
+    """A competency's name and four levels as typed (checked by the rubric service)."""
+    values = state(view)
+    levels = [text_of(values, CompetencyField.level(level)) for level in LEVELS]
+    return CompetencyInput(
+        key, text_of(values, CompetencyField.NAME), (levels[0], levels[1], levels[2], levels[3])
     )
 
 

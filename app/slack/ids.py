@@ -46,6 +46,8 @@ class Action(StrEnum):
     CONNECT_HUBSPOT = "crm_hubspot_open"  # App Home (admins): HubSpot's private app token
     CONNECT_SALESFORCE = "crm_salesforce_open"  # App Home (admins): Salesforce's connected app
     DISCONNECT_CRM = "crm_disconnect"  # App Home (admins): forget the CRM's keys and deals
+    EDIT_COMPETENCY = "rubric_competency_open"  # App Home (admins): reword a competency
+    ADD_COMPETENCY = "rubric_competency_add"  # App Home (admins): add one of their own
 
 
 class View(StrEnum):
@@ -60,6 +62,7 @@ class View(StrEnum):
     RECORDER = "recorder_modal"
     HUBSPOT = "hubspot_modal"
     SALESFORCE = "salesforce_modal"
+    COMPETENCY = "competency_modal"
 
 
 # The action_id of every modal input: errors and state are keyed by block_id alone.

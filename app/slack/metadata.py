@@ -153,6 +153,28 @@ class ActionRef:
         return cls(_stored_id("act", value))
 
 
+_COMPETENCY_KEY = re.compile(r"[a-z_]{1,32}|own:[0-9]{1,4}")
+NEW_COMPETENCY = "new"
+
+
+@dataclass(frozen=True)
+class CompetencyRef:
+    """A competency of the rubric to reword ("" for a new one): the value of the admin's
+    Home menu and the rubric form's metadata."""
+
+    key: str
+
+    def dump(self) -> str:
+        return f"comp|{self.key or NEW_COMPETENCY}"
+
+    @classmethod
+    def load(cls, value: object) -> CompetencyRef:
+        prefix, _, key = _text(value).partition("|")
+        if prefix != "comp" or not (key == NEW_COMPETENCY or _COMPETENCY_KEY.fullmatch(key)):
+            raise _bad()
+        return cls("" if key == NEW_COMPETENCY else key)
+
+
 MENU_VERBS = ("diagnose", "notes", "not_held", "view", "pause")
 
 

@@ -21,6 +21,7 @@ from app.crm.clients import crm_at
 from app.db.models import Delivery, Person, Submission
 from app.db.pace import Rate
 from app.delivery.tick import Outbox
+from app.demo.form_values import focus
 from app.deps import Deps
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import button_value, chosen, typed
@@ -230,7 +231,7 @@ async def diagnose(week: Week) -> None:
         view,
         {
             "can_do": chosen("no", "radio_buttons"),
-            "focus_skill": typed("Objection handling"),
+            **focus("objection_handling", 2),
             "evidence_url": typed("https://zoom.us/rec/1"),
         },
     )

@@ -323,7 +323,7 @@ def state_values() -> st.SearchStrategy[dict[str, Any]]:
             "focus_skill",
             "evidence_url",
             "evidence_moment",
-            "rubric_level",
+            "rubric_level:discovery",
             "goal",
             "reality",
             "options",

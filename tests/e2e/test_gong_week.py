@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from app.db.models import Diagnosis, Person, Submission
 from app.db.recorder_tables import RecordedCall
+from app.demo.form_values import focus
 from app.deps import Deps
 from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
@@ -164,7 +165,7 @@ async def test_a_week_with_gong_connected(week: Week, gong: GongSandbox) -> None
         view,
         {
             "can_do": chosen("no", "radio_buttons"),
-            "focus_skill": typed("Discovery"),
+            **focus("discovery", 2),
             "evidence_call": chosen(str(la_call)),
         },
     )
@@ -175,7 +176,7 @@ async def test_a_week_with_gong_connected(week: Week, gong: GongSandbox) -> None
         view,
         {
             "can_do": chosen("no", "radio_buttons"),
-            "focus_skill": typed("Discovery"),
+            **focus("discovery", 2),
             "evidence_call": chosen(call),
         },
     )

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from app import logs
 from app.db.store import Store
+from app.demo.form_values import focus
 from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
@@ -73,7 +74,7 @@ async def type_through_a_week(week: Week, say: Typed) -> None:
     view = await week.driver.open_modal("U0MGRA", prep, Action.DIAGNOSE, diagnose)
     diagnosis = {
         "can_do": chosen("no", "radio_buttons"),
-        "focus_skill": typed(say("Objection handling")),
+        **focus("objection_handling", 2),
         "evidence_url": typed("https://app.gong.io/call?id=1"),
         "evidence_moment": typed("12:30"),
     }

@@ -139,7 +139,7 @@ async def test_scores_count_once_and_only_from_the_reps_coach(week: Week) -> Non
     offer = {"ts": "1.0", **answer}
     view = await week.driver.open_modal("U0MGRA", offer, Action.NEXT_FOCUS)
     focus = next(b for b in view["blocks"] if b.get("block_id") == "focus_skill")
-    assert focus["element"]["initial_value"] == "Objection handling"  # after Discovery
+    assert focus["element"]["initial_option"]["value"] == "objection_handling"  # after Discovery
     assert ModalMeta.load(view["private_metadata"]).cycle == CYCLE
     refusal = await week.refused(
         "U0MGRB", offer, Action.NEXT_FOCUS, button_value(offer, Action.NEXT_FOCUS)
@@ -260,7 +260,8 @@ async def test_a_one_on_one_without_a_drill_still_asks_how_it_helped(week: Week)
         system_gap = diagnoses.DiagnosisInput(
             answers={"can_do": True, "knows": True, "clear": True, "math_works": False},
             gap_override=None,
-            focus_skill="Pipeline",
+            focus="discovery",
+            levels={"discovery": "2"},
             manager_action="Ask for a fair share of inbound leads",
         )
         await diagnoses.diagnose(store, manager, "U0REPNY", CYCLE, system_gap, now)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Diagnosis, DrillReport, OneOnOne, Submission
+from app.demo.form_values import focus
 from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
@@ -96,7 +97,7 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
         view,
         {
             "can_do": chosen("no", "radio_buttons"),
-            "focus_skill": typed("Objection handling"),
+            **focus("objection_handling", 2),
             "evidence_url": typed("https://app.gong.io/call?id=1"),
             "evidence_moment": typed("12:30"),
         },

@@ -15,11 +15,14 @@ from sqlalchemy import select
 from app.clock import FrozenClock
 from app.db.models import ManagerAction, OneOnOne
 from app.db.store import Store
+from app.demo.form_values import focus
 from app.demo.simulation import PastWeek, acting_as, record_past_week
 from app.deps import Deps
 from app.rules import calendar
+from app.rules.form_fields import rating_field
 from app.rules.insights import Kind
 from app.rules.refusals import UserError
+from app.rules.rubric import DEFAULT_RUBRIC
 from app.rules.types import Gap, Step
 from app.sandbox.driver import SlackDriver, button_value, chosen, typed
 from app.sandbox.harness import start_bot
@@ -165,7 +168,8 @@ async def test_a_system_gap_is_the_managers_open_action_until_resolved(
     form = diagnoses.DiagnosisInput(
         answers={"can_do": True, "knows": True, "clear": True, "math_works": False},
         gap_override=None,
-        focus_skill="Prospecting",
+        focus="discovery",
+        levels={"discovery": "1"},
         manager_action="Ask sales ops to rebalance the West territory",
     )
     async with acting_as(deps, TEAM_ID, "U0MGRA", now) as (store, maya):
@@ -197,7 +201,8 @@ async def test_changing_the_diagnosis_to_another_gap_withdraws_its_action(deps: 
         form = diagnoses.DiagnosisInput(
             answers=answers,
             gap_override=override,
-            focus_skill="Discovery",
+            focus="discovery",
+            levels={"discovery": "2"},
             evidence_url="https://app.gong.io/call?id=5",
             manager_action="Fix lead routing",
         )
@@ -220,7 +225,7 @@ async def clicked_answer(driver: SlackDriver, sandbox: SlackSandbox, user: str, 
 VALID = {
     "can_do": chosen("no", "radio_buttons"),
     "gap_override": chosen("tree"),
-    "focus_skill": typed("Objection handling"),
+    **focus("objection_handling", 2),
     "evidence_url": typed("https://app.gong.io/call?id=1"),
     "manager_action": typed("Ask sales ops to fix lead routing"),
     "goal": typed("CFO agrees to a business-case review"),
@@ -232,6 +237,9 @@ VALID = {
     "new_drill_scenario": typed("The buyer names a competitor's price"),
     "new_drill_success": typed("You anchor on value before numbers"),
 }
+
+
+VALID_SYSTEM = chosen("system")
 
 
 def inputs(view: dict[str, Any]) -> dict[str, bool]:
@@ -247,11 +255,19 @@ def only_the_needed(view: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 async def refreshed(
-    week: Week, user: str, view: dict[str, Any], block: str, value: str, action: str, kind: str
+    week: Week,
+    user: str,
+    view: dict[str, Any],
+    block: str,
+    value: str,
+    action: str,
+    kind: str,
+    also: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Choose `value` in `block` of an open form: the form as coach re-renders it."""
+    """Choose `value` in `block` of an open form (`also`: what else the form holds): the
+    form as coach re-renders it."""
     since = week.sandbox.mark()
-    values = {block: {action: {"type": kind, "selected_option": {"value": value}}}}
+    values = {**(also or {}), block: {action: {"type": kind, "selected_option": {"value": value}}}}
     answer = await week.driver.click(
         user,
         action,
@@ -286,7 +302,8 @@ async def test_the_diagnosis_form_asks_what_each_answer_needs(
             "evidence_quote": False,
             "did": False,
             "good_looks_like": False,
-            "rubric_level": False,
+            # Every competency is rated; which one is needed follows the focus picked.
+            **{rating_field(c.key): False for c in DEFAULT_RUBRIC},
         }
         yes = await refreshed(
             week, "U0MGRA", view, "can_do", "yes", Action.DIAGNOSIS_CHANGED, "radio_buttons"
@@ -310,8 +327,21 @@ async def test_the_diagnosis_form_asks_what_each_answer_needs(
         assert marked["manager_action"] is True and marked["evidence_url"] is False
         assert marked["can_do"] is False  # a gap picked by hand needs no answers
 
+        # Picking the focus marks its rating needed, and only its rating.
+        focus_pick = ("focus_skill", "objection_handling", Action.DIAGNOSIS_CHANGED)
+        tree = {"can_do": VALID["can_do"], "gap_override": VALID["gap_override"]}
+        no = await refreshed(week, "U0MGRA", system, *focus_pick, "static_select", tree)
+        system = await refreshed(
+            week, "U0MGRA", no, *focus_pick, "static_select", {"gap_override": VALID_SYSTEM}
+        )
+        for form in (no, system):
+            rated = {k: v for k, v in inputs(form).items() if k.startswith("rubric_level:")}
+            assert rated == {
+                rating_field(c.key): c.key == "objection_handling" for c in DEFAULT_RUBRIC
+            }
+
         # Filling in exactly what each version marks needed is enough: nothing more demanded.
-        by_hand = {"gap_override": chosen("system")}
+        by_hand = {"gap_override": VALID_SYSTEM}
         for form, extra in ((no, {}), (system, by_hand)):
             answer = await week.driver.submit("U0MGRA", form, only_the_needed(form, **extra))
             assert answer.json()["response_action"] == "update", answer.text

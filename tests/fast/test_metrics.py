@@ -103,7 +103,7 @@ def test_ana_scorecard() -> None:
     assert card.deal_progression_4w == Ratio(2, 5) and card.deal_progression_4w.label == "40%"
     # Helpfulness 7, 8, 6 → 3 ratings, average 7.
     assert card.helpfulness_avg == Fraction(7) and card.helpfulness_ratings == 3
-    assert card.rubric == {"Discovery": 2}
+    assert card.rubric == {"Discovery": (1, 2)}  # the trend, oldest first
 
 
 def test_ben_scorecard_hides_a_single_helpfulness_rating() -> None:

@@ -7,23 +7,28 @@ import pytest
 from app.services.weekly_messages import PrepRow
 from app.slack.render.team_messages import prep_flags
 
+REDIAGNOSE = (
+    "week 3 on this focus and no 4 yet (the target is 4+ within 3 weeks): walk the tree "
+    "again before you carry it on"
+)
 
-def row(score: int | None, weeks: int) -> PrepRow:
-    return PrepRow("U0REP", None, "Discovery", weeks, score, None, None)
+
+def row(score: int | None, weeks: int, rediagnose: bool) -> PrepRow:
+    return PrepRow("U0REP", None, "Discovery", weeks, score, None, None, rediagnose=rediagnose)
 
 
 @pytest.mark.parametrize(
-    ("score", "weeks", "flags"),
+    ("score", "weeks", "rediagnose", "flags"),
     [
-        (None, 0, []),
-        (3, 1, ["transfer 3/5: re-diagnose"]),
-        (4, 1, ["transfer 4/5: ready for the next focus"]),
-        (None, 4, ["4 weeks on this focus without a 4"]),
-        (2, 5, ["transfer 2/5: re-diagnose", "5 weeks on this focus without a 4"]),
-        (5, 6, ["transfer 5/5: ready for the next focus"]),  # a 4+ ends the run
+        (None, 0, False, []),
+        (3, 1, False, ["transfer 3/5: re-diagnose"]),
+        (4, 1, False, ["transfer 4/5: ready for the next focus"]),
+        (None, 2, True, [REDIAGNOSE]),
+        (2, 2, True, ["transfer 2/5: re-diagnose", REDIAGNOSE]),
+        (5, 6, False, ["transfer 5/5: ready for the next focus"]),  # a 4+ ends the run
     ],
 )
 def test_flags_follow_the_last_score_and_the_weeks_on_focus(
-    score: int | None, weeks: int, flags: list[str]
+    score: int | None, weeks: int, rediagnose: bool, flags: list[str]
 ) -> None:
-    assert prep_flags(row(score, weeks)) == flags
+    assert prep_flags(row(score, weeks, rediagnose)) == flags

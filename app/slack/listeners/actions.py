@@ -123,10 +123,8 @@ async def _open_diagnosis(
             moving_on=moving_on,
             default_tz=click.zone,
         )
-    draft = DiagnosisDraft.of_saved(form.existing) if form.existing else DiagnosisDraft()
-    view = diagnosis_modal(
-        click.meta, form.deals, draft, next_focus=form.next_focus, calls=form.calls
-    )
+    draft = DiagnosisDraft.of_saved(form.existing, form.levels) if form.existing else None
+    view = diagnosis_modal(click.meta, form, draft or DiagnosisDraft())
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -142,7 +140,9 @@ async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -
     async with clicked(body, deps) as click:
         form = await one_on_ones.grow_form(click.store, click.actor, click.ref.rep, click.ref.cycle)
     draft = GrowDraft.of_saved(form.existing)
-    view = grow_modal(click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
+    view = grow_modal(
+        click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up, form.suggested
+    )
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -270,7 +270,7 @@ async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, dep
             ctx.store, ctx.actor, meta.rep, meta.cycle, moving_on=False, default_tz=ctx.zone
         )
     draft = DiagnosisDraft.of_form(forms.read_diagnosis(shown.view))
-    await _replace(client, shown, diagnosis_modal(meta, form.deals, draft, calls=form.calls))
+    await _replace(client, shown, diagnosis_modal(meta, form, draft))
 
 
 async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -282,7 +282,9 @@ async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, dep
     async with acting(body, deps, reads_only=True) as ctx:
         form = await one_on_ones.grow_form(ctx.store, ctx.actor, meta.rep, meta.cycle)
     draft = GrowDraft.of_form(forms.read_grow(shown.view))
-    view = grow_modal(meta, form.diagnosis, form.custom_drills, draft, form.follow_up)
+    view = grow_modal(
+        meta, form.diagnosis, form.custom_drills, draft, form.follow_up, form.suggested
+    )
     await _replace(client, shown, view)
 
 

@@ -87,14 +87,12 @@ async def on_diagnosis_submit(
 ) -> None:
     meta = ModalMeta.load(payloads.private_metadata(view))
     async with submitted(body, deps) as ctx:
-        saved = await diagnoses.diagnose(
+        done = await diagnoses.diagnose(
             ctx.store, ctx.actor, meta.rep, meta.cycle, forms.read_diagnosis(view), ctx.now
         )
-        gap, focus = Gap(saved.gap), saved.focus_skill
-    await ack(
-        response_action="update",
-        view=modals.saved("Diagnosis saved", saved_line(meta.rep, gap, focus)),
-    )
+        gap, focus = Gap(done.diagnosis.gap), done.diagnosis.focus_skill
+    line = saved_line(meta.rep, gap, focus, done.drill)
+    await ack(response_action="update", view=modals.saved("Diagnosis saved", line))
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
 
@@ -119,7 +117,7 @@ async def on_grow_submit(
             ctx.now,
             ctx.zone,
         )
-    summary = notes_saved(meta.rep, logged.drill.name if logged.drill else None)
+    summary = notes_saved(meta.rep, logged.drill)
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
     # The rep's card, now, through the ledger (exactly once even on a resubmit).
     await outbox.send_due(person_id=logged.rep.id, kind=Step.DRILL_CARD)

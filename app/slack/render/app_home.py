@@ -35,6 +35,7 @@ from app.slack.render.call_words import indicator_line, recorder_status
 from app.slack.render.crm_words import crm_status
 from app.slack.render.delivery import problem_blocks, time_zone_blocks
 from app.slack.render.message_parts import drill_buttons, score_buttons
+from app.slack.render.rubric_form import rubric_blocks
 from app.slack.render.scorecard_blocks import (
     director_blocks,
     drill_mark,
@@ -152,7 +153,10 @@ def _rep(model: HomeModel) -> list[Block]:
     if model.paused_until:
         blocks.append(section(f":palm_tree: Paused until {model.paused_until:%A, %b %d}."))
     if model.scorecard is not None:
-        blocks += [divider(), section("\n".join(rep_lines(model.scorecard.card)))]
+        blocks += [
+            divider(),
+            section("\n".join(rep_lines(model.scorecard.card, model.scorecard.rubric))),
+        ]
     if model.indicator is not None:
         blocks.append(section("*On your calls:* " + indicator_line(model.indicator)))
     blocks += _drill(model)
@@ -330,6 +334,8 @@ def _admin(model: HomeModel) -> list[Block]:
         *_delivery_problems(model),
         *_recorder(model),
         *_crm(model),
+        divider(),
+        *rubric_blocks(model.rubric),
         divider(),
         section("*Workspace schedule* (each person's local time)"),
         *_week(model.schedule, {**REP_STEPS, **MANAGER_STEPS}),

@@ -17,10 +17,13 @@ from slack_sdk.models.blocks import (
 
 from app.rules.call_stats import Call
 from app.rules.diagnosis import ADVICE, TREE, proposed_gap
+from app.rules.drills import Drill
 from app.rules.evidence import Deal
-from app.rules.form_fields import DiagnosisField
+from app.rules.focus import REDIAGNOSE_WEEK
+from app.rules.form_fields import DiagnosisField, rating_field
+from app.rules.rubric import LEVELS, Competency, check_level, find
 from app.rules.types import Gap
-from app.services.diagnoses import DiagnosisInput
+from app.services.diagnoses import DiagnosisForm, DiagnosisInput
 from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
@@ -47,7 +50,7 @@ class Diagnosis(Protocol):
     did: str | None
     good_looks_like: str | None
     manager_action: str | None
-    rubric_level: int | None
+    focus_key: str | None
 
 
 @dataclass(frozen=True)
@@ -56,45 +59,45 @@ class DiagnosisDraft:
 
     answers: Mapping[str, bool | None] = field(default_factory=dict)
     override: Gap | None = None  # the gap picked by hand; None: the questions decide
-    focus_skill: str | None = None
+    focus: str | None = None  # the focus competency's key
     evidence_url: str | None = None
     evidence_moment: str | None = None
     evidence_quote: str | None = None
     did: str | None = None
     good_looks_like: str | None = None
     manager_action: str | None = None
-    rubric_level: int | None = None
+    levels: Mapping[str, int] = field(default_factory=dict)  # competency key → level
 
     @classmethod
-    def of_saved(cls, saved: Diagnosis) -> DiagnosisDraft:
+    def of_saved(cls, saved: Diagnosis, levels: Mapping[str, int]) -> DiagnosisDraft:
         gap = Gap(saved.gap)
         return cls(
             answers=dict(saved.answers or {}),
             override=None if proposed_gap(saved.answers or {}) is gap else gap,
-            focus_skill=saved.focus_skill,
+            focus=saved.focus_key,
             evidence_url=saved.evidence_url,
             evidence_moment=saved.evidence_moment,
             evidence_quote=saved.evidence_quote,
             did=saved.did,
             good_looks_like=saved.good_looks_like,
             manager_action=saved.manager_action,
-            rubric_level=saved.rubric_level,
+            levels=dict(levels),
         )
 
     @classmethod
     def of_form(cls, form: DiagnosisInput) -> DiagnosisDraft:
-        level = form.rubric_level.strip()
+        levels = {key: check_level(text) for key, text in form.levels.items()}
         return cls(
             answers=dict(form.answers),
             override=form.gap_override,
-            focus_skill=form.focus_skill or None,
+            focus=form.focus or None,
             evidence_url=form.evidence_url or None,
             evidence_moment=form.evidence_moment or None,
             evidence_quote=form.evidence_quote or None,
             did=form.did or None,
             good_looks_like=form.good_looks_like or None,
             manager_action=form.manager_action or None,
-            rubric_level=int(level) if level in ("1", "2", "3", "4") else None,
+            levels={key: level for key, level in levels.items() if level is not None},
         )
 
     @property
@@ -137,20 +140,37 @@ def _tree_blocks(draft: DiagnosisDraft) -> list[Block]:
     return blocks
 
 
-def _intro_blocks(meta: ModalMeta, deals: Sequence[Deal], next_focus: str | None) -> list[Block]:
+def _intro_blocks(meta: ModalMeta, form: DiagnosisForm) -> list[Block]:
     blocks: list[Block] = [
         section(
             f"One gap for {mention(meta.rep)}. Answer top-down: the first *No* names the gap "
             "(four *Yes* = a will gap), or pick the gap yourself below."
         ),
     ]
-    if next_focus:
-        blocks.append(
-            context(f"Last focus transferred (4+): pick the next one. Suggested: *{next_focus}*.")
-        )
-    if deals:
-        blocks.append(context("\n".join(deal_line(d) for d in deals)))
+    focus_line = focus_words(form)
+    if focus_line:
+        blocks.append(context(focus_line))
+    if form.deals:
+        blocks.append(context("\n".join(deal_line(d) for d in form.deals)))
     return blocks
+
+
+def focus_words(form: DiagnosisForm) -> str:
+    """Where the rep's focus stands, and what the form suggests for it."""
+    run, advice = form.run, form.advice
+    suggested = find(form.rubric, form.focus)
+    if form.moving_on or (run.weeks and not advice.carry):
+        nxt = f" Suggested next: *{suggested.name}*." if suggested else ""
+        return f"*{run.name or 'The focus'}* transferred (a drill scored 4+): move on.{nxt}"
+    if not run.weeks:
+        return "No focus yet: pick the one competency to coach for the next 3 weeks."
+    line = f"Focus: *{run.name}*, held since {run.cycles[0]}: this is week {advice.week}."
+    if advice.rediagnose:
+        line += (
+            f" No drill has scored 4+ yet (the target is within {REDIAGNOSE_WEEK} weeks): walk "
+            "the tree again before you carry it on."
+        )
+    return line
 
 
 def _gap_blocks(draft: DiagnosisDraft) -> list[Block]:
@@ -188,27 +208,29 @@ def _call_pick(calls: Sequence[Call]) -> list[Block]:
     ]
 
 
+def _focus_block(rubric: Sequence[Competency], focus: str | None) -> InputBlock:
+    options = [Option(value=c.key, text=c.name) for c in rubric]
+    chosen = next((o for o in options if o.value == focus), None)
+    return InputBlock(
+        block_id=F.FOCUS_SKILL,
+        label="Focus competency",
+        dispatch_action=True,  # its rating becomes the one needed
+        element=StaticSelectElement(
+            action_id=ActionId.DIAGNOSIS_CHANGED, options=options, initial_option=chosen
+        ),
+        hint="One at a time: it carries over each week until a drill scores 4+.",
+    )
+
+
 def _evidence_blocks(
-    draft: DiagnosisDraft,
-    first_clip: Deal | None,
-    next_focus: str | None,
-    calls: Sequence[Call] = (),
+    draft: DiagnosisDraft, first_clip: Deal | None, calls: Sequence[Call] = ()
 ) -> list[Block]:
-    """The focus skill and the evidence: a clip (or a recorded call) is needed for every gap
-    but a system gap."""
+    """The evidence: a clip (or a recorded call) is needed for every gap but a system gap."""
     system = draft.gap is Gap.SYSTEM
     hint = "No evidence, no coaching: the clip this is based on."
     if calls:
         hint = "No evidence, no coaching: paste the clip, or pick a Gong call below."
     return [
-        text_input(
-            F.FOCUS_SKILL,
-            "Focus skill",
-            initial=draft.focus_skill or next_focus,
-            optional=False,
-            hint="Discovery, Objection handling, Multi-threading, Closing, or your own.",
-            max_length=120,
-        ),
         url_input(
             F.EVIDENCE_URL,
             "Evidence clip",
@@ -234,20 +256,16 @@ def _evidence_blocks(
     ]
 
 
-def diagnosis_modal(
-    meta: ModalMeta,
-    deals: Sequence[Deal],
-    draft: DiagnosisDraft,
-    *,
-    next_focus: str | None = None,
-    calls: Sequence[Call] = (),
-) -> dict[str, Any]:
-    """The decision tree; with `next_focus`, opened to move a rep on after a transfer of 4+.
-    What is asked follows what is answered: the next question after a Yes, the gap after the
-    first No; the clip is needed for every gap but a system gap, which asks instead what the
-    manager will escalate. Each change re-renders the form (views.update)."""
-    blocks = _intro_blocks(meta, deals, next_focus) + _tree_blocks(draft) + _gap_blocks(draft)
-    blocks += _evidence_blocks(draft, deals[0] if deals else None, next_focus, calls)
+def diagnosis_modal(meta: ModalMeta, form: DiagnosisForm, draft: DiagnosisDraft) -> dict[str, Any]:
+    """The decision tree, the focus and the rubric. What is asked follows what is answered:
+    the next question after a Yes, the gap after the first No; the clip is needed for every
+    gap but a system gap, which asks instead what the manager will escalate. Each change of
+    an answer re-renders the form (views.update). Every competency is rated: the focus must
+    be, the others start from their last level."""
+    blocks = _intro_blocks(meta, form) + _tree_blocks(draft) + _gap_blocks(draft)
+    focus = draft.focus or form.focus
+    blocks.append(_focus_block(form.rubric, focus))
+    blocks += _evidence_blocks(draft, form.deals[0] if form.deals else None, form.calls)
     if draft.gap is Gap.SYSTEM:
         blocks.append(
             text_input(
@@ -259,38 +277,48 @@ def diagnosis_modal(
                 hint="Territory, lead routing, quota: it stays on your App Home until resolved.",
             )
         )
-    blocks.append(_rubric_level(draft.rubric_level))
+    levels = draft.levels if draft.levels else form.levels
+    blocks.append(
+        section(
+            "*The rubric today.* The focus needs a level; the others start from their last "
+            "one: change any that moved."
+        )
+    )
+    blocks += [_rating_block(c, levels.get(c.key), needed=c.key == focus) for c in form.rubric]
     return modal(ViewId.DIAGNOSIS, "Diagnose one gap", "Save", meta, blocks)
 
 
-RUBRIC_LABELS = {
-    1: "1 — surface: asks the basics only",
-    2: "2 — developing: does it when prompted",
-    3: "3 — solid: does it unprompted, most calls",
-    4: "4 — expert: ties it to a metric the buyer owns",
-}
-
-
-def _rubric_level(initial: int | None) -> InputBlock:
-    options = [Option(value=str(level), text=text) for level, text in RUBRIC_LABELS.items()]
+def _rating_block(competency: Competency, initial: int | None, *, needed: bool) -> InputBlock:
+    options = [
+        Option(value=str(level), text=f"{level} — {competency.level_text(level)}"[:75])
+        for level in LEVELS
+    ]
     return InputBlock(
-        block_id=F.RUBRIC_LEVEL,
-        label="Rubric level of the focus skill today",
-        optional=True,
-        element=StaticSelectElement(
+        block_id=rating_field(competency.key),
+        label=f"{competency.name} (the focus)" if needed else competency.name,
+        optional=not needed,
+        element=RadioButtonsElement(
             action_id=VALUE,
             options=options,
-            initial_option=options[initial - 1] if initial in RUBRIC_LABELS else None,
+            initial_option=options[initial - 1] if initial in LEVELS else None,
         ),
-        hint="Same rubric for every rep, so levels compare across the team.",
     )
 
 
-def saved_line(rep: str, gap: Gap, focus: str) -> str:
-    """What a saved diagnosis leads to."""
+def saved_line(rep: str, gap: Gap, focus: str, drill: Drill | None) -> str:
+    """What a saved diagnosis leads to, and the drill it suggests for the 1:1."""
     if gap is Gap.SYSTEM:
         return (
             f"{mention(rep)}: *system* gap. It's yours to fix, not theirs: it stays on your App "
             "Home, and in your director's digest, until you mark it resolved."
         )
-    return f"{mention(rep)}: *{gap.value}* gap, focus *{focus}*. It's on the 1:1 agenda."
+    line = f"{mention(rep)}: *{gap.value}* gap, focus *{focus}*. It's on the 1:1 agenda."
+    if gap is Gap.WILL:
+        line += (
+            " A will gap: open with the accountability conversation (what's in the way? is it "
+            "burnout?) before any drill."
+        )
+    if drill is not None:
+        what = "assignment" if drill.assignment else "drill"
+        line += f" Suggested {what}: *{drill.name}* (the GROW form starts on it)."
+    return line

@@ -16,10 +16,10 @@ from slack_sdk.models.blocks import (
 )
 
 from app.rules.diagnosis import ADVICE
-from app.rules.drills import STARTING_LIBRARY, Drill
+from app.rules.drills import STARTING_LIBRARY, Drill, DrillKind
 from app.rules.form_fields import NEW_DRILL, GrowField
 from app.rules.types import Gap
-from app.services.one_on_ones import GrowInput
+from app.services.one_on_ones import GrowInput, kind_for
 from app.slack.ids import Action as ActionId
 from app.slack.ids import View as ViewId
 from app.slack.metadata import ModalMeta
@@ -58,6 +58,7 @@ class GrowDraft:
     new_drill_name: str | None = None
     new_drill_scenario: str | None = None
     new_drill_success: str | None = None
+    new_drill_script: str | None = None
     practice_reps: str | None = None
     accountability: str | None = None
     follow_up_on: date | None = None
@@ -90,8 +91,12 @@ class GrowDraft:
         )
 
 
-def _drill_options(custom: Sequence[Drill]) -> list[Option]:
-    options = [Option(value=d.key, text=d.name[:75]) for d in (*STARTING_LIBRARY, *custom)]
+def _drill_options(custom: Sequence[Drill], suggested: Drill | None) -> list[Option]:
+    def text(drill: Drill) -> str:
+        label = f"{drill.name} (assignment)" if drill.assignment else drill.name
+        return f"{label} — suggested"[:75] if drill == suggested else label[:75]
+
+    options = [Option(value=d.key, text=text(d)) for d in (*STARTING_LIBRARY, *custom)]
     return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe it next)")]
 
 
@@ -161,6 +166,7 @@ def grow_modal(
     custom_drills: Sequence[Drill],
     draft: GrowDraft,
     follow_up: date,
+    suggested: Drill | None = None,
 ) -> dict[str, Any]:
     """The notes of a 1:1 that happened: goal, reality, options and commitment are needed,
     and the drill unless the gap is a system gap (no drill then: the manager acts). Picking
@@ -178,43 +184,70 @@ def grow_modal(
         *_grow_blocks(draft),
     ]
     if gap is None or ADVICE[gap].rep_drill:
-        blocks += _drill_blocks(custom_drills, draft)
+        blocks += _drill_blocks(custom_drills, draft, gap, suggested)
     else:
         blocks.append(context("A system gap: no drill for the rep; your action is on your Home."))
     blocks += _follow_up_blocks(draft, follow_up)
     return modal(ViewId.GROW, "1:1 notes (GROW)", "Save", meta, blocks)
 
 
-def _new_drill_blocks(draft: GrowDraft) -> list[Block]:
-    """What a drill described in the form needs: its name, scenario and what success is."""
-    return [
+def _new_drill_blocks(draft: GrowDraft, gap: Gap | None) -> list[Block]:
+    """What a drill described in the form needs: its name, scenario (or task), what success
+    is (or when it is done) and, for a role-play, the script if there is one. It is kept for
+    the focus competency and this gap."""
+    if kind_for(gap) is DrillKind.ASSIGNMENT:
+        labels = ("New assignment: name", "What to do", "Done when")
+    else:
+        labels = ("New drill: name", "New drill: scenario", "New drill: success looks like")
+    blocks: list[Block] = [
         text_input(
-            F.NEW_DRILL_NAME,
-            "New drill: name",
-            initial=draft.new_drill_name,
-            optional=False,
-            max_length=75,
+            F.NEW_DRILL_NAME, labels[0], initial=draft.new_drill_name, optional=False, max_length=75
         ),
         text_input(
             F.NEW_DRILL_SCENARIO,
-            "New drill: scenario",
+            labels[1],
             initial=draft.new_drill_scenario,
             optional=False,
             multiline=True,
         ),
         text_input(
             F.NEW_DRILL_SUCCESS,
-            "New drill: success looks like",
+            labels[2],
             initial=draft.new_drill_success,
             optional=False,
             multiline=True,
         ),
     ]
+    if kind_for(gap) is DrillKind.ROLE_PLAY:
+        blocks.append(
+            text_input(
+                F.NEW_DRILL_SCRIPT,
+                "New drill: what to say",
+                initial=draft.new_drill_script,
+                multiline=True,
+                hint="The words to practise, if you have them: shown on the rep's drill card.",
+            )
+        )
+    return blocks
 
 
-def _drill_blocks(custom_drills: Sequence[Drill], draft: GrowDraft) -> list[Block]:
-    options = _drill_options(custom_drills)
-    chosen = next((o for o in options if o.value == draft.drill_choice), None)
+def _drill_hint(gap: Gap | None, suggested: Drill | None) -> str:
+    if suggested is None:
+        return "Pick from the library, or describe a new one."
+    if suggested.assignment:
+        return (
+            f"Suggested: {suggested.name}. A {gap} gap needs information, not role-play: an "
+            "assignment done once, to the criterion it names."
+        )
+    return f"Suggested for this {gap} gap and focus: {suggested.name}."
+
+
+def _drill_blocks(
+    custom_drills: Sequence[Drill], draft: GrowDraft, gap: Gap | None, suggested: Drill | None
+) -> list[Block]:
+    options = _drill_options(custom_drills, suggested)
+    picked = draft.drill_choice or (suggested.key if suggested else None)
+    chosen = next((o for o in options if o.value == picked), None)
     blocks: list[Block] = [
         InputBlock(
             block_id=F.DRILL_CHOICE,
@@ -223,10 +256,16 @@ def _drill_blocks(custom_drills: Sequence[Drill], draft: GrowDraft) -> list[Bloc
             element=StaticSelectElement(
                 action_id=ActionId.GROW_DRILL_PICKED, options=options, initial_option=chosen
             ),
+            hint=_drill_hint(gap, suggested),
         )
     ]
     if draft.drill_choice == NEW_DRILL:
-        blocks += _new_drill_blocks(draft)
+        blocks += _new_drill_blocks(draft, gap)
+    picked_drill = next((d for d in (*STARTING_LIBRARY, *custom_drills) if d.key == picked), None)
+    if picked_drill is not None and picked_drill.assignment:
+        return blocks  # done once: no number of recordings to commit to
+    if draft.drill_choice == NEW_DRILL and kind_for(gap) is DrillKind.ASSIGNMENT:
+        return blocks
     blocks.append(
         text_input(
             F.PRACTICE_REPS,
@@ -242,10 +281,11 @@ def _drill_blocks(custom_drills: Sequence[Drill], draft: GrowDraft) -> list[Bloc
 NOT_HELD_SAVED = "Logged as not held: it counts as a missed week of coaching."
 
 
-def notes_saved(rep: str, drill_name: str | None) -> str:
+def notes_saved(rep: str, drill: Drill | None) -> str:
     """What the manager sees once the 1:1 notes are saved: what the rep gets next."""
-    if drill_name is not None:
-        return f"Saved. {mention(rep)} gets their commitment and the *{drill_name}* drill."
+    if drill is not None:
+        what = "assignment" if drill.assignment else "drill"
+        return f"Saved. {mention(rep)} gets their commitment and the *{drill.name}* {what}."
     return (
         "Saved. A system gap is yours to act on: no drill for the rep this week. It stays "
         "on your App Home until you mark it resolved."

@@ -114,6 +114,11 @@ def plain(text: str) -> Outgoing:
 
 def drill_recorded_line(assignment: DrillAssignment) -> str:
     done = assignment.practice
+    if assignment.drill.assignment:
+        return (
+            f"Got your *{assignment.drill.name}* assignment. Your manager checks it against "
+            "what it asked for on Monday."
+        )
     if done.target == 1:
         count = f"{plural(done.done, 'recording')} this week"
     else:

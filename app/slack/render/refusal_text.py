@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from app.rules import rubric
 from app.rules.refusals import Fact, FieldErrors, Refusal, UserError
 from app.rules.weekly_steps import STEP_WORDS
 
@@ -66,7 +67,7 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.NOT_A_COACHED_DEAL: "That deal isn't one of your coached deals: use the latest prompt.",
     R.ACTION_CLOSED: "That action is no longer open: open your App Home for the latest.",
     R.ANSWER_OR_PICK_GAP: "Answer this question, or pick the gap yourself below.",
-    R.PICK_FOCUS_SKILL: "Pick the one skill to focus on (or type your own).",
+    R.PICK_FOCUS_SKILL: "Pick the one competency to focus on from the list.",
     R.NO_EVIDENCE: "No evidence, no coaching: paste the clip this is based on, or pick a call.",
     R.RECORDER_URL: "Paste your Gong API base URL, e.g. https://us-12345.api.gong.io.",
     R.RECORDER_KEY: "Paste the access key and its secret from Gong > Company settings > API.",
@@ -95,6 +96,18 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.PICK_A_LISTED_CALL: "Pick one of the calls listed (the form may be out of date: reopen it).",
     R.SYSTEM_GAP_NEEDS_ACTION: "A system gap is yours to fix: say what you'll escalate.",
     R.PICK_RUBRIC_LEVEL: "Pick a rubric level from 1 to 4.",
+    R.RATE_THE_FOCUS: "Rate the focus competency: it's what this week's coaching moves.",
+    R.NAME_THE_COMPETENCY: "Name the competency, e.g. Demo storytelling.",
+    R.COMPETENCY_NAME_TOO_LONG: f"Keep the name to {rubric.NAME_MAX} characters.",
+    R.COMPETENCY_NAME_TAKEN: "The rubric has a competency by that name: pick another name.",
+    R.DESCRIBE_THE_LEVEL: "Say what this level sounds like on a call.",
+    R.LEVEL_TEXT_TOO_LONG: (
+        f"Keep each level to {rubric.LEVEL_TEXT_MAX} characters: one behaviour you can hear."
+    ),
+    R.COMPETENCY_GONE: "That competency isn't in the rubric any more: reopen your App Home.",
+    R.TOO_MANY_COMPETENCIES: (
+        f"The rubric holds {rubric.MAX_COMPETENCIES} competencies: reword one instead."
+    ),
     R.WRITE_GOAL: "Write the one outcome they'll change in a real deal.",
     R.WRITE_REALITY: "Write what actually happened on the call.",
     R.WRITE_COMMITMENT: "Write the commitment in the rep's own words.",
@@ -179,6 +192,7 @@ COMPOSED: Mapping[Refusal, Callable[[Mapping[str, Fact]], str]] = {
     R.ADMIN_ONLY_STATUS: _admin_only("see delivery status"),
     R.ADMIN_ONLY_RECORDER: _admin_only("connect Gong"),
     R.ADMIN_ONLY_CRM: _admin_only("connect the CRM"),
+    R.ADMIN_ONLY_RUBRIC: _admin_only("change the rubric"),
     R.STEP_ORDER: _step_order,
     R.STEP_ORDER_CLASH: _step_order_clash,
     R.STILL_HAS_REPORTS: _still_has_reports,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, Option, StaticSelectElement
 
+from app.rules.drills import Drill
 from app.rules.evidence import MAX_DEALS
 from app.services import weekly_messages as m
 from app.services.roster import plural
@@ -112,6 +113,14 @@ def rep_agenda(p: m.RepAgenda) -> Outgoing:
     return Outgoing(text, as_dicts([section("\n".join(lines))]))
 
 
+def drill_text(drill: Drill) -> str:
+    """A drill's scenario, script and success measure; an assignment's task and criterion."""
+    if drill.assignment:
+        return f"*What to do:* {drill.scenario}\n*Done when:* {drill.success}"
+    script = f"*What to say:* {drill.what_to_say}\n" if drill.what_to_say else ""
+    return f"*Scenario:* {drill.scenario}\n{script}*Success:* {drill.success}"
+
+
 def drill_card(p: m.DrillCard) -> Outgoing:
     drill, reps, due, commitment = p.drill, p.practice_reps, p.due_on, p.commitment
     if drill is None:
@@ -132,15 +141,18 @@ def drill_card(p: m.DrillCard) -> Outgoing:
             "each recording counts one)."
         )
     commit = f"*Your commitment:* {commitment}\n" if commitment else ""
+    if drill.assignment:
+        text = (
+            f"Your assignment this week: {drill.name}. Send the link to it with /drill done "
+            f"<link> by {day_label(due)}."
+        )
+        practice = "\n✓ Sent: your manager checks it against the line above." if done.met else ""
+    what = "it" if drill.assignment else "the recording"
     blocks = [
-        header(f"Your drill: {drill.name}"),
-        section(
-            f"{commit}*Scenario:* {drill.scenario}\n"
-            + (f"*What to say:* {drill.what_to_say}\n" if drill.what_to_say else "")
-            + f"*Success:* {drill.success}{practice}"
-        ),
+        header(f"Your {'assignment' if drill.assignment else 'drill'}: {drill.name}"),
+        section(f"{commit}{drill_text(drill)}{practice}"),
         drill_buttons(p.rep, p.cycle, "drill_card"),
-        context(f"Or type `/drill done <link to the recording> [note]` by {day_label(due)}."),
+        context(f"Or type `/drill done <link to {what}> [note]` by {day_label(due)}."),
         divider(),
         *_helpfulness(p.rep, p.cycle),
     ]
@@ -179,6 +191,8 @@ def drill_check(p: m.DrillCheck) -> Outgoing:
             f"Have you started this week's drill ({p.drill.name})? You committed to "
             f"{target} recordings ({p.practice.label} so far): share the first today."
         )
+    elif p.drill.assignment:
+        text = f"Have you done this week's assignment ({p.drill.name})? Send the link today."
     else:
         text = f"Have you done this week's drill ({p.drill.name})? Share the recording today."
     commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""

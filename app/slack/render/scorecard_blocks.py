@@ -17,6 +17,7 @@ from app.rules import calendar, targets
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
 from app.rules.practice import Practice
+from app.rules.rubric import Competency
 from app.services.call_evidence import Indicator
 from app.services.digests import Digest, RepDigest
 from app.services.escalations import OpenAction
@@ -55,10 +56,19 @@ def trend(card: RepScorecard) -> str:
     return " → ".join(str(score) for _, score in card.transfers) or "no scores yet"
 
 
-def rep_lines(card: RepScorecard) -> list[str]:
+def rubric_line(card: RepScorecard, rubric: Sequence[Competency]) -> str:
+    """Each rated competency's level, with how it got there: "Discovery 2 → 3/4"."""
+    parts = [
+        f"{c.name} {' → '.join(str(level) for level in card.rubric[c.key])}/4"
+        for c in rubric
+        if card.rubric.get(c.key)
+    ]
+    return ", ".join(parts) or "not rated yet"
+
+
+def rep_lines(card: RepScorecard, rubric: Sequence[Competency]) -> list[str]:
     focus = f"*Focus:* {card.focus} (week {card.weeks_on_focus})" if card.focus else "*Focus:* —"
     reached = f" · reached 4+ in week {card.weeks_to_transfer}" if card.weeks_to_transfer else ""
-    levels = ", ".join(f"{name} {level}/4" for name, level in sorted(card.rubric.items()))
     source = f" · {card.deal_progression_source}" if card.deal_progression_source else ""
     return [
         focus,
@@ -67,7 +77,7 @@ def rep_lines(card: RepScorecard) -> list[str]:
         f"since this focus began: {ratio(card.completion_focus)} · {targets.COMPLETION_LABEL}",
         f"*Coached deals that moved a stage:* {ratio(card.deal_progression_4w)}{source} · "
         f"{targets.PROGRESSION_LABEL}",
-        f"*Rubric:* {levels or '—'}",
+        f"*Rubric:* {rubric_line(card, rubric)}",
     ]
 
 
@@ -229,7 +239,10 @@ def _rep_digest_blocks(part: RepDigest) -> list[Block]:
         week.append(f"*This week's drill:* {part.drill} — {state}")
     if part.next_one_on_one:
         week.append(f"*Next 1:1:* {day_label(part.next_one_on_one)}")
-    return [section("\n".join([*week, *rep_lines(part.card)])), context(cheer(part.card))]
+    return [
+        section("\n".join([*week, *rep_lines(part.card, part.rubric)])),
+        context(cheer(part.card)),
+    ]
 
 
 def indicator_blocks(indicators: Sequence[tuple[str, Indicator]]) -> list[Block]:

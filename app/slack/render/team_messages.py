@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from app.rules.diagnosis import ADVICE
-from app.rules.metrics import TRANSFERRED, WINDOW
+from app.rules.focus import REDIAGNOSE_WEEK
+from app.rules.metrics import TRANSFERRED
 from app.services import weekly_messages as m
 from app.services.deals import PickableDeal
 from app.services.roster import plural
@@ -55,15 +56,18 @@ def drill_review(p: m.DrillReview) -> Outgoing:
 
 def prep_flags(row: m.PrepRow) -> list[str]:
     """What the manager should look at before diagnosing: the last transfer score, and a
-    focus that has run long without a 4."""
+    focus in its third week or later without a 4."""
     flags = []
     score = row.last_score
     if score is not None and score < TRANSFERRED:
         flags.append(f"transfer {score}/5: re-diagnose")
     if score is not None and score >= TRANSFERRED:
         flags.append(f"transfer {score}/5: ready for the next focus")
-    if row.weeks_on_focus >= WINDOW and (score is None or score < TRANSFERRED):
-        flags.append(f"{row.weeks_on_focus} weeks on this focus without a 4")
+    if row.rediagnose:
+        flags.append(
+            f"week {row.weeks_on_focus + 1} on this focus and no 4 yet (the target is 4+ "
+            f"within {REDIAGNOSE_WEEK} weeks): walk the tree again before you carry it on"
+        )
     return flags
 
 
