@@ -112,12 +112,32 @@ def matching_name(rubric: Sequence[Competency], text: str) -> Competency | None:
     return next((c for c in rubric if c.name.lower() == wanted), None)
 
 
-def next_competency(rubric: Sequence[Competency], current: str | None) -> Competency:
-    """The competency after `current` in the rubric's order (the first after none)."""
+def focus_plan(
+    rubric: Sequence[Competency],
+    current: str | None,
+    levels: Mapping[str, int],
+    count: int = 3,
+) -> tuple[Competency, ...]:
+    """The focus now, then the ones after it: in the rubric's order from the current one on,
+    passing over any the rep already has at level 4 (all of them, when every one is)."""
     keys = [c.key for c in rubric]
-    if current not in keys:
-        return rubric[0]
-    return rubric[(keys.index(current) + 1) % len(rubric)]
+    start = keys.index(current) + 1 if current in keys else 0
+    after = [rubric[(start + n) % len(rubric)] for n in range(len(rubric))]
+    ahead = [c for c in after if c.key != current and levels.get(c.key, 0) < MOVED_ON] or [
+        c for c in after if c.key != current
+    ]
+    now = [c for c in rubric if c.key == current]
+    return tuple([*now, *ahead][:count])
+
+
+def next_competency(
+    rubric: Sequence[Competency], current: str | None, levels: Mapping[str, int] | None = None
+) -> Competency:
+    """The competency to move on to after `current`: the next in the rubric's order that the
+    rep doesn't have at level 4 (the first, after none)."""
+    plan = focus_plan(rubric, current, levels or {}, count=len(rubric))
+    following = [c for c in plan if c.key != current]
+    return following[0] if following else rubric[0]
 
 
 def check_level(text: str) -> int | None:

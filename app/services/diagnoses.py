@@ -68,7 +68,7 @@ async def diagnosis_form(
         existing,
         rubric,
         levels,
-        starting_focus(rubric, run, advice, moving_on=moving_on),
+        starting_focus(rubric, run, advice, levels, moving_on=moving_on),
         run,
         advice,
         moving_on,
@@ -77,14 +77,19 @@ async def diagnosis_form(
 
 
 def starting_focus(
-    rubric: tuple[Competency, ...], run: FocusRun, advice: FocusAdvice, *, moving_on: bool
+    rubric: tuple[Competency, ...],
+    run: FocusRun,
+    advice: FocusAdvice,
+    levels: dict[str, int],
+    *,
+    moving_on: bool,
 ) -> str | None:
     """The focus a new diagnosis starts on: the one held, until it transfers (4+); then, or
-    when the manager asks to move on, the next competency."""
+    when the manager asks to move on, the next competency the rep isn't at 4 on."""
     named = rubric_rules.matching_name(rubric, run.name) if run.name else None
     current = run.key or (named.key if named else None)
     if moving_on or (current is not None and not advice.carry):
-        return rubric_rules.next_competency(rubric, current).key
+        return rubric_rules.next_competency(rubric, current, levels).key
     return current
 
 

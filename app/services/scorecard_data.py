@@ -198,6 +198,7 @@ class TeamRow:
     completion_4w: Ratio
     helpfulness_avg: Fraction | None  # only from MIN_RATINGS_SHOWN ratings on
     practice: Practice | None = None  # this week's recordings against those committed to
+    name: str | None = None  # as Slack shows them (for a menu's plain text)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _row(rep: Person, card: RepScorecard) -> TeamRow:
         completion_4w=card.completion_4w,
         helpfulness_avg=card.helpfulness_avg,
         practice=week.practice if week.drill_assigned else None,
+        name=rep.display_name,
     )
 
 

@@ -44,6 +44,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.LOG_NOTES.value)(runs.acked_first(actions.on_log_notes))
     app.action(Action.DRILL_DONE.value)(runs.acked_first(actions.on_drill_done_open))
     app.action(Action.VIEW_NOTES.value)(runs.acked_first(actions.on_view_notes))
+    app.action(Action.OPEN_SCORECARD.value)(runs.acked_first(actions.on_open_scorecard))
     app.action(Action.NEXT_FOCUS.value)(runs.acked_first(actions.on_next_focus))
     app.action(re.compile(rf"^{Action.DEAL_PROGRESS.value}_(yes|no)$"))(
         runs.acked_first(actions.on_deal_progress)

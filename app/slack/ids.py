@@ -48,6 +48,7 @@ class Action(StrEnum):
     DISCONNECT_CRM = "crm_disconnect"  # App Home (admins): forget the CRM's keys and deals
     EDIT_COMPETENCY = "rubric_competency_open"  # App Home (admins): reword a competency
     ADD_COMPETENCY = "rubric_competency_add"  # App Home (admins): add one of their own
+    OPEN_SCORECARD = "scorecard_open"  # App Home: a rep's one-page scorecard (theirs, or a coach's)
 
 
 class View(StrEnum):

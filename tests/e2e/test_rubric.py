@@ -31,8 +31,8 @@ from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # 2026-W48
 CYCLE = "2026-W48"
-ROSTER = TEAM_CSV + "U0ADMIN,admin,,UTC\n"
-ZONES = {**TZ, "U0ADMIN": "UTC"}
+ROSTER = TEAM_CSV + "U0ADMIN,admin,,UTC\nU0DIR2,director,,UTC\nU0MGRC,manager,U0DIR2,UTC\n"
+ZONES = {**TZ, "U0ADMIN": "UTC", "U0DIR2": "UTC", "U0MGRC": "UTC"}
 HOME = {"ts": "1.0", "blocks": []}
 CLIP = "https://app.gong.io/call?id=6"
 TUESDAY_EVENING = MONDAY + timedelta(days=1, hours=18)
@@ -277,3 +277,61 @@ async def test_an_admin_rewords_the_rubric_and_adds_to_it(week: Week) -> None:
     assert "Discovery 2 → 3 → 3/4, Demo storytelling 1/4" in await home_text(
         sandbox, driver, "U0REPLA"
     )
+
+
+async def test_the_one_page_scorecard_opens_for_the_rep_and_their_coaches_only(
+    week: Week,
+) -> None:
+    driver, sandbox = week.driver, week.sandbox
+    await week.run_until(TUESDAY_EVENING)
+    view = await open_diagnosis(week, "U0REPLA")
+    await driver.submit("U0MGRA", view, {**EVIDENCE, **focus("discovery", 3, closing=2)})
+    value = f"U0REPLA|{CYCLE}"
+
+    async def opened(user: str) -> str:
+        since, responses = sandbox.mark(), len(sandbox.state.responses)
+        answer = await driver.click(user, Action.OPEN_SCORECARD, value, message=HOME)
+        assert answer.status == 200
+        try:
+            call = await sandbox.wait_for_call("views.open", since=since, timeout_s=1.0)
+        except TimeoutError:
+            return "refused: " + str((await sandbox.wait_for_response(since=responses))["text"])
+        assert call.ok, call.response
+        return blocks_to_text(call.args["view"]["blocks"])
+
+    # The rep's Home offers it; the manager's Home lists each rep in a menu.
+    assert "Open my one-page scorecard" in await home_text(sandbox, driver, "U0REPLA")
+    await home_text(sandbox, driver, "U0MGRA")
+    publish = [
+        c
+        for c in sandbox.state.calls
+        if c.method == "views.publish" and c.args.get("user_id") == "U0MGRA"
+    ]
+    published = publish[-1].args["view"]["blocks"]
+    menu = next(b for b in published if b.get("block_id") == "team_scorecards")
+    assert [o["value"] for o in menu["elements"][0]["options"]] == [
+        f"U0REPLA|{CYCLE}",
+        f"U0REPNY|{CYCLE}",
+    ]
+
+    page = await opened("U0REPLA")
+    assert "*Your scorecard*, week 2026-W48" in page
+    assert (
+        "*Discovery* 3/4 (2 → 3 → 3): Digs into the problem unasked: how often, what it costs, "
+        "who feels it." in page
+    )
+    assert "*Objection handling*: not rated yet" in page
+    # Three weeks on Discovery since W46's Monday; then the next two, 30 days apart.
+    assert "*Days 1–30* (since Mon Nov 9): *Discovery*, week 3: level 3 now, target 4" in page
+    assert "*Days 31–60* (from about Wed Dec 9): Objection handling: not rated yet" in page
+    assert "*Days 61–90* (from about Fri Jan 8): Multi-threading: not rated yet" in page
+    assert "• 2026-W47: Ask three follow-ups on every call" in page
+    assert "target 100%" in page and "target 4+ within 3 weeks" in page and "70%+" in page
+    assert "PRIVATE" not in page
+
+    coach_page = await opened("U0MGRA")
+    assert "<@U0REPLA>'s scorecard" in coach_page or "@U0REPLA's scorecard" in coach_page
+    assert "scorecard" in await opened("U0DIR")  # the manager's director
+    for outsider in ("U0REPNY", "U0MGRB", "U0DIR2"):  # another rep, team, director
+        refusal = await opened(outsider)
+        assert refusal.startswith("refused: "), (outsider, refusal)

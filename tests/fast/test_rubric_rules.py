@@ -160,3 +160,25 @@ def test_a_competency_form_is_checked_field_by_field() -> None:
     with pytest.raises(FieldErrors) as refused:
         check_competency(CompetencyInput("", "Eleventh", good), full)
     assert refused.value.errors == {CompetencyField.NAME: Refusal.TOO_MANY_COMPETENCIES}
+
+
+def test_the_focus_plan_passes_over_what_the_rep_has_mastered() -> None:
+    keys = lambda plan: [c.key for c in plan]  # noqa: E731
+    assert keys(rubric.focus_plan(DEFAULT_RUBRIC, "discovery", {})) == [
+        "discovery",
+        "objection_handling",
+        "multi_threading",
+    ]
+    levels = {"objection_handling": 4, "closing": 2}
+    assert keys(rubric.focus_plan(DEFAULT_RUBRIC, "discovery", levels)) == [
+        "discovery",
+        "multi_threading",
+        "closing",
+    ]
+    assert rubric.next_competency(DEFAULT_RUBRIC, "discovery", levels).key == "multi_threading"
+    assert keys(rubric.focus_plan(DEFAULT_RUBRIC, None, {"discovery": 4}, count=2)) == [
+        "objection_handling",
+        "multi_threading",
+    ]
+    everything = {c.key: 4 for c in DEFAULT_RUBRIC}
+    assert rubric.next_competency(DEFAULT_RUBRIC, "closing", everything).key == "discovery"

@@ -31,6 +31,7 @@ from app.services import (
     one_on_ones,
     pauses,
     people,
+    rep_page,
     team_schedules,
     transfer_scores,
 )
@@ -47,6 +48,7 @@ from app.slack.render.deals_form import deals_modal
 from app.slack.render.diagnosis_form import DiagnosisDraft, diagnosis_modal
 from app.slack.render.grow_form import GrowDraft, grow_modal
 from app.slack.render.notes_view import notes_modal
+from app.slack.render.rep_page import rep_page_modal
 from app.slack.render.weekly import (
     action_resolved,
     deal_progress_noted,
@@ -134,6 +136,12 @@ async def _open_notes(body: dict[str, Any], client: AsyncWebClient, deps: Deps) 
             click.store, click.actor, click.ref.rep, click.ref.cycle
         )
     await client.views_open(trigger_id=payloads.trigger_id(body), view=notes_modal(notes))
+
+
+async def _open_scorecard(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    async with clicked(body, deps) as click:
+        page = await rep_page.rep_page(click.store, click.actor, click.ref.rep, click.ref.cycle)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=rep_page_modal(page))
 
 
 async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
@@ -302,6 +310,7 @@ on_diagnose = opens(partial(_open_diagnosis, moving_on=False))
 # After a transfer score of 4+: the diagnosis, with the next competency suggested.
 on_next_focus = opens(partial(_open_diagnosis, moving_on=True))
 on_view_notes = opens(_open_notes)
+on_open_scorecard = opens(_open_scorecard)
 on_log_notes = opens(_open_grow)
 on_pause_open = opens(_open_pause)
 on_not_held_open = opens(_open_not_held)

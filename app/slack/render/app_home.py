@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     Option,
     OverflowMenuElement,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -156,6 +157,16 @@ def _rep(model: HomeModel) -> list[Block]:
         blocks += [
             divider(),
             section("\n".join(rep_lines(model.scorecard.card, model.scorecard.rubric))),
+            ActionsBlock(
+                block_id="scorecard_actions",
+                elements=[
+                    ButtonElement(
+                        text="Open my one-page scorecard",
+                        action_id=Action.OPEN_SCORECARD,
+                        value=RepRef(model.slack_user_id, model.cycle).dump(),
+                    )
+                ],
+            ),
         ]
     if model.indicator is not None:
         blocks.append(section("*On your calls:* " + indicator_line(model.indicator)))
@@ -198,6 +209,24 @@ def _rep_menu(rep: str, cycle: str) -> OverflowMenuElement:
     return OverflowMenuElement(action_id=Action.REP_MENU, options=options)
 
 
+def _scorecard_pick(team: TeamView) -> ActionsBlock:
+    """Any rep's one-page scorecard: rubric trend, focus plan, commitments, targets."""
+    options = [
+        Option(value=RepRef(row.rep, team.cycle).dump(), text=(row.name or row.rep)[:75])
+        for row in team.rows[:100]
+    ]
+    return ActionsBlock(
+        block_id="team_scorecards",
+        elements=[
+            StaticSelectElement(
+                action_id=Action.OPEN_SCORECARD,
+                placeholder="Open a rep's one-page scorecard",
+                options=options,
+            )
+        ],
+    )
+
+
 def _team_table(team: TeamView) -> list[Block]:
     blocks: list[Block] = [section(f"*Your reps* ({len(team.rows)})"), *team_blocks(team)[:1]]
     for row in team.rows[:MAX_HOME_REPS]:
@@ -209,6 +238,8 @@ def _team_table(team: TeamView) -> list[Block]:
         )
     if len(team.rows) > MAX_HOME_REPS:
         blocks.append(context(f"…and {len(team.rows) - MAX_HOME_REPS} more reps."))
+    if team.rows:
+        blocks.append(_scorecard_pick(team))
     if team.to_score:
         last = calendar.previous_cycle(team.cycle)
         blocks.append(section("*Score last week's drills* (skill transfer, 1–5)"))
