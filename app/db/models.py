@@ -230,9 +230,11 @@ class OneOnOne(Base):
         JSON
     )  # {key, name, scenario, what_to_say, success}
     practice_reps: Mapped[int | None] = mapped_column(SmallInteger)
-    accountability: Mapped[str | None] = mapped_column(Text)
+    accountability: Mapped[str | None] = mapped_column(Text)  # the number we hold
+    obstacles: Mapped[str | None] = mapped_column(Text)  # what could get in the way, their words
     follow_up_on: Mapped[date | None] = mapped_column(Date)
-    measurement: Mapped[str | None] = mapped_column(Text)
+    follow_up_check: Mapped[str | None] = mapped_column(Text)  # what the follow-up reviews
+    measurement: Mapped[str | None] = mapped_column(Text)  # the target it reviews against
     private_notes: Mapped[str | None] = mapped_column(Text)  # the manager's eyes only
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -35,9 +35,20 @@ def url_value(value: str) -> dict[str, Any]:
     return {"value": {"type": "url_text_input", "value": value}}
 
 
-def grow(commitment: str, drill: str, *, practice: int = 1, private: str = "") -> dict[str, Any]:
-    """1:1 notes in the GROW shape, on the sample deal's price objection; `practice` is the
-    number of recordings the rep commits to."""
+def grow(
+    commitment: str,
+    drill: str,
+    *,
+    number: str,
+    check: str,
+    target: str = "",
+    obstacles: str = "",
+    practice: int = 1,
+    private: str = "",
+) -> dict[str, Any]:
+    """1:1 notes in the GROW shape, on the sample deal's price objection: the commitment and
+    the number we hold, what could get in the way, and what the follow-up checks (its date is
+    left as the form proposes it); `practice` is the number of recordings the rep commits to."""
     return {
         "goal": typed("Get the CFO to agree to a business-case review"),
         "reality": typed("Discounted at the first push on price"),
@@ -47,7 +58,10 @@ def grow(commitment: str, drill: str, *, practice: int = 1, private: str = "") -
         "commitment": typed(commitment),
         "drill_choice": chosen(drill),
         "practice_reps": typed(str(practice)),
-        "accountability": typed("Two late-stage deals hold price"),
+        "accountability": typed(number),
+        "obstacles": typed(obstacles),
+        "follow_up_check": typed(check),
+        "measurement": typed(target),
         "private_notes": typed(private),
     }
 

@@ -17,8 +17,9 @@ from app.demo.form_values import PICK_NEWEST_CALL, url_value
 from app.demo.narration import NAMES, Transcript
 from app.demo.simulation import Received, SimulatedWeek
 from app.demo.team import ANA, MAYA
+from app.rules.form_fields import GrowField
 from app.rules.types import Step
-from app.sandbox.driver import button_value, chosen, typed
+from app.sandbox.driver import button_value, chosen, left_as_shown, typed
 from app.sandbox.transcript import blocks_to_text
 from app.slack.ids import Action
 from app.slack.metadata import delivery_id_in
@@ -234,7 +235,8 @@ class DemoWeek:
         prefix = "agenda:" if step is Step.ONE_ON_ONE else "nudge:"
         value = button_value(message, Action.LOG_NOTES, f"{prefix}{rep}")
         view = await self.driver.open_modal(manager, message, Action.LOG_NOTES, value)
-        answer = await self.driver.submit(manager, view, values)
+        proposed = left_as_shown(view, GrowField.FOLLOW_UP_ON)  # the next 1:1, as the form has it
+        answer = await self.driver.submit(manager, view, {**proposed, **values})
         self.show.did(
             self.sim.now, manager, f"logs 1:1 notes for {NAMES[rep]}", self.modal_text(answer)
         )

@@ -124,13 +124,15 @@ class PastWeek:
     cycle: str
     focus: str  # a built-in competency's name: "Discovery"
     drill: str  # a drill key from the library
-    commitment: str
+    commitment: str  # the skill commitment, in the rep's words
     evidence: str  # the clip the diagnosis rests on
     recording: str | None = None  # the drill recording's link, if the rep did it
     practice_reps: str = "1"  # recordings committed to (one recording does it)
     private_notes: str = ""
     deals: tuple[str, ...] = ()  # names of the deals the rep shared that Monday
     level: str = "2"  # the rep's rubric level on the focus that week
+    number: str = "the Acme deal at proposal by Friday"  # the number the commitment is held to
+    follow_up_check: str = "a next-step date asked for on the next 5 calls"
 
 
 @asynccontextmanager
@@ -173,6 +175,9 @@ async def record_past_week(deps: Deps, week: PastWeek) -> None:
             commitment=week.commitment,
             drill_choice=week.drill,
             practice_reps=week.practice_reps,
+            accountability=week.number,
+            follow_up_on=(wednesday + timedelta(days=7)).date(),
+            follow_up_check=week.follow_up_check,
             private_notes=week.private_notes,
         )
         await one_on_ones.log_one_on_one(

@@ -77,6 +77,10 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
         chen = forms.grow(
             "Reframe price to cost of delay on my next three calls",
             "objection_reframe",
+            number="the Initech deal at proposal, at list price, by Friday",
+            check="discounts offered on the next 3 pricing calls",
+            target="none",
+            obstacles="Initech's procurement asks for a discount before I reach the CFO",
             practice=3,
             private="Wants to move to enterprise next year",
         )
@@ -85,6 +89,8 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
             "Learn the three outcomes our best customers bought for and name one on the Zenith "
             "call",
             "discovery_outcomes",
+            number="the Zenith deal with its business outcome named, in the buyer's words",
+            check="the three outcomes, each with one customer's number",
         )
         await week.log_notes(OMAR, DEV, Step.ONE_ON_ONE, dev)
 
@@ -93,13 +99,22 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
 
     async def maya_logs() -> None:
         ana = forms.grow(
-            "Name the cost of delay before any discount talk",
+            "Name the cost of delay before any discount talk on my next two CFO calls",
             "objection_reframe",
+            number="$65K at Contract Sent: Acme renewal and Globex expansion by Fri Dec 18",
+            check="the scorecard: both deals' stage and amount",
+            target="$65K at Contract Sent",
+            obstacles="Acme's CFO is out until Tuesday",
             private="Ready for a senior role soon",
         )
         await week.log_notes(MAYA, ANA, Step.ONE_ON_ONE, ana)
         ben = forms.grow(
-            "Get a second stakeholder on the Globex call", "multi_threading", practice=2
+            "Get a second stakeholder on the Globex call",
+            "multi_threading",
+            number="the $60K Umbrella platform deal at Presentation Scheduled by Friday",
+            check="buyers on each Globex and Umbrella call",
+            target="2 or more",
+            practice=2,
         )
         await week.log_notes(MAYA, BEN, Step.ONE_ON_ONE, ben)
 

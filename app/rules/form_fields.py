@@ -51,9 +51,11 @@ class GrowField(StrEnum):
     NEW_DRILL_SUCCESS = "new_drill_success"
     NEW_DRILL_SCRIPT = "new_drill_script"  # what to say: optional
     PRACTICE_REPS = "practice_reps"
-    ACCOUNTABILITY = "accountability"
+    ACCOUNTABILITY = "accountability"  # the number we hold, joined to the commitment
+    OBSTACLES = "obstacles"  # what could get in the way, in the rep's words
     FOLLOW_UP_ON = "follow_up_on"
-    MEASUREMENT = "measurement"
+    FOLLOW_UP_CHECK = "follow_up_check"  # what the follow-up reviews
+    MEASUREMENT = "measurement"  # the target it reviews against
     PRIVATE_NOTES = "private_notes"
 
 

@@ -320,3 +320,24 @@ def button_value(message: dict[str, Any], action_id: str, block_prefix: str = ""
                 if element.get("action_id") == action_id:
                     return str(element["value"])
     raise LookupError(f"no {action_id} button in blocks starting {block_prefix!r}")
+
+
+def left_as_shown(view: dict[str, Any], *block_ids: str) -> dict[str, dict[str, Any]]:
+    """The state Slack sends for fields the person left as the form showed them (an initial
+    date, text or option), by block id; a field shown empty is left out, as Slack does."""
+    shown: dict[str, dict[str, Any]] = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") or {}
+        if block.get("block_id") not in block_ids:
+            continue
+        state: dict[str, Any] = {"type": element.get("type")}
+        if element.get("initial_date"):
+            state["selected_date"] = element["initial_date"]
+        elif element.get("initial_value"):
+            state["value"] = element["initial_value"]
+        elif element.get("initial_option"):
+            state["selected_option"] = {"value": element["initial_option"]["value"]}
+        else:
+            continue
+        shown[block["block_id"]] = {element.get("action_id", "value"): state}
+    return shown

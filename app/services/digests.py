@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from app.db.models import Person
 from app.db.store import Store
 from app.rules import calendar
+from app.rules.commitment import Commitment
 from app.rules.drills import Drill
 from app.rules.metrics import RepScorecard
 from app.rules.rubric import Competency
@@ -25,7 +26,7 @@ class RepDigest:
     cycle: str
     card: RepScorecard
     rubric: tuple[Competency, ...]  # names the card's rubric levels
-    commitment: str | None
+    commitment: Commitment | None
     drill: str | None
     next_one_on_one: date | None
     indicator: Indicator | None = None  # the focus's number on their calls, from the recorder
@@ -39,6 +40,7 @@ class Digest:
     team: TeamView | None = None
     director: DirectorView | None = None
     indicators: tuple[tuple[str, Indicator], ...] = ()  # a manager's reps (Slack id, number)
+    commitments: tuple[tuple[str, Commitment], ...] = ()  # a manager's reps' of this week
 
     @property
     def empty(self) -> bool:
@@ -60,7 +62,7 @@ async def rep_digest(store: Store, rep: Person, cycle: str, default_tz: str) -> 
         cycle=cycle,
         card=found.card,
         rubric=found.rubric,
-        commitment=notes.commitment if held and notes else None,
+        commitment=Commitment.of(notes) if held else None,
         drill=Drill.from_json(notes.drill).name if held and notes and notes.drill else None,
         next_one_on_one=next_one_on_one,
         indicator=(
@@ -81,6 +83,8 @@ async def digest_for(
     leads_reps = bool(reps)
     shown = await call_evidence.indicators(store, person.workspace_id, reps, cycle, default_tz)
     leads_managers = any(p.role is not Role.REP for p in reports)
+    notes = await store.one_on_ones([r.id for r in reps], cycle) if reps else {}
+    committed = {r.id: Commitment.of(notes.get(r.id)) for r in reps}
     return Digest(
         person=person.slack_user_id,
         cycle=cycle,
@@ -94,4 +98,5 @@ async def digest_for(
             else None
         ),
         indicators=tuple((r.slack_user_id, shown[r.id]) for r in reps if r.id in shown),
+        commitments=tuple((r.slack_user_id, c) for r in reps if (c := committed[r.id])),
     )

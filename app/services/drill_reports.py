@@ -9,6 +9,7 @@ from app.db.ledger import Ledger
 from app.db.models import DrillReport, Person
 from app.db.store import Store
 from app.rules import calendar
+from app.rules.commitment import Commitment
 from app.rules.drills import Drill
 from app.rules.evidence import BadInput, check_url
 from app.rules.form_fields import DrillDoneField
@@ -26,7 +27,7 @@ class DrillAssignment:
     rep: Person
     cycle: str
     drill: Drill
-    commitment: str | None
+    commitment: Commitment | None
     practice_reps: int | None
     due_on: date  # the day the manager hears who missed it (the team's heads-up)
     reports: list[DrillReport]
@@ -59,7 +60,7 @@ async def current_drill(
                 rep=rep,
                 cycle=cycle,
                 drill=Drill.from_json(record.drill),
-                commitment=record.commitment,
+                commitment=Commitment.of(record),
                 practice_reps=record.practice_reps,
                 due_on=await drill_due_on(store, rep, cycle),
                 reports=list(reports),

@@ -10,6 +10,7 @@ from app.db.ledger import Ledger
 from app.db.models import CustomDrill, Diagnosis, OneOnOne, Person
 from app.db.store import Store
 from app.rules import calendar, drills
+from app.rules.commitment import Commitment
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import BUILT_IN, Drill, DrillKind
 from app.rules.form_fields import NEW_DRILL, GrowField
@@ -39,8 +40,10 @@ class GrowInput:
     new_drill_success: str = ""
     new_drill_script: str = ""
     practice_reps: str = ""
-    accountability: str = ""
+    accountability: str = ""  # the number we hold
+    obstacles: str = ""
     follow_up_on: date | None = None
+    follow_up_check: str = ""
     measurement: str = ""
     private_notes: str = ""
     errors: dict[str, Refusal] = field(default_factory=dict)  # what the form couldn't parse
@@ -92,16 +95,23 @@ async def pick_drill(
     return None
 
 
+# What a held 1:1 must leave written down, each refused under its own field when blank: the
+# GROW record, the commitment with the number it is held to, and what its follow-up checks.
+REQUIRED_TEXT = (
+    (GrowField.GOAL, Refusal.WRITE_GOAL),
+    (GrowField.REALITY, Refusal.WRITE_REALITY),
+    (GrowField.COMMITMENT, Refusal.WRITE_COMMITMENT),
+    (GrowField.ACCOUNTABILITY, Refusal.WRITE_THE_NUMBER),
+    (GrowField.FOLLOW_UP_CHECK, Refusal.SAY_WHAT_YOU_CHECK),
+)
+
+
 def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, Refusal]:
     """Field errors of a GROW form (empty when it can be saved)."""
     errors = dict(form.errors)
     if not form.held:
         return errors
-    for name, refusal in (
-        (GrowField.GOAL, Refusal.WRITE_GOAL),
-        (GrowField.REALITY, Refusal.WRITE_REALITY),
-        (GrowField.COMMITMENT, Refusal.WRITE_COMMITMENT),
-    ):
+    for name, refusal in REQUIRED_TEXT:
         if not getattr(form, name).strip():
             errors.setdefault(name, refusal)
     if len(_options(form.options)) < MIN_OPTIONS:
@@ -119,7 +129,9 @@ def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, Refus
     reps = form.practice_reps.strip()
     if reps and (not _PRACTICE_REPS.fullmatch(reps) or not 1 <= int(reps) <= 20):
         errors.setdefault(GrowField.PRACTICE_REPS, Refusal.PRACTICE_REPS_OUT_OF_RANGE)
-    if form.follow_up_on is not None and form.follow_up_on < today:
+    if form.follow_up_on is None:
+        errors.setdefault(GrowField.FOLLOW_UP_ON, Refusal.PICK_FOLLOW_UP_DATE)
+    elif form.follow_up_on < today:
         errors.setdefault(GrowField.FOLLOW_UP_ON, Refusal.FOLLOW_UP_IN_THE_PAST)
     return errors
 
@@ -193,7 +205,9 @@ async def log_one_on_one(
             else None
         ),
         "accountability": form.accountability.strip() or None,
+        "obstacles": form.obstacles.strip() or None,
         "follow_up_on": form.follow_up_on,
+        "follow_up_check": form.follow_up_check.strip() or None,
         "measurement": form.measurement.strip() or None,
         "private_notes": form.private_notes.strip() or None,
     }
@@ -218,20 +232,18 @@ class NotesShown:
     goal: str | None = None
     reality: str | None = None
     options: tuple[str, ...] = ()
-    commitment: str | None = None
+    commitment: Commitment | None = None  # with the number, the obstacles and the follow-up
     drill: str | None = None
     practice_reps: int | None = None
-    accountability: str | None = None
-    follow_up_on: date | None = None
-    measurement: str | None = None
     private_notes: str | None = None
 
 
 def shown_notes(
     rep: str, cycle: str, record: OneOnOne | None, *, coach: bool, private: bool = False
 ) -> NotesShown:
-    """The rep sees what is meant for them (focus, commitment, drill, the number and the
-    follow-up); a coach sees the whole GROW record; private notes only with `private`."""
+    """The rep sees what is meant for them (the commitment with the number, what could get
+    in the way, the follow-up, the drill); a coach sees the whole GROW record; private notes
+    only with `private`."""
     if record is None:
         return NotesShown(rep, cycle, logged=False)
     return NotesShown(
@@ -242,12 +254,9 @@ def shown_notes(
         goal=record.goal if coach else None,
         reality=record.reality if coach else None,
         options=tuple(record.options or ()) if coach else (),
-        commitment=record.commitment,
+        commitment=Commitment.of(record),
         drill=Drill.from_json(record.drill).name if record.drill else None,
         practice_reps=record.practice_reps,
-        accountability=record.accountability,
-        follow_up_on=record.follow_up_on,
-        measurement=record.measurement,
         private_notes=record.private_notes if coach and private else None,
     )
 

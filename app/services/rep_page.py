@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from app.db.models import OneOnOne
 from app.db.store import Store
 from app.rules import calendar, rubric
+from app.rules.commitment import Commitment
 from app.rules.drills import Drill
 from app.rules.focus import FocusRun, current_run
 from app.rules.metrics import WINDOW, RepWeek
@@ -34,10 +35,9 @@ class PlannedFocus:
 
 
 @dataclass(frozen=True)
-class Commitment:
+class WeekCommitment:
     cycle: str
-    commitment: str
-    accountability: str | None
+    commitment: Commitment  # the sentence, with the number it is held to
     drill: str | None
     practice: Practice | None  # the recordings against those committed to, with a drill
 
@@ -48,7 +48,7 @@ class RepPage:
     cycle: str
     card: RepCard
     plan: tuple[PlannedFocus, ...]
-    commitments: tuple[Commitment, ...]  # newest first
+    commitments: tuple[WeekCommitment, ...]  # newest first
     own: bool  # the rep reading their own page
 
 
@@ -93,19 +93,19 @@ def plan_of(card: RepCard, run: FocusRun, cycle: str) -> tuple[PlannedFocus, ...
     return tuple(found)
 
 
-def commitments_of(notes: list[OneOnOne], weeks: list[RepWeek]) -> tuple[Commitment, ...]:
+def commitments_of(notes: list[OneOnOne], weeks: list[RepWeek]) -> tuple[WeekCommitment, ...]:
     by_cycle = {w.cycle: w for w in weeks}
     found = []
     for record in sorted(notes, key=lambda n: n.cycle_week, reverse=True):
-        if not record.held or not record.commitment:
+        said = Commitment.of(record) if record.held else None
+        if said is None:
             continue
         drill = Drill.from_json(record.drill).name if record.drill else None
         week = by_cycle.get(record.cycle_week)
         found.append(
-            Commitment(
+            WeekCommitment(
                 record.cycle_week,
-                record.commitment,
-                record.accountability,
+                said,
                 drill,
                 week.practice if week and drill else None,
             )

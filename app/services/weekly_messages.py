@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 from app.db.ledger import Claimed, Ledger
 from app.db.models import Person
 from app.db.store import Store
-from app.rules import calendar, focus
+from app.rules import agenda, calendar, focus
+from app.rules.agenda import ONE_ON_ONE_MINUTES, OneOnOnePlan
 from app.rules.call_stats import CallNumbers
+from app.rules.commitment import Commitment
 from app.rules.drills import Drill
 from app.rules.evidence import Deal
 from app.rules.practice import Practice, practice
@@ -50,7 +52,7 @@ class DealPrompt:
 class ReviewItem:
     rep: str
     drill: str
-    commitment: str | None
+    commitment: Commitment | None
     recordings: tuple[str, ...]
 
 
@@ -90,10 +92,12 @@ class AgendaItem:
     focus: str | None
     evidence_url: str | None
     evidence_moment: str | None
-    last_commitment: str | None
+    last_commitment: Commitment | None
     last_drill_recorded: bool | None  # None: no drill last week
     logged: bool
     pipeline: tuple[PickableDeal, ...] = ()  # the rep's open CRM deals, when there is a CRM
+    plan: OneOnOnePlan | None = None  # the two halves and their minutes; None: no diagnosis
+    manager_action: str | None = None  # a system gap: what the manager escalates
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class ManagerAgenda:
     manager: str
     cycle: str
     items: tuple[AgendaItem, ...]
+    minutes: int = ONE_ON_ONE_MINUTES  # each 1:1
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,9 @@ class RepAgenda:
     manager: str
     cycle: str
     focus: str | None
-    last_commitment: str | None
+    last_commitment: Commitment | None
     has_deals: bool
+    plan: OneOnOnePlan | None = None  # this week's halves; None: no diagnosis yet
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ class DrillCheck:
     rep: str
     cycle: str
     drill: Drill
-    commitment: str | None
+    commitment: Commitment | None
     due_on: date
     practice: Practice  # recordings in against those committed to
 
@@ -137,7 +143,7 @@ class DrillCard:
     rep: str
     cycle: str
     drill: Drill | None
-    commitment: str | None
+    commitment: Commitment | None
     practice_reps: int | None
     due_on: date
     practice: Practice  # recordings in so far against those committed to
@@ -235,7 +241,7 @@ async def _drill_review(store: Store, manager: Person, cycle: str) -> Composed:
             ReviewItem(
                 rep.slack_user_id,
                 Drill.from_json(record.drill).name,
-                record.commitment,
+                Commitment.of(record),
                 tuple(r.url for r in reports[rep.id]),
             )
         )
@@ -281,7 +287,9 @@ async def team_prep(store: Store, manager: Person, cycle: str, default_tz: str) 
     return TeamPrep(manager.slack_user_id, cycle, tuple(rows), team_numbers)
 
 
-async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAgenda:
+async def manager_agenda(
+    store: Store, manager: Person, cycle: str, minutes: int = ONE_ON_ONE_MINUTES
+) -> ManagerAgenda:
     team = await _team(store, manager, cycle)
     ids = [r.id for r in team]
     diagnoses = await store.diagnoses(ids, cycle)
@@ -304,23 +312,28 @@ async def manager_agenda(store: Store, manager: Person, cycle: str) -> ManagerAg
                 focus=diagnosis.focus_skill if diagnosis else held_focus,
                 evidence_url=diagnosis.evidence_url if diagnosis else None,
                 evidence_moment=diagnosis.evidence_moment if diagnosis else None,
-                last_commitment=previous.commitment if previous else None,
+                last_commitment=Commitment.of(previous),
                 last_drill_recorded=(rep.id in last_reports) if had_drill else None,
                 logged=rep.id in logged,
                 pipeline=tuple(pipelines.get(rep.id, [])),
+                plan=agenda.plan(Gap(diagnosis.gap), minutes) if diagnosis else None,
+                manager_action=diagnosis.manager_action if diagnosis else None,
             )
         )
-    return ManagerAgenda(manager.slack_user_id, cycle, tuple(items))
+    return ManagerAgenda(manager.slack_user_id, cycle, tuple(items), minutes)
 
 
-async def _rep_agenda(store: Store, rep: Person, cycle: str) -> Composed:
+async def _rep_agenda(
+    store: Store, rep: Person, cycle: str, minutes: int = ONE_ON_ONE_MINUTES
+) -> Composed:
     if rep.manager_id is None:
         return Skip("no_manager")
     manager = await store.person_by_id(rep.manager_id)
     if manager is None:
         return Skip("no_manager")
-    history = await store.diagnosis_history([rep.id], cycle)
-    held_focus = focus.current_run(history.get(rep.id, [])).name
+    history = (await store.diagnosis_history([rep.id], cycle)).get(rep.id, [])
+    held_focus = focus.current_run(history).name
+    diagnosis = next((d for d in history if d.cycle_week == cycle), None)  # newest first
     previous = (await store.one_on_ones([rep.id], calendar.previous_cycle(cycle))).get(rep.id)
     has_deals = (await store.submissions([rep.id], cycle)).get(rep.id) is not None
     return RepAgenda(
@@ -328,8 +341,9 @@ async def _rep_agenda(store: Store, rep: Person, cycle: str) -> Composed:
         manager.slack_user_id,
         cycle,
         held_focus,
-        previous.commitment if previous else None,
+        Commitment.of(previous),
         has_deals,
+        agenda.plan(Gap(diagnosis.gap), minutes) if diagnosis else None,
     )
 
 
@@ -391,7 +405,7 @@ async def drill_card(store: Store, rep: Person, cycle: str) -> DrillCard | None:
         rep.slack_user_id,
         cycle,
         Drill.from_json(record.drill) if record.drill else None,
-        record.commitment,
+        Commitment.of(record),
         record.practice_reps,
         await drill_due_on(store, rep, cycle),
         practice(recordings, record.practice_reps),

@@ -31,6 +31,7 @@ from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 from app.slack.ids import Action
 from tests.support.factories import seed_org
+from tests.support.grow import held_to
 from tests.support.log_capture import Capture
 from tests.support.salesforce_org import CONSUMER_KEY, USERNAME, key_pair, set_up
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
@@ -256,6 +257,7 @@ async def save_notes(week: Week, crm: Crm | None = None) -> datetime:
         "drill_choice": chosen("objection_reframe"),
         "practice_reps": typed("2"),  # "Drill Recorded" once both are in
         "private_notes": typed("PRIVATE: seems tired lately"),
+        **held_to(view),
     }
     answer = await week.driver.submit("U0MGRA", view, notes)
     assert answer.json()["response_action"] == "update", answer.text  # Slack never waits

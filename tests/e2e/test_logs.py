@@ -22,6 +22,7 @@ from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
 from tests.support.factories import SIGNING_SECRET, is_postgres
+from tests.support.grow import CHECK, NUMBER, held_to
 from tests.support.log_capture import Capture
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
@@ -92,6 +93,7 @@ async def type_through_a_week(week: Week, say: Typed) -> None:
         "drill_choice": chosen("objection_reframe"),
         "practice_reps": typed("3"),
         "private_notes": typed(say("seems tired lately")),
+        **held_to(view, say(NUMBER), say(CHECK)),
     }
     answer = await week.driver.submit("U0MGRA", view, grow)
     assert answer.json()["response_action"] == "update", answer.text
@@ -180,6 +182,10 @@ def grow_submission(marker: str, *, options: str) -> dict[str, Any]:
         "commitment": typed(f"commitment {marker}"),
         "drill_choice": chosen("objection_reframe"),
         "private_notes": typed(f"private {marker}"),
+        "accountability": typed(f"number {marker}"),
+        "obstacles": typed(f"obstacles {marker}"),
+        "follow_up_on": {"value": {"type": "datepicker", "selected_date": "2026-12-02"}},
+        "follow_up_check": typed(f"check {marker}"),
     }
 
 

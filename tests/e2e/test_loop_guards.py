@@ -271,6 +271,9 @@ async def test_a_one_on_one_without_a_drill_still_asks_how_it_helped(week: Week)
             options="Escalate\nRebalance\nOutbound",
             commitment="Book 5 outbound meetings",
             drill_choice="objection_reframe",  # ignored: a system gap is not the rep's drill
+            accountability="20 booked meetings by month end",
+            follow_up_on=now.date() + timedelta(days=7),
+            follow_up_check="meetings booked",
         )
         logged = await one_on_ones.log_one_on_one(
             store, Ledger(session=store.session), manager, "U0REPNY", CYCLE, grow, now, "UTC"
@@ -279,5 +282,5 @@ async def test_a_one_on_one_without_a_drill_still_asks_how_it_helped(week: Week)
     await week.tick(now + timedelta(minutes=30))
     card = await week.last_dm("U0REPNY", Step.DRILL_CARD)
     assert "No drill this week" in str(card["blocks"])
-    assert "Book 5 outbound meetings" in card["text"]
+    assert "Book 5 outbound meetings — and we hold 20 booked meetings by month end" in card["text"]
     assert Action.RATE_ONE_ON_ONE in str(card["blocks"])

@@ -26,6 +26,7 @@ from app.sandbox.transcript import blocks_to_text
 from app.services import transfer_scores
 from app.slack.ids import Action
 from tests.support.factories import TEAM_ID
+from tests.support.grow import held_to
 from tests.support.slack_answers import home_text
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
@@ -190,7 +191,7 @@ async def test_a_knowledge_gap_gets_an_assignment_not_a_role_play(week: Week) ->
         "reality": typed("Couldn't say what customers bought us for"),
         "options": typed("Ask a peer\nRead two won deals\nAsk the CSM"),
         "commitment": typed("Learn the three outcomes by Friday"),
-        "accountability": typed("Zenith moves to proposal"),
+        **held_to(grow, "Zenith at proposal", "the three outcomes, each with a number"),
         "drill_choice": chosen("discovery_outcomes"),
         "practice_reps": typed("3"),  # forged: an assignment has no number of recordings
     }
@@ -325,7 +326,10 @@ async def test_the_one_page_scorecard_opens_for_the_rep_and_their_coaches_only(
     assert "*Days 1–30* (since Mon Nov 9): *Discovery*, week 3: level 3 now, target 4" in page
     assert "*Days 31–60* (from about Wed Dec 9): Objection handling: not rated yet" in page
     assert "*Days 61–90* (from about Fri Jan 8): Multi-threading: not rated yet" in page
-    assert "• 2026-W47: Ask three follow-ups on every call" in page
+    assert (
+        "• 2026-W47: Ask three follow-ups on every call — and we hold the Acme deal at "
+        "proposal by Friday" in page
+    )
     assert "target 100%" in page and "target 4+ within 3 weeks" in page and "70%+" in page
     assert "PRIVATE" not in page
 

@@ -114,6 +114,9 @@ class Script:
             options="One\nTwo\nThree" if held else "",
             commitment=f"Commitment {rep} W{week}" if held else "",
             drill_choice="objection_reframe" if held and drill else "",
+            accountability=f"the number of {rep} W{week}" if held else "",
+            follow_up_on=at(week, 2).date() + timedelta(days=7) if held else None,
+            follow_up_check="the next 3 calls" if held else "",
         )
         async with acting_as(self.deps, TEAM_ID, manager, at(week, 2)) as (store, actor):
             ledger = Ledger(store.session)
@@ -266,6 +269,15 @@ async def test_the_managers_digest_matches_the_hand_computed_team(team: Week) ->
     assert "\n".join(MAYA_TEAM) in found
     assert [s for s in found if s.startswith("⚑")] == MAYA_INSIGHTS
     assert digest["text"] == ("Your coaching week (2026-W48): team coverage 2/3 (67%), 6 insights.")
+    # This week's commitments, as each rep's drill card has them; Ben's 1:1 didn't happen.
+    assert "*This week's commitments*" in found
+    assert (
+        "\n".join(
+            f"<@{rep}>: Commitment {rep} W48 — and we hold the number of {rep} W48"
+            for rep in ("U0ANA", "U0CHEN")
+        )
+        in found
+    )
     # Helpfulness reaches Maya only as Ana's average of 3; Ben's single 9 never shows.
     assert "helpful 9" not in str(digest) and "9/10" not in str(digest)
 
@@ -275,7 +287,8 @@ async def test_the_reps_digest_is_their_own(team: Week) -> None:
     found = sections(digest)
     assert found[0] == "\n".join(
         [
-            "*Your commitment:* Commitment U0ANA W48",
+            "*Your commitment:* Commitment U0ANA W48 — and we hold the number of U0ANA W48",
+            "*Follow-up:* Wed Dec 2, we check the next 3 calls",
             "*This week's drill:* Objection reframe — recorded ✓",
             "*Next 1:1:* Wed Dec 2",
             *ANA_CARD,

@@ -5,6 +5,7 @@ nothing is stored."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,12 +91,16 @@ async def test_a_superscript_two_practice_reps_is_a_field_error(
             "reality": "Discounted",
             "options": "a\nb\nc",
             "commitment": "Reframe on 3 calls",
+            "accountability": "the Acme deal at proposal",
+            "follow_up_check": "reframes on the next 3 calls",
             "practice_reps": "²",
         }.items()
     }
     values["drill_choice"] = {
         "value": {"type": "static_select", "selected_option": {"value": "objection_reframe"}}
     }
+    next_week = (deps.clock() + timedelta(days=7)).date().isoformat()
+    values["follow_up_on"] = {"value": {"type": "datepicker", "selected_date": next_week}}
     before = await count_rows(deps)
     answer = await driver.submit("U0MGRA", view, values)
     assert answer.json() == {

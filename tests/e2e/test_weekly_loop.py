@@ -16,6 +16,7 @@ from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.slack.ids import Action
+from tests.support.grow import held_to
 from tests.support.slack_answers import home_text
 from tests.support.week import TEAM_CSV, TZ, Week, local, open_week, sent
 
@@ -119,6 +120,7 @@ async def test_a_whole_week_in_four_time_zones(week: Week) -> None:
             "drill_choice": chosen("objection_reframe"),
             "practice_reps": typed("3"),
             "private_notes": typed("PRIVATE: seems tired lately"),
+            **held_to(view),
         }
         since = week.sandbox.mark()
         answer = await week.driver.submit("U0MGRA", view, notes)

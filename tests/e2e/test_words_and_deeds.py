@@ -19,6 +19,7 @@ from app.demo.form_values import focus
 from app.demo.simulation import PastWeek, acting_as, record_past_week
 from app.deps import Deps
 from app.rules import calendar
+from app.rules.commitment import JOIN, Commitment, commitment_sentence, follow_up_check
 from app.rules.form_fields import rating_field
 from app.rules.insights import Kind
 from app.rules.refusals import UserError
@@ -51,19 +52,22 @@ def test_long_grow_notes_are_shown_whole_in_sections_slack_accepts() -> None:
         goal=field + "GOALEND",
         reality=field + "REALITYEND",
         options=tuple(f"option {n} " * 60 + f"OPTIONEND{n}" for n in range(3)),
-        commitment=field + "COMMITEND",
+        commitment=Commitment(
+            commitment_sentence(field + "COMMITEND", field + "NUMBEREND") or "",
+            obstacles=field + "OBSTACLEEND",
+            follow_up_on=date(2026, 12, 2),
+            to_check=follow_up_check(field + "CHECKEND", field + "MEASUREEND"),
+        ),
         drill="Objection reframe",
         practice_reps=3,
-        accountability=field + "NUMBEREND",
-        follow_up_on=date(2026, 12, 2),
-        measurement=field + "MEASUREEND",
         private_notes=field + "PRIVATEEND",
     )
     view = notes_modal(notes)
     texts = [b["text"]["text"] for b in view["blocks"]]
     assert all(len(t) <= SECTION_TEXT_LIMIT for t in texts)
     shown = " ".join(texts)
-    for end in ("GOALEND", "REALITYEND", "COMMITEND", "NUMBEREND", "MEASUREEND", "PRIVATEEND"):
+    ends = ("GOAL", "REALITY", "COMMIT", "NUMBER", "OBSTACLE", "CHECK", "MEASURE", "PRIVATE")
+    for end in (f"{e}END" for e in ends):
         assert end in shown
     assert all(f"OPTIONEND{n}" in shown for n in range(3))
     assert len(view["blocks"]) <= 100
@@ -94,7 +98,8 @@ async def test_the_rep_is_told_who_sees_their_notes_and_that_is_who_can(
         for reader, sees_private in (("U0MGRA", True), ("U0DIR", True), ("U0REPA1", False)):
             actor = await people.actor(store, TEAM_ID, reader)
             notes = await one_on_ones.notes_for(store, actor, "U0REPA1", "2026-W48")
-            assert notes.commitment == "Ask for a date"
+            assert notes.commitment is not None
+            assert notes.commitment.sentence == f"Ask for a date{JOIN}{PastWeek.number}"
             assert (notes.private_notes == "PRIVATE-MARKER") is sees_private
         for outsider in ("U0MGRB", "U0REPA2", "U0ADMIN"):
             with pytest.raises(UserError):
@@ -232,6 +237,9 @@ VALID = {
     "reality": typed("Discounted at the first push"),
     "options": typed("Reframe\nCost of delay\nBring the champion"),
     "commitment": typed("Use the reframe on three calls"),
+    "accountability": typed("the $40K Acme deal at proposal by Friday"),
+    "follow_up_on": {"value": {"type": "datepicker", "selected_date": "2026-12-02"}},
+    "follow_up_check": typed("price reframes on the next 3 pricing calls"),
     "drill_choice": chosen("objection_reframe"),
     "new_drill_name": typed("Price anchor"),
     "new_drill_scenario": typed("The buyer names a competitor's price"),
@@ -357,7 +365,9 @@ async def test_the_grow_form_needs_what_a_held_1_1_needs_and_no_more(
         value = button_value(agenda, Action.LOG_NOTES, "agenda:U0REPLA")
         view = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
         marked = inputs(view)
-        assert all(marked[b] for b in ("goal", "reality", "options", "commitment"))
+        needed = ("goal", "reality", "options", "commitment", "accountability")
+        assert all(marked[b] for b in (*needed, "follow_up_on", "follow_up_check"))
+        assert not any(marked[b] for b in ("obstacles", "measurement", "private_notes"))
         assert marked["drill_choice"] is True and "not_held" not in marked
         assert "new_drill_name" not in marked
         new = await refreshed(

@@ -124,7 +124,7 @@ def _drill(model: HomeModel) -> list[Block]:
         state = f"recorded {done.label}, {done.left} to go by {day_label(drill.due_on)}"
     else:
         state = f"not recorded yet ({done.label}), due {day_label(drill.due_on)}"
-    commitment = f"\n*Your commitment:* {drill.commitment}" if drill.commitment else ""
+    commitment = f"\n*Your commitment:* {drill.commitment.sentence}" if drill.commitment else ""
     return [
         section(f"*Drill:* {drill.drill.name} — {state}{commitment}\n{drill.drill.success}"),
         drill_buttons(drill.rep.slack_user_id, drill.cycle, "home_drill"),

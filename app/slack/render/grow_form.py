@@ -41,7 +41,9 @@ class OneOnOne(Protocol):
     drill: dict[str, Any] | None
     practice_reps: int | None
     accountability: str | None
+    obstacles: str | None
     follow_up_on: date | None
+    follow_up_check: str | None
     measurement: str | None
     private_notes: str | None
 
@@ -61,7 +63,9 @@ class GrowDraft:
     new_drill_script: str | None = None
     practice_reps: str | None = None
     accountability: str | None = None
+    obstacles: str | None = None
     follow_up_on: date | None = None
+    follow_up_check: str | None = None
     measurement: str | None = None
     private_notes: str | None = None
 
@@ -77,7 +81,9 @@ class GrowDraft:
             drill_choice=(saved.drill or {}).get("key"),
             practice_reps=str(saved.practice_reps) if saved.practice_reps else None,
             accountability=saved.accountability,
+            obstacles=saved.obstacles,
             follow_up_on=saved.follow_up_on,
+            follow_up_check=saved.follow_up_check,
             measurement=saved.measurement,
             private_notes=saved.private_notes,
         )
@@ -100,8 +106,9 @@ def _drill_options(custom: Sequence[Drill], suggested: Drill | None) -> list[Opt
     return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe it next)")]
 
 
-def _grow_blocks(draft: GrowDraft) -> list[Block]:
-    """Goal, reality, options and will: needed in every 1:1 that happened."""
+def _grow_blocks(draft: GrowDraft, gap: Gap | None) -> list[Block]:
+    """Goal, reality, options and will, with the number the commitment is held to: needed in
+    every 1:1 that happened. What could get in the way is asked, not needed."""
     return [
         text_input(
             F.GOAL,
@@ -132,24 +139,54 @@ def _grow_blocks(draft: GrowDraft) -> list[Block]:
             multiline=True,
             optional=False,
             initial=draft.commitment,
+            hint="Specific, with how many: e.g. use option two on three discovery calls.",
+        ),
+        text_input(
+            F.ACCOUNTABILITY,
+            "Accountability: the number we hold",
+            optional=False,
+            initial=draft.accountability,
+            hint=SCORECARD_HINT if gap is Gap.CLARITY else NUMBER_HINT,
+        ),
+        text_input(
+            F.OBSTACLES,
+            "What could get in the way, in their words",
+            multiline=True,
+            initial=draft.obstacles,
         ),
     ]
 
 
+# The number joins the commitment in one sentence: "… — and we hold <the number>". A clarity
+# gap's number is the scorecard written together.
+NUMBER_HINT = "Joins the commitment: “… and we hold the $40K Acme deal at proposal by Friday”."
+SCORECARD_HINT = "The shared scorecard: the number, the deals, the date (e.g. $65K by Dec 18)."
+
+
 def _follow_up_blocks(draft: GrowDraft, follow_up: date) -> list[Block]:
+    """When the commitment is reviewed and what is checked then: needed; the target is not."""
     return [
-        text_input(
-            F.ACCOUNTABILITY, "Accountability: the number or deal", initial=draft.accountability
-        ),
         InputBlock(
             block_id=F.FOLLOW_UP_ON,
             label="Follow-up date",
-            optional=True,
+            optional=False,
             element=DatePickerElement(
                 action_id=VALUE, initial_date=(draft.follow_up_on or follow_up).isoformat()
             ),
         ),
-        text_input(F.MEASUREMENT, "Measurement target", initial=draft.measurement),
+        text_input(
+            F.FOLLOW_UP_CHECK,
+            "Follow-up: what you'll check",
+            optional=False,
+            initial=draft.follow_up_check,
+            hint="e.g. questions per hour on the next 5 discovery calls.",
+        ),
+        text_input(
+            F.MEASUREMENT,
+            "Follow-up: the target",
+            initial=draft.measurement,
+            hint="e.g. from 9 to 12+ an hour.",
+        ),
         text_input(
             F.PRIVATE_NOTES,
             "Private notes",
@@ -168,8 +205,9 @@ def grow_modal(
     follow_up: date,
     suggested: Drill | None = None,
 ) -> dict[str, Any]:
-    """The notes of a 1:1 that happened: goal, reality, options and commitment are needed,
-    and the drill unless the gap is a system gap (no drill then: the manager acts). Picking
+    """The notes of a 1:1 that happened: goal, reality, options, the commitment with its
+    number, and the follow-up's date and what it checks are needed, and the drill unless the
+    gap is a system gap (no drill then: the manager acts). Picking
     "New drill" re-renders the form with the three things a new drill needs. A 1:1 that did
     not happen is logged elsewhere ("Didn't happen"), so nothing here is needed only sometimes."""
     gap = Gap(diagnosis.gap) if diagnosis else None
@@ -181,7 +219,7 @@ def grow_modal(
     blocks: list[Block] = [
         section(f"1:1 notes for {mention(meta.rep)} — {gap_line}"),
         context("If the 1:1 didn't happen, close this and tap *Didn't happen* instead."),
-        *_grow_blocks(draft),
+        *_grow_blocks(draft, gap),
     ]
     if gap is None or ADVICE[gap].rep_drill:
         blocks += _drill_blocks(custom_drills, draft, gap, suggested)

@@ -152,7 +152,9 @@ def drill_status(assignment: DrillAssignment | None) -> Outgoing:
         if assignment.practice_reps
         else ""
     )
-    commitment = f"\n*Your commitment:* {assignment.commitment}" if assignment.commitment else ""
+    commitment = (
+        f"\n*Your commitment:* {assignment.commitment.sentence}" if assignment.commitment else ""
+    )
     text = (
         f"*{assignment.drill.name}* — due {day_label(assignment.due_on)}, {state}."
         f"\n*Success:* {assignment.drill.success}{commitment}{practice}"

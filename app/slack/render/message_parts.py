@@ -1,15 +1,17 @@
 """The pieces the weekly DMs share: their buttons, a deal as one line, a rep's row in a
-team message."""
+team message, the commitment and its follow-up."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from app.rules.commitment import Commitment
 from app.rules.evidence import Deal
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
 from app.slack.render.blocks import (
     context,
+    day_label,
     divider,
     section,
 )
@@ -77,3 +79,26 @@ def more(count: int) -> list[Block]:
     if count <= MAX_TEAM_ROWS:
         return []
     return [context(f"…and {count - MAX_TEAM_ROWS} more: open the coach App Home.")]
+
+
+def follow_up_text(commitment: Commitment) -> str | None:
+    """When the commitment is reviewed and what is checked then: "Wed Dec 2, we check
+    questions per hour on the next 5 discovery calls (target: 12+ an hour)"."""
+    when = day_label(commitment.follow_up_on) if commitment.follow_up_on else None
+    if when and commitment.to_check:
+        return f"{when}, we check {commitment.to_check}"
+    return when or commitment.to_check
+
+
+def commitment_lines(commitment: Commitment | None, label: str = "Your commitment") -> list[str]:
+    """The commitment sentence, what could get in the way and the follow-up: what the rep
+    leaves the 1:1 with (and may see)."""
+    if commitment is None:
+        return []
+    lines = [f"*{label}:* {commitment.sentence}"]
+    if commitment.obstacles:
+        lines.append(f"*What could get in the way:* {commitment.obstacles}")
+    follow_up = follow_up_text(commitment)
+    if follow_up:
+        lines.append(f"*Follow-up:* {follow_up}")
+    return lines

@@ -9,7 +9,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from app.services.one_on_ones import NotesShown
-from app.slack.render.blocks import day_label, long_sections, mention, section
+from app.slack.render.blocks import long_sections, mention, section
+from app.slack.render.message_parts import commitment_lines
 
 
 def _notes_lines(notes: NotesShown) -> list[str]:
@@ -17,18 +18,20 @@ def _notes_lines(notes: NotesShown) -> list[str]:
         return ["No 1:1 notes logged for this week yet."]
     if not notes.held:
         return ["Logged as *not held*: the 1:1 didn't happen this week."]
-    fields = [
+    grow = [
         ("Goal", notes.goal),
         ("Reality", notes.reality),
         ("Options", "; ".join(notes.options) or None),
-        ("Commitment", notes.commitment),
+    ]
+    drill = [
         ("Drill", notes.drill),
         ("Practice reps", str(notes.practice_reps) if notes.practice_reps else None),
-        ("Accountability", notes.accountability),
-        ("Follow-up", day_label(notes.follow_up_on) if notes.follow_up_on else None),
-        ("Measurement", notes.measurement),
     ]
-    return [f"*{label}:* {value}" for label, value in fields if value]
+    return [
+        *(f"*{label}:* {value}" for label, value in grow if value),
+        *commitment_lines(notes.commitment, "Commitment"),
+        *(f"*{label}:* {value}" for label, value in drill if value),
+    ]
 
 
 def notes_modal(notes: NotesShown) -> dict[str, Any]:

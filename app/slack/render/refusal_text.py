@@ -111,13 +111,21 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.WRITE_GOAL: "Write the one outcome they'll change in a real deal.",
     R.WRITE_REALITY: "Write what actually happened on the call.",
     R.WRITE_COMMITMENT: "Write the commitment in the rep's own words.",
+    R.WRITE_THE_NUMBER: (
+        "Write the number you'll hold together, e.g. the $40K Acme deal at proposal by Friday."
+    ),
     R.TOO_FEW_OPTIONS: "List at least three options, one per line.",
     R.PICK_DRILL: "Pick the drill they'll practise this week.",
     R.NAME_NEW_DRILL: "Name the new drill.",
     R.DESCRIBE_SCENARIO: "Describe the scenario to practise.",
     R.SAY_SUCCESS: "Say what success looks like.",
     R.PRACTICE_REPS_OUT_OF_RANGE: "Practice reps is a number from 1 to 20.",
+    R.PICK_FOLLOW_UP_DATE: "Pick the day you'll follow up.",
     R.FOLLOW_UP_IN_THE_PAST: "Pick a follow-up date from today on.",
+    R.SAY_WHAT_YOU_CHECK: (
+        "Say what you'll check at the follow-up, e.g. questions per hour on the next 5 "
+        "discovery calls."
+    ),
     R.NOT_YOUR_NOTES: "Those are someone else's 1:1 notes: you can only open your own.",
     R.PICK_CALENDAR_DATE: "Pick the date from the calendar.",
     R.PICK_STEP_AND_DAY: "Pick a step and a day.",

@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 
 from app.rules import targets
 from app.rules.rubric import MOVED_ON
-from app.services.rep_page import Commitment, PlannedFocus, RepPage
+from app.services.rep_page import PlannedFocus, RepPage, WeekCommitment
 from app.slack.render.blocks import context, day_label, divider, long_sections, mention, section
 from app.slack.render.scorecard_blocks import drill_mark, ratio, trend
 
@@ -49,12 +49,9 @@ def _plan_line(label: str, planned: PlannedFocus) -> str:
     return f"• *{label}* (from about {day_label(planned.starts_on)}): {name}: {where}"
 
 
-def _commitment_line(commitment: Commitment) -> str:
-    number = f" — and we hold {commitment.accountability}" if commitment.accountability else ""
-    drill = ""
-    if commitment.drill:
-        drill = f" · {commitment.drill}: {drill_mark(commitment.practice)}"
-    return f"• {commitment.cycle}: {commitment.commitment}{number}{drill}"
+def _commitment_line(week: WeekCommitment) -> str:
+    drill = f" · {week.drill}: {drill_mark(week.practice)}" if week.drill else ""
+    return f"• {week.cycle}: {week.commitment.sentence}{drill}"
 
 
 def rep_page_modal(page: RepPage) -> dict[str, Any]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, Option, StaticSelectElement
 
+from app.rules.agenda import Half
 from app.rules.drills import Drill
 from app.rules.evidence import MAX_DEALS
 from app.services import weekly_messages as m
 from app.services.roster import plural
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
+from app.slack.render.agenda_words import HALF_LABEL
 from app.slack.render.blocks import (
     Outgoing,
     as_dicts,
@@ -23,7 +25,9 @@ from app.slack.render.blocks import (
 )
 from app.slack.render.message_parts import (
     button,
+    commitment_lines,
     drill_buttons,
+    follow_up_text,
     share_deals,
 )
 
@@ -101,15 +105,16 @@ def _helpfulness(rep: str, cycle: str) -> list[Block]:
 
 
 def rep_agenda(p: m.RepAgenda) -> Outgoing:
+    """The rep's side of the two halves, in order. Without the minutes: they follow the gap,
+    which is the manager's diagnosis, not shown to the rep."""
     text = f"Your 1:1 with {mention(p.manager)} is today: bring one deal you want to win."
     lines = [text]
     if p.focus:
-        lines.append(f"• Your focus: *{p.focus}*")
-    if p.last_commitment:
-        lines.append(f"• Last week you committed to: {p.last_commitment}")
-    if not p.has_deals:
-        lines.append("• You haven't shared your deals yet: reply here with them before the 1:1.")
-    lines.append("• Come ready to role-play for 5 minutes and leave with one commitment.")
+        lines.append(f"Your focus: *{p.focus}*")
+    halves = [h.half for h in p.plan.halves] if p.plan else list(Half)
+    for n, half in enumerate(halves, 1):
+        lines.append(f"*{n}. {HALF_LABEL[half]}*")
+        lines += [f"• {line}" for line in _rep_half(p, half)]
     return Outgoing(text, as_dicts([section("\n".join(lines))]))
 
 
@@ -121,8 +126,31 @@ def drill_text(drill: Drill) -> str:
     return f"*Scenario:* {drill.scenario}\n{script}*Success:* {drill.success}"
 
 
+def _rep_half(p: m.RepAgenda, half: Half) -> list[str]:
+    if half is Half.COACHING:
+        return ["Bring the clip of the moment you want to do better; come ready to role-play."]
+    lines = []
+    if p.plan is not None and not any(h.half is Half.COACHING for h in p.plan.halves):
+        lines.append(
+            "This week is about the number: what's in the way is in the system (territory, "
+            "leads or quota), and your manager takes it up."
+        )
+    if p.last_commitment:
+        lines.append(f"Last week you committed to: {p.last_commitment.sentence}")
+        follow_up = follow_up_text(p.last_commitment)
+        if follow_up:
+            lines.append(f"We check: {follow_up}")
+    if not p.has_deals:
+        lines.append("You haven't shared your deals yet: reply here with them before the 1:1.")
+    lines.append(
+        "Leave with one commitment in your words and the number we hold, and what could get "
+        "in the way."
+    )
+    return lines
+
+
 def drill_card(p: m.DrillCard) -> Outgoing:
-    drill, reps, due, commitment = p.drill, p.practice_reps, p.due_on, p.commitment
+    drill, reps, due = p.drill, p.practice_reps, p.due_on
     if drill is None:
         return _commitment_card(p)
     text = (
@@ -140,7 +168,7 @@ def drill_card(p: m.DrillCard) -> Outgoing:
             f"\n*Practice:* record it {reps} times before your next 1:1 ({done.label} so far; "
             "each recording counts one)."
         )
-    commit = f"*Your commitment:* {commitment}\n" if commitment else ""
+    commit = "".join(f"{line}\n" for line in commitment_lines(p.commitment))
     if drill.assignment:
         text = (
             f"Your assignment this week: {drill.name}. Send the link to it with /drill done "
@@ -162,9 +190,9 @@ def drill_card(p: m.DrillCard) -> Outgoing:
 def _commitment_card(p: m.DrillCard) -> Outgoing:
     """A held 1:1 without a drill (a system gap is the manager's to fix)."""
     text = "Your 1:1 is logged: " + (
-        f"you committed to {p.commitment}." if p.commitment else "no drill this week."
+        f"you committed to {p.commitment.sentence}." if p.commitment else "no drill this week."
     )
-    lines = [f"*Your commitment:* {p.commitment}"] if p.commitment else []
+    lines = commitment_lines(p.commitment)
     lines.append(
         "No drill this week: the gap is in the system (territory, leads or quota), so your "
         "manager owns the next step. It stays on their list until it's resolved."
@@ -195,7 +223,7 @@ def drill_check(p: m.DrillCheck) -> Outgoing:
         text = f"Have you done this week's assignment ({p.drill.name})? Send the link today."
     else:
         text = f"Have you done this week's drill ({p.drill.name})? Share the recording today."
-    commit = f"\nYou committed to: {p.commitment}" if p.commitment else ""
+    commit = f"\nYou committed to: {p.commitment.sentence}" if p.commitment else ""
     blocks = [
         section(f"👋 {text}{commit}"),
         drill_buttons(p.rep, p.cycle, "drill_check"),

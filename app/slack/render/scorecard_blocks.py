@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app.rules import calendar, targets
+from app.rules.commitment import Commitment
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
 from app.rules.practice import Practice
@@ -38,6 +39,7 @@ from app.slack.render.blocks import (
 )
 from app.slack.render.call_words import indicator_line
 from app.slack.render.insight_words import advice, reason
+from app.slack.render.message_parts import commitment_lines
 
 MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 blocks
 MAX_OPEN_ACTIONS = 8
@@ -227,9 +229,7 @@ def cheer(card: RepScorecard) -> str:
 
 
 def _rep_digest_blocks(part: RepDigest) -> list[Block]:
-    week = []
-    if part.commitment:
-        week.append(f"*Your commitment:* {part.commitment}")
+    week = commitment_lines(part.commitment)
     if part.drill:
         done = part.card.this_week.practice
         if done.met:
@@ -243,6 +243,14 @@ def _rep_digest_blocks(part: RepDigest) -> list[Block]:
         section("\n".join([*week, *rep_lines(part.card, part.rubric)])),
         context(cheer(part.card)),
     ]
+
+
+def team_commitment_blocks(commitments: Sequence[tuple[str, Commitment]]) -> list[Block]:
+    """What each rep committed to this week, word for word as on their drill card."""
+    if not commitments:
+        return []
+    lines = [f"{mention(rep)}: {commitment.sentence}" for rep, commitment in commitments]
+    return [section("*This week's commitments*"), *bullet_sections(lines)]
 
 
 def indicator_blocks(indicators: Sequence[tuple[str, Indicator]]) -> list[Block]:
@@ -273,6 +281,7 @@ def digest(model: Digest) -> Outgoing:
         if model.rep is not None:
             blocks.append(divider())
         blocks += [section("*Your team*"), *team_blocks(team)]
+        blocks += team_commitment_blocks(model.commitments)
         blocks += indicator_blocks(model.indicators)
         blocks += open_actions_blocks(team.open_actions, buttons=True)
         if team.insights:

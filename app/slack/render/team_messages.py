@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 
-from app.rules.diagnosis import ADVICE
+from app.rules.agenda import Half
 from app.rules.focus import REDIAGNOSE_WEEK
 from app.rules.metrics import TRANSFERRED
 from app.services import weekly_messages as m
@@ -15,6 +15,7 @@ from app.services.deals import PickableDeal
 from app.services.roster import plural
 from app.slack.ids import Action
 from app.slack.metadata import RepRef
+from app.slack.render.agenda_words import check_last, half_heading, part_lines
 from app.slack.render.blocks import (
     Outgoing,
     as_dicts,
@@ -46,7 +47,7 @@ def drill_review(p: m.DrillReview) -> Outgoing:
     blocks: list[Block] = [header("Drill review: skill transfer"), section(text)]
     for item in p.items[:MAX_TEAM_ROWS]:
         clips = ", ".join(f"<{url}|recording {n}>" for n, url in enumerate(item.recordings, 1))
-        commitment = f"\n_Commitment:_ {item.commitment}" if item.commitment else ""
+        commitment = f"\n_Commitment:_ {item.commitment.sentence}" if item.commitment else ""
         blocks.append(section(f"{mention(item.rep)} — *{item.drill}*: {clips}{commitment}"))
         blocks.append(score_buttons(item.rep, p.cycle))
     blocks += more(len(p.items))
@@ -124,43 +125,36 @@ def team_prep(p: m.TeamPrep) -> Outgoing:
     return Outgoing(text, as_dicts(blocks))
 
 
+def _agenda_plan(item: m.AgendaItem) -> str:
+    """The rep's two halves in order, each with its minutes and what it does."""
+    if item.plan is None:
+        lines = ["*Gap:* not diagnosed yet — diagnose before you meet.", *check_last(item)]
+        return "\n".join(lines)
+    lines = [f"*Gap:* {item.plan.gap.value} — {WHAT_TO_DO[item.plan.gap]}"]
+    if item.evidence_url:
+        moment = f" at {item.evidence_moment}" if item.evidence_moment else ""
+        lines.append(f"*Evidence:* <{item.evidence_url}|clip{moment}>")
+    if all(h.half is not Half.COACHING for h in item.plan.halves):
+        lines.append("_No coaching half: the gap is in the system, not the rep._")
+    for n, half in enumerate(item.plan.halves, 1):
+        lines.append(half_heading(n, half))
+        lines += [f"• {line}" for part in half.parts for line in part_lines(part, item)]
+    return "\n".join(lines)
+
+
 def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
     count = plural(len(p.items), "rep")
     text = (
-        f"Today's 1:1 agenda for {count}: 10 min pipeline, 15 min GROW on one gap, "
-        "5 min role-play and commitment."
+        f"Today's 1:1 agenda for {count}: coaching first, then accountability, "
+        f"{p.minutes} min each, split by each rep's gap."
     )
-    blocks: list[Block] = [header("1:1 agenda (30 min)"), section(text)]
+    blocks: list[Block] = [header(f"1:1 agenda ({p.minutes} min)"), section(text)]
     for item in p.items[:MAX_TEAM_ROWS]:
-        if item.gap is not None:
-            advice = ADVICE[item.gap]
-            gap = f"*Gap:* {item.gap.value} — {WHAT_TO_DO[item.gap]}" + (
-                f" (~{advice.coaching_pct}% coaching)" if advice.rep_drill else ""
-            )
-        else:
-            gap = "*Gap:* not diagnosed yet — diagnose before you meet."
-        evidence = (
-            f"\n*Evidence:* <{item.evidence_url}|clip"
-            + (f" at {item.evidence_moment}" if item.evidence_moment else "")
-            + ">"
-            if item.evidence_url
-            else ""
-        )
         focus = f" · focus *{item.focus}*" if item.focus else ""
-        last = ""
-        if item.last_commitment:
-            done = {True: "drill recorded ✓", False: "drill not recorded ✗", None: ""}[
-                item.last_drill_recorded
-            ]
-            last = f"\n*Check last week's commitment:* {item.last_commitment} {done}".rstrip()
-        grow = (
-            "\n*GROW:* Goal — one outcome in a real deal? · Reality — what happened on the clip? "
-            "· Options — what else could you say (ask for 3)? · Will — what exactly, how many reps?"
-        )
         logged = "\n✅ Notes logged." if item.logged else ""
         blocks += rep_row(
             f"*{mention(item.rep)}*{focus}{pipeline_text(item.pipeline)}"
-            f"\n{gap}{evidence}{last}{grow}{logged}",
+            f"\n{_agenda_plan(item)}{logged}",
             f"agenda:{item.rep}",
             button(
                 "Edit 1:1 notes" if item.logged else "Log 1:1 notes",
@@ -171,7 +165,7 @@ def manager_agenda(p: m.ManagerAgenda) -> Outgoing:
             *([] if item.logged else [not_held_button(item.rep, p.cycle)]),
         )
     blocks += more(len(p.items))
-    blocks.append(context("Coaching first, accountability second. Talk less than 40%."))
+    blocks.append(context("Label the halves out loud, ask before telling: talk less than 40%."))
     return Outgoing(text, as_dicts(blocks))
 
 
