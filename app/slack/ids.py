@@ -46,6 +46,7 @@ class Action(StrEnum):
     CONNECT_HUBSPOT = "crm_hubspot_open"  # App Home (admins): HubSpot's private app token
     CONNECT_SALESFORCE = "crm_salesforce_open"  # App Home (admins): Salesforce's connected app
     DISCONNECT_CRM = "crm_disconnect"  # App Home (admins): forget the CRM's keys and deals
+    REVIEW_ONE_ON_ONE = "one_on_one_review_open"  # App Home (directors): review a manager's 1:1
 
 
 class View(StrEnum):
@@ -60,6 +61,7 @@ class View(StrEnum):
     RECORDER = "recorder_modal"
     HUBSPOT = "hubspot_modal"
     SALESFORCE = "salesforce_modal"
+    REVIEW = "review_modal"
 
 
 # The action_id of every modal input: errors and state are keyed by block_id alone.
