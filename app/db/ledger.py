@@ -45,6 +45,7 @@ PLANNED_COLUMNS = (
     "due_at",
     "expires_at",
     "status",
+    "subject_id",
 )
 LEASE = timedelta(seconds=60)
 
@@ -71,6 +72,7 @@ class Planned:
     due_at: datetime
     expires_at: datetime
     status: DeliveryStatus = DeliveryStatus.PENDING
+    subject_id: int = 0  # the record a message is about, when there can be several a week
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Claimed:
     cycle_week: str
     due_at: datetime
     attempts: int
+    subject_id: int = 0  # the record the message is about (0: the person's week as a whole)
     # The last attempt may have reached Slack: its lease ran out mid-send, or it timed out or
     # got a 5xx after sending. Look for the message before posting again.
     ambiguous: bool = False
@@ -250,6 +253,7 @@ class Ledger:
                 Delivery.cycle_week,
                 Delivery.due_at,
                 Delivery.attempts,
+                Delivery.subject_id,
             )
             .execution_options(synchronize_session=False)
         )
@@ -385,7 +389,7 @@ def in_enabled_workspace() -> ColumnElement[bool]:
 
 def _insert_unnested(columns: dict[str, list[Any]], now: datetime) -> Insert:
     """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO NOTHING,
-    a single statement with seven parameters for any number of rows."""
+    a single statement with one parameter per column for any number of rows."""
     table = Delivery.__table__
     arrays = [
         bindparam(f"plan_{name}", values, type_=ARRAY(table.c[name].type))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Enum,
@@ -115,11 +116,11 @@ class ScheduleStep(Base):
 
 
 class Delivery(Base):
-    """The ledger: one row per scheduled message, unique on (person, kind, week)."""
+    """The ledger: one row per scheduled message, unique on (person, kind, week, subject)."""
 
     __tablename__ = "delivery"
     __table_args__ = (
-        UniqueConstraint("person_id", "kind", "cycle_week"),
+        UniqueConstraint("person_id", "kind", "cycle_week", "subject_id"),
         Index("ix_delivery_status_due_at", "status", "due_at"),
         Index("ix_delivery_workspace_id_cycle_week", "workspace_id", "cycle_week"),
     )
@@ -129,6 +130,9 @@ class Delivery(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     kind: Mapped[Step] = mapped_column(_enum(Step))
     cycle_week: Mapped[str] = mapped_column(String(8))  # ISO week of the local Monday: 2026-W48
+    # The one record a message is about, when a person may get several of its kind in a week
+    # (a coaching review: the review's id); 0 for everything else, once per person and week.
+    subject_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # not sent by then → skipped
     status: Mapped[DeliveryStatus] = mapped_column(
@@ -236,6 +240,29 @@ class OneOnOne(Base):
     follow_up_check: Mapped[str | None] = mapped_column(Text)  # what the follow-up reviews
     measurement: Mapped[str | None] = mapped_column(Text)  # the target it reviews against
     private_notes: Mapped[str | None] = mapped_column(Text)  # the manager's eyes only
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CoachingReview(Base):
+    """A director's review of one logged 1:1 of a manager they lead (coaching the coaches): the
+    checklist items they ticked and their note. One per 1:1: saving again edits it."""
+
+    __tablename__ = "coaching_review"
+    __table_args__ = (
+        UniqueConstraint("one_on_one_id"),
+        Index("ix_coaching_review_manager_cycle", "manager_id", "cycle_week"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    one_on_one_id: Mapped[int] = mapped_column(ForeignKey("one_on_one.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))  # rep
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the week of the 1:1
+    # Who logged the 1:1 (the manager reviewed, who gets the DM) and who reviewed it.
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    ticked: Mapped[list[str]] = mapped_column(JSON)  # checklist keys (app.rules.coaching_review)
+    note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

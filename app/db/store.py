@@ -1,7 +1,7 @@
 """Every query the app makes, behind one object. The caller owns the transaction: nothing
 here commits. The queries live by subject in people_queries, message_queries,
-record_queries, rubric_queries, recorder_queries and crm_queries; dialect-specific
-statements in `app.db.sql`."""
+record_queries, rubric_queries, review_queries, recorder_queries and crm_queries;
+dialect-specific statements in `app.db.sql`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from app.db.message_queries import MessageQueries
 from app.db.people_queries import PeopleQueries
 from app.db.record_queries import RecordQueries
 from app.db.recorder_queries import RecorderQueries
+from app.db.review_queries import ReviewQueries
 from app.db.rubric_queries import RubricQueries
 
 
 class Store(
-    PeopleQueries, MessageQueries, RecordQueries, RubricQueries, RecorderQueries, CrmQueries
+    PeopleQueries,
+    MessageQueries,
+    RecordQueries,
+    RubricQueries,
+    ReviewQueries,
+    RecorderQueries,
+    CrmQueries,
 ):
     """What services read and write, through one session."""

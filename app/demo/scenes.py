@@ -16,10 +16,10 @@ from typing import Any
 from app.demo.form_values import PICK_NEWEST_CALL, url_value
 from app.demo.narration import NAMES, Transcript
 from app.demo.simulation import Received, SimulatedWeek
-from app.demo.team import ANA, MAYA
+from app.demo.team import ANA, DANA, MAYA
 from app.rules.form_fields import GrowField
 from app.rules.types import Step
-from app.sandbox.driver import button_value, chosen, left_as_shown, typed
+from app.sandbox.driver import button_value, chosen, left_as_shown, ticked, typed
 from app.sandbox.transcript import blocks_to_text
 from app.slack.ids import Action
 from app.slack.metadata import delivery_id_in
@@ -28,7 +28,9 @@ SHOWN_IN_FULL = {
     (MAYA, Step.MANAGER_PREP),
     (MAYA, Step.ONE_ON_ONE),
     (ANA, Step.DRILL_CARD),
+    (MAYA, Step.COACHING_REVIEW),
     (MAYA, Step.DIGEST),
+    (DANA, Step.DIGEST),
     (ANA, Step.DIGEST),
 }
 STEP_ORDER = {step: n for n, step in enumerate(Step)}
@@ -255,3 +257,48 @@ class DemoWeek:
             self.modal_text(answer),
         )
         await self.sim.settle()
+
+    # --- directors ------------------------------------------------------------------
+    async def review(
+        self, director: str, manager: str, rep: str, ticks: tuple[str, ...], note: str
+    ) -> None:
+        """The director opens a manager's 1:1 from the App Home and reviews it: first with
+        nothing ticked and no note (refused), then for real."""
+        since = self.box.mark()
+        await self.driver.open_home(director)
+        home = await self.box.wait_for_call(
+            "views.publish", since=since, where=lambda c: c.args.get("user_id") == director
+        )
+        value = next(
+            b["accessory"]["value"]
+            for b in home.args["view"]["blocks"]
+            if (b.get("accessory") or {}).get("action_id") == Action.REVIEW_ONE_ON_ONE
+            and f"<@{manager}>'s 1:1 with <@{rep}>" in b["text"]["text"]
+        )
+        mark = self.box.mark()
+        await self.driver.click(director, Action.REVIEW_ONE_ON_ONE, value)
+        view = (await self.box.wait_for_call("views.open", since=mark)).response["view"]
+        checklist = next(b for b in view["blocks"] if b.get("block_id") == "checklist")
+        pre = [o["text"]["text"] for o in checklist["element"].get("initial_options", [])]
+        self.show.did(
+            self.sim.now,
+            director,
+            f"taps Review on {NAMES[manager]}'s 1:1 with {NAMES[rep]} in her App Home",
+            f"{NAMES[manager]}'s notes (private ones too: {NAMES[manager]} reports to her) and "
+            f"the checklist, where coach has ticked: {'; '.join(pre)}",
+        )
+        empty = await self.driver.submit(director, view, {"checklist": ticked()})
+        self.show.did(
+            self.sim.now,
+            director,
+            "unticks everything and saves without a note",
+            f"inline error, nothing stored: {empty.json()['errors']['review_note']}",
+        )
+        values = {"checklist": ticked(*ticks), "review_note": typed(note)}
+        answer = await self.driver.submit(director, view, values)
+        self.show.did(
+            self.sim.now,
+            director,
+            f"ticks {len(ticks)} of 6, writes a note and saves",
+            self.modal_text(answer),
+        )

@@ -51,6 +51,7 @@ def sample_roster_csv() -> str:
 
 
 # The people the week's scenes name.
+DANA = BY_NAME["Dana"].slack_user_id
 MAYA, OMAR = BY_NAME["Maya"].slack_user_id, BY_NAME["Omar"].slack_user_id
 ANA, BEN, CHEN, DEV, EVE = (BY_NAME[n].slack_user_id for n in ("Ana", "Ben", "Chen", "Dev", "Eve"))
 REPS = (ANA, BEN, CHEN, DEV, EVE)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from app.demo import form_values as forms
 from app.demo.crm_deals import PICKED
 from app.demo.scenes import DemoWeek
-from app.demo.team import ANA, BEN, CHEN, DEV, EVE, MAYA, OMAR
+from app.demo.team import ANA, BEN, CHEN, DANA, DEV, EVE, MAYA, OMAR
 from app.rules.types import Step
 from app.slack.ids import Action
 
@@ -124,7 +124,7 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
 
 
 async def thursday_friday_drills(week: DemoWeek, thursday: datetime, friday: datetime) -> None:
-    week.show.step("Thursday and Friday: the drill")
+    week.show.step("Thursday and Friday: the drill, and a director reviews a 1:1")
     await week.scene(
         thursday + 9 * H,
         lambda: week.reply_and_tap(
@@ -140,6 +140,17 @@ async def thursday_friday_drills(week: DemoWeek, thursday: datetime, friday: dat
     )
     await week.scene(thursday + 15 * H, lambda: week.chat(BEN, "thanks, see you Wednesday!"))
     await week.scene(thursday + 16 * H, lambda: week.chat(BEN, "👍"))
+    await week.scene(
+        thursday + 16.5 * H,
+        lambda: week.review(
+            DANA,
+            MAYA,
+            ANA,
+            ("one_focus", "call_evidence", "rep_options", "measurable"),
+            "Strong: one skill, coached from a real call. Set the follow-up date before you "
+            "close, and ask before you tell: Ana should do most of the talking.",
+        ),
+    )
     await week.scene(
         thursday + 18 * H, lambda: week.drill_done(ANA, "done https://app.gong.io/call?id=9")
     )

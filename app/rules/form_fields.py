@@ -59,6 +59,13 @@ class GrowField(StrEnum):
     PRIVATE_NOTES = "private_notes"
 
 
+class ReviewField(StrEnum):
+    """A director's review of a manager's 1:1 (coaching the coaches)."""
+
+    CHECKLIST = "checklist"
+    NOTE = "review_note"
+
+
 class DrillDoneField(StrEnum):
     LINK = "link"
     NOTE = "note"

@@ -105,6 +105,12 @@ class Refusal(StrEnum):
     FOLLOW_UP_IN_THE_PAST = auto()
     SAY_WHAT_YOU_CHECK = auto()
     NOT_YOUR_NOTES = auto()
+    # a director's review of a manager's 1:1
+    NOT_THEIR_REVIEW = auto()
+    NOTHING_TO_REVIEW = auto()  # rep
+    TICK_LISTED_ITEMS = auto()
+    REVIEW_NOTE_TOO_LONG = auto()
+    EMPTY_REVIEW = auto()
     # other forms
     PICK_CALENDAR_DATE = auto()
     PICK_STEP_AND_DAY = auto()

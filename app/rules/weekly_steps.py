@@ -57,6 +57,7 @@ STEP_NAMES: Mapping[Step, str] = {
     Step.ONE_ON_ONE: "1:1 agenda",
     Step.NOTES_NUDGE: "notes nudge",
     Step.DRILL_CARD: "drill card",
+    Step.COACHING_REVIEW: "coaching review",
     Step.DRILL_CHECK: "drill check",
     Step.MANAGER_HEADS_UP: "heads-up",
     Step.DIGEST: "digest",

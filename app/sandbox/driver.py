@@ -312,6 +312,12 @@ def chosen(value: str, kind: str = "static_select") -> dict[str, Any]:
     return {"value": {"type": kind, "selected_option": {"value": value}}}
 
 
+def ticked(*values: str) -> dict[str, Any]:
+    """Checkboxes with these options ticked (none: every box left empty)."""
+    options = [{"value": value} for value in values]
+    return {"value": {"type": "checkboxes", "selected_options": options}}
+
+
 def button_value(message: dict[str, Any], action_id: str, block_prefix: str = "") -> str:
     """The value of the button `action_id` in the first actions block whose id starts so."""
     for block in message.get("blocks") or []:

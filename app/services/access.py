@@ -7,7 +7,9 @@ director; the rep sees what is meant for them; nobody else sees anything.
 
 from __future__ import annotations
 
-from app.db.models import Person
+from dataclasses import dataclass
+
+from app.db.models import OneOnOne, Person
 from app.db.store import Store
 from app.rules.refusals import NotAllowed, Refusal, UserError
 from app.rules.types import Role
@@ -43,6 +45,35 @@ async def coached_rep(store: Store, actor: Actor, rep_slack_user_id: str) -> tup
     """The rep and the acting coach, when the actor may coach that rep; refused otherwise."""
     rep = await rep_of(store, actor, rep_slack_user_id)
     return rep, await require_coach(store, actor, rep)
+
+
+@dataclass(frozen=True)
+class Reviewing:
+    """A held 1:1 a director may review: the rep, the record, the manager who logged it and
+    the director acting."""
+
+    rep: Person
+    record: OneOnOne
+    manager: Person
+    director: Person
+
+
+async def reviewing(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> Reviewing:
+    """Only the director of the manager who logged a 1:1 may review it, and only while they
+    coach the rep (so the review never shows the record to anyone notes_for would refuse).
+    Anyone else is refused before the record is read: whether a 1:1 was held is the
+    coaches' to know."""
+    rep = await rep_of(store, actor, rep_slack_user_id)
+    me = actor.require_person()
+    if me.id not in await coaches_of(store, rep):
+        raise NotAllowed(Refusal.NOT_THEIR_REVIEW)
+    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    if record is None or not record.held:
+        raise UserError(Refusal.NOTHING_TO_REVIEW, rep=rep.slack_user_id)
+    manager = await store.person_by_id(record.author_id) if record.author_id else None
+    if manager is None or manager.manager_id != me.id:
+        raise NotAllowed(Refusal.NOT_THEIR_REVIEW)
+    return Reviewing(rep, record, manager, me)
 
 
 def require_own(actor: Actor, rep_slack_user_id: str) -> Person:

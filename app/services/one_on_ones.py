@@ -273,6 +273,14 @@ async def notes_for(store: Store, actor: Actor, rep_slack_user_id: str, cycle: s
         raise NotAllowed(Refusal.NOT_YOUR_NOTES)
     rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
     record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
+    return await shown_to_coach(store, me, rep_slack_user_id, cycle, record)
+
+
+async def shown_to_coach(
+    store: Store, me: Person, rep_slack_user_id: str, cycle: str, record: OneOnOne | None
+) -> NotesShown:
+    """The record as one of the rep's coaches (checked by the caller) may see it: whole, and
+    the private notes only if `me` wrote them or leads whoever did."""
     private = record is not None and await _may_read_private(store, me, record)
     return shown_notes(rep_slack_user_id, cycle, record, coach=True, private=private)
 

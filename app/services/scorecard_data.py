@@ -3,7 +3,8 @@
 A fixed number of queries whatever the team size (one per record type), then pure
 arithmetic in `metrics` and `insights`. Who may see what is decided here: a rep's card is
 theirs; a manager sees their own reps; a director sees their managers' coverage; a rep's
-helpfulness ratings reach a manager only as an average of at least three.
+helpfulness ratings reach a manager only as an average of at least three; a director also
+sees the checklist of their reviews of each manager's 1:1s.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.rules.practice import Practice, practice
 from app.rules.rubric import DEFAULT_RUBRIC, Competency
 from app.rules.types import Gap, Role, Step
-from app.services import escalations, team_schedules
+from app.services import coaching_reviews, escalations, team_schedules
+from app.services.coaching_reviews import Reviewable
 from app.services.crm_progress import CrmWeek, crm_weeks
 from app.services.escalations import OpenAction
 from app.services.rubric import rubric_of
@@ -299,6 +301,10 @@ class ManagerCoverage:
     coverage: Ratio
     not_coached: list[str]  # active reps without a held 1:1 this week, once it was due
     due: bool = True  # this week's 1:1 notes were due by now
+    # The director's reviews of this manager's 1:1s: items ticked ÷ items, per week of the
+    # last WINDOW (oldest first), and the recent 1:1s there are to review.
+    checklist: list[tuple[str, Ratio]] = field(default_factory=list)
+    to_review: list[Reviewable] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -318,6 +324,9 @@ async def director_view(
     managers = [p for p in await store.reports_of([director.id]) if p.role is not Role.REP]
     reps = [p for p in await store.reports_of([m.id for m in managers]) if p.role is Role.REP]
     weeks = await rep_weeks(store, reps, [cycle])
+    trends = await coaching_reviews.checklist_trends(store, managers, cycles_back(cycle, WINDOW))
+    recent = cycles_back(cycle, coaching_reviews.REVIEW_WEEKS)
+    listed = await coaching_reviews.to_review(store, director, managers, recent)
     rows = []
     for manager in managers:
         team = [(r, weeks[r.id][0]) for r in reps if r.manager_id == manager.id]
@@ -332,6 +341,8 @@ async def director_view(
                     if due and metrics.counted(w) and w.held is not True
                 ],
                 due=due,
+                checklist=trends[manager.id],
+                to_review=listed.get(manager.id, []),
             )
         )
     total = sum((row.coverage for row in rows), metrics.NO_RATIO)

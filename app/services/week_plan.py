@@ -156,10 +156,18 @@ def planned_rows(due: Sequence[calendar.Due]) -> list[Planned]:
 
 
 async def plan_once(
-    ledger: Ledger, person: Person, kind: Step, cycle: str, due_at: datetime, now: datetime
+    ledger: Ledger,
+    person: Person,
+    kind: Step,
+    cycle: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    subject_id: int = 0,
 ) -> None:
-    """One message outside the weekly schedule (a snooze, a drill card): planned once per
-    person, kind and cycle, so a second click or a resubmission plans nothing more."""
+    """One message outside the weekly schedule (a snooze, a drill card, a coaching review):
+    planned once per person, kind, cycle and subject (the record it is about, when a week can
+    have several), so a second click or a resubmission plans nothing more."""
     await ledger.plan(
         [
             Planned(
@@ -169,6 +177,7 @@ async def plan_once(
                 cycle_week=cycle,
                 due_at=due_at,
                 expires_at=due_at + calendar.MIN_WINDOW,
+                subject_id=subject_id,
             )
         ],
         now,

@@ -68,6 +68,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.NOT_HELD.value)(runs.acked_first(actions.on_not_held_open))
     app.action(Action.DIAGNOSIS_CHANGED.value)(runs.acked_first(actions.on_diagnosis_changed))
     app.action(Action.GROW_DRILL_PICKED.value)(runs.acked_first(actions.on_grow_drill_picked))
+    app.action(Action.REVIEW_ONE_ON_ONE.value)(runs.acked_first(actions.on_review_open))
     app.view(View.DEALS.value)(runs.submission(views.on_deals_submit))
     app.view(View.DIAGNOSIS.value)(runs.submission(views.on_diagnosis_submit))
     app.view(View.GROW.value)(runs.submission(views.on_grow_submit))
@@ -80,6 +81,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.view(View.SALESFORCE.value)(runs.submission(crm_admin.on_salesforce_submit))
     app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
     app.view(View.COMPETENCY.value)(runs.submission(rubric_admin.on_competency_submit))
+    app.view(View.REVIEW.value)(runs.submission(views.on_review_submit))
     app.error(handle_error)
 
 

@@ -20,6 +20,7 @@ from app.rules.form_fields import (
     GrowField,
     PauseField,
     RecorderField,
+    ReviewField,
     RosterField,
     ScheduleField,
     deal_field,
@@ -28,6 +29,7 @@ from app.rules.refusals import FieldErrors, Refusal, UserError
 from app.rules.rubric import LEVELS
 from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.rules.weekly_steps import STEP_WORDS
+from app.services.coaching_reviews import ReviewInput
 from app.services.deals import DealDraft
 from app.services.diagnoses import DiagnosisInput
 from app.services.one_on_ones import GrowInput
@@ -286,6 +288,16 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
         measurement=text_of(values, GrowField.MEASUREMENT),
         private_notes=text_of(values, GrowField.PRIVATE_NOTES),
         errors=errors,
+    )
+
+
+def read_review(view: dict[str, Any]) -> ReviewInput:
+    """A director's review: the items ticked (checked against the checklist by the use case)
+    and the note."""
+    values = state(view)
+    return ReviewInput(
+        ticked=frozenset(checked(values, ReviewField.CHECKLIST)),
+        note=text_of(values, ReviewField.NOTE),
     )
 
 

@@ -49,6 +49,7 @@ class Action(StrEnum):
     EDIT_COMPETENCY = "rubric_competency_open"  # App Home (admins): reword a competency
     ADD_COMPETENCY = "rubric_competency_add"  # App Home (admins): add one of their own
     OPEN_SCORECARD = "scorecard_open"  # App Home: a rep's one-page scorecard (theirs, or a coach's)
+    REVIEW_ONE_ON_ONE = "one_on_one_review_open"  # App Home (directors): review a manager's 1:1
 
 
 class View(StrEnum):
@@ -64,6 +65,7 @@ class View(StrEnum):
     HUBSPOT = "hubspot_modal"
     SALESFORCE = "salesforce_modal"
     COMPETENCY = "competency_modal"
+    REVIEW = "review_modal"
 
 
 # The action_id of every modal input: errors and state are keyed by block_id alone.

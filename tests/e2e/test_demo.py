@@ -120,6 +120,15 @@ def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
         in text
     )
     assert "coach wrote nothing on the other 6 deals." in text
+    # Coaching the coaches: Dana reviews Maya's 1:1 with Ana; an empty review is refused;
+    # Maya gets it by DM; Dana's digest shows the checklist per manager.
+    assert line_with("Dana", "taps Review on Maya's 1:1 with Ana in her App Home")
+    assert "→ inline error, nothing stored: Tick what the 1:1 did" in text
+    assert (
+        "Maya (Thu 08:30 Los Angeles) ← coaching review: @Dana reviewed your 1:1 with @Ana "
+        "(week 2026-W48): 4 of 6 on the coaching checklist." in text
+    )
+    assert "coaching checklist: — → — → — → 67% (4 weeks: 4/6 (67%))" in text
     assert "scheduled DMs reached Slack (no duplicates)" in text
     assert "all accepted by the sandbox: True." in text
 
@@ -141,4 +150,4 @@ def test_the_demo_runs_with_the_salesforce_stand_in() -> None:
         "once), Drill Recorded = true (written twice" in text
     )
     assert "coach wrote nothing on the other 6 deals." in text
-    assert "36 scheduled DMs reached Slack (no duplicates)" in text
+    assert "37 scheduled DMs reached Slack (no duplicates)" in text

@@ -22,6 +22,7 @@ from app.rules.types import Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
 from app.services import (
+    coaching_reviews,
     deals,
     diagnoses,
     drill_reports,
@@ -147,6 +148,14 @@ class Script:
                     store, actor, rep, f"2026-W{week}", index, moved, at(week + 1, 0)
                 )
 
+    async def review(self, rep: str, week: int, ticked: tuple[str, ...]) -> None:
+        """Dana reviews a 1:1 of one of her managers, on the Friday of its week."""
+        form = coaching_reviews.ReviewInput(frozenset(ticked), "")
+        async with acting_as(self.deps, TEAM_ID, "U0DANA", at(week, 4)) as (store, actor):
+            await coaching_reviews.save_review(
+                store, Ledger(store.session), actor, rep, f"2026-W{week}", form, at(week, 4)
+            )
+
     async def pause(self, manager: str, rep: str, on: datetime, until: date) -> None:
         async with acting_as(self.deps, TEAM_ID, manager, on) as (store, actor):
             await pauses.pause(store, actor, rep, until, on, "UTC")
@@ -203,6 +212,19 @@ async def play(s: Script) -> None:
     await s.diagnose("U0OMAR", "U0EVE", 48, "Closing")
     await s.one_on_one("U0OMAR", "U0EVE", 48)
 
+    # Dana reviews some of the 1:1s (coaching the coaches); see DANA_MANAGERS.
+    await s.review("U0ANA", 45, ("one_focus", "call_evidence", "measurable", "follow_up"))
+    await s.review("U0BEN", 45, ("one_focus", "rep_options"))
+    await s.review(
+        "U0CHEN", 47, ("one_focus", "call_evidence", "rep_options", "measurable", "talk_under_40")
+    )
+    await s.review(
+        "U0ANA",
+        48,
+        ("one_focus", "call_evidence", "rep_options", "measurable", "follow_up", "talk_under_40"),
+    )
+    await s.review("U0EVE", 48, ("one_focus", "call_evidence", "follow_up"))
+
 
 @pytest.fixture
 async def team(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Week]:
@@ -258,6 +280,25 @@ ANA_CARD = [
 ]
 
 
+# Coverage as above (Omar: Eve, 1/1). The checklist: items Dana ticked ÷ 6 per 1:1 she
+# reviewed, per week of the 1:1. Maya: W45 Ana 4 + Ben 2 of 12 = 50%; W46 none; W47 Chen 5
+# of 6 = 83%; W48 Ana 6 of 6 = 100%; over the 4 weeks 17 of 24 = 71%. Omar: W48 Eve 3 of 6.
+DANA_MANAGERS = (
+    "<@U0MAYA>: 2/3 (67%) ⚑ — not coached: <@U0BEN>\n"
+    "    coaching checklist: 50% → — → 83% → 100% (4 weeks: 17/24 (71%))\n"
+    "<@U0OMAR>: 1/1 (100%)\n"
+    "    coaching checklist: — → — → — → 50% (4 weeks: 3/6 (50%))"
+)
+# This week's and last week's held 1:1s: not reviewed first, then the newest week first.
+DANA_REVIEWS = [
+    ("<@U0MAYA>'s 1:1 with <@U0CHEN>, 2026-W48 — not reviewed yet", "Review"),
+    ("<@U0MAYA>'s 1:1 with <@U0BEN>, 2026-W47 — not reviewed yet", "Review"),
+    ("<@U0MAYA>'s 1:1 with <@U0ANA>, 2026-W48 — reviewed: 6/6", "Edit review"),
+    ("<@U0MAYA>'s 1:1 with <@U0CHEN>, 2026-W47 — reviewed: 5/6", "Edit review"),
+    ("<@U0OMAR>'s 1:1 with <@U0EVE>, 2026-W48 — reviewed: 3/6", "Edit review"),
+]
+
+
 def sections(message: dict[str, Any]) -> list[str]:
     return [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
 
@@ -306,7 +347,7 @@ async def test_the_directors_digest_shows_coverage_per_manager(team: Week) -> No
     digest = await team.last_dm("U0DANA", Step.DIGEST)
     found = sections(digest)
     assert "*Coverage across your managers:* 3/4 (75%)" in found
-    assert "<@U0MAYA>: 2/3 (67%) ⚑ — not coached: <@U0BEN>\n<@U0OMAR>: 1/1 (100%)" in found
+    assert DANA_MANAGERS in found
     assert "Commitment" not in str(digest)  # coverage, not anybody's notes
 
 
@@ -343,6 +384,13 @@ async def test_app_homes_show_the_same_numbers_to_the_right_people(team: Week) -
 
     dana = await home("U0DANA")
     assert "*Coverage across your managers:* 3/4 (75%)" in sections(dana)
+    assert DANA_MANAGERS in sections(dana)
+    reviews = [
+        (b["text"]["text"], b["accessory"]["text"]["text"])
+        for b in dana["blocks"]
+        if (b.get("accessory") or {}).get("action_id") == Action.REVIEW_ONE_ON_ONE
+    ]
+    assert reviews == DANA_REVIEWS
     assert "Commitment" not in str(dana)
 
 

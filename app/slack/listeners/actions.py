@@ -21,6 +21,7 @@ from app.rules.types import Role
 from app.services import (
     access,
     call_evidence,
+    coaching_reviews,
     deals,
     diagnoses,
     dm_replies,
@@ -49,6 +50,7 @@ from app.slack.render.diagnosis_form import DiagnosisDraft, diagnosis_modal
 from app.slack.render.grow_form import GrowDraft, grow_modal
 from app.slack.render.notes_view import notes_modal
 from app.slack.render.rep_page import rep_page_modal
+from app.slack.render.review_form import review_modal
 from app.slack.render.weekly import (
     action_resolved,
     deal_progress_noted,
@@ -151,6 +153,17 @@ async def _open_grow(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -
     view = grow_modal(
         click.meta, form.diagnosis, form.custom_drills, draft, form.follow_up, form.suggested
     )
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
+
+
+async def _open_review(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """A director's review of a manager's 1:1 (App Home): refused unless they lead whoever
+    logged it."""
+    async with clicked(body, deps) as click:
+        form = await coaching_reviews.review_form(
+            click.store, click.actor, click.ref.rep, click.ref.cycle
+        )
+    view = review_modal(click.meta, form)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
 
 
@@ -314,6 +327,7 @@ on_open_scorecard = opens(_open_scorecard)
 on_log_notes = opens(_open_grow)
 on_pause_open = opens(_open_pause)
 on_not_held_open = opens(_open_not_held)
+on_review_open = opens(_open_review)
 
 
 # --- buttons on coach's answer to something written in the DM ---------------------------

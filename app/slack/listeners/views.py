@@ -16,6 +16,7 @@ from app.rules.form_fields import PauseField, RecorderField, RosterField, Schedu
 from app.rules.types import Gap, Step
 from app.services import (
     access,
+    coaching_reviews,
     deals,
     diagnoses,
     drill_reports,
@@ -39,6 +40,7 @@ from app.slack.render.help import (
     roster_changed,
     schedule_reply,
 )
+from app.slack.render.review_form import review_saved
 from app.slack.render.weekly import deals_recorded
 from app.slack.runtime.home_publisher import HomeRefresher
 
@@ -121,6 +123,27 @@ async def on_grow_submit(
     await ack(response_action="update", view=modals.saved("1:1 notes saved", summary))
     # The rep's card, now, through the ledger (exactly once even on a resubmit).
     await outbox.send_due(person_id=logged.rep.id, kind=Step.DRILL_CARD)
+    homes.refresh(client, payloads.team_id(body), meta.rep)
+
+
+async def on_review_submit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
+    outbox: Outbox,
+) -> None:
+    """A director's review: checked again here (the metadata only names a rep and a week)."""
+    meta = ModalMeta.load(payloads.private_metadata(view))
+    async with submitted(body, deps) as ctx:
+        saved = await coaching_reviews.save_review(
+            ctx.store, ctx.ledger, ctx.actor, meta.rep, meta.cycle, forms.read_review(view), ctx.now
+        )
+    await ack(response_action="update", view=modals.saved("Review saved", review_saved(saved)))
+    # The manager's DM, now, through the ledger (planned on the first save only).
+    await outbox.send_due(person_id=saved.manager.id, kind=Step.COACHING_REVIEW)
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
 

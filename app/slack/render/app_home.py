@@ -16,11 +16,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app.rules import calendar
+from app.rules.coaching_review import CHECKLIST
 from app.rules.metrics import RepWeek
 from app.rules.types import Role, Step, StepTime
 from app.services.home_facts import HomeModel, Member
 from app.services.roster import plural
-from app.services.scorecard_data import TeamView
+from app.services.scorecard_data import DirectorView, TeamView
 from app.slack.ids import Action
 from app.slack.metadata import MenuChoice, RepRef
 from app.slack.render.blocks import (
@@ -56,6 +57,7 @@ WHO_SEES_YOUR_NOTES = (
 MAX_HOME_REPS = 40  # one block each; the Home tab holds 100 blocks
 MAX_HOME_SCORES = 8  # two blocks each
 MAX_HOME_INSIGHTS = 6  # up to two blocks each
+MAX_HOME_REVIEWS = 4  # per manager, one block each: 8 managers fit with room to spare
 
 REP_STEPS = {
     Step.REP_PROMPT: "I ask for your top 3 deals of last week, each with a clip of the key moment.",
@@ -254,11 +256,39 @@ def _team_table(team: TeamView) -> list[Block]:
     return blocks
 
 
+def _reviews(view: DirectorView) -> list[Block]:
+    """Coaching the coaches: each manager's recent held 1:1s, with a button to review one."""
+    if not any(row.to_review for row in view.managers):
+        return []
+    blocks: list[Block] = [
+        section("*Review your managers' 1:1s* (this week and last; not reviewed yet first)")
+    ]
+    for row in view.managers:
+        for item in row.to_review[:MAX_HOME_REVIEWS]:
+            state = (
+                "not reviewed yet"
+                if item.ticked is None
+                else f"reviewed: {item.ticked}/{len(CHECKLIST)}"
+            )
+            line = f"{mention(row.manager)}'s 1:1 with {mention(item.rep)}, {item.cycle} — {state}"
+            review = ButtonElement(
+                text="Review" if item.ticked is None else "Edit review",
+                action_id=Action.REVIEW_ONE_ON_ONE,
+                value=RepRef(item.rep, item.cycle).dump(),
+            )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=review))
+        hidden = len(row.to_review) - MAX_HOME_REVIEWS
+        if hidden > 0:
+            blocks.append(context(f"…and {plural(hidden, 'more 1:1')} of {mention(row.manager)}."))
+    return blocks
+
+
 def _manager(model: HomeModel) -> list[Block]:
     title = "Your team" if model.role is Role.MANAGER else "Your organisation"
     blocks: list[Block] = [header(title)]
     if model.organisation is not None:
         blocks += director_blocks(model.organisation)
+        blocks += _reviews(model.organisation)
     if model.team is not None:
         blocks += _team_table(model.team)
     blocks += indicator_blocks(model.indicators)

@@ -13,7 +13,7 @@ from app.slack.render.blocks import long_sections, mention, section
 from app.slack.render.message_parts import commitment_lines
 
 
-def _notes_lines(notes: NotesShown) -> list[str]:
+def notes_lines(notes: NotesShown) -> list[str]:
     if not notes.logged:
         return ["No 1:1 notes logged for this week yet."]
     if not notes.held:
@@ -39,7 +39,7 @@ def notes_modal(notes: NotesShown) -> dict[str, Any]:
     hold 3,000 characters a field); private notes appear only when the domain let them
     through."""
     blocks: list[Block] = [section(f"1:1 notes for {mention(notes.rep)}, week {notes.cycle}")]
-    for line in _notes_lines(notes):
+    for line in notes_lines(notes):
         blocks += long_sections(line)
     if notes.private_notes:
         blocks += long_sections(f"*Private notes (never shown to the rep):* {notes.private_notes}")

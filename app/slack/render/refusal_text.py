@@ -127,6 +127,15 @@ TEMPLATES: Mapping[Refusal, str] = {
         "discovery calls."
     ),
     R.NOT_YOUR_NOTES: "Those are someone else's 1:1 notes: you can only open your own.",
+    R.NOT_THEIR_REVIEW: "Only the director of the manager who logged this 1:1 can review it.",
+    R.NOTHING_TO_REVIEW: (
+        "There's no held 1:1 logged for <@{rep}> that week, so there is nothing to review."
+    ),
+    R.TICK_LISTED_ITEMS: "Tick items from the list (the form may be out of date: reopen it).",
+    R.REVIEW_NOTE_TOO_LONG: "Keep the note to 1,000 characters.",
+    R.EMPTY_REVIEW: (
+        "Tick what the 1:1 did, or write the manager a note: an empty review tells them nothing."
+    ),
     R.PICK_CALENDAR_DATE: "Pick the date from the calendar.",
     R.PICK_STEP_AND_DAY: "Pick a step and a day.",
     R.PICK_TIME: "Pick a time.",

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app.rules import calendar, targets
+from app.rules.coaching_review import window_total
 from app.rules.commitment import Commitment
 from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
@@ -23,7 +24,7 @@ from app.services.call_evidence import Indicator
 from app.services.digests import Digest, RepDigest
 from app.services.escalations import OpenAction
 from app.services.roster import plural
-from app.services.scorecard_data import DirectorView, TeamRow, TeamView
+from app.services.scorecard_data import DirectorView, ManagerCoverage, TeamRow, TeamView
 from app.slack.ids import Action
 from app.slack.metadata import ActionRef, RepRef
 from app.slack.render.blocks import (
@@ -194,6 +195,15 @@ def open_actions_blocks(actions: Sequence[OpenAction], *, buttons: bool) -> list
     return blocks
 
 
+def checklist_trend(row: ManagerCoverage) -> str:
+    """The checklist of the director's reviews of one manager's 1:1s, week by week."""
+    total = window_total(row.checklist)
+    if not total.of:
+        return "no 1:1s reviewed in 4 weeks"
+    weeks = " → ".join(r.label for _, r in row.checklist)
+    return f"{weeks} (4 weeks: {ratio(total)})"
+
+
 def director_blocks(view: DirectorView) -> list[Block]:
     lines = []
     for row in view.managers:
@@ -203,10 +213,17 @@ def director_blocks(view: DirectorView) -> list[Block]:
         short = row.coverage.percent is not None and row.coverage.percent < 100
         flag = " ⚑" if row.due and short else ""
         tail = tail if row.due else " — this week's 1:1s aren't due yet"
-        lines.append(f"{mention(row.manager)}: {ratio(row.coverage)}{flag}{tail}")
+        lines.append(
+            f"{mention(row.manager)}: {ratio(row.coverage)}{flag}{tail}\n"
+            f"    coaching checklist: {checklist_trend(row)}"
+        )
     return [
         section(f"*Coverage across your managers:* {ratio(view.total)}"),
         *bullet_sections(lines),
+        context(
+            "Coaching checklist: the items you ticked ÷ the items of each 1:1 you reviewed, "
+            "per week of the 1:1, the last 4 weeks."
+        ),
         *open_actions_blocks(view.open_actions, buttons=False),
     ]
 

@@ -1,5 +1,5 @@
 """What a manager gets about their team: the drill review, the Tuesday prep, the 1:1
-agenda, the notes nudge and the drill heads-up."""
+agenda, the notes nudge and the drill heads-up; and their director's review of a 1:1."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from app.rules.agenda import Half
+from app.rules.coaching_review import CHECKLIST
 from app.rules.focus import REDIAGNOSE_WEEK
 from app.rules.metrics import TRANSFERRED
 from app.services import weekly_messages as m
+from app.services.coaching_reviews import ReviewMessage
 from app.services.deals import PickableDeal
 from app.services.roster import plural
 from app.slack.ids import Action
@@ -37,6 +39,7 @@ from app.slack.render.message_parts import (
     rep_row,
     score_buttons,
 )
+from app.slack.render.review_words import DONE, TO_WORK_ON
 
 
 def drill_review(p: m.DrillReview) -> Outgoing:
@@ -206,4 +209,23 @@ def heads_up(p: m.HeadsUp) -> Outgoing:
         else "Ask about it at your next 1:1."
     )
     blocks = [section(text), section("\n".join(lines)), context(note)]
+    return Outgoing(text, as_dicts(blocks))
+
+
+def coaching_review(p: ReviewMessage) -> Outgoing:
+    """Coaching the coaches: who reviewed which 1:1, each checklist item in words, the note."""
+    who = mention(p.director) if p.director else "Your director"
+    score = f"{len(p.ticked)} of {len(CHECKLIST)} on the coaching checklist"
+    text = f"{who} reviewed your 1:1 with {mention(p.rep)} (week {p.cycle}): {score}."
+    lines = [f"✓ {DONE[check]}" for check in p.ticked]
+    lines += [f"✗ {TO_WORK_ON[check]}" for check in p.missed]
+    blocks: list[Block] = [header("Your 1:1, reviewed"), section(text), section("\n".join(lines))]
+    if p.note:
+        blocks.append(section(f"*Their note:* {p.note}"))
+    blocks.append(
+        context(
+            "Only you and your director see this review; the rep doesn't. Your director's "
+            "digest shows the checklist per week."
+        )
+    )
     return Outgoing(text, as_dicts(blocks))

@@ -13,6 +13,7 @@ from app.rules.evidence import MAX_DEALS, Deal
 from app.rules.types import Role
 from app.services import dm_replies
 from app.services import weekly_messages as m
+from app.services.coaching_reviews import ReviewMessage
 from app.services.digests import Digest
 from app.services.escalations import OpenAction
 from app.services.roster import plural
@@ -33,6 +34,7 @@ from app.slack.render.message_parts import (
 )
 from app.slack.render.rep_prompts import deal_prompt, drill_card, drill_check, rep_agenda
 from app.slack.render.team_messages import (
+    coaching_review,
     drill_review,
     heads_up,
     manager_agenda,
@@ -195,6 +197,7 @@ def render(model: object) -> Outgoing:
         m.DrillCheck: drill_check,
         m.DrillCard: drill_card,
         m.HeadsUp: heads_up,
+        ReviewMessage: coaching_review,
         Digest: scorecard_blocks.digest,
     }
     return renderers[type(model)](model)
