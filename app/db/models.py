@@ -267,6 +267,24 @@ class CoachingReview(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CoachingNote(Base):
+    """A coaching note outside the 1:1, in one framework (app/rules/frameworks.py): SBI
+    feedback on one clip (sent to the rep), a CAR deal post-mortem or an OSKAR conversation
+    with its scaling number (kept for the rep's coaches)."""
+
+    __tablename__ = "coaching_note"
+    __table_args__ = (Index("ix_coaching_note_person_cycle", "person_id", "cycle_week"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))  # rep
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the rep's week when it was written
+    framework: Mapped[str] = mapped_column(String(8))
+    parts: Mapped[dict[str, str]] = mapped_column(JSON)  # the framework's parts, as written
+    scaling: Mapped[int | None] = mapped_column(SmallInteger)  # OSKAR: 1–10
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DrillReport(Base):
     """A recording of the drill the rep reported (a cycle can have several, one per link)."""
 

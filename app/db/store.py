@@ -1,12 +1,13 @@
 """Every query the app makes, behind one object. The caller owns the transaction: nothing
 here commits. The queries live by subject in people_queries, message_queries,
-record_queries, rubric_queries, review_queries, recorder_queries and crm_queries;
-dialect-specific statements in `app.db.sql`."""
+record_queries, rubric_queries, review_queries, note_queries, recorder_queries and
+crm_queries; dialect-specific statements in `app.db.sql`."""
 
 from __future__ import annotations
 
 from app.db.crm_queries import CrmQueries
 from app.db.message_queries import MessageQueries
+from app.db.note_queries import NoteQueries
 from app.db.people_queries import PeopleQueries
 from app.db.record_queries import RecordQueries
 from app.db.recorder_queries import RecorderQueries
@@ -20,6 +21,7 @@ class Store(
     RecordQueries,
     RubricQueries,
     ReviewQueries,
+    NoteQueries,
     RecorderQueries,
     CrmQueries,
 ):

@@ -31,6 +31,17 @@ def focus(key: str, level: int, **others: int) -> dict[str, Any]:
     }
 
 
+def ben_feedback() -> dict[str, Any]:
+    """Maya's SBI note on Ben's Globex clip."""
+    return {
+        "framework": chosen("sbi", "radio_buttons"),
+        "clip_url": url_value("https://acme.zoom.us/rec/2"),
+        "situation": typed("Globex call, 4:05, when the champion went quiet"),
+        "behaviour": typed("You asked who else should be in the next meeting, and waited"),
+        "impact": typed("The champion named the CFO and IT lead: the deal has three threads now"),
+    }
+
+
 def url_value(value: str) -> dict[str, Any]:
     return {"value": {"type": "url_text_input", "value": value}}
 

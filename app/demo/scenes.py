@@ -16,7 +16,7 @@ from typing import Any
 from app.demo.form_values import PICK_NEWEST_CALL, url_value
 from app.demo.narration import NAMES, Transcript
 from app.demo.simulation import Received, SimulatedWeek
-from app.demo.team import ANA, DANA, MAYA
+from app.demo.team import ANA, BEN, DANA, MAYA
 from app.rules.form_fields import GrowField
 from app.rules.types import Step
 from app.sandbox.driver import button_value, chosen, left_as_shown, ticked, typed
@@ -24,7 +24,9 @@ from app.sandbox.transcript import blocks_to_text
 from app.slack.ids import Action
 from app.slack.metadata import delivery_id_in
 
+HOME = {"ts": "1.0", "blocks": []}  # an App Home menu, as Slack sends its container
 SHOWN_IN_FULL = {
+    (BEN, Step.FEEDBACK_NOTE),
     (MAYA, Step.MANAGER_PREP),
     (MAYA, Step.ONE_ON_ONE),
     (ANA, Step.DRILL_CARD),
@@ -254,6 +256,44 @@ class DemoWeek:
             self.sim.now,
             manager,
             f"taps \"Didn't happen\" for {NAMES[rep]}'s 1:1",
+            self.modal_text(answer),
+        )
+        await self.sim.settle()
+
+    async def feedback(self, manager: str, rep: str, values: dict[str, Any]) -> None:
+        """The manager writes an SBI note on one of the rep's clips, from the App Home; the
+        rep gets it by DM."""
+        since = self.box.mark()
+        await self.driver.open_home(manager)
+        home = await self.box.wait_for_call(
+            "views.publish", since=since, where=lambda c: c.args.get("user_id") == manager
+        )
+        menu = next(
+            element
+            for b in home.args["view"]["blocks"]
+            for element in b.get("elements", [])
+            if isinstance(element, dict) and element.get("action_id") == Action.WRITE_NOTE
+        )
+        value = next(o["value"] for o in menu["options"] if o["value"].startswith(f"{rep}|"))
+        mark = self.box.mark()
+        await self.driver.click(manager, Action.WRITE_NOTE, selected=value, message=HOME)
+        view = (await self.box.wait_for_call("views.open", since=mark)).response["view"]
+        mark = self.box.mark()
+        picked = {"framework": {Action.NOTE_FRAMEWORK_PICKED: values["framework"]["value"]}}
+        await self.driver.click(
+            manager,
+            Action.NOTE_FRAMEWORK_PICKED,
+            view={**view, "state": {"values": picked}},
+            block_id="framework",
+            selected="sbi",
+            element="radio_buttons",
+        )
+        view = (await self.box.wait_for_call("views.update", since=mark)).response["view"]
+        answer = await self.driver.submit(manager, view, values)
+        self.show.did(
+            self.sim.now,
+            manager,
+            f"writes {NAMES[rep]} an SBI note on one clip, from her App Home",
             self.modal_text(answer),
         )
         await self.sim.settle()

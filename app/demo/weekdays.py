@@ -124,7 +124,9 @@ async def wednesday_one_on_ones(week: DemoWeek, day: datetime) -> None:
 
 
 async def thursday_friday_drills(week: DemoWeek, thursday: datetime, friday: datetime) -> None:
-    week.show.step("Thursday and Friday: the drill, and a director reviews a 1:1")
+    week.show.step(
+        "Thursday and Friday: the drill, quick feedback on a clip, and a director reviews a 1:1"
+    )
     await week.scene(
         thursday + 9 * H,
         lambda: week.reply_and_tap(
@@ -151,6 +153,7 @@ async def thursday_friday_drills(week: DemoWeek, thursday: datetime, friday: dat
             "close, and ask before you tell: Ana should do most of the talking.",
         ),
     )
+    await week.scene(thursday + 17.5 * H, lambda: week.feedback(MAYA, BEN, forms.ben_feedback()))
     await week.scene(
         thursday + 18 * H, lambda: week.drill_done(ANA, "done https://app.gong.io/call?id=9")
     )

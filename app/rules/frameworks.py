@@ -14,6 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.rules.evidence import BadInput, check_url
+from app.rules.refusals import Refusal
+
 
 class Framework(StrEnum):
     SBI = "sbi"
@@ -93,3 +96,45 @@ def scaling_trend(numbers: Sequence[tuple[str, int]], shown: int = 4) -> tuple[i
     for cycle, number in sorted(numbers, key=lambda pair: pair[0]):
         by_cycle[cycle] = number
     return tuple(by_cycle.values())[-shown:]
+
+
+SCALING_FIELD = "scaling"  # the OSKAR scaling number's block id
+FRAMEWORK_FIELD = "framework"  # the framework picked
+
+
+@dataclass(frozen=True)
+class CheckedNote:
+    parts: dict[str, str]
+    scaling: int | None
+
+
+def check_note(
+    framework: Framework, parts: Mapping[str, str], scaling: str
+) -> CheckedNote | dict[str, Refusal]:
+    """A note's parts as they will be stored, or a refusal under each field that needs one:
+    every part is needed (a clip's must be a link), none longer than PART_MAX, and OSKAR's
+    scaling number is 1 to 10."""
+    spec = SPECS[framework]
+    errors: dict[str, Refusal] = {}
+    kept: dict[str, str] = {}
+    for part in spec.parts:
+        text = (parts.get(part.key) or "").strip()
+        if not text:
+            errors[part.key] = Refusal.WRITE_THIS_PART
+        elif len(text) > PART_MAX:
+            errors[part.key] = Refusal.PART_TOO_LONG
+        elif part.link:
+            try:
+                kept[part.key] = check_url(text)
+            except BadInput as exc:
+                errors[part.key] = exc.reason
+        else:
+            kept[part.key] = text
+    number = None
+    if spec.scaling:
+        value = scaling.strip()
+        if value.isascii() and value.isdigit() and int(value) in SCALING:
+            number = int(value)
+        else:
+            errors[SCALING_FIELD] = Refusal.PICK_SCALING
+    return errors or CheckedNote(kept, number)

@@ -82,6 +82,11 @@ class Refusal(StrEnum):
     SYSTEM_GAP_NEEDS_ACTION = auto()
     PICK_RUBRIC_LEVEL = auto()
     RATE_THE_FOCUS = auto()
+    # coaching notes (SBI, CAR, OSKAR)
+    PICK_FRAMEWORK = auto()
+    WRITE_THIS_PART = auto()
+    PART_TOO_LONG = auto()
+    PICK_SCALING = auto()
     # the rubric's wording
     NAME_THE_COMPETENCY = auto()
     COMPETENCY_NAME_TOO_LONG = auto()

@@ -43,6 +43,7 @@ class Step(StrEnum):
     DIGEST = "digest"  # Friday end of day: weekly digest
     PROMPT_AGAIN = "prompt_again"  # the rep asked to be reminded later (not on the schedule)
     DRILL_CARD = "drill_card"  # the rep's commitment and drill, once the 1:1 notes are logged
+    FEEDBACK_NOTE = "feedback_note"  # to a rep: an SBI note on one of their clips
     COACHING_REVIEW = "coaching_review"  # to a manager: their director reviewed one of their 1:1s
     # Not messages: the drill written back on the week's coached deals in the CRM.
     CRM_DRILL_SET = "crm_drill_set"  # the 1:1 notes are saved: the drill's name, unchecked

@@ -58,6 +58,7 @@ STEP_NAMES: Mapping[Step, str] = {
     Step.NOTES_NUDGE: "notes nudge",
     Step.DRILL_CARD: "drill card",
     Step.COACHING_REVIEW: "coaching review",
+    Step.FEEDBACK_NOTE: "feedback",
     Step.DRILL_CHECK: "drill check",
     Step.MANAGER_HEADS_UP: "heads-up",
     Step.DIGEST: "digest",

@@ -19,7 +19,8 @@ from app.rules.practice import Practice
 from app.rules.refusals import NotAllowed, Refusal
 from app.rules.rubric import Competency
 from app.rules.types import Role
-from app.services import access, scorecard_data
+from app.services import access, coaching_notes, scorecard_data
+from app.services.coaching_notes import NoteShown
 from app.services.people import Actor
 from app.services.scorecard_data import RepCard, cycles_back
 
@@ -50,6 +51,8 @@ class RepPage:
     plan: tuple[PlannedFocus, ...]
     commitments: tuple[WeekCommitment, ...]  # newest first
     own: bool  # the rep reading their own page
+    notes: tuple[NoteShown, ...] = ()  # newest first: a coach sees all, the rep only SBI
+    scaling: tuple[int, ...] = ()  # OSKAR's scaling numbers, oldest first (coaches only)
 
 
 async def rep_page(store: Store, actor: Actor, rep_slack_user_id: str, cycle: str) -> RepPage:
@@ -62,7 +65,11 @@ async def rep_page(store: Store, actor: Actor, rep_slack_user_id: str, cycle: st
         rep, _ = await access.coached_rep(store, actor, rep_slack_user_id)
     card = await scorecard_data.rep_card(store, rep, cycle)
     history = (await store.diagnosis_history([rep.id], cycle)).get(rep.id, [])
-    notes = await store.weeks_of(OneOnOne, [rep.id], cycles_back(cycle, WINDOW)[0], cycle)
+    first = cycles_back(cycle, WINDOW)[0]
+    notes = await store.weeks_of(OneOnOne, [rep.id], first, cycle)
+    written, scaling = await coaching_notes.notes_for_page(
+        store, rep, first, cycle, coach=me.id != rep.id
+    )
     return RepPage(
         rep.slack_user_id,
         cycle,
@@ -70,6 +77,8 @@ async def rep_page(store: Store, actor: Actor, rep_slack_user_id: str, cycle: st
         plan_of(card, current_run(history), cycle),
         commitments_of(notes, card.weeks),
         own=me.id == rep.id,
+        notes=written,
+        scaling=scaling,
     )
 
 

@@ -21,8 +21,9 @@ from app.rules.drills import Drill
 from app.rules.evidence import Deal
 from app.rules.practice import Practice, practice
 from app.rules.types import DeliveryStatus, Gap, Role, Step
-from app.services import call_evidence, coaching_reviews, deals, team_schedules
+from app.services import call_evidence, coaching_notes, coaching_reviews, deals, team_schedules
 from app.services.call_evidence import RepEvidence
+from app.services.coaching_notes import NoteShown
 from app.services.coaching_reviews import ReviewMessage
 from app.services.deals import PickableDeal
 from app.services.digests import Digest, digest_for
@@ -190,6 +191,7 @@ Composed = (
     | DrillCard
     | HeadsUp
     | ReviewMessage
+    | NoteShown
     | Digest
     | Skip
 )
@@ -446,6 +448,9 @@ async def compose(
     if kind is Step.DRILL_CARD:
         card = await drill_card(store, person, cycle)
         return card if card is not None else Skip("no_one_on_one_held")
+    if kind is Step.FEEDBACK_NOTE:
+        note = await coaching_notes.feedback_message(store, person, claim.subject_id)
+        return note if note is not None else Skip("no_note")
     if kind is Step.COACHING_REVIEW:
         review = await coaching_reviews.review_message(store, person, claim.subject_id)
         return review if review is not None else Skip("no_review")

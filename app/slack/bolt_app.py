@@ -45,6 +45,10 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.DRILL_DONE.value)(runs.acked_first(actions.on_drill_done_open))
     app.action(Action.VIEW_NOTES.value)(runs.acked_first(actions.on_view_notes))
     app.action(Action.OPEN_SCORECARD.value)(runs.acked_first(actions.on_open_scorecard))
+    app.action(Action.WRITE_NOTE.value)(runs.acked_first(actions.on_write_note))
+    app.action(Action.NOTE_FRAMEWORK_PICKED.value)(
+        runs.acked_first(actions.on_note_framework_picked)
+    )
     app.action(Action.NEXT_FOCUS.value)(runs.acked_first(actions.on_next_focus))
     app.action(re.compile(rf"^{Action.DEAL_PROGRESS.value}_(yes|no)$"))(
         runs.acked_first(actions.on_deal_progress)
@@ -82,6 +86,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
     app.view(View.COMPETENCY.value)(runs.submission(rubric_admin.on_competency_submit))
     app.view(View.REVIEW.value)(runs.submission(views.on_review_submit))
+    app.view(View.NOTE.value)(runs.submission(views.on_note_submit))
     app.error(handle_error)
 
 

@@ -25,10 +25,12 @@ from app.rules.form_fields import (
     ScheduleField,
     deal_field,
 )
+from app.rules.frameworks import FRAMEWORK_FIELD, SCALING_FIELD, SPECS
 from app.rules.refusals import FieldErrors, Refusal, UserError
 from app.rules.rubric import LEVELS
 from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.rules.weekly_steps import STEP_WORDS
+from app.services.coaching_notes import NoteInput
 from app.services.coaching_reviews import ReviewInput
 from app.services.deals import DealDraft
 from app.services.diagnoses import DiagnosisInput
@@ -327,6 +329,17 @@ def read_recorder(view: dict[str, Any]) -> tuple[str, str, str]:
         text_of(values, RecorderField.API_URL),
         text_of(values, RecorderField.ACCESS_KEY),
         text_of(values, RecorderField.ACCESS_KEY_SECRET),
+    )
+
+
+def read_note(view: dict[str, Any]) -> NoteInput:
+    """A coaching note as written: the framework picked and every part the form may hold."""
+    values = state(view)
+    keys = {part.key for spec in SPECS.values() for part in spec.parts}
+    return NoteInput(
+        framework=choice_of(values, FRAMEWORK_FIELD),
+        parts={key: text_of(values, key) for key in keys},
+        scaling=choice_of(values, SCALING_FIELD),
     )
 
 

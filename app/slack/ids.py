@@ -48,6 +48,8 @@ class Action(StrEnum):
     DISCONNECT_CRM = "crm_disconnect"  # App Home (admins): forget the CRM's keys and deals
     EDIT_COMPETENCY = "rubric_competency_open"  # App Home (admins): reword a competency
     ADD_COMPETENCY = "rubric_competency_add"  # App Home (admins): add one of their own
+    WRITE_NOTE = "coaching_note_open"  # App Home (coaches): an SBI, CAR or OSKAR note on a rep
+    NOTE_FRAMEWORK_PICKED = "coaching_note_framework"  # the note's framework: re-render it
     OPEN_SCORECARD = "scorecard_open"  # App Home: a rep's one-page scorecard (theirs, or a coach's)
     REVIEW_ONE_ON_ONE = "one_on_one_review_open"  # App Home (directors): review a manager's 1:1
 
@@ -65,6 +67,7 @@ class View(StrEnum):
     HUBSPOT = "hubspot_modal"
     SALESFORCE = "salesforce_modal"
     COMPETENCY = "competency_modal"
+    NOTE = "coaching_note_modal"
     REVIEW = "review_modal"
 
 

@@ -129,6 +129,10 @@ def test_the_demo_prints_one_week_for_the_sample_team(demo_text: str) -> None:
         "(week 2026-W48): 4 of 6 on the coaching checklist." in text
     )
     assert "coaching checklist: — → — → — → 67% (4 weeks: 4/6 (67%))" in text
+    # An SBI note on one clip, any day, reaches the rep.
+    assert line_with("Maya", "writes Ben an SBI note on one clip")
+    assert line_with("Ben (Thu 12:30 New York) ← feedback: @Maya has feedback on one moment")
+    assert "*Behaviour:* You asked who else should be in the next meeting, and waited" in text
     assert "scheduled DMs reached Slack (no duplicates)" in text
     assert "all accepted by the sandbox: True." in text
 
@@ -150,4 +154,4 @@ def test_the_demo_runs_with_the_salesforce_stand_in() -> None:
         "once), Drill Recorded = true (written twice" in text
     )
     assert "coach wrote nothing on the other 6 deals." in text
-    assert "37 scheduled DMs reached Slack (no duplicates)" in text
+    assert "38 scheduled DMs reached Slack (no duplicates)" in text

@@ -21,6 +21,7 @@ from app.rules.types import Role
 from app.services import (
     access,
     call_evidence,
+    coaching_notes,
     coaching_reviews,
     deals,
     diagnoses,
@@ -48,6 +49,7 @@ from app.slack.render.call_words import disconnected
 from app.slack.render.deals_form import deals_modal
 from app.slack.render.diagnosis_form import DiagnosisDraft, diagnosis_modal
 from app.slack.render.grow_form import GrowDraft, grow_modal
+from app.slack.render.note_form import note_modal
 from app.slack.render.notes_view import notes_modal
 from app.slack.render.rep_page import rep_page_modal
 from app.slack.render.review_form import review_modal
@@ -309,6 +311,26 @@ async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, dep
     await _replace(client, shown, view)
 
 
+async def _open_note(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    async with clicked(body, deps) as click:
+        await coaching_notes.note_form_rep(click.store, click.actor, click.ref.rep)
+    await client.views_open(trigger_id=payloads.trigger_id(body), view=note_modal(click.meta, None))
+
+
+async def on_note_framework_picked(
+    body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """The framework picked in a coaching note: the form shows its parts."""
+    shown = payloads.open_view(body)
+    if shown is None:
+        return
+    meta = ModalMeta.load(payloads.private_metadata(shown.view))
+    async with acting(body, deps, reads_only=True) as ctx:
+        await coaching_notes.note_form_rep(ctx.store, ctx.actor, meta.rep)
+    framework = coaching_notes.framework_of(forms.read_note(shown.view).framework)
+    await _replace(client, shown, note_modal(meta, framework))
+
+
 async def _replace(client: AsyncWebClient, shown: payloads.OpenView, view: dict[str, Any]) -> None:
     """Show `view` in place of the open one. A newer change may have replaced it already
     (hash_conflict): that one's re-render wins."""
@@ -324,6 +346,7 @@ on_diagnose = opens(partial(_open_diagnosis, moving_on=False))
 on_next_focus = opens(partial(_open_diagnosis, moving_on=True))
 on_view_notes = opens(_open_notes)
 on_open_scorecard = opens(_open_scorecard)
+on_write_note = opens(_open_note)
 on_log_notes = opens(_open_grow)
 on_pause_open = opens(_open_pause)
 on_not_held_open = opens(_open_not_held)

@@ -16,6 +16,7 @@ from app.rules.form_fields import PauseField, RecorderField, RosterField, Schedu
 from app.rules.types import Gap, Step
 from app.services import (
     access,
+    coaching_notes,
     coaching_reviews,
     deals,
     diagnoses,
@@ -40,6 +41,7 @@ from app.slack.render.help import (
     roster_changed,
     schedule_reply,
 )
+from app.slack.render.note_form import note_saved
 from app.slack.render.review_form import review_saved
 from app.slack.render.weekly import deals_recorded
 from app.slack.runtime.home_publisher import HomeRefresher
@@ -144,6 +146,28 @@ async def on_review_submit(
     await ack(response_action="update", view=modals.saved("Review saved", review_saved(saved)))
     # The manager's DM, now, through the ledger (planned on the first save only).
     await outbox.send_due(person_id=saved.manager.id, kind=Step.COACHING_REVIEW)
+    homes.refresh(client, payloads.team_id(body), meta.rep)
+
+
+async def on_note_submit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    homes: HomeRefresher,
+    outbox: Outbox,
+) -> None:
+    """A coaching note (SBI, CAR, OSKAR): checked again here (the metadata names a rep)."""
+    meta = ModalMeta.load(payloads.private_metadata(view))
+    async with submitted(body, deps) as ctx:
+        saved = await coaching_notes.save_note(
+            ctx.store, ctx.ledger, ctx.actor, meta.rep, meta.cycle, forms.read_note(view), ctx.now
+        )
+    line = note_saved(meta.rep, saved.framework, saved.sent_to_rep)
+    await ack(response_action="update", view=modals.saved("Note saved", line))
+    if saved.sent_to_rep:  # the rep's DM, now, through the ledger (once per note)
+        await outbox.send_due(person_id=saved.rep.id, kind=Step.FEEDBACK_NOTE)
     homes.refresh(client, payloads.team_id(body), meta.rep)
 
 

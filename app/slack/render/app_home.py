@@ -224,7 +224,12 @@ def _scorecard_pick(team: TeamView) -> ActionsBlock:
                 action_id=Action.OPEN_SCORECARD,
                 placeholder="Open a rep's one-page scorecard",
                 options=options,
-            )
+            ),
+            StaticSelectElement(
+                action_id=Action.WRITE_NOTE,
+                placeholder="Write a note: SBI, CAR or OSKAR",
+                options=options,
+            ),
         ],
     )
 

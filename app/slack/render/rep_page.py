@@ -13,6 +13,7 @@ from app.rules import targets
 from app.rules.rubric import MOVED_ON
 from app.services.rep_page import PlannedFocus, RepPage, WeekCommitment
 from app.slack.render.blocks import context, day_label, divider, long_sections, mention, section
+from app.slack.render.note_form import note_lines
 from app.slack.render.scorecard_blocks import drill_mark, ratio, trend
 
 PLAN_DAYS_LABELS = ("Days 1–30", "Days 31–60", "Days 61–90")
@@ -54,6 +55,15 @@ def _commitment_line(week: WeekCommitment) -> str:
     return f"• {week.cycle}: {week.commitment.sentence}{drill}"
 
 
+def _notes(page: RepPage) -> list[Block]:
+    if not page.notes and not page.scaling:
+        return []
+    lines = [line for note in page.notes for line in note_lines(note)]
+    scaling = " → ".join(str(n) for n in page.scaling)
+    head = "*Coaching notes* (last 4 weeks)" + (f" · OSKAR scaling {scaling}/10" if scaling else "")
+    return long_sections(head + "\n" + "\n".join(lines))
+
+
 def rep_page_modal(page: RepPage) -> dict[str, Any]:
     card = page.card.card
     whose = "Your" if page.own else f"{mention(page.rep)}'s"
@@ -78,6 +88,7 @@ def rep_page_modal(page: RepPage) -> dict[str, Any]:
         ),
         divider(),
         *long_sections("*Commitments* (last 4 weeks)\n" + "\n".join(commitments)),
+        *_notes(page),
         section("\n".join(figures)),
         context(
             "The rep, their manager and their director see this page. Private notes and the "

@@ -13,6 +13,7 @@ from app.rules.evidence import MAX_DEALS, Deal
 from app.rules.types import Role
 from app.services import dm_replies
 from app.services import weekly_messages as m
+from app.services.coaching_notes import NoteShown
 from app.services.coaching_reviews import ReviewMessage
 from app.services.digests import Digest
 from app.services.escalations import OpenAction
@@ -32,6 +33,7 @@ from app.slack.render.message_parts import (
     deal_lines,
     share_deals,
 )
+from app.slack.render.note_form import feedback_note
 from app.slack.render.rep_prompts import deal_prompt, drill_card, drill_check, rep_agenda
 from app.slack.render.team_messages import (
     coaching_review,
@@ -198,6 +200,7 @@ def render(model: object) -> Outgoing:
         m.DrillCard: drill_card,
         m.HeadsUp: heads_up,
         ReviewMessage: coaching_review,
+        NoteShown: feedback_note,
         Digest: scorecard_blocks.digest,
     }
     return renderers[type(model)](model)
