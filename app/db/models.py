@@ -240,6 +240,7 @@ class OneOnOne(Base):
     follow_up_check: Mapped[str | None] = mapped_column(Text)  # what the follow-up reviews
     measurement: Mapped[str | None] = mapped_column(Text)  # the target it reviews against
     private_notes: Mapped[str | None] = mapped_column(Text)  # the manager's eyes only
+    minutes: Mapped[int | None] = mapped_column(SmallInteger)  # its length (None: the default)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

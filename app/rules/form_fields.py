@@ -57,6 +57,7 @@ class GrowField(StrEnum):
     FOLLOW_UP_CHECK = "follow_up_check"  # what the follow-up reviews
     MEASUREMENT = "measurement"  # the target it reviews against
     PRIVATE_NOTES = "private_notes"
+    MINUTES = "minutes"  # the 1:1's length
 
 
 class ReviewField(StrEnum):

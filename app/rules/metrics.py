@@ -72,6 +72,7 @@ class RepWeek:
     crm: str | None = None  # which CRM ("Salesforce"), when one is connected
     helpfulness: int | None = None  # the rep's 1–10 answer about this week's 1:1
     rubric: dict[str, int] = field(default_factory=dict)  # competency key → level 1–4, if rated
+    coaching_minutes: int = 0  # the coaches' time on the rep (app/rules/coaching_time.py)
 
     @property
     def practice(self) -> Practice:
@@ -215,6 +216,12 @@ def coverage(team_weeks: Sequence[RepWeek]) -> Ratio:
     A 1:1 logged as "did not happen" counts against coverage, like one never logged."""
     active_reps = [w for w in team_weeks if counted(w)]
     return Ratio(sum(w.held is True for w in active_reps), len(active_reps))
+
+
+def coaching_time(team_weeks: Sequence[RepWeek]) -> tuple[int, Fraction | None]:
+    """The coaches' minutes across counted reps (one RepWeek per rep, same cycle), and per rep."""
+    minutes = [w.coaching_minutes for w in team_weeks if counted(w)]
+    return sum(minutes), (Fraction(sum(minutes), len(minutes)) if minutes else None)
 
 
 def reviews_done(scored_weeks: Sequence[RepWeek]) -> Ratio:

@@ -108,6 +108,7 @@ class Refusal(StrEnum):
     PRACTICE_REPS_OUT_OF_RANGE = auto()
     PICK_FOLLOW_UP_DATE = auto()
     FOLLOW_UP_IN_THE_PAST = auto()
+    ONE_ON_ONE_LENGTH = auto()
     SAY_WHAT_YOU_CHECK = auto()
     NOT_YOUR_NOTES = auto()
     # a director's review of a manager's 1:1

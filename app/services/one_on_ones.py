@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from app.db.ledger import Ledger
 from app.db.models import CustomDrill, Diagnosis, OneOnOne, Person
 from app.db.store import Store
-from app.rules import calendar, drills
+from app.rules import calendar, coaching_time, drills
 from app.rules.commitment import Commitment
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import BUILT_IN, Drill, DrillKind
@@ -46,6 +46,7 @@ class GrowInput:
     follow_up_check: str = ""
     measurement: str = ""
     private_notes: str = ""
+    minutes: str = ""  # the 1:1's length as typed ("" for the default)
     errors: dict[str, Refusal] = field(default_factory=dict)  # what the form couldn't parse
 
 
@@ -129,6 +130,9 @@ def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, Refus
     reps = form.practice_reps.strip()
     if reps and (not _PRACTICE_REPS.fullmatch(reps) or not 1 <= int(reps) <= 20):
         errors.setdefault(GrowField.PRACTICE_REPS, Refusal.PRACTICE_REPS_OUT_OF_RANGE)
+    length = form.minutes.strip()
+    if length and coaching_time.length_of(length) is None:
+        errors.setdefault(GrowField.MINUTES, Refusal.ONE_ON_ONE_LENGTH)
     if form.follow_up_on is None:
         errors.setdefault(GrowField.FOLLOW_UP_ON, Refusal.PICK_FOLLOW_UP_DATE)
     elif form.follow_up_on < today:
@@ -210,6 +214,7 @@ async def log_one_on_one(
         "follow_up_check": form.follow_up_check.strip() or None,
         "measurement": form.measurement.strip() or None,
         "private_notes": form.private_notes.strip() or None,
+        "minutes": coaching_time.length_of(form.minutes) if form.held else None,
     }
     record = await store.save_one_on_one(rep.id, cycle, values, now)
     if form.held:

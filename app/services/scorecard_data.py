@@ -27,7 +27,7 @@ from app.db.models import (
     TransferScore,
 )
 from app.db.store import Store
-from app.rules import calendar, insights, metrics
+from app.rules import calendar, coaching_time, insights, metrics
 from app.rules.insights import Insight
 from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.rules.practice import Practice, practice
@@ -70,6 +70,7 @@ class _Records:
     pauses: dict[int, list[Pause]]
     crm: dict[tuple[int, str], CrmWeek]  # weeks whose workspace has a CRM connected
     levels: dict[tuple[int, str], dict[str, int]]  # the rubric ratings: competency → level
+    notes_written: Counter[tuple[int, str]]  # coaching notes (SBI, CAR, OSKAR) per (rep, cycle)
 
     def first_weeks(self) -> dict[int, str]:
         """Each rep's earliest week with any record."""
@@ -103,6 +104,9 @@ async def _records(store: Store, reps: Sequence[Person], first: str, last: str) 
         pauses=pauses,
         crm=await crm_weeks(store, reps, first, last),
         levels=await store.ratings(ids, first, last),
+        notes_written=Counter(
+            (n.person_id, n.cycle_week) for n in await store.notes_of(ids, first, last)
+        ),
     )
 
 
@@ -143,6 +147,12 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
         crm=crm.crm if crm else None,
         helpfulness=rating.score if rating else None,
         rubric=records.levels.get(key, {}),
+        coaching_minutes=coaching_time.week_minutes(
+            held,
+            note.minutes if note is not None else None,
+            score is not None,
+            records.notes_written[key],
+        ),
     )
 
 
@@ -215,6 +225,8 @@ class TeamView:
     insights: list[Insight]
     to_score: list[str]  # reps whose recorded drill of last week has no score yet
     open_actions: list[OpenAction] = field(default_factory=list)  # system gaps taken on
+    coaching_minutes: int = 0  # this week, across the counted reps
+    minutes_per_rep: Fraction | None = None
 
 
 def _row(rep: Person, card: RepScorecard) -> TeamRow:
@@ -266,6 +278,7 @@ async def team_view(
     this_week = at(cycle)
     last_week = at(calendar.previous_cycle(cycle))
     coverage = metrics.coverage(this_week)
+    minutes, per_rep = metrics.coaching_time(this_week)
     found: list[Insight] = []
     for rep in reps:
         found += insights.rep_insights(rep.slack_user_id, weeks[rep.id], cycle)
@@ -289,6 +302,8 @@ async def team_view(
             if metrics.counted(w) and w.drill_recorded and w.transfer is None
         ],
         open_actions=await escalations.open_for(store, reps),
+        coaching_minutes=minutes,
+        minutes_per_rep=per_rep,
     )
 
 
@@ -305,6 +320,8 @@ class ManagerCoverage:
     # last WINDOW (oldest first), and the recent 1:1s there are to review.
     checklist: list[tuple[str, Ratio]] = field(default_factory=list)
     to_review: list[Reviewable] = field(default_factory=list)
+    coaching_minutes: int = 0  # this week, across the manager's counted reps
+    minutes_per_rep: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -331,6 +348,7 @@ async def director_view(
     for manager in managers:
         team = [(r, weeks[r.id][0]) for r in reps if r.manager_id == manager.id]
         due = await one_on_ones_due(store, manager, cycle, now)
+        time = metrics.coaching_time([w for _, w in team])
         rows.append(
             ManagerCoverage(
                 manager.slack_user_id,
@@ -343,6 +361,8 @@ async def director_view(
                 due=due,
                 checklist=trends[manager.id],
                 to_review=listed.get(manager.id, []),
+                coaching_minutes=time[0],
+                minutes_per_rep=time[1],
             )
         )
     total = sum((row.coverage for row in rows), metrics.NO_RATIO)

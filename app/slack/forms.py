@@ -289,6 +289,7 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
         follow_up_check=text_of(values, GrowField.FOLLOW_UP_CHECK),
         measurement=text_of(values, GrowField.MEASUREMENT),
         private_notes=text_of(values, GrowField.PRIVATE_NOTES),
+        minutes=text_of(values, GrowField.MINUTES),
         errors=errors,
     )
 

@@ -16,13 +16,16 @@ from sqlalchemy import func, select
 from app.db.ledger import Ledger
 from app.db.models import CoachingNote
 from app.demo.simulation import acting_as
-from app.sandbox.driver import chosen, typed
+from app.rules.types import Step
+from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.server import SlackSandbox
 from app.sandbox.transcript import blocks_to_text
 from app.services import coaching_notes
 from app.services.coaching_notes import NoteInput
 from app.slack.ids import Action
 from tests.support.factories import TEAM_ID
+from tests.support.grow import held_to
+from tests.support.slack_answers import home_text
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # 2026-W48
@@ -195,3 +198,40 @@ async def test_only_the_reps_coaches_may_write_a_note(week: Week) -> None:
         answer = await week.driver.submit(outsider, form, SBI)
         assert "Only <@U0REPLA>'s manager" in json.dumps(answer.json()), (outsider, answer.text)
     assert await notes_stored(week) == 0 and feedback_dms(week) == []
+
+
+async def test_coaching_time_counts_the_1_1_as_logged_and_each_note(week: Week) -> None:
+    agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+    value = button_value(agenda, Action.LOG_NOTES, "agenda:U0REPLA")
+    grow = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
+    length = next(b for b in grow["blocks"] if b.get("block_id") == "minutes")
+    assert length["element"]["initial_value"] == "30" and length.get("optional") is True
+    notes = {
+        "goal": typed("CFO agrees to a business-case review"),
+        "reality": typed("Discounted at the first push"),
+        "options": typed("Reframe\nCost of delay\nBring the champion"),
+        "commitment": typed("Use the reframe on three calls"),
+        "drill_choice": chosen("objection_reframe"),
+        **held_to(grow),
+    }
+    refused = await week.driver.submit("U0MGRA", grow, {**notes, "minutes": typed("500")})
+    assert "from 5 to 120" in json.dumps(refused.json()["errors"]["minutes"])
+    saved = await week.driver.submit("U0MGRA", grow, {**notes, "minutes": typed("45")})
+    assert saved.json()["response_action"] == "update", saved.text
+    async with acting_as(week.deps, TEAM_ID, "U0MGRA", week.clock.now) as (store, maya):
+        car = {"deal": "Initech", "challenge": "Legal", "action": "Waited", "result": "Lost"}
+        form = NoteInput("car", car)
+        ledger = Ledger(store.session)
+        await coaching_notes.save_note(store, ledger, maya, "U0REPLA", CYCLE, form, week.clock.now)
+    # Los Angeles: 45 + one note's 5 = 50; New York: nothing yet. 50 over 2 reps: 25 each.
+    assert "*Coaching time this week:* 50 min, 25 per rep" in await home_text(
+        week.sandbox, week.driver, "U0MGRA"
+    )
+    director = await home_text(week.sandbox, week.driver, "U0DIR")
+    assert "coaching time: 50 min, 25 per rep" in director
+    page_opened = week.sandbox.mark()
+    await week.driver.click("U0REPLA", Action.OPEN_SCORECARD, VALUE, message=HOME)
+    call = await week.sandbox.wait_for_call("views.open", since=page_opened)
+    assert "*Coaching time (last 4 weeks):* 0 min → 50 min" in blocks_to_text(
+        call.args["view"]["blocks"]
+    )

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from app.rules.agenda import ONE_ON_ONE_MINUTES
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import STARTING_LIBRARY, Drill, DrillKind
 from app.rules.form_fields import NEW_DRILL, GrowField
@@ -46,6 +47,7 @@ class OneOnOne(Protocol):
     follow_up_check: str | None
     measurement: str | None
     private_notes: str | None
+    minutes: int | None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class GrowDraft:
     follow_up_check: str | None = None
     measurement: str | None = None
     private_notes: str | None = None
+    minutes: str | None = None
 
     @classmethod
     def of_saved(cls, saved: OneOnOne | None) -> GrowDraft:
@@ -86,6 +89,7 @@ class GrowDraft:
             follow_up_check=saved.follow_up_check,
             measurement=saved.measurement,
             private_notes=saved.private_notes,
+            minutes=str(saved.minutes) if saved.minutes else None,
         )
 
     @classmethod
@@ -186,6 +190,13 @@ def _follow_up_blocks(draft: GrowDraft, follow_up: date) -> list[Block]:
             "Follow-up: the target",
             initial=draft.measurement,
             hint="e.g. from 9 to 12+ an hour.",
+        ),
+        text_input(
+            F.MINUTES,
+            "How long the 1:1 took (minutes)",
+            initial=draft.minutes or str(ONE_ON_ONE_MINUTES),
+            max_length=3,
+            hint="Counted as coaching time, beside coverage.",
         ),
         text_input(
             F.PRIVATE_NOTES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from app.rules import rubric
+from app.rules import coaching_time, rubric
 from app.rules.refusals import Fact, FieldErrors, Refusal, UserError
 from app.rules.weekly_steps import STEP_WORDS
 
@@ -96,6 +96,10 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.PICK_A_LISTED_CALL: "Pick one of the calls listed (the form may be out of date: reopen it).",
     R.SYSTEM_GAP_NEEDS_ACTION: "A system gap is yours to fix: say what you'll escalate.",
     R.PICK_RUBRIC_LEVEL: "Pick a rubric level from 1 to 4.",
+    R.ONE_ON_ONE_LENGTH: (
+        f"Type the 1:1's length in minutes, from {coaching_time.MIN_LENGTH} to "
+        f"{coaching_time.MAX_LENGTH}."
+    ),
     R.PICK_FRAMEWORK: "Pick SBI, CAR or OSKAR.",
     R.WRITE_THIS_PART: "Write this part: each one is what makes the note useful.",
     R.PART_TOO_LONG: "Keep this part to 1,000 characters.",

@@ -75,6 +75,11 @@ def rep_page_modal(page: RepPage) -> dict[str, Any]:
         f"*Coached deals that moved a stage (4 weeks):* {ratio(card.deal_progression_4w)} · "
         f"{targets.PROGRESSION_LABEL}",
     ]
+    counted = [w for w in page.card.weeks if w.enrolled and not w.paused][-4:]
+    figures.append(
+        "*Coaching time (last 4 weeks):* "
+        + (" → ".join(f"{w.coaching_minutes} min" for w in counted) or "—")
+    )
     plan = [_plan_line(label, p) for label, p in zip(PLAN_DAYS_LABELS, page.plan, strict=False)]
     commitments = [_commitment_line(c) for c in page.commitments] or ["• none logged yet"]
     blocks: list[Block] = [

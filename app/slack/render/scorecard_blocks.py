@@ -46,6 +46,13 @@ MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 block
 MAX_OPEN_ACTIONS = 8
 
 
+def coaching_minutes(total: int, per_rep: Fraction | None) -> str:
+    """ "105 min, 35 per rep", or "—" with nobody counted."""
+    if per_rep is None:
+        return "—"
+    return f"{total} min, {int(per_rep + Fraction(1, 2))} per rep"  # half up: 27.5 → 28
+
+
 def ratio(value: Ratio) -> str:
     """ "2/3 (67%)", or "—" when there is nothing to count."""
     return "—" if value.of == 0 else f"{value.done}/{value.of} ({value.label})"
@@ -115,6 +122,8 @@ def team_blocks(view: TeamView) -> list[Block]:
     return [
         section(
             f"*Coverage this week:* {ratio(view.coverage)} · last weeks: {trend_line}\n"
+            f"*Coaching time this week:* "
+            f"{coaching_minutes(view.coaching_minutes, view.minutes_per_rep)}\n"
             f"*Drills scored (last week's):* {ratio(view.reviews_done)} · "
             f"*diagnosed before the 1:1:* {ratio(view.diagnosed_first)}"
         ),
@@ -215,6 +224,7 @@ def director_blocks(view: DirectorView) -> list[Block]:
         tail = tail if row.due else " — this week's 1:1s aren't due yet"
         lines.append(
             f"{mention(row.manager)}: {ratio(row.coverage)}{flag}{tail}\n"
+            f"    coaching time: {coaching_minutes(row.coaching_minutes, row.minutes_per_rep)}\n"
             f"    coaching checklist: {checklist_trend(row)}"
         )
     return [
