@@ -241,6 +241,8 @@ class OneOnOne(Base):
     measurement: Mapped[str | None] = mapped_column(Text)  # the target it reviews against
     private_notes: Mapped[str | None] = mapped_column(Text)  # the manager's eyes only
     minutes: Mapped[int | None] = mapped_column(SmallInteger)  # its length (None: the default)
+    framework: Mapped[str | None] = mapped_column(String(8))  # how it was run (None: GROW)
+    scaling: Mapped[int | None] = mapped_column(SmallInteger)  # OSKAR's 1–10
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -58,6 +58,8 @@ class GrowField(StrEnum):
     MEASUREMENT = "measurement"  # the target it reviews against
     PRIVATE_NOTES = "private_notes"
     MINUTES = "minutes"  # the 1:1's length
+    FRAMEWORK = "framework"  # how the 1:1 was run: GROW, OSKAR or CAR
+    SCALING = "scaling"  # OSKAR's 1–10
 
 
 class ReviewField(StrEnum):

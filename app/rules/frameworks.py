@@ -86,7 +86,34 @@ SPECS: Mapping[Framework, FrameworkSpec] = {
     ),
 }
 SCALING = range(1, 11)
+
+# A 1:1 is logged in the GROW record's fields whichever framework ran it; the framework
+# renames them (goal → outcome or challenge …) and OSKAR adds its scaling number. SBI is
+# quick feedback on one clip: a note, not a 1:1.
+ONE_ON_ONE_FRAMEWORKS = ("grow", Framework.OSKAR.value, Framework.CAR.value)
+ONE_ON_ONE_LABELS: Mapping[str, tuple[str, str, str, str]] = {
+    "grow": ("Goal", "Reality", "Options (one per line, at least 3)", "Will: the commitment"),
+    Framework.OSKAR.value: (
+        "Outcome: what they want to be true",
+        "Know-how: what already works for them",
+        "Affirm and action: small next steps (one per line, at least 3)",
+        "Review: the commitment",
+    ),
+    Framework.CAR.value: (
+        "Challenge: what stood in the deal's way",
+        "Action: what they did",
+        "Result: what to repeat or change (one per line, at least 3)",
+        "The commitment",
+    ),
+}
+ONE_ON_ONE_NAMES = {"grow": "GROW", Framework.OSKAR.value: "OSKAR", Framework.CAR.value: "CAR"}
 PART_MAX = 1000  # characters a part holds
+
+
+def scaling_of(text: str) -> int | None:
+    """A scaling number as a form sent it ("1".."10"), or None."""
+    value = text.strip()
+    return int(value) if value.isascii() and value.isdigit() and int(value) in SCALING else None
 
 
 def scaling_trend(numbers: Sequence[tuple[str, int]], shown: int = 4) -> tuple[int, ...]:
@@ -132,9 +159,7 @@ def check_note(
             kept[part.key] = text
     number = None
     if spec.scaling:
-        value = scaling.strip()
-        if value.isascii() and value.isdigit() and int(value) in SCALING:
-            number = int(value)
-        else:
+        number = scaling_of(scaling)
+        if number is None:
             errors[SCALING_FIELD] = Refusal.PICK_SCALING
     return errors or CheckedNote(kept, number)

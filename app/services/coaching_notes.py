@@ -113,9 +113,9 @@ async def feedback_message(store: Store, rep: Person, note_id: int) -> NoteShown
 
 async def notes_for_page(
     store: Store, rep: Person, first_cycle: str, last_cycle: str, *, coach: bool
-) -> tuple[tuple[NoteShown, ...], tuple[int, ...]]:
+) -> tuple[NoteShown, ...]:
     """The rep's notes of those weeks, newest first, as a reader may see them (a coach all of
-    them, the rep only those sent to them), and the OSKAR scaling trend (coaches only)."""
+    them, the rep only those sent to them)."""
     notes = await store.notes_of([rep.id], first_cycle, last_cycle)
     authors = {p.id: p.slack_user_id for p in await store.people_by_ids(_authors(notes))}
     found = []
@@ -123,10 +123,7 @@ async def notes_for_page(
         view = shown(note, authors.get(note.author_id or 0))
         if view is not None and (coach or SPECS[view.framework].to_rep):
             found.append(view)
-    scaling = frameworks.scaling_trend(
-        [(n.cycle_week, n.scaling) for n in notes if n.scaling is not None]
-    )
-    return tuple(found), scaling if coach else ()
+    return tuple(found)
 
 
 def _authors(notes: Sequence[CoachingNote]) -> set[int]:

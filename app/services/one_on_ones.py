@@ -14,6 +14,8 @@ from app.rules.commitment import Commitment
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import BUILT_IN, Drill, DrillKind
 from app.rules.form_fields import NEW_DRILL, GrowField
+from app.rules.frameworks import ONE_ON_ONE_FRAMEWORKS, Framework
+from app.rules.frameworks import scaling_of as coaching_scaling
 from app.rules.refusals import FieldErrors, NotAllowed, Refusal
 from app.rules.types import Gap, Role, Step
 from app.services import access
@@ -47,6 +49,8 @@ class GrowInput:
     measurement: str = ""
     private_notes: str = ""
     minutes: str = ""  # the 1:1's length as typed ("" for the default)
+    framework: str = ""  # "grow", "oskar" or "car" as picked ("" for GROW; untrusted)
+    scaling: str = ""  # OSKAR's 1–10, as picked
     errors: dict[str, Refusal] = field(default_factory=dict)  # what the form couldn't parse
 
 
@@ -130,6 +134,11 @@ def check_grow(form: GrowInput, gap: Gap | None, today: date) -> dict[str, Refus
     reps = form.practice_reps.strip()
     if reps and (not _PRACTICE_REPS.fullmatch(reps) or not 1 <= int(reps) <= 20):
         errors.setdefault(GrowField.PRACTICE_REPS, Refusal.PRACTICE_REPS_OUT_OF_RANGE)
+    framework = form.framework or "grow"
+    if framework not in ONE_ON_ONE_FRAMEWORKS:
+        errors.setdefault(GrowField.FRAMEWORK, Refusal.PICK_FRAMEWORK)
+    elif framework == Framework.OSKAR and coaching_scaling(form.scaling) is None:
+        errors.setdefault(GrowField.SCALING, Refusal.PICK_SCALING)
     length = form.minutes.strip()
     if length and coaching_time.length_of(length) is None:
         errors.setdefault(GrowField.MINUTES, Refusal.ONE_ON_ONE_LENGTH)
@@ -215,6 +224,8 @@ async def log_one_on_one(
         "measurement": form.measurement.strip() or None,
         "private_notes": form.private_notes.strip() or None,
         "minutes": coaching_time.length_of(form.minutes) if form.held else None,
+        "framework": form.framework if form.held and form.framework != "grow" else None,
+        "scaling": coaching_scaling(form.scaling) if form.framework == Framework.OSKAR else None,
     }
     record = await store.save_one_on_one(rep.id, cycle, values, now)
     if form.held:
@@ -241,6 +252,8 @@ class NotesShown:
     drill: str | None = None
     practice_reps: int | None = None
     private_notes: str | None = None
+    framework: str = "grow"  # how the 1:1 was run: "grow", "oskar" or "car"
+    scaling: int | None = None  # OSKAR's 1–10: the rep's own answer
 
 
 def shown_notes(
@@ -263,6 +276,8 @@ def shown_notes(
         drill=Drill.from_json(record.drill).name if record.drill else None,
         practice_reps=record.practice_reps,
         private_notes=record.private_notes if coach and private else None,
+        framework=record.framework or "grow",
+        scaling=record.scaling,
     )
 
 

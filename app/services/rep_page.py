@@ -14,6 +14,7 @@ from app.rules import calendar, rubric
 from app.rules.commitment import Commitment
 from app.rules.drills import Drill
 from app.rules.focus import FocusRun, current_run
+from app.rules.frameworks import scaling_trend
 from app.rules.metrics import WINDOW, RepWeek
 from app.rules.practice import Practice
 from app.rules.refusals import NotAllowed, Refusal
@@ -67,9 +68,12 @@ async def rep_page(store: Store, actor: Actor, rep_slack_user_id: str, cycle: st
     history = (await store.diagnosis_history([rep.id], cycle)).get(rep.id, [])
     first = cycles_back(cycle, WINDOW)[0]
     notes = await store.weeks_of(OneOnOne, [rep.id], first, cycle)
-    written, scaling = await coaching_notes.notes_for_page(
-        store, rep, first, cycle, coach=me.id != rep.id
-    )
+    coach = me.id != rep.id
+    written = await coaching_notes.notes_for_page(store, rep, first, cycle, coach=coach)
+    # OSKAR's scaling numbers, from its notes and the 1:1s run in it (the coaches' to see).
+    numbers = [(n.cycle, n.scaling) for n in written if n.scaling is not None]
+    numbers += [(n.cycle_week, n.scaling) for n in notes if n.scaling is not None]
+    scaling = scaling_trend(numbers) if coach else ()
     return RepPage(
         rep.slack_user_id,
         cycle,

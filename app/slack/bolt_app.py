@@ -72,6 +72,8 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.NOT_HELD.value)(runs.acked_first(actions.on_not_held_open))
     app.action(Action.DIAGNOSIS_CHANGED.value)(runs.acked_first(actions.on_diagnosis_changed))
     app.action(Action.GROW_DRILL_PICKED.value)(runs.acked_first(actions.on_grow_drill_picked))
+    # The framework picked re-renders the same form the same way.
+    app.action(Action.GROW_FRAMEWORK_PICKED.value)(runs.acked_first(actions.on_grow_drill_picked))
     app.action(Action.REVIEW_ONE_ON_ONE.value)(runs.acked_first(actions.on_review_open))
     app.view(View.DEALS.value)(runs.submission(views.on_deals_submit))
     app.view(View.DIAGNOSIS.value)(runs.submission(views.on_diagnosis_submit))

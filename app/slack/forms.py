@@ -290,6 +290,8 @@ def read_grow(view: dict[str, Any]) -> GrowInput:
         measurement=text_of(values, GrowField.MEASUREMENT),
         private_notes=text_of(values, GrowField.PRIVATE_NOTES),
         minutes=text_of(values, GrowField.MINUTES),
+        framework=choice_of(values, GrowField.FRAMEWORK),
+        scaling=choice_of(values, GrowField.SCALING),
         errors=errors,
     )
 

@@ -40,6 +40,7 @@ class Action(StrEnum):
     RESOLVE_ACTION = "manager_action_resolve"  # a system gap the manager took on: done
     NOT_HELD = "one_on_one_not_held"  # the 1:1 didn't happen: opens its confirmation
     DIAGNOSIS_CHANGED = "diagnosis_changed"  # an answer in the diagnosis form: re-render it
+    GROW_FRAMEWORK_PICKED = "grow_framework_picked"  # GROW, OSKAR or CAR: re-render the form
     GROW_DRILL_PICKED = "grow_drill_picked"  # the drill picked in the GROW form: re-render it
     CONNECT_RECORDER = "recorder_connect_open"  # App Home (admins): Gong's URL and key
     DISCONNECT_RECORDER = "recorder_disconnect"  # App Home (admins): forget Gong's key and calls

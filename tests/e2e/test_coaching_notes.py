@@ -235,3 +235,53 @@ async def test_coaching_time_counts_the_1_1_as_logged_and_each_note(week: Week) 
     assert "*Coaching time (last 4 weeks):* 0 min → 50 min" in blocks_to_text(
         call.args["view"]["blocks"]
     )
+
+
+async def test_a_1_1_run_as_oskar_keeps_its_scaling_number(week: Week) -> None:
+    agenda = await week.last_dm("U0MGRA", Step.ONE_ON_ONE)
+    value = button_value(agenda, Action.LOG_NOTES, "agenda:U0REPLA")
+    grow = await week.driver.open_modal("U0MGRA", agenda, Action.LOG_NOTES, value)
+    assert grow["title"]["text"] == "1:1 notes (GROW)"
+    since = week.sandbox.mark()
+    picked = {"framework": {Action.GROW_FRAMEWORK_PICKED: chosen("oskar")["value"]}}
+    await week.driver.click(
+        "U0MGRA",
+        Action.GROW_FRAMEWORK_PICKED,
+        view={**grow, "state": {"values": picked}},
+        block_id="framework",
+        selected="oskar",
+    )
+    call = await week.sandbox.wait_for_call("views.update", since=since)
+    oskar = {**call.response["view"], "state": {"values": {}}}
+    labels = {b["block_id"]: b["label"]["text"] for b in oskar["blocks"] if b["type"] == "input"}
+    assert labels["goal"] == "Outcome: what they want to be true"
+    assert labels["scaling"] == "Scaling: where are they today, 1 to 10?"
+    assert oskar["title"]["text"] == "1:1 notes (OSKAR)"
+    notes = {
+        "framework": chosen("oskar"),
+        "goal": typed("Two qualified opportunities a week again"),
+        "reality": typed("October: every call ended with a date"),
+        "options": typed("Book one follow-up a day\nCall back warm leads\nAsk for referrals"),
+        "commitment": typed("Book one follow-up a day"),
+        "drill_choice": chosen("close_next_step"),
+        **held_to(oskar),
+    }
+    for values, field in (
+        (notes, "scaling"),
+        ({**notes, "framework": chosen("sbi"), "scaling": chosen("4")}, "framework"),
+    ):
+        refused = await week.driver.submit("U0MGRA", oskar, values)
+        assert refused.json()["response_action"] == "errors", refused.text
+        assert field in refused.json()["errors"], refused.text
+    saved = await week.driver.submit("U0MGRA", oskar, {**notes, "scaling": chosen("4")})
+    assert saved.json()["response_action"] == "update", saved.text
+
+    since = week.sandbox.mark()
+    await week.driver.click("U0MGRA", Action.OPEN_SCORECARD, VALUE, message=HOME)
+    page = await week.sandbox.wait_for_call("views.open", since=since)
+    assert "OSKAR scaling 4/10" in blocks_to_text(page.args["view"]["blocks"])
+    since = week.sandbox.mark()
+    await week.driver.click("U0REPLA", Action.VIEW_NOTES, VALUE, message=HOME)
+    shown = await week.sandbox.wait_for_call("views.open", since=since)
+    text = blocks_to_text(shown.args["view"]["blocks"])
+    assert "*Run as:* OSKAR" in text and "*Scaling:* 4/10" in text

@@ -241,6 +241,7 @@ VALID = {
     "follow_up_on": {"value": {"type": "datepicker", "selected_date": "2026-12-02"}},
     "follow_up_check": typed("price reframes on the next 3 pricing calls"),
     "drill_choice": chosen("objection_reframe"),
+    "framework": chosen("grow"),
     "new_drill_name": typed("Price anchor"),
     "new_drill_scenario": typed("The buyer names a competitor's price"),
     "new_drill_success": typed("You anchor on value before numbers"),

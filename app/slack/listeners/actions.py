@@ -297,7 +297,8 @@ async def on_diagnosis_changed(body: dict[str, Any], client: AsyncWebClient, dep
 
 
 async def on_grow_drill_picked(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
-    """A drill was picked in the GROW form: a new one asks for its name, scenario, success."""
+    """A drill or the framework was picked in the GROW form: the form follows it (a new drill
+    asks for its name, scenario and success; OSKAR for its scaling number)."""
     shown = payloads.open_view(body)
     if shown is None:
         return

@@ -19,6 +19,7 @@ from app.rules.agenda import ONE_ON_ONE_MINUTES
 from app.rules.diagnosis import ADVICE
 from app.rules.drills import STARTING_LIBRARY, Drill, DrillKind
 from app.rules.form_fields import NEW_DRILL, GrowField
+from app.rules.frameworks import ONE_ON_ONE_LABELS, ONE_ON_ONE_NAMES, SCALING
 from app.rules.types import Gap
 from app.services.one_on_ones import GrowInput, kind_for
 from app.slack.ids import Action as ActionId
@@ -48,6 +49,8 @@ class OneOnOne(Protocol):
     measurement: str | None
     private_notes: str | None
     minutes: int | None
+    framework: str | None
+    scaling: int | None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class GrowDraft:
     measurement: str | None = None
     private_notes: str | None = None
     minutes: str | None = None
+    framework: str | None = None  # None: GROW
+    scaling: str | None = None
 
     @classmethod
     def of_saved(cls, saved: OneOnOne | None) -> GrowDraft:
@@ -90,6 +95,8 @@ class GrowDraft:
             measurement=saved.measurement,
             private_notes=saved.private_notes,
             minutes=str(saved.minutes) if saved.minutes else None,
+            framework=saved.framework,
+            scaling=str(saved.scaling) if saved.scaling else None,
         )
 
     @classmethod
@@ -110,13 +117,51 @@ def _drill_options(custom: Sequence[Drill], suggested: Drill | None) -> list[Opt
     return [*options[:99], Option(value=NEW_DRILL, text="New drill (describe it next)")]
 
 
+def _framework_blocks(draft: GrowDraft) -> list[Block]:
+    """How the 1:1 was run: GROW, OSKAR (a rep in a slump; its scaling number is kept) or CAR
+    (a deal post-mortem). Picking one renames the record's fields."""
+    options = [
+        Option(value="grow", text="GROW: goal, reality, options, will"),
+        Option(value="oskar", text="OSKAR: for a rep in a slump (with a 1–10 scaling)"),
+        Option(value="car", text="CAR: a deal post-mortem"),
+    ]
+    chosen = next((o for o in options if o.value == (draft.framework or "grow")), options[0])
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=F.FRAMEWORK,
+            label="How you ran it",
+            dispatch_action=True,
+            element=StaticSelectElement(
+                action_id=ActionId.GROW_FRAMEWORK_PICKED, options=options, initial_option=chosen
+            ),
+        )
+    ]
+    if draft.framework == "oskar":
+        scale = [Option(value=str(n), text=str(n)) for n in SCALING]
+        picked = next((o for o in scale if o.value == draft.scaling), None)
+        blocks.append(
+            InputBlock(
+                block_id=F.SCALING,
+                label="Scaling: where are they today, 1 to 10?",
+                element=StaticSelectElement(action_id=VALUE, options=scale, initial_option=picked),
+                hint="Ask them: 10 is the outcome reached. It is tracked week to week.",
+            )
+        )
+    return blocks
+
+
 def _grow_blocks(draft: GrowDraft, gap: Gap | None) -> list[Block]:
-    """Goal, reality, options and will, with the number the commitment is held to: needed in
-    every 1:1 that happened. What could get in the way is asked, not needed."""
+    """Goal, reality, options and will (as the framework names them), with the number the
+    commitment is held to: needed in every 1:1 that happened. What could get in the way is
+    asked, not needed."""
+    goal, reality, options, will = ONE_ON_ONE_LABELS.get(
+        draft.framework or "grow", ONE_ON_ONE_LABELS["grow"]
+    )
     return [
+        *_framework_blocks(draft),
         text_input(
             F.GOAL,
-            "Goal",
+            goal,
             initial=draft.goal,
             multiline=True,
             optional=False,
@@ -124,7 +169,7 @@ def _grow_blocks(draft: GrowDraft, gap: Gap | None) -> list[Block]:
         ),
         text_input(
             F.REALITY,
-            "Reality",
+            reality,
             initial=draft.reality,
             multiline=True,
             optional=False,
@@ -132,14 +177,14 @@ def _grow_blocks(draft: GrowDraft, gap: Gap | None) -> list[Block]:
         ),
         text_input(
             F.OPTIONS,
-            "Options (one per line, at least 3)",
+            options,
             multiline=True,
             optional=False,
             initial=draft.options,
         ),
         text_input(
             F.COMMITMENT,
-            "Will: the commitment in their words",
+            f"{will} in their words",
             multiline=True,
             optional=False,
             initial=draft.commitment,
@@ -237,7 +282,8 @@ def grow_modal(
     else:
         blocks.append(context("A system gap: no drill for the rep; your action is on your Home."))
     blocks += _follow_up_blocks(draft, follow_up)
-    return modal(ViewId.GROW, "1:1 notes (GROW)", "Save", meta, blocks)
+    name = ONE_ON_ONE_NAMES.get(draft.framework or "grow", "GROW")
+    return modal(ViewId.GROW, f"1:1 notes ({name})", "Save", meta, blocks)
 
 
 def _new_drill_blocks(draft: GrowDraft, gap: Gap | None) -> list[Block]:

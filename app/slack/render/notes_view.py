@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from app.rules.frameworks import ONE_ON_ONE_LABELS, ONE_ON_ONE_NAMES
 from app.services.one_on_ones import NotesShown
 from app.slack.render.blocks import long_sections, mention, section
 from app.slack.render.message_parts import commitment_lines
@@ -18,10 +19,16 @@ def notes_lines(notes: NotesShown) -> list[str]:
         return ["No 1:1 notes logged for this week yet."]
     if not notes.held:
         return ["Logged as *not held*: the 1:1 didn't happen this week."]
+    goal, reality, options, _ = (
+        label.split(":")[0].split(" (")[0]
+        for label in ONE_ON_ONE_LABELS.get(notes.framework, ONE_ON_ONE_LABELS["grow"])
+    )
     grow = [
-        ("Goal", notes.goal),
-        ("Reality", notes.reality),
-        ("Options", "; ".join(notes.options) or None),
+        ("Run as", ONE_ON_ONE_NAMES.get(notes.framework) if notes.framework != "grow" else None),
+        ("Scaling", f"{notes.scaling}/10" if notes.scaling is not None else None),
+        (goal, notes.goal),
+        (reality, notes.reality),
+        (options, "; ".join(notes.options) or None),
     ]
     drill = [
         ("Drill", notes.drill),

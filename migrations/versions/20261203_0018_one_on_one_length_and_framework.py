@@ -1,4 +1,5 @@
-"""the 1:1's length in minutes, for coaching time
+"""the 1:1's length in minutes, for coaching time, and the framework it was run in (GROW,
+OSKAR with its scaling number, CAR)
 
 Revision ID: 0018
 Revises: 0017
@@ -19,8 +20,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("one_on_one") as batch:
         batch.add_column(sa.Column("minutes", sa.SmallInteger(), nullable=True))
+        batch.add_column(sa.Column("framework", sa.String(length=8), nullable=True))
+        batch.add_column(sa.Column("scaling", sa.SmallInteger(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("one_on_one") as batch:
+        batch.drop_column("scaling")
+        batch.drop_column("framework")
         batch.drop_column("minutes")
