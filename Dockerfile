@@ -13,6 +13,7 @@ WORKDIR /srv/coach
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY migrations ./migrations
+COPY docker/entrypoint.sh /usr/local/bin/coach-entrypoint
 RUN pip install -e . && mkdir -p /data && chown coach:coach /data
 
 USER coach
@@ -24,4 +25,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"3000\")}/healthz', timeout=2)"
 
-CMD ["sh", "-c", "coach migrate && exec coach serve"]
+# Migrates, then execs `coach serve` (docker/entrypoint.sh), so a stop signal reaches it.
+CMD ["coach-entrypoint"]
