@@ -6,6 +6,7 @@ note (SBI, CAR, OSKAR) counts NOTE_MINUTES toward the week it was written."""
 from __future__ import annotations
 
 from app.rules.agenda import ONE_ON_ONE_MINUTES
+from app.rules.types import whole_number
 
 REVIEW_MINUTES = 5  # watching a drill recording and scoring it
 NOTE_MINUTES = 5  # writing one coaching note
@@ -14,11 +15,7 @@ MIN_LENGTH, MAX_LENGTH = 5, 120  # what the GROW form accepts as a 1:1's length
 
 def length_of(text: str) -> int | None:
     """A 1:1's length as typed in minutes ("45"), when it is a whole number in range."""
-    value = text.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 3:
-        return None
-    minutes = int(value)
-    return minutes if MIN_LENGTH <= minutes <= MAX_LENGTH else None
+    return whole_number(text, range(MIN_LENGTH, MAX_LENGTH + 1))
 
 
 def week_minutes(held: bool | None, length: int | None, reviewed: bool, notes: int) -> int:

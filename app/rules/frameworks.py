@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from app.rules.evidence import BadInput, check_url
 from app.rules.refusals import Refusal
+from app.rules.types import whole_number
 
 
 class Framework(StrEnum):
@@ -112,8 +113,7 @@ PART_MAX = 1000  # characters a part holds
 
 def scaling_of(text: str) -> int | None:
     """A scaling number as a form sent it ("1".."10"), or None."""
-    value = text.strip()
-    return int(value) if value.isascii() and value.isdigit() and int(value) in SCALING else None
+    return whole_number(text, SCALING)
 
 
 def scaling_trend(numbers: Sequence[tuple[str, int]], shown: int = 4) -> tuple[int, ...]:

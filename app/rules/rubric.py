@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.rules.types import whole_number
+
 LEVELS = (1, 2, 3, 4)
 MOVED_ON = 4  # a rubric level (or transfer score) of 4+ means the focus can move on
 LEVEL_TEXT_MAX = 70  # a level's words are a radio option's text (Slack allows 75)
@@ -142,8 +144,8 @@ def next_competency(
 
 def check_level(text: str) -> int | None:
     """A level from a form ("1".."4"); None for anything else."""
-    value = text.strip()
-    return int(value) if value in {str(level) for level in LEVELS} else None
+    level = whole_number(text, range(LEVELS[0], LEVELS[-1] + 1))
+    return level if str(level) == text.strip() else None  # a radio's value: "4", never "04"
 
 
 def trend(history: Sequence[Mapping[str, int]], key: str) -> tuple[int, ...]:

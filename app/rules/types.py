@@ -16,6 +16,16 @@ def is_slack_user_id(text: str) -> bool:
     return SLACK_USER_ID.fullmatch(text) is not None
 
 
+def whole_number(text: str, allowed: range) -> int | None:
+    """A whole number as a form sent it ("45"), when it is ASCII digits within `allowed`;
+    None for anything else ("²", "1e2", or thousands of digits, which int() refuses)."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(allowed[-1])):
+        return None
+    number = int(value)
+    return number if number in allowed else None
+
+
 def as_typed(text: str) -> str:
     """Text someone typed, as coach keeps it: without NUL characters, which no one types and
     PostgreSQL cannot store (every reader of typed text passes it through here)."""

@@ -63,3 +63,10 @@ def test_the_scaling_trend_counts_each_weeks_last_number() -> None:
     numbers = [("2026-W47", 4), ("2026-W45", 2), ("2026-W47", 5), ("2026-W48", 6)]
     assert frameworks.scaling_trend(numbers) == (2, 5, 6)
     assert frameworks.scaling_trend([(f"2026-W{n}", n) for n in range(40, 48)]) == (44, 45, 46, 47)
+
+
+def test_a_forged_number_of_thousands_of_digits_is_refused_not_an_error() -> None:
+    parts = {"outcome": "o", "know_how": "k", "affirm_action": "a", "review": "r"}
+    assert frameworks.check_note(Framework.OSKAR, parts, "9" * 5000) == {
+        "scaling": Refusal.PICK_SCALING
+    }
