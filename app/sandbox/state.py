@@ -71,6 +71,7 @@ class Message:
     metadata: dict[str, Any] | None = None
     user: str | None = None  # the author; the bot's user id for bot posts
     edits: int = 0
+    files: list[str] | None = None  # ids of the files shared with it
 
     def as_slack(self) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text or ""}
@@ -82,6 +83,8 @@ class Message:
             message["thread_ts"] = self.thread_ts
         if self.metadata:
             message["metadata"] = self.metadata
+        if self.files:
+            message["files"] = [{"id": file_id} for file_id in self.files]
         return message
 
 
@@ -117,6 +120,25 @@ class Fault:
 
 
 @dataclass
+class SandboxFile:
+    """A file the bot announced with files.getUploadURLExternal, then uploaded and completed."""
+
+    id: str
+    filename: str
+    length: int  # the size it declared
+    upload_token: str
+    issued_at: datetime
+    uploaded: bytes | None = None
+    completed: bool = False
+    title: str | None = None
+    channels: list[str] = field(default_factory=list)  # where completeUploadExternal shared it
+
+    @property
+    def filetype(self) -> str:
+        return self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else "binary"
+
+
+@dataclass
 class SandboxState:
     team_id: str
     team_name: str
@@ -134,6 +156,7 @@ class SandboxState:
     responses: list[dict[str, Any]] = field(default_factory=list)
     reactions: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    files: dict[str, SandboxFile] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self, prefix: str) -> str:

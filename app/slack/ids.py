@@ -93,10 +93,20 @@ WEB_API_METHODS: frozenset[str] = frozenset(
         "chat.update",
         "conversations.open",  # the outbox, to find a DM it may already have sent
         "conversations.history",
+        "files.getUploadURLExternal",  # a chart or an export: where to upload its bytes
+        "files.completeUploadExternal",  # ... and finish it (private, or into a DM)
     }
 )
 
 # Exactly the bot scopes the manifests request (a test derives them from the code's needs).
 BOT_SCOPES: frozenset[str] = frozenset(
-    {"commands", "users:read", "users:read.email", "chat:write", "im:history", "im:write"}
+    {
+        "commands",
+        "users:read",
+        "users:read.email",
+        "chat:write",
+        "im:history",
+        "im:write",
+        "files:write",
+    }
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.sandbox import blockkit
+from app.sandbox.server.file_refs import slack_file_problems
 from app.sandbox.server.sandbox_base import SandboxBase
 from app.sandbox.server.slack_errors import SlackError
 
@@ -23,14 +24,20 @@ class MessageChecks(SandboxBase):
             return "no_text"
         if text and len(str(text)) > MESSAGE_TEXT_LIMIT:
             return "msg_too_long"
-        if blocks is not None and blockkit.check_message_blocks(blocks):
+        if blocks is not None and self._block_problems(blocks):
             return "invalid_blocks"
         return None
+
+    def _block_problems(self, blocks: Any) -> list[blockkit.Problem]:
+        """Block Kit's own checks, then the files its images point at."""
+        return blockkit.check_message_blocks(blocks) or slack_file_problems(
+            self.state, self.base_url, blocks, "/blocks"
+        )
 
     def _require_message(self, args: dict[str, Any]) -> None:
         error = self._message_problems(args, require_text=True)
         if error == "invalid_blocks":
-            problems = blockkit.check_message_blocks(args.get("blocks"))
+            problems = self._block_problems(args.get("blocks"))
             raise SlackError(error, errors=[p.as_dict() for p in problems])
         if error:
             raise SlackError(error)

@@ -18,6 +18,7 @@ DEFAULT_BOT_SCOPES = frozenset(
         "im:history",
         "reactions:write",
         "team:read",
+        "files:write",
     }
 )
 

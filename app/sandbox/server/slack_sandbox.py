@@ -1,6 +1,7 @@
 """`SlackSandbox`: the parts assembled into one local Slack, with its settings and lifecycle.
 
-The aiohttp app routes /api/{method} to the dispatcher, /response/{token} to response_urls
+The aiohttp app routes /api/{method} to the dispatcher, /response/{token} to response_urls,
+/upload/v1/{token} to file uploads
 and /link to the Socket Mode WebSocket.
 """
 
@@ -16,6 +17,7 @@ from app.sandbox.server.api_dispatch import ApiDispatch
 from app.sandbox.server.auth_methods import AuthMethods
 from app.sandbox.server.call_log import CallLog
 from app.sandbox.server.chat_methods import ChatMethods
+from app.sandbox.server.file_methods import FileMethods
 from app.sandbox.server.method_catalog import DEFAULT_BOT_SCOPES, _catalog
 from app.sandbox.server.slack_errors import Handler
 from app.sandbox.server.socket_mode_link import SocketModeLink
@@ -29,6 +31,7 @@ class SlackSandbox(
     ApiDispatch,
     AuthMethods,
     ChatMethods,
+    FileMethods,
     ViewMethods,
     UserMethods,
     SocketModeLink,
@@ -65,6 +68,7 @@ class SlackSandbox(
         self.home_tab_enabled = home_tab_enabled
         self.catalog = _catalog()
         self._init_faults()
+        self.upload_failures = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._handlers = self._method_table()
@@ -88,12 +92,15 @@ class SlackSandbox(
             "users.list": self._users_list,
             "users.lookupByEmail": self._lookup_by_email,
             "reactions.add": self._reactions_add,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application(client_max_size=2_000_000)
         app.router.add_route("*", "/api/{method}", self._serve_api)
         app.router.add_post("/response/{token}", self._serve_response_url)
+        app.router.add_post("/upload/v1/{token}", self._serve_upload)
         app.router.add_get("/link", self._serve_socket)
         self._runner, self.base_url = await loopback.serve(app, host, port)
         return self.api_url

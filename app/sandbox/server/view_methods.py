@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from app.sandbox import blockkit
+from app.sandbox.server.file_refs import slack_file_problems
 from app.sandbox.server.sandbox_base import SandboxBase
 from app.sandbox.server.slack_errors import SlackError
 
@@ -75,6 +76,9 @@ class ViewMethods(SandboxBase):
 
     def _check_view(self, view: Any, expected_type: str | None = None) -> dict[str, Any]:
         problems = blockkit.check_view(view, expected_type=expected_type)
+        if not problems:
+            blocks = view.get("blocks")
+            problems = slack_file_problems(self.state, self.base_url, blocks, "/view/blocks")
         if problems:
             raise SlackError("invalid_arguments", errors=[p.as_dict() for p in problems])
         checked: dict[str, Any] = view  # check_view found an object with the right shape
