@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     coach_send_rate_per_minute: int = Field(default=60, ge=1, le=100_000)
     # Scheduled DMs in flight at once per process.
     coach_send_concurrency: int = Field(default=8, ge=1, le=256)
+    # Trend charts (PNG) in digests and App Homes: on, and the threads per process drawing them.
+    coach_charts: Literal["on", "off"] = "on"
+    coach_chart_threads: int = Field(default=1, ge=1, le=16)
     # Log lines as JSON objects (production) or as text (a terminal).
     coach_log_format: Literal["json", "text"] = "text"
     # The call recorder: Gong's API base URL for the company (Gong's API page shows it) and

@@ -288,6 +288,26 @@ class CoachingNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ChartImage(Base):
+    """A trend chart uploaded to Slack: drawn once per person, week and kind, then reused by
+    the digest and the App Home (app/rules/trends.py). Holds the file id and the chart's
+    numbers in words (its alt text), never the picture."""
+
+    __tablename__ = "chart_image"
+    __table_args__ = (
+        Index("uq_chart_image_person_cycle_kind", "person_id", "cycle_week", "kind", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    cycle_week: Mapped[str] = mapped_column(String(8))  # the last week the chart shows
+    kind: Mapped[str] = mapped_column(String(16))  # rep, team, director
+    file_id: Mapped[str] = mapped_column(String(32))  # Slack's file id
+    title: Mapped[str] = mapped_column(String(120))
+    alt_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DrillReport(Base):
     """A recording of the drill the rep reported (a cycle can have several, one per link)."""
 

@@ -5,6 +5,7 @@ crm_queries; dialect-specific statements in `app.db.sql`."""
 
 from __future__ import annotations
 
+from app.db.chart_queries import ChartQueries
 from app.db.crm_queries import CrmQueries
 from app.db.message_queries import MessageQueries
 from app.db.note_queries import NoteQueries
@@ -22,6 +23,7 @@ class Store(
     RubricQueries,
     ReviewQueries,
     NoteQueries,
+    ChartQueries,
     RecorderQueries,
     CrmQueries,
 ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import random
@@ -22,18 +23,21 @@ from datetime import datetime, timedelta
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from app import observability
 from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
 from app.db.pace import Pacer, Rate
 from app.db.store import Store
+from app.delivery.charts import ChartMaker
 from app.delivery.crm_tick import CrmReport, CrmTick
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
 from app.deps import Deps
 from app.recorder.sync import RecorderFactory, SyncReport, gong_recorder, sync_recorders
 from app.rules.types import MESSAGES, Step
 from app.services import week_plan, weekly_messages
+from app.services.digests import Digest
 from app.slack.client import Clients, error_code, http_status, retry_after_s
 from app.slack.metadata import delivery_id_in, delivery_metadata, dm_channel, message_ts
 from app.slack.render.weekly import render
@@ -144,6 +148,7 @@ class Outbox:
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
         self.crm = CrmTick(deps, self.owner, self.stopping.is_set)  # deals in, drills out
+        self.charts = ChartMaker(deps, client_for)  # the digests' trend charts
         self._planned: week_plan.PlanStamp | None = None  # what this process last planned from
         self._runs = 0
         self._idle = asyncio.Event()
@@ -164,6 +169,7 @@ class Outbox:
             released = await Ledger(session).release(self.owner)
         if released:
             log.info("outbox: released %s claimed deliveries", released)
+        self.charts.close()
         return released
 
     async def tick(self, now: datetime | None = None) -> TickReport:
@@ -346,15 +352,12 @@ class Outbox:
                 await pacer.refund(claim.workspace_id, await wall_now(session))  # nothing posted
                 return "cancelled"
         assert person is not None  # compose skips a recipient who is gone
-        message = render(composed)
+        if isinstance(composed, Digest):
+            charts = await self.charts.for_digest(person, claim.cycle_week)
+            composed = dataclasses.replace(composed, charts=charts)
         client = await self.client_for(claim.workspace_id)
         try:
-            response = await client.chat_postMessage(
-                channel=person.slack_user_id,
-                text=message.text,
-                blocks=message.blocks,
-                metadata=delivery_metadata(claim.id, claim.cycle_week),
-            )
+            response = await self._post(client, person.slack_user_id, composed, claim)
         except SlackApiError as exc:
             return await self._failed_send(claim, exc, now)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
@@ -365,6 +368,28 @@ class Outbox:
             await Ledger(session).sent(claim, str(response["channel"]), str(response["ts"]), now)
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"
+
+    async def _post(
+        self, client: AsyncWebClient, channel: str, composed: object, claim: Claimed
+    ) -> AsyncSlackResponse:
+        """Post the composed message. A digest whose charts Slack will not show (a file
+        still being processed, say) goes again at once without them: the words are whole."""
+        message = render(composed)
+        metadata = delivery_metadata(claim.id, claim.cycle_week)
+        try:
+            return await client.chat_postMessage(
+                channel=channel, text=message.text, blocks=message.blocks, metadata=metadata
+            )
+        except SlackApiError as exc:
+            if not (isinstance(composed, Digest) and composed.charts):
+                raise
+            if slack_error(exc) != "invalid_blocks":
+                raise
+            log.warning("delivery id=%s: charts refused, sent without them", claim.id)
+        message = render(dataclasses.replace(composed, charts=()))
+        return await client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks, metadata=metadata
+        )
 
     async def _reconcile(self, claim: Claimed, slack_user_id: str, now: datetime) -> str | None:
         """The outcome when an earlier attempt's message is found in the DM (or looking for it

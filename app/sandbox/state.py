@@ -130,6 +130,7 @@ class SandboxFile:
     issued_at: datetime
     uploaded: bytes | None = None
     completed: bool = False
+    processing: bool = False  # completed, but Slack hasn't finished with it: no block shows it
     title: str | None = None
     channels: list[str] = field(default_factory=list)  # where completeUploadExternal shared it
 

@@ -44,6 +44,8 @@ def _block(block: dict[str, Any]) -> list[str]:
         return [" ".join(_element(e) for e in block.get("elements", []))]
     if kind == "input":
         return [f"{_text(block.get('label'))}: ____"]
+    if kind == "image":
+        return [f"[chart: {_text(block.get('title'))}] {block.get('alt_text', '')}"]
     return [f"<{kind} block>"]
 
 

@@ -14,6 +14,7 @@ from app.rules.commitment import Commitment
 from app.rules.drills import Drill
 from app.rules.metrics import RepScorecard
 from app.rules.rubric import Competency
+from app.rules.trends import ChartImage
 from app.rules.types import Role, Step
 from app.services import call_evidence, scorecard_data, team_schedules
 from app.services.call_evidence import Indicator
@@ -41,6 +42,7 @@ class Digest:
     director: DirectorView | None = None
     indicators: tuple[tuple[str, Indicator], ...] = ()  # a manager's reps (Slack id, number)
     commitments: tuple[tuple[str, Commitment], ...] = ()  # a manager's reps' of this week
+    charts: tuple[ChartImage, ...] = ()  # trend charts uploaded for it (added at send time)
 
     @property
     def empty(self) -> bool:

@@ -11,6 +11,7 @@ from app.db.models import Person
 from app.db.store import Store
 from app.rules.metrics import RepWeek
 from app.rules.rubric import Competency
+from app.rules.trends import ChartImage
 from app.rules.types import Role, Step, StepTime
 from app.rules.weekly_steps import effective_schedule
 from app.services import (
@@ -21,6 +22,7 @@ from app.services import (
     people,
     scorecard_data,
     team_schedules,
+    trend_data,
 )
 from app.services.call_evidence import Indicator
 from app.services.crm_health import CrmHealth, crm_health
@@ -69,6 +71,7 @@ class HomeModel:
     recorder: RecorderHealth | None = None  # admins: the call recorder's connection
     crm: CrmHealth | None = None  # admins: the CRM's connection
     rubric: tuple[Competency, ...] = ()  # admins: the workspace's rubric, to reword
+    charts: tuple[ChartImage, ...] = ()  # the trend charts of their latest digest
 
 
 def _member(person: Person, reps: int = 0) -> Member:
@@ -167,4 +170,5 @@ async def home_for(
         recorder=await recorder_health(store, who.workspace.id) if is_admin else None,
         crm=await crm_health(store, who.workspace.id, now) if is_admin else None,
         rubric=await rubric_of(store, who.workspace.id) if is_admin else (),
+        charts=await trend_data.latest_charts(store, person.id, cycle),
     )

@@ -188,3 +188,14 @@ def test_the_png_check_reads_a_real_png() -> None:
     info = png_info(tiny_png(7, 5))
     assert info is not None and (info.width, info.height) == (7, 5)
     assert png_info(tiny_png()[:20]) is None
+
+
+async def test_a_file_still_being_processed_cannot_be_shown_yet(box: SlackSandbox) -> None:
+    client = client_for(box)
+    box.hold_processing = True
+    held = await upload_file(client, filename="a.png", content=tiny_png(), title="a")
+    refused = client.chat_postMessage(channel="U0ANA", text="x", blocks=[image(held.file_id)])
+    assert await error_of(refused) == "invalid_blocks"
+    box.state.files[held.file_id].processing = False  # Slack's job finished
+    posted = await client.chat_postMessage(channel="U0ANA", text="x", blocks=[image(held.file_id)])
+    assert posted["ok"]

@@ -7,6 +7,7 @@ Ben, Chen and Dev; Omar coaches Eve; Dana directs both.
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -314,7 +315,11 @@ async def test_the_managers_digest_matches_the_hand_computed_team(team: Week) ->
     assert MAYA_SUMMARY in found
     assert "\n".join(MAYA_TEAM) in found
     assert [s for s in found if s.startswith("⚑")] == MAYA_INSIGHTS
-    assert digest["text"] == ("Your coaching week (2026-W48): team coverage 2/3 (67%), 6 insights.")
+    assert digest["text"].startswith(
+        "Your coaching week (2026-W48): team coverage 2/3 (67%), 6 insights. "
+        "Your team, last 8 weeks, W41–W48. Coverage (1:1s held): "
+        "W45 75%, W46 100%, W47 67%, W48 67%."
+    )
     # This week's commitments, as each rep's drill card has them; Ben's 1:1 didn't happen.
     assert "*This week's commitments*" in found
     assert (
@@ -397,6 +402,115 @@ async def test_app_homes_show_the_same_numbers_to_the_right_people(team: Week) -
     ]
     assert reviews == DANA_REVIEWS
     assert "Commitment" not in str(dana)
+
+
+# --- trend charts -------------------------------------------------------------------------
+
+
+def images(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in message["blocks"] if b["type"] == "image"]
+
+
+def chart_numbers(alt_text: str, panel: str) -> dict[str, str]:
+    """Week → value of one panel in a chart's alt text: "Coverage (1:1s held): W45 75%, …"."""
+    part = alt_text.split(f"{panel}: ", 1)[1].split(".", 1)[0]
+    if part == "none yet":
+        return {}
+    return dict(entry.split(" ", 1) for entry in part.split(", "))
+
+
+def decoded_png(team: Week, file_id: str) -> Any:
+    from PIL import Image  # matplotlib's own dependency
+
+    data = team.sandbox.state.files[file_id].uploaded
+    assert data is not None
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+async def test_digests_carry_png_charts_whose_numbers_are_the_digests(team: Week) -> None:
+    maya = await team.last_dm("U0MAYA", Step.DIGEST)
+    [chart] = images(maya)
+    picture = decoded_png(team, chart["slack_file"]["id"])
+    assert picture.size[0] == 800 and picture.size[1] > 400
+    colours = picture.getcolors(maxcolors=1 << 16) or []
+    assert len(colours) > 20, "a blank image has one or two colours"
+    assert any(rgb == (0, 114, 178) for _, rgb in colours), "the palette's blue line is drawn"
+    # The chart's last four weeks are the digest's coverage trend, week for week.
+    coverage = chart_numbers(chart["alt_text"], "Coverage (1:1s held)")
+    # Before the team started (W41–W44): gaps, never zeros.
+    assert coverage == {"W45": "75%", "W46": "100%", "W47": "67%", "W48": "67%"}
+    assert "last weeks: " + " → ".join(coverage.values()) in sections(maya)[1]
+    # Drill completion by week: W45 Ana ✓ Ben ✗ Chen ✓ (Dev none); W46 Ana, Ben, Chen ✓,
+    # Dev ✗ → 3/4; W47 Ben ✗, Chen ✓ (Ana paused) → 1/2; W48 Ana ✓, Chen ✗ → 1/2.
+    completion = chart_numbers(chart["alt_text"], "Drill completion")
+    assert completion == {"W45": "67%", "W46": "75%", "W47": "50%", "W48": "50%"}
+
+    ana = await team.last_dm("U0ANA", Step.DIGEST)
+    [own] = images(ana)
+    transfers = chart_numbers(own["alt_text"], "Transfer score")
+    assert "*Transfer scores:* " + " → ".join(transfers.values()) in "\n".join(sections(ana))
+    # W47 paused: no drill, no level (a gap in the line).
+    drills = chart_numbers(own["alt_text"], "Drill recorded")
+    assert drills == {"W45": "100%", "W46": "100%", "W48": "100%"}
+    # Rated on Discovery only: 1, 1, then 2, as the rubric line says ("1 → 1 → 2/4").
+    assert "Rubric level: Discovery W45 1, W46 1, W48 2." in own["alt_text"]
+
+    dana = await team.last_dm("U0DANA", Step.DIGEST)
+    [managers] = images(dana)
+    # One line per manager, by the name Slack shows: Maya's is her digest's; Omar logged
+    # Eve's 1:1 only in W48 (she was on the roster, uncoached, from W45).
+    assert managers["alt_text"].endswith(
+        "Coverage (1:1s held): Maya W45 75%, W46 100%, W47 67%, W48 67%; "
+        "Omar W45 0%, W46 0%, W47 0%, W48 100%."
+    )
+
+
+async def test_each_chart_is_drawn_once_and_the_home_reuses_it(team: Week) -> None:
+    maya = await team.last_dm("U0MAYA", Step.DIGEST)
+    file_id = images(maya)[0]["slack_file"]["id"]
+    since = team.sandbox.mark()
+    await team.driver.open_home("U0MAYA")
+    call = await team.sandbox.wait_for_call(
+        "views.publish", since=since, where=lambda c: c.args.get("user_id") == "U0MAYA"
+    )
+    assert call.ok, call.response
+    assert [b["slack_file"]["id"] for b in images(call.args["view"])] == [file_id]
+    # One upload per person and kind of chart: the digests' (Dev is paused: no digest).
+    completed = team.sandbox.calls_to("files.completeUploadExternal")
+    assert len(completed) == len(team.sandbox.state.files) == 7
+    assert all(c.ok for c in completed)
+
+
+@pytest.fixture(params=["upload refused", "file still processing"])
+async def team_without_charts(
+    request: pytest.FixtureRequest, database_url: str, sandbox: SlackSandbox
+) -> AsyncIterator[Week]:
+    async with open_week(database_url, sandbox, ROSTER, ZONES, at(45, 0)) as week:
+        await play(Script(week))
+        week.clock.set(at(48, 4, 0))
+        if request.param == "upload refused":
+            sandbox.fail_uploads(100, status=503)  # every chart's bytes are refused
+        else:
+            sandbox.hold_processing = True  # uploaded, but no image block may show them yet
+        await week.run_until(at(48, 5, 2))
+        yield week
+
+
+async def test_a_chart_that_cannot_be_shown_leaves_the_digest_whole(
+    team_without_charts: Week,
+) -> None:
+    digest = await team_without_charts.last_dm("U0MAYA", Step.DIGEST)
+    assert images(digest) == []
+    found = sections(digest)
+    assert MAYA_SUMMARY in found and "\n".join(MAYA_TEAM) in found
+    assert digest["text"] == "Your coaching week (2026-W48): team coverage 2/3 (67%), 6 insights."
+    # Every digest went out once: none was lost or sent twice for its chart.
+    digests = [
+        c
+        for c in team_without_charts.sandbox.calls_to("chat.postMessage")
+        if c.ok and "Your coaching week" in str(c.args.get("text"))
+    ]
+    assert len({c.args["channel"] for c in digests}) == len(digests) == 7
 
 
 BIG_TEAM = 30

@@ -20,6 +20,7 @@ APP = ROOT / "app"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules", ("app.rules",)),
     ("foundation", ("app.clock", "app.config", "app.token_cipher", "app.logs", "app.outside_http")),
+    ("charts", ("app.charts",)),  # trend charts drawn as PNG (matplotlib, headless)
     ("store", ("app.db", "app.deps", "app.observability")),
     ("services", ("app.services",)),
     ("recorder", ("app.recorder",)),  # the call recorder (Gong): read into the database
@@ -39,6 +40,8 @@ RANK = {name: rank for rank, (name, _) in enumerate(LAYERS)}
 ONLY = {
     # pure rules: nothing from the app but other rules
     "app.rules": ("app.rules",),
+    # charts draw plain data: rules in, PNG bytes out
+    "app.charts": ("app.rules", "app.charts"),
     # renderers draw plain data: no database, no settings, no Slack calls
     "app.slack.render": (
         "app.rules",

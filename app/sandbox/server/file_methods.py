@@ -31,6 +31,7 @@ COMPLETE_FILES_LIMIT = 10  # ours: files shared by one completeUploadExternal
 
 class FileMethods(MessageChecks):
     upload_failures: list[int]  # statuses the next uploads are refused with (tests arm them)
+    hold_processing: bool  # files completed meanwhile stay "processing" (Slack's async jobs)
 
     def fail_uploads(self, count: int = 1, status: int = 500) -> None:
         """The next `count` uploads to an upload URL are answered with `status`."""
@@ -93,6 +94,7 @@ class FileMethods(MessageChecks):
             self._require_message({"blocks": args["blocks"], "text": "files"})
         for file, title in files:
             file.completed = True
+            file.processing = self.hold_processing
             file.title = str(title) if title else file.filename
             if target is not None:
                 file.channels.append(target)

@@ -60,6 +60,8 @@ def slack_file_problems(
             file = by_url.get(ref["url"]) if isinstance(ref["url"], str) else None
         if file is None or not file.completed:
             problems.append(Problem(here, "invalid slack file: no such file was uploaded"))
+        elif file.processing:
+            problems.append(Problem(here, "invalid slack file: it is still being processed"))
         elif file.filetype not in IMAGE_TYPES:
             problems.append(Problem(here, "invalid slack file: it is not a png, jpg or gif"))
     return problems

@@ -69,6 +69,7 @@ class SlackSandbox(
         self.catalog = _catalog()
         self._init_faults()
         self.upload_failures = []
+        self.hold_processing = False
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._handlers = self._method_table()

@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 from app.rules import calendar
 from app.rules.coaching_review import CHECKLIST
 from app.rules.metrics import RepWeek
+from app.rules.trends import ChartKind
 from app.rules.types import Role, Step, StepTime
 from app.services.home_facts import HomeModel, Member
 from app.services.roster import plural
@@ -26,6 +27,7 @@ from app.slack.ids import Action
 from app.slack.metadata import MenuChoice, RepRef
 from app.slack.render.blocks import (
     bullet_sections,
+    chart_image,
     context,
     day_label,
     divider,
@@ -170,6 +172,7 @@ def _rep(model: HomeModel) -> list[Block]:
                 ],
             ),
         ]
+    blocks += _chart(model, ChartKind.REP)
     if model.indicator is not None:
         blocks.append(section("*On your calls:* " + indicator_line(model.indicator)))
     blocks += _drill(model)
@@ -288,14 +291,24 @@ def _reviews(view: DirectorView) -> list[Block]:
     return blocks
 
 
+def _chart(model: HomeModel, kind: ChartKind) -> list[Block]:
+    """The trend chart of this kind from the person's latest digest, with its week."""
+    chart = next((c for c in model.charts if c.kind is kind), None)
+    if chart is None:
+        return []
+    return [chart_image(chart), context(f"Chart from your digest of {chart.cycle}.")]
+
+
 def _manager(model: HomeModel) -> list[Block]:
     title = "Your team" if model.role is Role.MANAGER else "Your organisation"
     blocks: list[Block] = [header(title)]
     if model.organisation is not None:
         blocks += director_blocks(model.organisation)
+        blocks += _chart(model, ChartKind.DIRECTOR)
         blocks += _reviews(model.organisation)
     if model.team is not None:
         blocks += _team_table(model.team)
+        blocks += _chart(model, ChartKind.TEAM)
     blocks += indicator_blocks(model.indicators)
     if model.organisation is None and model.team is None:
         blocks += _team(model)

@@ -12,11 +12,16 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
+from slack_sdk.models.blocks.basic_components import SlackFile
+
+from app.rules.trends import ChartImage
 
 SECTION_TEXT_LIMIT = 3000
+ALT_TEXT_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,15 @@ def section(markdown: str) -> SectionBlock:
 
 def context(markdown: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=markdown[:SECTION_TEXT_LIMIT])])
+
+
+def chart_image(chart: ChartImage) -> ImageBlock:
+    """An uploaded trend chart, shown by its Slack file id; its numbers are the alt text."""
+    return ImageBlock(
+        slack_file=SlackFile(id=chart.file_id),
+        alt_text=chart.alt_text[:ALT_TEXT_LIMIT],
+        title=chart.title[:ALT_TEXT_LIMIT],
+    )
 
 
 def divider() -> DividerBlock:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -20,6 +21,7 @@ from app.rules.insights import Insight, Kind
 from app.rules.metrics import TRANSFERRED, Ratio, RepScorecard
 from app.rules.practice import Practice
 from app.rules.rubric import Competency
+from app.rules.trends import ChartImage, ChartKind
 from app.services.call_evidence import Indicator
 from app.services.digests import Digest, RepDigest
 from app.services.escalations import OpenAction
@@ -31,6 +33,7 @@ from app.slack.render.blocks import (
     Outgoing,
     as_dicts,
     bullet_sections,
+    chart_image,
     context,
     day_label,
     divider,
@@ -42,6 +45,7 @@ from app.slack.render.call_words import indicator_line
 from app.slack.render.insight_words import advice, reason
 from app.slack.render.message_parts import commitment_lines
 
+MESSAGE_BLOCK_LIMIT = 50  # Slack's blocks per message
 MAX_INSIGHTS = 10  # two blocks each; a digest stays well under Slack's 50 blocks
 MAX_OPEN_ACTIONS = 8
 
@@ -290,9 +294,11 @@ def indicator_blocks(indicators: Sequence[tuple[str, Indicator]]) -> list[Block]
 
 
 def digest(model: Digest) -> Outgoing:
-    """The weekly digest DM: the rep's week, the team table, coverage across managers."""
+    """The weekly digest DM: the rep's week, the team table, coverage across managers; each
+    part with its trend chart, when one was uploaded (its numbers also in the fallback text)."""
     parts: list[str] = []
     blocks: list[Block] = [header(f"Your coaching week ({model.cycle})")]
+    charts = {chart.kind: chart for chart in model.charts}
     if model.rep is not None:
         card = model.rep.card
         scores = f"transfer {trend(card)}" if card.transfers else "no transfer score yet"
@@ -300,6 +306,7 @@ def digest(model: Digest) -> Outgoing:
         blocks += _rep_digest_blocks(model.rep)
         if model.rep.indicator is not None:
             blocks.append(section("*On your calls:* " + indicator_line(model.rep.indicator)))
+        blocks += _chart(charts, ChartKind.REP)
     if model.team is not None:
         team = model.team
         parts.append(
@@ -308,6 +315,7 @@ def digest(model: Digest) -> Outgoing:
         if model.rep is not None:
             blocks.append(divider())
         blocks += [section("*Your team*"), *team_blocks(team)]
+        blocks += _chart(charts, ChartKind.TEAM)
         blocks += team_commitment_blocks(model.commitments)
         blocks += indicator_blocks(model.indicators)
         blocks += open_actions_blocks(team.open_actions, buttons=True)
@@ -320,5 +328,15 @@ def digest(model: Digest) -> Outgoing:
         if len(blocks) > 1:
             blocks.append(divider())
         blocks += director_blocks(model.director)
+        blocks += _chart(charts, ChartKind.DIRECTOR)
     text = f"Your coaching week ({model.cycle}): " + "; ".join(parts) + "."
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:  # the words come first: charts give way
+        blocks = [b for b in blocks if not isinstance(b, ImageBlock)]
+    shown = [c for c in model.charts if any(isinstance(b, ImageBlock) for b in blocks)]
+    text = " ".join([text, *(chart.alt_text for chart in shown)])
     return Outgoing(text=text, blocks=as_dicts(blocks))
+
+
+def _chart(charts: Mapping[ChartKind, ChartImage], kind: ChartKind) -> list[Block]:
+    chart = charts.get(kind)
+    return [chart_image(chart)] if chart is not None else []

@@ -1,0 +1,1 @@
+"""Trend charts drawn as PNG images (headless: matplotlib's Agg backend, no pyplot state)."""
