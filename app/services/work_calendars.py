@@ -73,6 +73,14 @@ class Calendars:
         return self._made[key]
 
 
+async def calendar_of(store: Store, person: Person) -> WorkCalendar:
+    """The holidays a person keeps: their team's (a lead's own team's), or the workspace's."""
+    team_of = person.id if person.role in LEADS else person.manager_id
+    return Calendars(await store.work_calendars(person.workspace_id)).of(
+        person.workspace_id, team_of
+    )
+
+
 def fingerprint(rows: Sequence[WorkCalendarRow]) -> tuple[object, ...]:
     """What the planner's roster stamp keeps of the calendars: any change shows."""
     return tuple(
