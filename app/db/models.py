@@ -77,35 +77,44 @@ class Person(Base):
     profile_error: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # The person's own working hours, local (both NULL: none; no DM lands outside them).
+    work_starts: Mapped[time | None] = mapped_column(Time)
+    work_ends: Mapped[time | None] = mapped_column(Time)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
 
 
+def _one_default_and_one_per_team(table: str, *columns: str) -> tuple[Index, Index]:
+    """Unique per workspace default (manager_id NULL) and per team, on `columns` besides."""
+    default, team = text("manager_id IS NULL"), text("manager_id IS NOT NULL")
+    return (
+        Index(
+            f"uq_{table}_workspace_default",
+            "workspace_id",
+            *columns,
+            unique=True,
+            sqlite_where=default,
+            postgresql_where=default,
+        ),
+        Index(
+            f"uq_{table}_team",
+            "workspace_id",
+            "manager_id",
+            *columns,
+            unique=True,
+            sqlite_where=team,
+            postgresql_where=team,
+        ),
+    )
+
+
 class ScheduleStep(Base):
     """A workspace-wide (manager_id NULL) or per-team override of when a step fires."""
 
     __tablename__ = "schedule_step"
-    __table_args__ = (
-        Index(
-            "uq_schedule_step_workspace_default",
-            "workspace_id",
-            "step",
-            unique=True,
-            sqlite_where=text("manager_id IS NULL"),
-            postgresql_where=text("manager_id IS NULL"),
-        ),
-        Index(
-            "uq_schedule_step_team",
-            "workspace_id",
-            "manager_id",
-            "step",
-            unique=True,
-            sqlite_where=text("manager_id IS NOT NULL"),
-            postgresql_where=text("manager_id IS NOT NULL"),
-        ),
-    )
+    __table_args__ = _one_default_and_one_per_team("schedule_step", "step")
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
@@ -113,6 +122,23 @@ class ScheduleStep(Base):
     step: Mapped[Step] = mapped_column(_enum(Step))
     weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 = Monday … 6 = Sunday
     local_time: Mapped[time] = mapped_column(Time)
+
+
+class WorkCalendarRow(Base):
+    """The holidays a workspace (manager_id NULL) or a team keeps: a country and region of
+    the `holidays` library, and days off of its own (app/rules/working_days.py)."""
+
+    __tablename__ = "work_calendar"
+    __table_args__ = _one_default_and_one_per_team("work_calendar")
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    # ISO code ("GB"); on a team's row NULL keeps the workspace's, "" chooses none.
+    country: Mapped[str | None] = mapped_column(String(3))
+    subdiv: Mapped[str | None] = mapped_column(String(10))
+    days_off: Mapped[list[str]] = mapped_column(JSON)  # ISO dates of its own
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Delivery(Base):

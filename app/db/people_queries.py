@@ -12,6 +12,7 @@ from app.db.models import (
     EventReceipt,
     Person,
     ScheduleStep,
+    WorkCalendarRow,
     Workspace,
 )
 from app.db.sql import Queries, insert_ignoring_conflicts, rowcount
@@ -146,6 +147,34 @@ class PeopleQueries(Queries):
         row.weekday, row.local_time = when.weekday, when.at
         await self.session.flush()
 
+    async def work_calendars(self, workspace_id: int | None = None) -> Sequence[WorkCalendarRow]:
+        """Every holiday calendar kept (of one workspace, when given): a row or two a team."""
+        query = select(WorkCalendarRow).order_by(WorkCalendarRow.id)
+        if workspace_id is not None:
+            query = query.where(WorkCalendarRow.workspace_id == workspace_id)
+        return (await self.session.scalars(query)).all()
+
+    async def work_calendar_row(
+        self, workspace_id: int, manager_id: int | None, now: datetime
+    ) -> WorkCalendarRow:
+        """The calendar row of a team (or, with manager_id None, the workspace), made when
+        there is none yet (a team's new row keeps the workspace's country)."""
+        owner = (
+            WorkCalendarRow.manager_id.is_(None)
+            if manager_id is None
+            else WorkCalendarRow.manager_id == manager_id
+        )
+        row = await self.session.scalar(
+            select(WorkCalendarRow).where(WorkCalendarRow.workspace_id == workspace_id, owner)
+        )
+        if row is None:
+            row = WorkCalendarRow(
+                workspace_id=workspace_id, manager_id=manager_id, days_off=[], updated_at=now
+            )
+            self.session.add(row)
+            await self.session.flush()
+        return row
+
     # --- inbound events ---------------------------------------------------------------
     async def claim_event(self, event_id: str, now: datetime) -> bool:
         """True the first time an event id is seen (in this transaction's view)."""
@@ -229,16 +258,20 @@ class PeopleQueries(Queries):
             Person.workspace_id,
             Person.tz,
             Person.role,
+            Person.work_starts,
+            Person.work_ends,
             func.count().label("people"),
             func.max(Person.updated_at).label("changed"),
             func.max(Person.id).label("last_id"),
             func.sum(func.coalesce(Person.manager_id, 0)).label("managers"),
-        ).group_by(Person.workspace_id, Person.tz, Person.role)
+        ).group_by(
+            Person.workspace_id, Person.tz, Person.role, Person.work_starts, Person.work_ends
+        )
         return (await self.session.execute(query)).all()
 
     async def schedulable_people(self) -> Sequence[Any]:
         """The planner's whole input about people, as plain rows (no ORM objects), in one
-        query: id, workspace, manager, role, time zone, pause."""
+        query: id, workspace, manager, role, time zone, pause, working hours."""
         query = self._schedulable(
             Person.id,
             Person.workspace_id,
@@ -246,6 +279,8 @@ class PeopleQueries(Queries):
             Person.role,
             Person.tz,
             Person.paused_until,
+            Person.work_starts,
+            Person.work_ends,
         ).order_by(Person.id)
         return (await self.session.execute(query)).all()
 

@@ -55,6 +55,12 @@ class Refusal(StrEnum):
     PAUSE_NOT_THEIR_COACH = auto()  # person
     PAUSE_IN_THE_PAST = auto()
     PAUSE_TOO_LONG = auto()
+    # holidays and working hours
+    HOLIDAYS_LEADS_ONLY = auto()
+    NOT_A_COUNTRY = auto()  # word
+    NOT_A_REGION = auto()  # word, country, regions
+    TOO_MANY_DAYS_OFF = auto()
+    NOT_A_DAY_OFF = auto()  # day
     # deals and drills
     NOT_YOUR_FORM = auto()
     WEEK_CLOSED = auto()
@@ -137,6 +143,8 @@ class Refusal(StrEnum):
     NOT_A_WEEKDAY = auto()  # word
     NOT_A_TIME = auto()  # word
     NOT_A_DATE = auto()  # word
+    HOLIDAYS_USAGE = auto()
+    HOURS_USAGE = auto()
     DRILL_DONE_USAGE = auto()
     DRILL_PAUSE_USAGE = auto()
 

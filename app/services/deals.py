@@ -19,7 +19,8 @@ from app.rules.types import Step
 from app.services import access, call_evidence
 from app.services.local_week import rep_cycle
 from app.services.people import Actor
-from app.services.week_plan import plan_once
+from app.services.week_plan import plan_once, zone
+from app.services.work_calendars import calendar_of, hours_of
 
 SNOOZE = timedelta(hours=2)
 
@@ -195,9 +196,13 @@ async def record_deals(
     )
 
 
-async def snooze_prompt(ledger: Ledger, rep: Person, cycle: str, now: datetime) -> datetime:
-    """Ask again in two hours (once per cycle: a second click changes nothing)."""
-    at = now + SNOOZE
+async def snooze_prompt(
+    store: Store, ledger: Ledger, rep: Person, cycle: str, now: datetime, default_tz: str
+) -> datetime:
+    """Ask again in two hours (once per cycle: a second click changes nothing), or, when
+    that is past the rep's working hours, at the start of their next working day."""
+    work = await calendar_of(store, rep)
+    at = calendar.within_hours(now + SNOOZE, hours_of(rep), work, zone(rep.tz, default_tz))
     await plan_once(ledger, rep, Step.PROMPT_AGAIN, cycle, at, now)
     existing = await ledger.find(rep.id, Step.PROMPT_AGAIN, cycle)
     return existing.due_at if existing is not None else at

@@ -33,7 +33,7 @@ from app.rules.metrics import WINDOW, Ratio, RepScorecard, RepWeek
 from app.rules.practice import Practice, practice
 from app.rules.rubric import DEFAULT_RUBRIC, Competency
 from app.rules.types import Gap, Role, Step
-from app.services import coaching_reviews, escalations, team_schedules
+from app.services import coaching_reviews, escalations, team_schedules, work_calendars
 from app.services.coaching_reviews import Reviewable
 from app.services.crm_progress import CrmWeek, crm_weeks
 from app.services.escalations import OpenAction
@@ -71,6 +71,7 @@ class _Records:
     crm: dict[tuple[int, str], CrmWeek]  # weeks whose workspace has a CRM connected
     levels: dict[tuple[int, str], dict[str, int]]  # the rubric ratings: competency → level
     notes_written: Counter[tuple[int, str]]  # coaching notes (SBI, CAR, OSKAR) per (rep, cycle)
+    weeks_off: set[tuple[int, str]] = field(default_factory=set)  # holidays took the 1:1
 
     def first_weeks(self) -> dict[int, str]:
         """Each rep's earliest week with any record."""
@@ -81,7 +82,9 @@ class _Records:
         return first
 
 
-async def _records(store: Store, reps: Sequence[Person], first: str, last: str) -> _Records:
+async def _records(
+    store: Store, reps: Sequence[Person], first: str, last: str, cycles: Sequence[str] = ()
+) -> _Records:
     ids = [r.id for r in reps]
 
     def keyed(rows: Sequence[Any]) -> dict[tuple[int, str], Any]:
@@ -107,6 +110,7 @@ async def _records(store: Store, reps: Sequence[Person], first: str, last: str) 
         notes_written=Counter(
             (n.person_id, n.cycle_week) for n in await store.notes_of(ids, first, last)
         ),
+        weeks_off=await work_calendars.weeks_off(store, reps, cycles),
     )
 
 
@@ -129,7 +133,8 @@ def _rep_week(records: _Records, rep_id: int, cycle: str, enrolled: bool) -> Rep
     done = practice(records.recorded[key], note.practice_reps if note is not None else None)
     return RepWeek(
         cycle=cycle,
-        paused=paused_in(records.pauses.get(rep_id, []), cycle),
+        # A week off for holidays counts as a paused one: skipped, never missed.
+        paused=paused_in(records.pauses.get(rep_id, []), cycle) or key in records.weeks_off,
         enrolled=enrolled,
         held=held,
         drill_assigned=bool(held and note is not None and note.drill),
@@ -160,7 +165,7 @@ async def rep_weeks(
     store: Store, reps: Sequence[Person], cycles: Sequence[str]
 ) -> dict[int, list[RepWeek]]:
     """Each rep's weeks over `cycles` (oldest first), in a fixed number of queries."""
-    records = await _records(store, reps, cycles[0], cycles[-1])
+    records = await _records(store, reps, cycles[0], cycles[-1], cycles)
     first_record = records.first_weeks()
     weeks: dict[int, list[RepWeek]] = {}
     for rep in reps:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.db.ledger import Ledger, Planned
-from app.db.models import Person, ScheduleStep
+from app.db.models import Person, ScheduleStep, WorkCalendarRow
 from app.db.store import Store
 from app.rules import calendar
 from app.rules.types import (
@@ -22,6 +22,8 @@ from app.rules.types import (
     StepTime,
 )
 from app.rules.weekly_steps import effective_schedule
+from app.rules.working_days import WorkingHours
+from app.services.work_calendars import Calendars, fingerprint, working_hours
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
@@ -41,6 +43,8 @@ class Member(Protocol):
     role: Role
     tz: str | None
     paused_until: date | None
+    work_starts: time | None
+    work_ends: time | None
 
 
 def _overrides_by_scope(
@@ -59,9 +63,14 @@ def _overrides_by_scope(
 
 
 def schedulables(
-    people: Sequence[Member], overrides: Sequence[ScheduleStep], default_tz: str
+    people: Sequence[Member],
+    overrides: Sequence[ScheduleStep],
+    default_tz: str,
+    calendars: Sequence[WorkCalendarRow] = (),
 ) -> list[calendar.Schedulable]:
-    """Who receives which steps at what local time. Pure: rows in, plans out."""
+    """Who receives which steps at what local time, on which working days and hours. Pure:
+    rows in, plans out."""
+    work = Calendars(calendars)
     by_id = {p.id: p for p in people}
     workspace_wide, per_team = _overrides_by_scope(overrides)
     coaches = {
@@ -106,6 +115,9 @@ def schedulables(
                 tz=zone(person.tz, default_tz),
                 steps=steps_of[steps_key],
                 paused_until=person.paused_until,
+                week=schedules[key],
+                work=work.of(person.workspace_id, team_of),
+                hours=working_hours(person.work_starts, person.work_ends),
             )
         )
     return plans
@@ -119,24 +131,36 @@ def open_windows(
     overrides: Sequence[ScheduleStep],
     default_tz: str,
     now: datetime,
+    calendars: Sequence[WorkCalendarRow] = (),
+    hours: Iterable[tuple[int, str | None, WorkingHours]] = (),
 ) -> frozenset[Window]:
     """Every step of every schedule in use that is inside its window at `now`, per workspace
-    and time zone people are in. Empty: nothing at all can be due, the roster need not be read.
-    Pure, and small whatever the headcount (zones × schedules × steps)."""
+    and time zone people are in (on each team's working days, within each working hours
+    kept there). Empty: nothing at all can be due, the roster need not be read. Pure, and
+    small whatever the headcount (zones × schedules × calendars × hours × steps)."""
     workspace_wide, per_team = _overrides_by_scope(overrides)
+    work = Calendars(calendars)
     teams_of: dict[int, set[int]] = {}
     for row in overrides:
         if row.manager_id is not None:
             teams_of.setdefault(row.workspace_id, set()).add(row.manager_id)
+    hours_in: dict[tuple[int, str | None], set[WorkingHours | None]] = {}
+    for workspace_id, tz, kept in hours:
+        hours_in.setdefault((workspace_id, tz), set()).add(kept)
     found: set[Window] = set()
     for workspace_id, tz in set(zones):
         wide = workspace_wide.get(workspace_id, ())
-        schedules = [effective_schedule(wide)] + [
-            effective_schedule(wide, per_team[team]) for team in teams_of.get(workspace_id, ())
+        teams = teams_of.get(workspace_id, set()) | work.teams(workspace_id)
+        schedules = [(effective_schedule(wide), work.of(workspace_id, None))] + [
+            (effective_schedule(wide, per_team.get(team, ())), work.of(workspace_id, team))
+            for team in teams
         ]
-        for schedule in schedules:
-            for o in calendar.open_occurrences(schedule, zone(tz, default_tz), now):
-                found.add((workspace_id, tz, o.step, o.cycle_week, o.due_at))
+        for schedule, days in schedules:
+            for limit in {None} | hours_in.get((workspace_id, tz), set()):
+                for o in calendar.open_occurrences(
+                    schedule, zone(tz, default_tz), now, week=schedule, work=days, hours=limit
+                ):
+                    found.add((workspace_id, tz, o.step, o.cycle_week, o.due_at))
     return frozenset(found)
 
 
@@ -209,17 +233,18 @@ class PlanStamp:
 
 @dataclass(frozen=True)
 class Schedules:
-    """Everything the planner reads: who is scheduled, and with which team overrides."""
+    """Everything the planner reads: who is scheduled, with which team overrides and on
+    which holiday calendars."""
 
     people: Sequence[Member]
     overrides: Sequence[ScheduleStep]
     stamp: PlanStamp | None = None
+    calendars: Sequence[WorkCalendarRow] = ()
 
     def due(self, now: datetime, default_tz: str) -> list[Planned]:
         """The rows due at `now` (pure: the database need not be held while this runs)."""
-        return planned_rows(
-            calendar.due_steps(schedulables(self.people, self.overrides, default_tz), now)
-        )
+        plans = schedulables(self.people, self.overrides, default_tz, self.calendars)
+        return planned_rows(calendar.due_steps(plans, now))
 
 
 async def read_schedules(
@@ -230,7 +255,15 @@ async def read_schedules(
     statements otherwise, whatever the headcount."""
     zones = await store.schedulable_zones()
     overrides = await store.all_schedule_overrides()
-    windows = open_windows(((z.workspace_id, z.tz) for z in zones), overrides, default_tz, now)
+    calendars = await store.work_calendars()
+    hours = [
+        (z.workspace_id, z.tz, kept)
+        for z in zones
+        if (kept := working_hours(z.work_starts, z.work_ends)) is not None
+    ]
+    windows = open_windows(
+        ((z.workspace_id, z.tz) for z in zones), overrides, default_tz, now, calendars, hours
+    )
     roster = (
         tuple(sorted(tuple(map(str, z)) for z in zones)),
         tuple(
@@ -239,13 +272,14 @@ async def read_schedules(
                 for o in overrides
             )
         ),
+        fingerprint(calendars),
     )
     stamp = PlanStamp(windows, roster, now)
     if not windows:  # nothing can be due
-        return Schedules((), overrides, stamp)
+        return Schedules((), overrides, stamp, calendars)
     if planned is not None and planned.covers(stamp):  # planned already: keep that stamp
-        return Schedules((), overrides, None)
-    return Schedules(await store.schedulable_people(), overrides, stamp)
+        return Schedules((), overrides, None, calendars)
+    return Schedules(await store.schedulable_people(), overrides, stamp, calendars)
 
 
 async def plan_due(store: Store, ledger: Ledger, now: datetime, default_tz: str) -> int:

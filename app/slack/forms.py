@@ -30,6 +30,7 @@ from app.rules.refusals import FieldErrors, Refusal, UserError
 from app.rules.rubric import LEVELS
 from app.rules.types import SLACK_USER_ID, WEEKDAY_NAMES, Gap, Role, Step, StepTime, as_typed
 from app.rules.weekly_steps import STEP_WORDS
+from app.rules.working_days import WorkingHours
 from app.services.coaching_notes import NoteInput
 from app.services.coaching_reviews import ReviewInput
 from app.services.deals import DealDraft
@@ -44,13 +45,18 @@ _MENTION = re.compile(rf"<@({SLACK_USER_ID.pattern})(?:\|[^>]*)?>|({SLACK_USER_I
 
 @dataclass(frozen=True)
 class CoachCommand:
-    verb: str  # add | move | remove | pause | schedule | status | help
+    verb: str  # add | move | remove | pause | schedule | holidays | hours | status | help
     person: str | None = None
     role: Role | None = None
     manager: str | None = None
     until: date | None = None
     step: Step | None = None
     when: StepTime | None = None
+    change: str | None = None  # holidays: region | none | add | remove; hours: set | off
+    country: str | None = None
+    region: str | None = None
+    day: date | None = None
+    hours: WorkingHours | None = None
 
 
 def split_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -93,6 +99,10 @@ def parse_coach(text: str | None) -> CoachCommand:
         return CoachCommand("pause", user_id(args[0], "the person"), until=pause_date(args[2]))
     if verb == "schedule":
         return parse_schedule(args)
+    if verb == "holidays":
+        return parse_holidays(args)
+    if verb == "hours":
+        return parse_hours(args)
     if verb == "status" and args:
         raise UserError(Refusal.STATUS_USAGE)
     return CoachCommand(verb)  # unknown: the listener answers with help
@@ -120,6 +130,47 @@ def parse_schedule(args: list[str]) -> CoachCommand:
     when = StepTime(day, time(int(clock.group(1)), int(clock.group(2))))
     team = user_id(args[3], "the team's manager") if len(args) == 4 else None
     return CoachCommand("schedule", manager=team, step=STEP_WORDS[word], when=when)
+
+
+def parse_holidays(args: list[str]) -> CoachCommand:
+    """`holidays`, `holidays <country> [region]`, `holidays none`, `holidays add|remove
+    <date>`, each but the first with an optional `@manager` last (one team)."""
+    if not args:
+        return CoachCommand("holidays")
+    # The team comes last: a mention, or a raw id past the words the change takes (a region
+    # such as WLS looks like an id, so only a <@mention> is taken in its place).
+    words = {"none": 1, "add": 2, "remove": 2}.get(args[0].lower(), 2)
+    team = None
+    if len(args) > 1 and (args[-1].startswith("<@") or len(args) > words):
+        team, args = user_id(args[-1], "the team's manager"), args[:-1]
+    change = args[0].lower()
+    if change == "none" and len(args) == 1:
+        return CoachCommand("holidays", manager=team, change="none")
+    if change in ("add", "remove") and len(args) == 2:
+        return CoachCommand("holidays", manager=team, change=change, day=pause_date(args[1]))
+    if change in ("add", "remove", "none") or len(args) > 2 or not args[0].isalpha():
+        raise UserError(Refusal.HOLIDAYS_USAGE)
+    region = args[1] if len(args) == 2 else None
+    return CoachCommand("holidays", manager=team, change="region", country=args[0], region=region)
+
+
+_HOURS = re.compile(rf"({_CLOCK.pattern})\s*[-–]\s*({_CLOCK.pattern})")
+
+
+def parse_hours(args: list[str]) -> CoachCommand:
+    """`hours`, `hours off`, or `hours HH:MM-HH:MM` (start before end)."""
+    if not args:
+        return CoachCommand("hours")
+    if len(args) == 1 and args[0].lower() == "off":
+        return CoachCommand("hours", change="off")
+    found = _HOURS.fullmatch(" ".join(args))
+    if found is None:
+        raise UserError(Refusal.HOURS_USAGE)
+    start = time(int(found.group(2)), int(found.group(3)))
+    end = time(int(found.group(5)), int(found.group(6)))
+    if start >= end:
+        raise UserError(Refusal.HOURS_USAGE)
+    return CoachCommand("hours", change="set", hours=WorkingHours(start, end))
 
 
 def pause_date(word: str) -> date:

@@ -91,11 +91,15 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
 async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     async with clicked(body, deps) as click:
         rep = click.own()
-        at = await deals.snooze_prompt(click.ledger, rep, click.ref.cycle, click.now)
+        at = await deals.snooze_prompt(
+            click.store, click.ledger, rep, click.ref.cycle, click.now, click.zone
+        )
         local = at.astimezone(zone(rep.tz, click.zone))
+        today = click.now.astimezone(local.tzinfo).date()
+        when = f"{local:%H:%M}" if local.date() == today else f"{local:%H:%M} on {local:%A}"
         mine = await access.own_dm_message(click.store, rep, click.meta.message)
     if mine is not None:
-        await update(client, mine, snoozed(click.meta.rep, click.meta.cycle, f"{local:%H:%M}"))
+        await update(client, mine, snoozed(click.meta.rep, click.meta.cycle, when))
 
 
 async def on_score(

@@ -27,6 +27,7 @@ from app.services import (
     people,
     recorder_health,
     team_schedules,
+    work_calendars,
 )
 from app.slack import forms
 from app.slack.answers import tell
@@ -110,7 +111,8 @@ def read_coach(body: dict[str, Any]) -> Outgoing | forms.CoachCommand:
     parsed = forms.parse_coach(body.get("text"))
     if parsed.verb == "help":
         return render.coach_help()
-    if parsed.verb not in ("pause", "schedule", "status", "add", "move", "remove"):
+    known = ("pause", "schedule", "holidays", "hours", "status", "add", "move", "remove")
+    if parsed.verb not in known:
         return render.coach_help(unknown=parsed.verb)
     return parsed
 
@@ -126,6 +128,8 @@ async def on_coach(
         reply = await _status(command, deps)
     elif parsed.verb == "schedule":
         reply = await _schedule(command, parsed, deps)
+    elif parsed.verb in ("holidays", "hours"):
+        reply = await _holidays(command, parsed, deps)
     else:
         reply = await _change(command, parsed, client, deps)
     await _answer_later(respond, reply)
@@ -160,6 +164,30 @@ async def _schedule(command: dict[str, Any], parsed: forms.CoachCommand, deps: D
             ctx.store, ctx.actor, parsed.step, parsed.when, parsed.manager
         )
         return render.schedule_reply(team, parsed.step)
+
+
+async def _holidays(command: dict[str, Any], parsed: forms.CoachCommand, deps: Deps) -> Outgoing:
+    """`/coach holidays …` and `/coach hours …`: show, or change (once per request)."""
+    async with acting(command, deps) as ctx:
+        store, actor, now = ctx.store, ctx.actor, ctx.now
+        if parsed.change is None:
+            return render.holidays_reply(await work_calendars.holidays_of(store, actor))
+        if not await _first_time(store, command, now):
+            return render.already_done()
+        if parsed.verb == "hours":
+            hours = await work_calendars.set_hours(store, actor, parsed.hours, now)
+            return render.hours_reply(hours)
+        if parsed.change in ("add", "remove"):
+            assert parsed.day is not None
+            keep = parsed.change == "add"
+            seen = await work_calendars.change_day_off(
+                store, actor, parsed.day, keep, parsed.manager, now
+            )
+        else:
+            seen = await work_calendars.choose_region(
+                store, actor, parsed.country, parsed.region, parsed.manager, now
+            )
+        return render.holidays_reply(seen)
 
 
 async def _change(

@@ -7,10 +7,12 @@ from datetime import date
 
 from app.rules.types import Step
 from app.rules.weekly_steps import WORD_OF
+from app.rules.working_days import WorkingHours
 from app.services.drill_reports import DrillAssignment
 from app.services.people import RosterChange
 from app.services.roster import plural
 from app.services.team_schedules import TeamSchedule
+from app.services.work_calendars import HolidaysView
 from app.slack.render.blocks import Outgoing, as_dicts, context, day_label, section
 
 
@@ -42,6 +44,12 @@ COACH_USAGE = (
     "• `/coach pause @person until YYYY-MM-DD` — out of office (managers for their reps)\n"
     "• `/coach schedule` — when each step fires for your team; "
     "`/coach schedule 1:1 thu 14:00 [@manager]` moves one\n"
+    "• `/coach holidays` — the holidays your team keeps; `/coach holidays GB ENG "
+    "[@manager]` chooses a country and region, `/coach holidays add|remove YYYY-MM-DD` a day "
+    "off of your own, `/coach holidays none` no public holidays (managers; admins for "
+    "everyone)\n"
+    "• `/coach hours 09:00-17:30` — your working hours: no message reaches you outside them "
+    "(`/coach hours off` to clear)\n"
     "• `/coach status` — this week's messages by state, and any that didn't reach people "
     "(admins)\n"
     "• `/coach help` — this list"
@@ -193,3 +201,45 @@ def schedule_reply(team: TeamSchedule, changed: Step | None = None) -> Outgoing:
             ]
         ),
     )
+
+
+def holidays_reply(view: HolidaysView) -> Outgoing:
+    """The holidays a team (or the workspace) keeps, after a change or when asked."""
+    whose = f"<@{view.manager}>'s team" if view.manager else "every team (workspace default)"
+    work = view.calendar
+    days = ", ".join(f"{d:%a %d %b %Y}" for d in sorted(work.days_off)) or "none"
+    lead = (
+        f"Saved: {whose} keeps {work.label}."
+        if view.changed
+        else f"The holidays {whose} keeps: {work.label}."
+    )
+    lines = [
+        f"{lead} Days off of its own: {days}.",
+        "A step that falls on a holiday or a weekend goes out on the next working day; a week "
+        "with no working day left for the 1:1 is skipped (skipped, not missed).",
+    ]
+    if view.hours is not None:
+        lines.append(f"Your working hours: {view.hours.label}.")
+    text = " ".join(lines)
+    return Outgoing(
+        text=text,
+        blocks=as_dicts(
+            [
+                section("\n".join(lines)),
+                context(
+                    "Change it: `/coach holidays <country> [region] [@manager]`, "
+                    "`/coach holidays add|remove YYYY-MM-DD`, `/coach hours 09:00-17:30`."
+                ),
+            ]
+        ),
+    )
+
+
+def hours_reply(hours: WorkingHours | None) -> Outgoing:
+    text = (
+        f"Saved: your working hours are {hours.label}, your local time. coach's messages wait "
+        "for them: anything due earlier or later reaches you when your day starts."
+        if hours
+        else "Saved: no working hours. coach's messages come at their usual times."
+    )
+    return Outgoing(text=text, blocks=as_dicts([section(text)]))

@@ -163,6 +163,24 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.NOT_A_WEEKDAY: "{word!r} isn't a weekday: write mon, tue, wed, thu, fri, sat or sun.",
     R.NOT_A_TIME: "{word!r} isn't a time: write it as HH:MM on a 24-hour clock.",
     R.NOT_A_DATE: "{word!r} isn't a date: write it as YYYY-MM-DD, e.g. 2026-12-31.",
+    R.HOLIDAYS_USAGE: (
+        "Use `/coach holidays <country> [region]` (e.g. `GB ENG`), `/coach holidays none`, "
+        "or `/coach holidays add|remove YYYY-MM-DD`; add `@manager` for one team."
+    ),
+    R.HOURS_USAGE: (
+        "Write your working hours as start-end on a 24-hour clock, e.g. "
+        "`/coach hours 09:00-17:30`, or `/coach hours off`."
+    ),
+    R.HOLIDAYS_LEADS_ONLY: "Only managers and admins choose the holidays: ask your manager.",
+    R.NOT_A_COUNTRY: (
+        "{word!r} isn't a country the holiday calendar knows: use its two-letter code, "
+        "e.g. GB, US or DE."
+    ),
+    R.NOT_A_REGION: (
+        "{word!r} isn't a region of {country}: use one of {regions}, or leave the region out."
+    ),
+    R.TOO_MANY_DAYS_OFF: "That's 100 days off already: remove some past ones first.",
+    R.NOT_A_DAY_OFF: "{day} isn't one of your days off, so there is nothing to remove.",
     R.DRILL_DONE_USAGE: "Add the link to your recording: `/drill done <link> [note]`.",
     R.DRILL_PAUSE_USAGE: "Use `/drill pause until YYYY-MM-DD`.",
 }
