@@ -5,15 +5,18 @@ any table, and the team's figures stay as they were."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
 
+from app import cli
 from app.db.store import Store
 from app.rules.exports import HEADER, safe_cell
 from app.sandbox.server import SlackSandbox
@@ -283,3 +286,40 @@ def test_a_cell_that_starts_like_a_formula_is_text() -> None:
         "Acme",
         "",
     ]
+
+
+async def coach_cli(*argv: str) -> int:
+    """`coach …` as the admin runs it on the server (its own event loop: in a thread)."""
+    return await asyncio.to_thread(cli.run, list(argv))
+
+
+async def test_the_command_line_exports_and_erases_after_confirmation(
+    team: Week,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    out = tmp_path / "history.csv"
+    assert await coach_cli("export", "--out", str(out)) == 0
+    # The server's clock is the real one: the weeks since W48 follow the script's four.
+    rows = csv_rows(out.read_bytes())
+    assert [r for r in rows if r[0] <= "2026-W48" or r[0] == "week"] == expected(EVERYONE)
+    assert capsys.readouterr().out.startswith(f"Wrote {out}: ")
+    assert await coach_cli("person", "export", "U0ANA", "--out", str(tmp_path / "a.json")) == 0
+    assert json.loads((tmp_path / "a.json").read_text())["person"]["slack_user_id"] == "U0ANA"
+
+    monkeypatch.setattr("builtins.input", lambda _prompt: "U0BEN")
+    assert await coach_cli("person", "erase", "U0ANA") == 1
+    assert capsys.readouterr().err.strip() == "The id typed did not match: nothing was erased."
+    assert await coach_cli("person", "erase", "U0MAYA", "--yes") == 1  # still leads a team
+    assert "move them to another manager first" in capsys.readouterr().err
+    monkeypatch.setattr("builtins.input", lambda _prompt: "U0ANA")
+    assert await coach_cli("person", "erase", "U0ANA") == 0
+    assert "Erased U0ANA's personal data" in capsys.readouterr().out
+    assert await coach_cli("person", "erase", "U0ANA", "--yes") == 1
+    assert "nothing to erase" in capsys.readouterr().err
+    async with team.deps.db() as session:
+        audited = (await session.execute(text("SELECT action FROM audit_log"))).scalars().all()
+    assert audited == ["export_history", "export_person", "erase"]
