@@ -18,6 +18,7 @@ from app.config import ConfigError, Settings, gong_credentials, slack_credential
 from app.crm.check import check_crm, set_up_fields
 from app.crm.credentials import environment_crm
 from app.db import migrate as migrations
+from app.db.models import Workspace
 from app.db.sender_lock import SenderBusy, single_sender
 from app.db.store import Store
 from app.db.token_reseal import reseal_tokens
@@ -26,7 +27,9 @@ from app.delivery.stop_signals import stop_on_signals
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.recorder.check import check_connection
+from app.rules.exports import AuditAction
 from app.server import StartupError, check_schema
+from app.services import erasure, exports, person_data
 from app.services.roster import RosterInvalid
 from app.slack.client import OutboxClients, bot_token, error_code, make_web_client
 from app.slack.workspace_access import resume_with_token
@@ -118,6 +121,99 @@ async def _import_roster(settings: Settings, path: Path, text: str, team: str | 
     finally:
         await deps.close()
     return report.describe()
+
+
+async def _workspace(store: Store, team: str | None) -> Workspace:
+    known = await store.workspaces()
+    if team:
+        found = next((w for w in known if w.team_id == team), None)
+        if found is None:
+            raise CliError(f"coach has no workspace {team}: check the id (T…) with --team.")
+        return found
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise CliError("coach has no workspace yet: import a roster first.")
+    raise CliError("coach serves several workspaces here: pass --team with the one you mean.")
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(f"Cannot write {path} ({exc.strerror}): check the path.") from exc
+
+
+async def _export(settings: Settings, out: Path, team: str | None) -> str:
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        async with deps.db.begin() as session:
+            store = Store(session)
+            workspace = await _workspace(store, team)
+            found = await exports.history_of_workspace(
+                store, workspace, deps.clock(), settings.coach_default_tz
+            )
+            _write(out, found.csv)
+    except StartupError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return (
+        f"Wrote {out}: {found.rows} rows, {found.weeks} weeks × {found.reps} reps up to "
+        f"{found.cycle}. Private notes are not included."
+    )
+
+
+async def _person(
+    settings: Settings, action: str, slack_user_id: str, out: Path | None, team: str | None
+) -> str:
+    deps = Deps.build(settings, system_clock)
+    try:
+        await check_schema(deps)
+        async with deps.db.begin() as session:
+            store = Store(session)
+            workspace = await _workspace(store, team)
+            now = deps.clock()
+            if action == "export":
+                assert out is not None
+                person = await store.person(workspace.id, slack_user_id)
+                if person is None:
+                    raise CliError(f"Nobody with the Slack id {slack_user_id} is on the roster.")
+                found = await person_data.full_data(store, person)
+                exports.audit(store, workspace.id, AuditAction.EXPORT_PERSON, now, None, person)
+                _write(out, found.json)
+                return f"Wrote everything coach holds about {slack_user_id} to {out}."
+            erased = await erasure.erase_person(store, workspace.id, slack_user_id, now, None)
+    except erasure.NothingToErase as exc:
+        raise CliError(
+            f"Nobody with the Slack id {slack_user_id} is on the roster: nothing to erase "
+            "(already erased, or never added). Nothing changed."
+        ) from exc
+    except erasure.StillLeads as exc:
+        raise CliError(
+            f"{', '.join(exc.reports)} still report to {slack_user_id}: move them to another "
+            "manager first (`/coach move`). Nothing changed."
+        ) from exc
+    except StartupError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await deps.close()
+    return (
+        f"Erased {slack_user_id}'s personal data; their weeks stay in the team's figures as "
+        f"{erased.anonymous_id}, and nothing more will be sent to them."
+    )
+
+
+def _confirmed(slack_user_id: str, yes: bool) -> None:
+    if yes:
+        return
+    typed = input(
+        f"This erases everything coach holds about {slack_user_id}, for good. "
+        "Type the Slack id again to go on: "
+    )
+    if typed.strip() != slack_user_id:
+        raise CliError("The id typed did not match: nothing was erased.")
 
 
 def _instant(text: str) -> datetime:
@@ -254,6 +350,25 @@ def _parser() -> argparse.ArgumentParser:
     crm_commands.add_parser(
         "setup", help="create the two write-back fields (HubSpot) or print them"
     )
+    export = commands.add_parser(
+        "export", help="write the coaching history (one row per rep and week) as CSV"
+    )
+    export.add_argument("--out", type=Path, required=True, help="the CSV file to write")
+    export.add_argument("--team", help="Slack workspace id (T…), when coach serves several")
+    person = commands.add_parser("person", help="one person's data: export it, or erase it")
+    person_commands = person.add_subparsers(dest="person_command", required=True, metavar="ACTION")
+    person_export = person_commands.add_parser(
+        "export", help="write everything coach holds about someone as JSON"
+    )
+    person_export.add_argument("slack_user_id", help="their Slack id (U…)")
+    person_export.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    person_export.add_argument("--team", help="Slack workspace id (T…), when several")
+    erase = person_commands.add_parser(
+        "erase", help="erase someone's personal data (their team's figures stay)"
+    )
+    erase.add_argument("slack_user_id", help="their Slack id (U…)")
+    erase.add_argument("--yes", action="store_true", help="don't ask to type the id again")
+    erase.add_argument("--team", help="Slack workspace id (T…), when several")
     gong = commands.add_parser("gong", help="the call recorder (Gong) set by GONG_*")
     gong_commands = gong.add_subparsers(dest="gong_command", required=True, metavar="ACTION")
     gong_commands.add_parser("check", help="say whether Gong answers and whom it matched")
@@ -302,13 +417,24 @@ def run(argv: Sequence[str]) -> int:
             works, sentence = asyncio.run(_crm(settings, args.crm_command))
             print(sentence, file=sys.stdout if works else sys.stderr)
             return 0 if works else 1
+        elif args.command == "export":
+            print(asyncio.run(_export(settings, args.out, args.team)))
+        elif args.command == "person":
+            if args.person_command == "erase":
+                _confirmed(args.slack_user_id, args.yes)
+            out = getattr(args, "out", None)
+            print(
+                asyncio.run(
+                    _person(settings, args.person_command, args.slack_user_id, out, args.team)
+                )
+            )
         elif args.command == "roster":
             text = _read_roster(args.file)
             print(asyncio.run(_import_roster(settings, args.file, text, args.team)))
     except (CliError, ConfigError, StartupError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         return 130
     return 0
 

@@ -80,6 +80,10 @@ class Person(Base):
     # The person's own working hours, local (both NULL: none; no DM lands outside them).
     work_starts: Mapped[time | None] = mapped_column(Time)
     work_ends: Mapped[time | None] = mapped_column(Time)
+    # When an admin erased their personal data (`coach person erase`): the row stays,
+    # anonymous and inactive, so the weeks they were coached still count in their team's
+    # figures (app/services/erasure.py).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -504,6 +508,21 @@ class DirectMessage(Base):
     answer_ts: Mapped[str | None] = mapped_column(String(32))  # coach's reply to it
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditLog(Base):
+    """Every export and erasure: who did it (None: the server's command line), about whom
+    (None: a team's history), what and when. Ids only, never content; rows are only added."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(24))  # app.rules.exports.AuditAction
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 from app.db import crm_tables as _crm_tables  # noqa: E402,F401  (CRM tables)

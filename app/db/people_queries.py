@@ -99,6 +99,22 @@ class PeopleQueries(Queries):
         )
         return (await self.session.scalars(query)).all()
 
+    async def counted_reports_of(self, manager_ids: Iterable[int]) -> Sequence[Person]:
+        """`reports_of`, and the people erased while they reported to these managers:
+        anonymous, and still counted in their team's figures for the weeks they were there."""
+        wanted = list(set(manager_ids))
+        if not wanted:
+            return []
+        query = (
+            select(Person)
+            .where(
+                Person.manager_id.in_(wanted),
+                or_(Person.active.is_(True), Person.erased_at.is_not(None)),
+            )
+            .order_by(Person.manager_id, Person.slack_user_id)
+        )
+        return (await self.session.scalars(query)).all()
+
     async def role_counts(self, workspace_id: int) -> dict[Role, int]:
         rows = await self.session.execute(
             select(Person.role, func.count())

@@ -147,6 +147,12 @@ class Refusal(StrEnum):
     HOURS_USAGE = auto()
     DRILL_DONE_USAGE = auto()
     DRILL_PAUSE_USAGE = auto()
+    # exports and erasure
+    EXPORT_FOR_LEADS = auto()
+    NOTHING_TO_EXPORT = auto()
+    ADMIN_ONLY_EXPORT = auto()  # admins
+    NOT_ON_ROSTER_TO_EXPORT = auto()  # person
+    EXPORT_USAGE = auto()
 
 
 class UserError(Exception):

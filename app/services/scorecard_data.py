@@ -169,10 +169,16 @@ async def rep_weeks(
     first_record = records.first_weeks()
     weeks: dict[int, list[RepWeek]] = {}
     for rep in reps:
-        # A rep counts from their first week on the roster (or with a record, if earlier).
-        joined = calendar.current_cycle(rep.created_at, zone(rep.tz, "UTC"))
+        # A rep counts from their first week on the roster (or with a record, if earlier),
+        # and, once erased, up to the week of their erasure.
+        tz = zone(rep.tz, "UTC")
+        joined = calendar.current_cycle(rep.created_at, tz)
         first = min(joined, first_record.get(rep.id, joined))
-        weeks[rep.id] = [_rep_week(records, rep.id, cycle, cycle >= first) for cycle in cycles]
+        last = calendar.current_cycle(rep.erased_at, tz) if rep.erased_at else None
+        weeks[rep.id] = [
+            _rep_week(records, rep.id, cycle, first <= cycle and (last is None or cycle <= last))
+            for cycle in cycles
+        ]
     return weeks
 
 
@@ -256,6 +262,12 @@ async def team_reps(store: Store, manager: Person) -> list[Person]:
     return [p for p in await store.reports_of([manager.id]) if p.role is Role.REP]
 
 
+async def counted_reps(store: Store, manager_ids: Sequence[int]) -> list[Person]:
+    """The reps of these managers whose weeks count: on the roster, or erased (anonymous,
+    counted up to their erasure), in one statement."""
+    return [p for p in await store.counted_reports_of(manager_ids) if p.role is Role.REP]
+
+
 async def one_on_ones_due(store: Store, manager: Person, cycle: str, now: datetime | None) -> bool:
     """Whether the team's 1:1 notes of `cycle` were due by `now` (their notes nudge, after
     the 1:1, has come in the manager's time): before that, nobody is missing one. No `now`:
@@ -272,13 +284,15 @@ async def team_view(
     store: Store, manager: Person, cycle: str, now: datetime | None = None
 ) -> TeamView:
     """The manager's team in `cycle`, as of `now` (None: the week as a whole)."""
-    reps = await team_reps(store, manager)
+    # Erased reps have no row, but the weeks they were coached still count in the figures.
+    counted = await counted_reps(store, [manager.id])
+    reps = [r for r in counted if r.erased_at is None]
     cycles = cycles_back(cycle, HISTORY)
-    weeks = await rep_weeks(store, reps, cycles)
+    weeks = await rep_weeks(store, counted, cycles)
     cards = {r.id: metrics.scorecard(weeks[r.id], cycle) for r in reps}
 
     def at(c: str) -> list[RepWeek]:
-        return [next(w for w in weeks[r.id] if w.cycle == c) for r in reps]
+        return [next(w for w in weeks[r.id] if w.cycle == c) for r in counted]
 
     this_week = at(cycle)
     last_week = at(calendar.previous_cycle(cycle))
@@ -288,7 +302,9 @@ async def team_view(
     for rep in reps:
         found += insights.rep_insights(rep.slack_user_id, weeks[rep.id], cycle)
     gaps = {
-        r.slack_user_id: w.gap for r, w in zip(reps, this_week, strict=True) if metrics.counted(w)
+        r.slack_user_id: w.gap
+        for r, w in zip(counted, this_week, strict=True)
+        if metrics.counted(w) and r.erased_at is None
     }
     due = await one_on_ones_due(store, manager, cycle, now)
     found += insights.team_insights(manager.slack_user_id, gaps, coverage, one_on_ones_due=due)
@@ -303,8 +319,11 @@ async def team_view(
         insights=found,
         to_score=[
             r.slack_user_id
-            for r, w in zip(reps, last_week, strict=True)
-            if metrics.counted(w) and w.drill_recorded and w.transfer is None
+            for r, w in zip(counted, last_week, strict=True)
+            if metrics.counted(w)
+            and w.drill_recorded
+            and w.transfer is None
+            and r.erased_at is None
         ],
         open_actions=await escalations.open_for(store, reps),
         coaching_minutes=minutes,
@@ -344,14 +363,15 @@ async def director_view(
     """Coverage across the director's managers in `cycle`, as of `now` (None: the whole
     week): a team whose 1:1s are not due yet has nobody "not coached"."""
     managers = [p for p in await store.reports_of([director.id]) if p.role is not Role.REP]
-    reps = [p for p in await store.reports_of([m.id for m in managers]) if p.role is Role.REP]
-    weeks = await rep_weeks(store, reps, [cycle])
+    counted = await counted_reps(store, [m.id for m in managers])
+    reps = [r for r in counted if r.erased_at is None]
+    weeks = await rep_weeks(store, counted, [cycle])
     trends = await coaching_reviews.checklist_trends(store, managers, cycles_back(cycle, WINDOW))
     recent = cycles_back(cycle, coaching_reviews.REVIEW_WEEKS)
     listed = await coaching_reviews.to_review(store, director, managers, recent)
     rows = []
     for manager in managers:
-        team = [(r, weeks[r.id][0]) for r in reps if r.manager_id == manager.id]
+        team = [(r, weeks[r.id][0]) for r in counted if r.manager_id == manager.id]
         due = await one_on_ones_due(store, manager, cycle, now)
         time = metrics.coaching_time([w for _, w in team])
         rows.append(
@@ -361,7 +381,7 @@ async def director_view(
                 [
                     r.slack_user_id
                     for r, w in team
-                    if due and metrics.counted(w) and w.held is not True
+                    if due and metrics.counted(w) and w.held is not True and r.erased_at is None
                 ],
                 due=due,
                 checklist=trends[manager.id],

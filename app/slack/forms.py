@@ -45,7 +45,7 @@ _MENTION = re.compile(rf"<@({SLACK_USER_ID.pattern})(?:\|[^>]*)?>|({SLACK_USER_I
 
 @dataclass(frozen=True)
 class CoachCommand:
-    verb: str  # add | move | remove | pause | schedule | holidays | hours | status | help
+    verb: str  # add | move | remove | pause | schedule | holidays | hours | status | export | help
     person: str | None = None
     role: Role | None = None
     manager: str | None = None
@@ -105,6 +105,10 @@ def parse_coach(text: str | None) -> CoachCommand:
         return parse_hours(args)
     if verb == "status" and args:
         raise UserError(Refusal.STATUS_USAGE)
+    if verb == "export":
+        if len(args) > 1:
+            raise UserError(Refusal.EXPORT_USAGE)
+        return CoachCommand("export", user_id(args[0], "the person") if args else None)
     return CoachCommand(verb)  # unknown: the listener answers with help
 
 
@@ -182,7 +186,7 @@ def pause_date(word: str) -> date:
 
 @dataclass(frozen=True)
 class DrillCommand:
-    verb: str  # done | status | pause | help | anything else (answered with help)
+    verb: str  # done | status | pause | export | help | anything else (answered with help)
     link: str = ""
     note: str = ""
     until: date | None = None

@@ -20,6 +20,7 @@ COMPOSED_FACTS: dict[Refusal, dict[str, object]] = {
     Refusal.ADMIN_ONLY_RECORDER: {"admins": ("U0ADM",)},
     Refusal.ADMIN_ONLY_CRM: {"admins": ("U0ADM",)},
     Refusal.ADMIN_ONLY_RUBRIC: {"admins": ("U0ADM",)},
+    Refusal.ADMIN_ONLY_EXPORT: {"admins": ("U0ADM",)},
     Refusal.STEP_ORDER: {"step": "1:1", "before": False, "other": "prep", "at": "Tue 09:00"},
     Refusal.STEP_ORDER_CLASH: {
         "lead": "U0MGR",

@@ -10,6 +10,7 @@ Slack's 3 s never depends on the database.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -23,21 +24,28 @@ from app.services import (
     crm_health,
     delivery_health,
     drill_reports,
+    exports,
     pauses,
     people,
+    person_data,
     recorder_health,
     team_schedules,
     work_calendars,
 )
 from app.slack import forms
 from app.slack.answers import tell
+from app.slack.dm_files import file_to_dm
+from app.slack.files import UploadFailed
 from app.slack.listeners.context import acting, working
 from app.slack.listeners.drill_cards import refresh_drill_card
 from app.slack.profiles import Profile, Unreadable
 from app.slack.render import delivery
+from app.slack.render import exports as exported
 from app.slack.render import help as render
 from app.slack.render.blocks import Outgoing
 from app.slack.runtime.home_publisher import HomeRefresher
+
+log = logging.getLogger(__name__)
 
 
 async def _answer_later(respond: AsyncRespond, reply: Outgoing) -> None:
@@ -48,7 +56,7 @@ async def _answer_later(respond: AsyncRespond, reply: Outgoing) -> None:
 def read_drill(body: dict[str, Any]) -> Outgoing | forms.DrillCommand:
     """`/drill …` before the ack: help for help and for what it does not know."""
     parsed = forms.parse_drill(body.get("text"))
-    if parsed.verb not in ("done", "status", "pause"):
+    if parsed.verb not in ("done", "status", "pause", "export"):
         return render.drill_help(unknown=None if parsed.verb == "help" else parsed.verb)
     return parsed
 
@@ -61,6 +69,9 @@ async def on_drill(
     deps: Deps,
     homes: HomeRefresher,
 ) -> None:
+    if parsed.verb == "export":
+        await _answer_later(respond, await _export(command, None, client, deps, own=True))
+        return
     if parsed.verb == "status":
         async with acting(command, deps, reads_only=True) as seen:
             assignment = await drill_reports.drill_status(
@@ -98,6 +109,49 @@ async def _first_time(store: Store, command: dict[str, Any], now: datetime) -> b
     return await store.claim_event(key, now)
 
 
+async def _export(
+    command: dict[str, Any], person: str | None, client: AsyncWebClient, deps: Deps, *, own: bool
+) -> Outgoing:
+    """An export (`/coach export [@person]`, `/drill export`), as a file in the asker's DM."""
+    async with acting(command, deps) as ctx:
+        if not await _first_time(ctx.store, command, ctx.now):
+            return render.already_done()
+        if own:
+            found = await person_data.own_data(ctx.store, ctx.actor, ctx.now)
+            name, content, comment = (
+                found.filename,
+                found.json,
+                exported.person_comment(found, True),
+            )
+        elif person is not None:
+            found = await person_data.data_of(ctx.store, ctx.actor, person, ctx.now)
+            name, content, comment = (
+                found.filename,
+                found.json,
+                exported.person_comment(found, False),
+            )
+        else:
+            history = await exports.history_for(ctx.store, ctx.actor, ctx.now, ctx.zone)
+            name, content, comment = (
+                history.filename,
+                history.csv,
+                exported.history_comment(history),
+            )
+    try:
+        await file_to_dm(
+            client,
+            command["user_id"],
+            filename=name,
+            content=content.encode("utf-8"),
+            title=name,
+            comment=comment,
+        )
+    except UploadFailed as failed:
+        log.warning("export not delivered", extra={"reason": failed.reason})
+        return exported.not_sent(failed.reason)
+    return exported.sent(comment)
+
+
 async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
     async with acting(command, deps, reads_only=True) as seen:
         health = await delivery_health.delivery_health(seen.store, seen.actor, seen.now, seen.zone)
@@ -111,7 +165,7 @@ def read_coach(body: dict[str, Any]) -> Outgoing | forms.CoachCommand:
     parsed = forms.parse_coach(body.get("text"))
     if parsed.verb == "help":
         return render.coach_help()
-    known = ("pause", "schedule", "holidays", "hours", "status", "add", "move", "remove")
+    known = ("pause", "schedule", "holidays", "hours", "status", "add", "move", "remove", "export")
     if parsed.verb not in known:
         return render.coach_help(unknown=parsed.verb)
     return parsed
@@ -126,6 +180,8 @@ async def on_coach(
 ) -> None:
     if parsed.verb == "status":
         reply = await _status(command, deps)
+    elif parsed.verb == "export":
+        reply = await _export(command, parsed.person, client, deps, own=False)
     elif parsed.verb == "schedule":
         reply = await _schedule(command, parsed, deps)
     elif parsed.verb in ("holidays", "hours"):

@@ -27,6 +27,7 @@ def drill_help(unknown: str | None = None) -> Outgoing:
         "• `/drill done <link> [note]` — report this week's drill with its recording",
         "• `/drill status` — this week's drill, when it's due and whether it's recorded",
         "• `/drill pause until YYYY-MM-DD` — out of office: no prompts or nudges until then",
+        "• `/drill export` — everything coach holds about you, as a file in your DM",
         "• `/drill help` — this list",
         "Your manager sets one drill a week in your 1:1.",
     ]
@@ -52,6 +53,8 @@ COACH_USAGE = (
     "(`/coach hours off` to clear)\n"
     "• `/coach status` — this week's messages by state, and any that didn't reach people "
     "(admins)\n"
+    "• `/coach export` — your team's coaching history as a CSV in your DM; "
+    "`/coach export @person` — everything coach holds about someone (admins)\n"
     "• `/coach help` — this list"
 )
 

@@ -183,6 +183,19 @@ TEMPLATES: Mapping[Refusal, str] = {
     R.NOT_A_DAY_OFF: "{day} isn't one of your days off, so there is nothing to remove.",
     R.DRILL_DONE_USAGE: "Add the link to your recording: `/drill done <link> [note]`.",
     R.DRILL_PAUSE_USAGE: "Use `/drill pause until YYYY-MM-DD`.",
+    R.EXPORT_FOR_LEADS: (
+        "Team exports are for managers, directors and admins: `/drill export` gives you "
+        "everything coach holds about you."
+    ),
+    R.NOTHING_TO_EXPORT: (
+        "Nobody on the roster reports to you yet, so there's no history to export."
+    ),
+    R.NOT_ON_ROSTER_TO_EXPORT: (
+        "<@{person}> isn't on coach's roster: coach holds nothing of theirs."
+    ),
+    R.EXPORT_USAGE: (
+        "Use `/coach export` for your team's history, or `/coach export @person` (admins)."
+    ),
 }
 
 
@@ -236,6 +249,7 @@ COMPOSED: Mapping[Refusal, Callable[[Mapping[str, Fact]], str]] = {
     R.ADMIN_ONLY_RECORDER: _admin_only("connect Gong"),
     R.ADMIN_ONLY_CRM: _admin_only("connect the CRM"),
     R.ADMIN_ONLY_RUBRIC: _admin_only("change the rubric"),
+    R.ADMIN_ONLY_EXPORT: _admin_only("export someone else's data"),
     R.STEP_ORDER: _step_order,
     R.STEP_ORDER_CLASH: _step_order_clash,
     R.STILL_HAS_REPORTS: _still_has_reports,
