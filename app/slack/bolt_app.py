@@ -64,6 +64,7 @@ def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> 
     app.action(Action.DISCONNECT_CRM.value)(runs.acked_first(crm_admin.on_disconnect_crm))
     app.action(Action.EDIT_COMPETENCY.value)(runs.acked_first(rubric_admin.on_edit_competency))
     app.action(Action.ADD_COMPETENCY.value)(runs.acked_first(rubric_admin.on_edit_competency))
+    app.action(Action.EXPORT_HISTORY.value)(runs.acked_first(actions.on_export_history))
     app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
     app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
     app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))

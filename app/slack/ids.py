@@ -49,6 +49,7 @@ class Action(StrEnum):
     DISCONNECT_CRM = "crm_disconnect"  # App Home (admins): forget the CRM's keys and deals
     EDIT_COMPETENCY = "rubric_competency_open"  # App Home (admins): reword a competency
     ADD_COMPETENCY = "rubric_competency_add"  # App Home (admins): add one of their own
+    EXPORT_HISTORY = "export_history"  # App Home (admins): the coaching history, CSV, by DM
     WRITE_NOTE = "coaching_note_open"  # App Home (coaches): an SBI, CAR or OSKAR note on a rep
     NOTE_FRAMEWORK_PICKED = "coaching_note_framework"  # the note's framework: re-render it
     OPEN_SCORECARD = "scorecard_open"  # App Home: a rep's one-page scorecard (theirs, or a coach's)

@@ -22,6 +22,7 @@ from app.db.store import Store
 from app.rules.exports import HEADER, safe_cell
 from app.sandbox.server import SlackSandbox
 from app.services import erasure, scorecard_data
+from app.slack.ids import Action
 from tests.support.factories import TEAM_ID
 from tests.support.four_weeks import ROSTER, ZONES, Script, at, play
 from tests.support.week import Week, open_week
@@ -121,6 +122,30 @@ async def test_each_lead_gets_their_scope_as_the_hand_computed_rows(team: Week) 
     async with team.deps.db() as session:
         actions = (await session.execute(text("SELECT action FROM audit_log"))).scalars().all()
     assert actions == ["export_history"] * 4
+
+
+async def test_the_admins_home_button_sends_the_history_by_dm(team: Week) -> None:
+    home = {"ts": "1.0", "blocks": []}
+    state = team.sandbox.state
+
+    async def click(user: str) -> list[Any]:
+        before = set(state.files)
+        await team.driver.click(user, Action.EXPORT_HISTORY, "csv", message=home)
+        await team.settle()
+        return [f for k, f in state.files.items() if k not in before]
+
+    [sent] = await click(ADMIN)
+    assert sent.channels == [state.dm_channel(ADMIN)] and sent.uploaded is not None
+    assert csv_rows(sent.uploaded) == expected(EVERYONE)
+    assert "everyone's coaching history" in str(state.messages[state.dm_channel(ADMIN)][-1].text)
+    # A rep's forged click sends nothing anywhere.
+    assert await click("U0ANA") == []
+    assert not any(m.files for m in state.messages.get(state.dm_channel("U0ANA"), []))
+    # An upload Slack refuses is said in the DM instead: the click had nowhere to answer.
+    team.sandbox.fail_uploads(1, status=500)
+    assert [f.uploaded for f in await click(ADMIN)] == [None]
+    last = state.messages[state.dm_channel(ADMIN)][-1]
+    assert last.text == "I couldn't put the file in your DM just now: try again in a minute."
 
 
 async def test_the_wrong_person_gets_nothing(team: Week) -> None:

@@ -41,6 +41,7 @@ from app.services.week_plan import zone
 from app.slack import forms, payloads
 from app.slack.answers import tell, update
 from app.slack.client import error_code
+from app.slack.listeners import commands
 from app.slack.listeners.context import acting, clicked
 from app.slack.listeners.drill_cards import refresh_drill_card
 from app.slack.metadata import ActionRef, MenuChoice, MessageRef, ModalMeta
@@ -86,6 +87,16 @@ async def on_open_deals(body: dict[str, Any], client: AsyncWebClient, deps: Deps
     existing = [Deal.from_json(d) for d in found.deals] if found else []
     view = deals_modal(click.meta, existing, calls, open_deals)
     await client.views_open(trigger_id=payloads.trigger_id(body), view=view)
+
+
+async def on_export_history(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """The admin's App Home button: the coaching history as a CSV in their DM. A Home click
+    has nowhere to answer, so a file that couldn't be sent is said in the DM instead."""
+    answer = await commands.export_to_dm(body, None, client, deps, own=False)
+    if not answer.delivered:
+        await client.chat_postMessage(
+            channel=payloads.user_id(body), text=answer.reply.text, blocks=answer.reply.blocks
+        )
 
 
 async def on_snooze(body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

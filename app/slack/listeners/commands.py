@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from app.services import (
     team_schedules,
     work_calendars,
 )
-from app.slack import forms
+from app.slack import forms, payloads
 from app.slack.answers import tell
 from app.slack.dm_files import file_to_dm
 from app.slack.files import UploadFailed
@@ -70,7 +71,8 @@ async def on_drill(
     homes: HomeRefresher,
 ) -> None:
     if parsed.verb == "export":
-        await _answer_later(respond, await _export(command, None, client, deps, own=True))
+        answer = await export_to_dm(command, None, client, deps, own=True)
+        await _answer_later(respond, answer.reply)
         return
     if parsed.verb == "status":
         async with acting(command, deps, reads_only=True) as seen:
@@ -109,13 +111,20 @@ async def _first_time(store: Store, command: dict[str, Any], now: datetime) -> b
     return await store.claim_event(key, now)
 
 
-async def _export(
+@dataclass(frozen=True)
+class ExportAnswer:
+    reply: Outgoing  # under the command: where the file went, or why it didn't
+    delivered: bool
+
+
+async def export_to_dm(
     command: dict[str, Any], person: str | None, client: AsyncWebClient, deps: Deps, *, own: bool
-) -> Outgoing:
-    """An export (`/coach export [@person]`, `/drill export`), as a file in the asker's DM."""
+) -> ExportAnswer:
+    """An export (`/coach export [@person]`, `/drill export`, the admin's Home button), as a
+    file in the asker's DM; the answer says where it went (or why not)."""
     async with acting(command, deps) as ctx:
         if not await _first_time(ctx.store, command, ctx.now):
-            return render.already_done()
+            return ExportAnswer(render.already_done(), delivered=True)  # the first time
         if own:
             found = await person_data.own_data(ctx.store, ctx.actor, ctx.now)
             name, content, comment = (
@@ -140,7 +149,7 @@ async def _export(
     try:
         await file_to_dm(
             client,
-            command["user_id"],
+            payloads.user_id(command),
             filename=name,
             content=content.encode("utf-8"),
             title=name,
@@ -148,8 +157,8 @@ async def _export(
         )
     except UploadFailed as failed:
         log.warning("export not delivered", extra={"reason": failed.reason})
-        return exported.not_sent(failed.reason)
-    return exported.sent(comment)
+        return ExportAnswer(exported.not_sent(failed.reason), delivered=False)
+    return ExportAnswer(exported.sent(comment), delivered=True)
 
 
 async def _status(command: dict[str, Any], deps: Deps) -> Outgoing:
@@ -181,7 +190,7 @@ async def on_coach(
     if parsed.verb == "status":
         reply = await _status(command, deps)
     elif parsed.verb == "export":
-        reply = await _export(command, parsed.person, client, deps, own=False)
+        reply = (await export_to_dm(command, parsed.person, client, deps, own=False)).reply
     elif parsed.verb == "schedule":
         reply = await _schedule(command, parsed, deps)
     elif parsed.verb in ("holidays", "hours"):

@@ -434,7 +434,14 @@ def _admin(model: HomeModel) -> list[Block]:
                 ),
                 *_disconnect(model),
                 *_crm_buttons(model),
+                ButtonElement(
+                    text="Export coaching history", action_id=Action.EXPORT_HISTORY, value="csv"
+                ),
             ],
+        ),
+        context(
+            "*Export coaching history* sends you a CSV by DM: one row per rep per week, "
+            "private notes never included. One person's data: `/coach export @person`."
         ),
         context(
             f"Teams with their own times: set them per team in the same form. "
