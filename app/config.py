@@ -44,8 +44,10 @@ class Settings(BaseSettings):
     coach_tick_seconds: float = Field(default=60, gt=0, le=3600)
     # How long a claimed delivery is held before another sender may take it over.
     coach_lease_seconds: float = Field(default=60, ge=1, le=3600)
-    # Scheduled DMs per minute per workspace (Slack allows about one a second, with bursts).
-    coach_send_rate_per_minute: int = Field(default=60, ge=1, le=100_000)
+    # Scheduled DMs per minute per workspace: learned from Slack's answers, starting here
+    # (about one a second, which Slack always takes) and never above the cap, when one is set.
+    coach_send_start_per_minute: int = Field(default=60, ge=1, le=100_000)
+    coach_send_rate_per_minute: int | None = Field(default=None, ge=1, le=100_000)
     # Scheduled DMs in flight at once per process.
     coach_send_concurrency: int = Field(default=8, ge=1, le=256)
     # Trend charts (PNG) in digests and App Homes: on, and the threads per process drawing them.

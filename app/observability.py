@@ -67,6 +67,15 @@ _ack_seconds = Histogram(
     registry=REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0),
 )
+# Punctuality: from a minute (a tick's cadence) to the four hours a step's window lasts.
+LATENESS_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400)
+_lateness = Histogram(
+    "coach_delivery_lateness_seconds",
+    "How long after its local due time a scheduled DM reached Slack, by step.",
+    ["step"],
+    registry=REGISTRY,
+    buckets=LATENESS_BUCKETS,
+)
 for _outcome in DELIVERY_OUTCOMES:
     _deliveries.labels(_outcome)
 for _kind in ACK_KINDS:
@@ -77,6 +86,10 @@ def record_delivery(outcome: str, count: int = 1) -> None:
     if outcome not in DELIVERY_OUTCOMES:
         raise ValueError(f"unknown delivery outcome {outcome!r}; one of {DELIVERY_OUTCOMES}")
     _deliveries.labels(outcome).inc(count)
+
+
+def record_lateness(step: str, seconds: float) -> None:
+    _lateness.labels(step).observe(max(seconds, 0.0))
 
 
 def record_ratelimited(method: str) -> None:

@@ -59,7 +59,7 @@ TEAM_ID = "T0SANDBOX"
 BOT_TOKEN = "xoxb-sandbox-token"  # what SlackSandbox accepts by default
 DEFAULT_TZ = "Europe/Berlin"
 # Benchmarks measure the bot, not Slack's pace: the highest rate the settings allow.
-FAST_SENDING = {"coach_send_rate_per_minute": 100_000}
+FAST_SENDING = {"coach_send_start_per_minute": 100_000, "coach_send_rate_per_minute": 100_000}
 
 
 # --- the roster -------------------------------------------------------------------------

@@ -193,6 +193,11 @@ class SendPace(Base):
     tokens: Mapped[float] = mapped_column(Float)
     refilled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ready_at: Mapped[datetime] = mapped_column(UTCDateTime)  # no send before this
+    # The pace learned from Slack's answers (app/rules/pacing.py); NULL: not learned yet.
+    per_minute: Mapped[float | None] = mapped_column(Float)
+    ceiling: Mapped[float | None] = mapped_column(Float)  # the rate the last 429 answered
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cut_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventReceipt(Base):

@@ -4,6 +4,10 @@ Every sender process takes tokens from the same row (locked for the instant of a
 three replicas together send at the workspace's rate, not three times it. A 429 pauses the
 workspace for every sender until Retry-After has passed. Time is the wall clock (the
 database's on PostgreSQL): Slack counts real seconds, whatever the app clock says.
+
+With `Learning` (scheduled DMs), the rate itself is learned in the same row: raised while
+senders want more and Slack accepts, cut on a 429 (app/rules/pacing.py), so every replica
+sends at what the workspace sustained, and next week starts from it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import SendPace
 from app.db.sql import insert_ignoring_conflicts
+from app.rules import pacing
+from app.rules.pacing import Pace
 
 
 @dataclass(frozen=True)
@@ -101,13 +107,36 @@ def paused(bucket: Bucket, until: datetime) -> Bucket:
     return Bucket(1.0, later, later)
 
 
-class Pacer:
-    """The bucket rows of one transaction. Lock rows in workspace order (no deadlocks)."""
+@dataclass(frozen=True)
+class Learning:
+    """Learn the rate from Slack's answers: start here, never above the cap (None: none)."""
 
-    def __init__(self, session: AsyncSession, method: str, rate: Rate) -> None:
+    start_per_minute: float
+    cap_per_minute: float | None = None
+
+
+class Pacer:
+    """The bucket rows of one transaction. Lock rows in workspace order (no deadlocks).
+    `rate` is fixed, or with `learning` the rate a workspace starts at."""
+
+    def __init__(
+        self, session: AsyncSession, method: str, rate: Rate, learning: Learning | None = None
+    ) -> None:
         self.session = session
         self.method = method
         self.rate = rate
+        self.learning = learning
+
+    def _rate(self, pace: Pace | None) -> Rate:
+        if pace is None or self.learning is None:
+            return self.rate
+        return Rate(max(1, round(pace.limited(self.learning.cap_per_minute))))
+
+    def _start(self) -> Pace | None:
+        learning = self.learning
+        if learning is None:
+            return None
+        return pacing.started(learning.start_per_minute, learning.cap_per_minute)
 
     async def take(self, workspace_id: int, wanted: int, now: datetime) -> Taken:
         """A whole batch of sends, or none yet (see `take`)."""
@@ -124,38 +153,77 @@ class Pacer:
         now: datetime,
         rule: Callable[[Bucket, Rate, datetime, int], Taken],
     ) -> Taken:
-        bucket = await self._locked(workspace_id, now)
-        taken = rule(bucket, self.rate, now, wanted)
-        if taken.bucket != bucket:
-            await self._store(workspace_id, taken.bucket)
+        bucket, pace = await self._locked(workspace_id, now)
+        taken = rule(bucket, self._rate(pace), now, wanted)
+        learned = pace
+        if pace is not None and self.learning is not None and taken.granted < wanted:
+            # Senders want more than the pace gives: ask Slack for more (or not yet).
+            learned = pacing.raised(pace, now, self.learning.cap_per_minute)
+        if taken.bucket != bucket or learned != pace:
+            await self._store(workspace_id, taken.bucket, learned)
         return taken
 
     async def refund(self, workspace_id: int, now: datetime) -> None:
-        bucket = await self._locked(workspace_id, now)
-        await self._store(workspace_id, refunded(bucket, self.rate, now))
+        bucket, pace = await self._locked(workspace_id, now)
+        await self._store(workspace_id, refunded(bucket, self._rate(pace), now), pace)
 
     async def pause(self, workspace_id: int, wait: timedelta, now: datetime) -> None:
-        bucket = await self._locked(workspace_id, now)
-        await self._store(workspace_id, paused(bucket, now + wait))
+        """Slack answered 429: nobody sends before Retry-After has passed, and a learned
+        rate comes down."""
+        bucket, pace = await self._locked(workspace_id, now)
+        learned = pacing.cut(pace, now) if pace is not None else None
+        await self._store(workspace_id, paused(bucket, now + wait), learned)
 
-    async def _locked(self, workspace_id: int, now: datetime) -> Bucket:
+    async def pace(self, workspace_id: int, now: datetime) -> Pace | None:
+        """The learned pace of this workspace and method (None: a fixed rate)."""
+        return (await self._locked(workspace_id, now))[1]
+
+    async def _locked(self, workspace_id: int, now: datetime) -> tuple[Bucket, Pace | None]:
         locked = (
-            select(SendPace.tokens, SendPace.refilled_at, SendPace.ready_at)
+            select(
+                SendPace.tokens,
+                SendPace.refilled_at,
+                SendPace.ready_at,
+                SendPace.per_minute,
+                SendPace.ceiling,
+                SendPace.raised_at,
+                SendPace.cut_at,
+            )
             .where(SendPace.workspace_id == workspace_id, SendPace.method == self.method)
             .with_for_update()
         )
         row = (await self.session.execute(locked)).one_or_none()
         if row is None:
-            start = fresh(now, self.rate)
+            start = self._start()
+            bucket = fresh(now, self._rate(start))
             values = {"workspace_id": workspace_id, "method": self.method}
-            values |= {"tokens": start.tokens, "refilled_at": now, "ready_at": now}
+            values |= {"tokens": bucket.tokens, "refilled_at": now, "ready_at": now}
+            if start is not None:
+                values |= {"per_minute": start.per_minute}
             await self.session.execute(insert_ignoring_conflicts(self.session, SendPace, values))
             row = (await self.session.execute(locked)).one()
-        return Bucket(row.tokens, row.refilled_at, row.ready_at)
+        bucket = Bucket(row.tokens, row.refilled_at, row.ready_at)
+        if self.learning is None:
+            return bucket, None
+        if row.per_minute is None:  # a row from before the pace was learned
+            return bucket, self._start()
+        return bucket, Pace(row.per_minute, row.ceiling, row.raised_at, row.cut_at)
 
-    async def _store(self, workspace_id: int, bucket: Bucket) -> None:
+    async def _store(self, workspace_id: int, bucket: Bucket, pace: Pace | None) -> None:
+        values: dict[str, object] = {
+            "tokens": bucket.tokens,
+            "refilled_at": bucket.refilled_at,
+            "ready_at": bucket.ready_at,
+        }
+        if pace is not None:
+            values |= {
+                "per_minute": pace.per_minute,
+                "ceiling": pace.ceiling,
+                "raised_at": pace.raised_at,
+                "cut_at": pace.cut_at,
+            }
         await self.session.execute(
             update(SendPace)
             .where(SendPace.workspace_id == workspace_id, SendPace.method == self.method)
-            .values(tokens=bucket.tokens, refilled_at=bucket.refilled_at, ready_at=bucket.ready_at)
+            .values(values)
         )

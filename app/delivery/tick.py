@@ -28,7 +28,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from app import observability
 from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
-from app.db.pace import Pacer, Rate
+from app.db.pace import Learning, Pacer, Rate
 from app.db.store import Store
 from app.delivery.charts import ChartMaker
 from app.delivery.crm_tick import CrmReport, CrmTick
@@ -139,7 +139,10 @@ class Outbox:
         self.client_for = client_for
         self.owner = owner or sender_id()
         settings = deps.settings
-        self.rate = Rate(settings.coach_send_rate_per_minute)
+        self.rate = Rate(settings.coach_send_start_per_minute)  # until a pace is learned
+        self.learning = Learning(
+            settings.coach_send_start_per_minute, settings.coach_send_rate_per_minute
+        )
         self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
         self.recorder_budget_s = RECORDER_BUDGET_S  # of each tick, for reading calls
         self.recorder_for: RecorderFactory = gong_recorder  # tests give a quicker timeout
@@ -305,7 +308,7 @@ class Outbox:
         self, at: datetime, limit: int, person_id: int | None, kind: Step | None
     ) -> Claims:
         async with self.deps.db.begin() as session:
-            pacer = Pacer(session, POST_METHOD, self.rate)
+            pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
             return await Ledger(session, lease=self.lease).claim(
                 at,
                 self.owner,
@@ -348,7 +351,7 @@ class Outbox:
             composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
             if isinstance(composed, weekly_messages.Skip):
                 await ledger.cancelled(claim, composed.reason)
-                pacer = Pacer(session, POST_METHOD, self.rate)
+                pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
                 await pacer.refund(claim.workspace_id, await wall_now(session))  # nothing posted
                 return "cancelled"
         assert person is not None  # compose skips a recipient who is gone
@@ -366,6 +369,8 @@ class Outbox:
             return await self._retry(claim, now + backoff(claim.attempts), reason)
         async with self.deps.db.begin() as session:
             await Ledger(session).sent(claim, str(response["channel"]), str(response["ts"]), now)
+        late = self.deps.clock() - claim.due_at
+        observability.record_lateness(claim.kind.value, late.total_seconds())
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"
 
@@ -416,7 +421,7 @@ class Outbox:
             observability.record_ratelimited(POST_METHOD)
             wait = timedelta(seconds=retry_after_s(exc))
             async with self.deps.db.begin() as session:
-                await Pacer(session, POST_METHOD, self.rate).pause(
+                await Pacer(session, POST_METHOD, self.rate, self.learning).pause(
                     claim.workspace_id, wait, await wall_now(session)
                 )
             log.warning(

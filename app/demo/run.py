@@ -61,7 +61,8 @@ def demo_settings(
         slack_client_id=None,
         slack_api_url=sandbox.api_url,
         coach_scheduler="off",
-        coach_send_rate_per_minute=100_000,  # the demo's sandbox sets no rate limit
+        coach_send_start_per_minute=100_000,  # the demo's sandbox sets no rate limit
+        coach_send_rate_per_minute=100_000,
         gong_api_url=gong.base_url if gong else None,
         gong_access_key=SecretStr(gong.access_key) if gong else None,
         gong_access_key_secret=SecretStr(gong.access_key_secret) if gong else None,

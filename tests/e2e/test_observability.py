@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -10,11 +11,14 @@ from sqlalchemy import select
 
 from app.clock import system_clock
 from app.db.models import Delivery, Person
+from app.delivery.tick import Outbox
 from app.deps import Deps
+from app.rules import calendar
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
+from app.slack.client import OutboxClients
 from tests.support.factories import make_settings, seed_org
 
 
@@ -94,3 +98,35 @@ async def test_metrics_without_a_database_omit_only_the_queue(sandbox: SlackSand
         await deps.close()
     assert ("coach_queue_depth", ()) not in samples
     assert ("coach_deliveries_total", (("outcome", "sent"),)) in samples
+
+
+async def test_each_sent_dm_records_how_late_it_left(bot: RunningBot, deps: Deps) -> None:
+    await seed_org(deps)
+    now = system_clock()
+    async with deps.db.begin() as session:
+        person = await session.scalar(select(Person).where(Person.slack_user_id == "U0REPA1"))
+        assert person is not None
+        session.add(
+            Delivery(
+                workspace_id=person.workspace_id,
+                person_id=person.id,
+                kind=Step.REP_PROMPT,
+                cycle_week=calendar.current_cycle(now, ZoneInfo(person.tz or "UTC")),
+                due_at=now - timedelta(seconds=90),  # a tick that came late
+                expires_at=now + timedelta(hours=4),
+                status=DeliveryStatus.PENDING,
+                created_at=now,
+            )
+        )
+    bucket = "coach_delivery_lateness_seconds_bucket"
+    before = await scrape(bot.url)
+    outbox = Outbox(deps, OutboxClients(deps), owner="late")
+    sent = await outbox.send_due(person_id=person.id, kind=Step.REP_PROMPT)
+    assert sent["sent"] == 1
+    after = await scrape(bot.url)
+
+    def count(le: str) -> float:
+        key = (bucket, (("le", le), ("step", "rep_prompt")))
+        return after[key] - before.get(key, 0.0)
+
+    assert (count("60.0"), count("120.0"), count("+Inf")) == (0, 1, 1)

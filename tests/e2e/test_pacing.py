@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from app.clock import FrozenClock
+from app.db.models import SendPace
+from app.db.pace import Learning, Pacer, Rate
 from app.db.store import Store
 from app.delivery.tick import Outbox
 from app.deps import Deps
+from app.rules.pacing import FIRST_CUT, Pace
 from app.sandbox.server import SlackSandbox
 from app.services.roster import apply_roster, parse_roster_csv
 from app.slack.client import OutboxClients
@@ -48,7 +52,9 @@ async def seed_workspace(deps: Deps, sandbox: SlackSandbox, team_id: str, prefix
 
 @pytest.fixture
 async def two_workspaces(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
-    settings = make_settings(database_url, sandbox, coach_send_rate_per_minute=120)
+    settings = make_settings(
+        database_url, sandbox, coach_send_start_per_minute=120, coach_send_rate_per_minute=120
+    )
     deps = Deps.build(settings, FrozenClock(MONDAY_0900_BERLIN))
     await empty_tables(deps)
     await seed_workspace(deps, sandbox, "T0PACEDW", "U0W")
@@ -106,3 +112,57 @@ async def test_a_429_pauses_only_its_workspace_for_retry_after(
     assert len(others) == REPS_EACH  # the other workspace kept sending, in the pause too
     assert any(refused_at < t < refused_at + seconds(2) for t in others)
     assert len(sandbox.deliveries()) == 2 * REPS_EACH
+
+
+async def test_a_learned_pace_is_shared_by_every_sender_and_kept(two_workspaces: Deps) -> None:
+    deps = two_workspaces
+    learning = Learning(start_per_minute=60, cap_per_minute=None)
+    async with deps.db() as session:
+        workspace = await Store(session).workspace_by_team("T0PACEDW")
+        assert workspace is not None
+    at = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+    async def as_sender(act: Any) -> Pace | None:
+        """One replica's transaction: a Pacer of its own on the shared row."""
+        async with deps.db.begin() as session:
+            pacer = Pacer(session, "chat.postMessage", Rate(60), learning)
+            await act(pacer)
+            return await pacer.pace(workspace.id, at)
+
+    # Replica one wants 20 posts, gets one second's worth: the pace goes up, for everyone.
+    one = await as_sender(lambda p: p.take(workspace.id, 20, at))
+    two = await as_sender(lambda p: asyncio.sleep(0))
+    assert one == two and two is not None and two.per_minute == 120
+    # Replica two is answered 429: the pace comes down for replica one too.
+    await as_sender(lambda p: p.pause(workspace.id, seconds(1), at + seconds(2)))
+    seen = await as_sender(lambda p: asyncio.sleep(0))
+    assert seen == Pace(60, ceiling=120, raised_at=at, cut_at=at + seconds(2))
+    # The other workspace learned nothing from it.
+    async with deps.db.begin() as session:
+        other = await Store(session).workspace_by_team("T0OTHERX")
+        assert other is not None
+        fresh = await Pacer(session, "chat.postMessage", Rate(60), learning).pace(other.id, at)
+    assert fresh == Pace(60)
+
+
+async def test_a_429_cuts_the_pace_the_outbox_learned(
+    database_url: str, sandbox: SlackSandbox
+) -> None:
+    settings = make_settings(database_url, sandbox, coach_send_start_per_minute=600)
+    settings = settings.model_copy(update={"coach_send_rate_per_minute": None})
+    deps = Deps.build(settings, FrozenClock(MONDAY_0900_BERLIN))
+    try:
+        await empty_tables(deps)
+        await seed_workspace(deps, sandbox, "T0PACEDW", "U0W")
+        sandbox.rate_limit_next("chat.postMessage", retry_after=0)
+        await Outbox(deps, OutboxClients(deps), owner="solo").tick()
+        async with deps.db() as session:
+            workspace = await Store(session).workspace_by_team("T0PACEDW")
+            assert workspace is not None
+            row = await session.get(SendPace, (workspace.id, "chat.postMessage"))
+        # The rate that drew the 429 (600, or 1,200 if a short take raised it first) is the
+        # ceiling now, and the first cut halves it.
+        assert row is not None and row.ceiling is not None and row.cut_at is not None
+        assert row.ceiling >= 600 and row.per_minute == row.ceiling * FIRST_CUT
+    finally:
+        await deps.close()

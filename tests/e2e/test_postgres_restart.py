@@ -217,6 +217,7 @@ async def test_bot_rides_out_a_postgres_restart(
             PORT=str(free_port()),
             COACH_SCHEDULER="on",
             COACH_TICK_SECONDS="1",
+            COACH_SEND_START_PER_MINUTE=str(RATE_PER_MINUTE),  # a fixed rate: start = cap
             COACH_SEND_RATE_PER_MINUTE=str(RATE_PER_MINUTE),
             COACH_LEASE_SECONDS=str(LEASE_S),
         )

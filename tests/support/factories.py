@@ -74,6 +74,7 @@ def make_settings(
         "slack_api_url": sandbox.api_url if sandbox else "http://127.0.0.1:9/api/",
         "coach_scheduler": "off",
         # The sandbox enforces no limit unless a test sets one; pacing tests lower this.
+        "coach_send_start_per_minute": 100_000,  # tests measure coach, not the pace's climb
         "coach_send_rate_per_minute": 100_000,
         "slack_app_token": None,
         "slack_client_id": None,

@@ -44,7 +44,8 @@ async def start_tick(
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": sandbox.api_url,
         "COACH_SCHEDULER": "off",
-        "COACH_SEND_RATE_PER_MINUTE": "100000",  # the sandbox sets no limit unless told
+        "COACH_SEND_START_PER_MINUTE": "100000",  # the sandbox sets no limit unless told
+        "COACH_SEND_RATE_PER_MINUTE": "100000",
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,
