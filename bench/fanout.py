@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from common import (
@@ -104,6 +104,7 @@ async def main() -> None:
         due = local_instant(monday, 9, org.tz)
         print(f"sending: {args.replicas} sender(s), limit {limit}/min", flush=True)
         started = time.monotonic()
+        started_wall = datetime.now(UTC)  # the senders' clocks start at `due` now
         done = asyncio.Event()
         senders = [
             asyncio.create_task(
@@ -124,8 +125,9 @@ async def main() -> None:
         ids = sandbox.deliveries()
         prompts = [c for c in posts if c.ok and c.args["channel"] in org.reps]
         first, last = min(c.at for c in prompts), max(c.at for c in prompts)
-        # How late each prompt left against its 09:00 local due time.
-        late = [(c.at - due).total_seconds() for c in prompts]
+        # How late each prompt left against its 09:00 local due time (the sandbox stamps
+        # calls with the wall clock; the senders' 09:00 was `started_wall`).
+        late = [(c.at - started_wall).total_seconds() for c in prompts]
         await sandbox.stop()
 
     # Managers' drill reviews are due at 09:00 too and share the workspace's limit: the best

@@ -26,7 +26,7 @@ PROBE_EVERY = timedelta(seconds=10)
 SLOW_START = 2.0  # × per probe, before any 429
 FIRST_CUT = 0.5
 CUT = 0.85
-PROBE_STEP = 0.03  # of the ceiling, per probe, after a 429
+PROBE_STEP = 0.02  # of the ceiling, per probe, after a 429
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,9 @@ def make_settings(
         "slack_client_secret": None,
         "slack_state_secret": None,
         "coach_token_keys": None,
+        # Trend charts are drawn where a test looks at them (settings={"coach_charts": "on"}):
+        # elsewhere they would only cost each digest a PNG.
+        "coach_charts": "off",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
