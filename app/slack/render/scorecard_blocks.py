@@ -332,8 +332,8 @@ def digest(model: Digest) -> Outgoing:
     text = f"Your coaching week ({model.cycle}): " + "; ".join(parts) + "."
     if len(blocks) > MESSAGE_BLOCK_LIMIT:  # the words come first: charts give way
         blocks = [b for b in blocks if not isinstance(b, ImageBlock)]
-    shown = [c for c in model.charts if any(isinstance(b, ImageBlock) for b in blocks)]
-    text = " ".join([text, *(chart.alt_text for chart in shown)])
+    else:  # every chart shown has its numbers in the fallback text too
+        text = " ".join([text, *(chart.alt_text for chart in model.charts)])
     return Outgoing(text=text, blocks=as_dicts(blocks))
 
 
