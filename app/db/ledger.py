@@ -154,14 +154,15 @@ class Ledger:
         limit: int,
         *,
         person_id: int | None = None,
+        workspace_id: int | None = None,
         kinds: Collection[Step] | None = None,
         pacer: Pacer | None = None,
     ) -> Claims:
-        """Claim up to `limit` due rows (only one person's, of these kinds, when given), within the
-        workspaces' sending pace when a pacer is given. PostgreSQL skips rows other senders
-        hold; SQLite has one writer at a time (BEGIN IMMEDIATE). With nothing due this is
-        one statement."""
-        due = self._due(now, person_id=person_id, kinds=kinds)
+        """Claim up to `limit` due rows (only one person's or one workspace's, of these kinds,
+        when given), within the workspaces' sending pace when a pacer is given. PostgreSQL
+        skips rows other senders hold; SQLite has one writer at a time (BEGIN IMMEDIATE). With
+        nothing due this is one statement."""
+        due = self._due(now, person_id=person_id, workspace_id=workspace_id, kinds=kinds)
         if pacer is None:
             rows = (await self.session.execute(self._locked(due, limit))).all()
             return Claims(await self._take(rows, owner))
@@ -195,10 +196,32 @@ class Ledger:
             .with_for_update(skip_locked=True, of=Delivery)
         )
 
+    async def due_workspaces(
+        self,
+        now: datetime,
+        *,
+        person_id: int | None = None,
+        kinds: Collection[Step] | None = None,
+    ) -> dict[int, int]:
+        """Workspace id → how many of its rows (only one person's, of these kinds, when given)
+        are due at `now`, paced back or not. One statement; with nothing due, an empty dict."""
+        due = self._due(now, person_id=person_id, kinds=kinds).subquery()
+        query = select(due.c.workspace_id, func.count()).group_by(due.c.workspace_id)
+        return {
+            int(workspace): int(count)
+            for workspace, count in (await self.session.execute(query)).all()
+        }
+
     def _due(
-        self, now: datetime, *, person_id: int | None, kinds: Collection[Step] | None
+        self,
+        now: datetime,
+        *,
+        person_id: int | None,
+        workspace_id: int | None = None,
+        kinds: Collection[Step] | None,
     ) -> Select[int, int, DeliveryStatus, str | None]:
         only = [Delivery.person_id == person_id] if person_id is not None else []
+        only += [Delivery.workspace_id == workspace_id] if workspace_id is not None else []
         only += [Delivery.kind.in_(sorted(kinds))] if kinds is not None else []
         return select(Delivery.id, Delivery.workspace_id, Delivery.status, Delivery.error).where(
             Delivery.due_at <= now,

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import random
 import socket
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from app.delivery.crm_tick import CrmReport, CrmTick
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
 from app.deps import Deps
 from app.recorder.sync import RecorderFactory, SyncReport, gong_recorder, sync_recorders
+from app.rules import fair_share
 from app.rules.types import MESSAGES, Step
 from app.services import week_plan, weekly_messages
 from app.services.digests import Digest
@@ -45,9 +48,9 @@ from app.slack.workspace_access import WORKSPACE_ERRORS, announce_disabled
 
 log = logging.getLogger(__name__)
 
-CLAIM_BATCH = 20  # claimed at once; claiming again when fewer than `concurrency` remain
 POST_METHOD = "chat.postMessage"
 MAX_PACE_WAIT_S = 5.0  # look again at least this often while paced back
+LOOK_AGAIN_S = MAX_PACE_WAIT_S  # for workspaces with rows newly due, while lanes send
 RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before the due time
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
@@ -123,6 +126,10 @@ async def posted_before(
 
 
 slack_error = error_code
+
+
+def _drop(lanes: dict[int, asyncio.Task[None]], workspace_id: int, _: object) -> None:
+    lanes.pop(workspace_id, None)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -264,11 +271,14 @@ class Outbox:
     async def send_due(
         self, now: datetime | None = None, *, person_id: int | None = None, kind: Step | None = None
     ) -> Counter[str]:
-        """Send what is due, at the workspaces' pace and up to `concurrency` at once. Only one
-        person's deliveries of one kind, when given: then a paced-back row waits for a tick."""
+        """Send what is due, each workspace at its own pace in a lane of its own, sharing the
+        process's `concurrency` senders fairly (app/rules/fair_share.py). Only one person's
+        deliveries of one kind, when given: then a paced-back row waits for a tick."""
         outcomes: Counter[str] = Counter()
-        in_flight: set[asyncio.Task[None]] = set()
         senders = asyncio.Semaphore(self.concurrency)
+        kinds = MESSAGES if kind is None else frozenset({kind})
+        lanes: dict[int, asyncio.Task[None]] = {}
+        emptied: dict[int, float] = {}  # workspace → when its lane last found nothing to claim
 
         async def send(claim: Claimed, at: datetime) -> None:
             try:
@@ -285,27 +295,65 @@ class Outbox:
             outcomes[outcome] += 1
             observability.record_delivery(outcome)
 
+        async def lane(workspace_id: int, group: asyncio.TaskGroup) -> None:
+            """One workspace's queue: claimed, paced and paused on its own."""
+            held: set[asyncio.Task[None]] = set()
+            while not self.stopping.is_set():
+                wanted = fair_share.claim_size(
+                    fair_share.lane_share(self.concurrency, len(lanes)), len(held)
+                )
+                if not wanted:
+                    await asyncio.wait(held, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                at = now or self.deps.clock()
+                claims = await self._claim(at, wanted, workspace_id, person_id, kinds)
+                for claim in claims.rows:
+                    task = group.create_task(send(claim, at))
+                    held.add(task)
+                    task.add_done_callback(held.discard)
+                if claims.rows:
+                    continue
+                if claims.wait_s is None or person_id is not None:
+                    break
+                await self._pause(claims.wait_s)
+            emptied[workspace_id] = time.monotonic()
+            if held:
+                await asyncio.wait(held)
+
         with self._running():
             async with asyncio.TaskGroup() as group:
                 while not self.stopping.is_set():
-                    if len(in_flight) >= self.concurrency:
-                        await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                        continue
-                    at = now or self.deps.clock()
-                    claims = await self._claim(at, CLAIM_BATCH, person_id, kind)
-                    for claim in claims.rows:
-                        task = group.create_task(send(claim, at))
-                        in_flight.add(task)
-                        task.add_done_callback(in_flight.discard)
-                    if claims.rows:
-                        continue
-                    if claims.wait_s is None or person_id is not None:
+                    due = await self._due_workspaces(now or self.deps.clock(), person_id, kinds)
+                    for workspace_id in sorted(due):
+                        recently = time.monotonic() - emptied.get(workspace_id, -LOOK_AGAIN_S)
+                        if workspace_id not in lanes and recently >= LOOK_AGAIN_S:
+                            task = group.create_task(lane(workspace_id, group))
+                            lanes[workspace_id] = task
+                            task.add_done_callback(functools.partial(_drop, lanes, workspace_id))
+                    if not lanes:
                         break
-                    await self._pause(claims.wait_s)
+                    # Look again when a lane is done, or every few seconds: retries fall due,
+                    # another replica plans rows, a paused workspace has something new.
+                    await asyncio.wait(
+                        list(lanes.values()),
+                        timeout=LOOK_AGAIN_S,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
         return outcomes
 
+    async def _due_workspaces(
+        self, at: datetime, person_id: int | None, kinds: frozenset[Step]
+    ) -> dict[int, int]:
+        async with self.deps.reads() as session:  # no write lock: SQLite's other writers go on
+            return await Ledger(session).due_workspaces(at, person_id=person_id, kinds=kinds)
+
     async def _claim(
-        self, at: datetime, limit: int, person_id: int | None, kind: Step | None
+        self,
+        at: datetime,
+        limit: int,
+        workspace_id: int,
+        person_id: int | None,
+        kinds: frozenset[Step],
     ) -> Claims:
         async with self.deps.db.begin() as session:
             pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
@@ -314,7 +362,8 @@ class Outbox:
                 self.owner,
                 limit,
                 person_id=person_id,
-                kinds=MESSAGES if kind is None else {kind},
+                workspace_id=workspace_id,
+                kinds=kinds,
                 pacer=pacer,
             )
 

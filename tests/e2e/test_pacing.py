@@ -18,36 +18,15 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.pacing import FIRST_CUT, Pace
 from app.sandbox.server import SlackSandbox
-from app.services.roster import apply_roster, parse_roster_csv
 from app.slack.client import OutboxClients
-from tests.support.factories import empty_tables, make_settings, mark_profiles_read
-from tests.support.fanout import MONDAY_0900_BERLIN
+from tests.support.factories import empty_tables, make_settings
+from tests.support.fanout import MONDAY_0900_BERLIN, seed_workspace
 
 REPS_EACH = 6
 
 
 def seconds(n: float) -> timedelta:
     return timedelta(seconds=n)
-
-
-def roster(prefix: str, reps: int) -> str:
-    rows = [
-        "slack_user_id,role,manager_slack_user_id,timezone",
-        f"{prefix}M,manager,,Europe/Berlin",
-    ]
-    rows += [f"{prefix}R{n},rep,{prefix}M,Europe/Berlin" for n in range(reps)]
-    return "\n".join(rows) + "\n"
-
-
-async def seed_workspace(deps: Deps, sandbox: SlackSandbox, team_id: str, prefix: str) -> None:
-    entries = parse_roster_csv(roster(prefix, REPS_EACH))
-    for entry in entries:
-        sandbox.add_user(entry.slack_user_id, entry.slack_user_id, "Europe/Berlin")
-    async with deps.db.begin() as session:
-        store = Store(session)
-        workspace = await store.ensure_workspace(team_id, deps.clock())
-        await apply_roster(store, workspace, entries, deps.clock())
-        await mark_profiles_read(session, workspace.id, deps.clock())
 
 
 @pytest.fixture
@@ -57,8 +36,8 @@ async def two_workspaces(database_url: str, sandbox: SlackSandbox) -> AsyncItera
     )
     deps = Deps.build(settings, FrozenClock(MONDAY_0900_BERLIN))
     await empty_tables(deps)
-    await seed_workspace(deps, sandbox, "T0PACEDW", "U0W")
-    await seed_workspace(deps, sandbox, "T0OTHERX", "U0X")
+    await seed_workspace(deps, sandbox, "T0PACEDW", "U0W", REPS_EACH)
+    await seed_workspace(deps, sandbox, "T0OTHERX", "U0X", REPS_EACH)
     yield deps
     await deps.close()
 
@@ -153,7 +132,7 @@ async def test_a_429_cuts_the_pace_the_outbox_learned(
     deps = Deps.build(settings, FrozenClock(MONDAY_0900_BERLIN))
     try:
         await empty_tables(deps)
-        await seed_workspace(deps, sandbox, "T0PACEDW", "U0W")
+        await seed_workspace(deps, sandbox, "T0PACEDW", "U0W", REPS_EACH)
         sandbox.rate_limit_next("chat.postMessage", retry_after=0)
         await Outbox(deps, OutboxClients(deps), owner="solo").tick()
         async with deps.db() as session:

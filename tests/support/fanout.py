@@ -12,10 +12,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.db.models import Delivery
+from app.db.store import Store
 from app.deps import Deps
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
-from tests.support.factories import SIGNING_SECRET, empty_tables, seed_org
+from app.services.roster import apply_roster, parse_roster_csv
+from tests.support.factories import SIGNING_SECRET, empty_tables, mark_profiles_read, seed_org
 from tests.support.processes import coach_env
 
 MONDAY_0900_BERLIN = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -33,6 +35,26 @@ async def seed_big_org(deps: Deps, sandbox: SlackSandbox, reps: int, managers: i
         sandbox.add_user(user, user, "Europe/Berlin")
     await empty_tables(deps)
     await seed_org(deps, "\n".join(rows) + "\n")
+
+
+async def seed_workspace(
+    deps: Deps, sandbox: SlackSandbox, team_id: str, prefix: str, reps: int
+) -> None:
+    """A workspace of one Berlin manager (`prefix`M) and `reps` reps (`prefix`R0, R1, …),
+    profiles read, next to whatever workspaces the database already has."""
+    rows = [
+        "slack_user_id,role,manager_slack_user_id,timezone",
+        f"{prefix}M,manager,,Europe/Berlin",
+    ]
+    rows += [f"{prefix}R{n},rep,{prefix}M,Europe/Berlin" for n in range(reps)]
+    entries = parse_roster_csv("\n".join(rows) + "\n")
+    for entry in entries:
+        sandbox.add_user(entry.slack_user_id, entry.slack_user_id, "Europe/Berlin")
+    async with deps.db.begin() as session:
+        store = Store(session)
+        workspace = await store.ensure_workspace(team_id, deps.clock())
+        await apply_roster(store, workspace, entries, deps.clock())
+        await mark_profiles_read(session, workspace.id, deps.clock())
 
 
 async def start_tick(

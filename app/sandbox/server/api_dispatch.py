@@ -77,7 +77,7 @@ class ApiDispatch(FaultInjection, CredentialChecks):
             body = {"ok": False, "error": exc.error, **exc.extra}
         self.state.calls.append(Call(method, args, status, body, now))
         # The work is done; the answer is late (a client timeout leaves it in doubt).
-        late_s = self._late_s(method, fault)
+        late_s = self._late_s(method, args, fault)
         if late_s:
             await asyncio.sleep(late_s)
         return web.json_response(body, status=status, headers=headers)

@@ -22,7 +22,7 @@ class FaultInjection(SandboxBase):
     faults: list[Fault]
     rate_limits: dict[str, int]  # method -> calls per minute
     _flaky: dict[str, tuple[float, random.Random, float]]
-    _latency: dict[str, float]
+    _latency: dict[str, tuple[float, frozenset[str] | None]]
     _watchers: dict[str, list[tuple[int, Callable[[], None]]]]
     _windows: dict[str, deque[datetime]]
 
@@ -66,9 +66,12 @@ class FaultInjection(SandboxBase):
             )
         )
 
-    def slow_down(self, method: str, seconds: float) -> None:
-        """Answer every call to `method` only after `seconds` (its work is done at once)."""
-        self._latency[method] = seconds
+    def slow_down(
+        self, method: str, seconds: float, *, channels: frozenset[str] | None = None
+    ) -> None:
+        """Answer every call to `method` (posting to these channels, when given) only after
+        `seconds`; its work is done at once."""
+        self._latency[method] = (seconds, channels)
 
     def when_stored(self, method: str, nth: int, then: Callable[[], None]) -> None:
         """Call `then` once the nth successful call to `method` has done its work, before
@@ -149,9 +152,13 @@ class FaultInjection(SandboxBase):
         window.append(now)
         return None
 
-    def _late_s(self, method: str, fault: Fault | None) -> float:
+    def _late_s(self, method: str, args: dict[str, Any], fault: Fault | None) -> float:
         """How long to hold back the answer to a call whose work is done."""
-        return (fault.delay_s if fault is not None else 0.0) + self._latency.get(method, 0.0)
+        late = fault.delay_s if fault is not None else 0.0
+        seconds, channels = self._latency.get(method, (0.0, None))
+        if channels is None or args.get("channel") in channels:
+            late += seconds
+        return late
 
     def _stored(self, method: str) -> None:
         watchers = self._watchers.get(method)

@@ -1,0 +1,89 @@
+"""Workspaces in parallel: each workspace's queue has its own lane in a sender, so a big,
+slow or throttled workspace holds back no other (app/rules/fair_share.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.clock import FrozenClock
+from app.db.models import Delivery, Workspace
+from app.delivery.tick import Outbox
+from app.deps import Deps
+from app.sandbox.server import SlackSandbox
+from app.slack.client import OutboxClients
+from tests.support.factories import empty_tables, make_settings
+from tests.support.fanout import MONDAY_0900_BERLIN, seed_workspace
+
+BIG, SMALL = 40, 4
+
+
+@pytest.fixture
+async def big_and_small(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Deps]:
+    """Workspace A (40 reps, planned first) and workspace B (4 reps), one sender of four."""
+    settings = make_settings(database_url, sandbox, coach_send_concurrency=4)
+    deps = Deps.build(settings, FrozenClock(MONDAY_0900_BERLIN))
+    await empty_tables(deps)
+    await seed_workspace(deps, sandbox, "T0BIGSLOW", "U0A", BIG)
+    await seed_workspace(deps, sandbox, "T0SMALLQ", "U0B", SMALL)
+    yield deps
+    await deps.close()
+
+
+def posted(sandbox: SlackSandbox) -> list[str]:
+    """The channel of each post Slack took, in the order it took them."""
+    return [str(call.args["channel"]) for call in sandbox.calls_to("chat.postMessage")]
+
+
+async def a_rows_come_first(deps: Deps) -> bool:
+    """Whether every row of A is ahead of B's in due order (what a single queue serves)."""
+    ids = select(Delivery.id).join(Workspace, Workspace.id == Delivery.workspace_id)
+    async with deps.db() as session:
+        a = list(await session.scalars(ids.where(Workspace.team_id == "T0BIGSLOW")))
+        b = list(await session.scalars(ids.where(Workspace.team_id == "T0SMALLQ")))
+    return bool(a and b and max(a) < min(b))
+
+
+async def test_a_slow_workspace_with_a_long_queue_leaves_senders_for_a_small_one(
+    big_and_small: Deps, sandbox: SlackSandbox
+) -> None:
+    deps = big_and_small
+    slow = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
+    sandbox.slow_down("chat.postMessage", 0.2, channels=slow)  # Slack answers A slowly
+    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    await outbox.plan(MONDAY_0900_BERLIN)
+    assert await a_rows_come_first(deps)  # one queue in due order would send all of A first
+    await outbox.send_due(MONDAY_0900_BERLIN)
+
+    order = posted(sandbox)
+    b_posts = [n for n, channel in enumerate(order) if channel.startswith("U0B")]
+    a_posts = [channel for channel in order if channel.startswith("U0A")]
+    assert len(b_posts) >= SMALL and len(a_posts) >= BIG
+    # A may keep its half of the senders busy meanwhile, no more: two lanes, two senders each.
+    assert max(b_posts) < 10, order
+    assert set(sandbox.deliveries().values()) == {1}
+
+
+async def test_a_workspace_answered_429_on_every_post_delays_only_itself(
+    big_and_small: Deps, sandbox: SlackSandbox
+) -> None:
+    deps = big_and_small
+    refused = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
+    sandbox.rate_limit_next("chat.postMessage", count=10_000, retry_after=1, channels=refused)
+    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    await outbox.plan(MONDAY_0900_BERLIN)
+    await outbox.send_due(MONDAY_0900_BERLIN)
+
+    calls = sandbox.calls_to("chat.postMessage")
+    to_b = [call for call in calls if str(call.args["channel"]).startswith("U0B")]
+    assert len(to_b) >= SMALL and all(call.ok for call in to_b)
+    refusals = sorted(call.at for call in calls if call.status == 429)
+    # B went out while A sat out its first Retry-After; A tried again only after it (the
+    # first refusals are the posts that were already in flight: at most the four claimed).
+    first_pause_ends = refusals[0] + timedelta(seconds=1)
+    assert max(call.at for call in to_b) < first_pause_ends
+    assert 1 <= sum(1 for at in refusals if at < first_pause_ends) <= 4
+    assert not any(call.ok for call in calls if str(call.args["channel"]).startswith("U0A"))
