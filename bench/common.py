@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -221,14 +221,17 @@ def _history_rows(
     return rows
 
 
-async def seed(url: str, org: Org, monday: date, *, history_weeks: int = 4) -> None:
-    """The roster (through the real import) and `history_weeks` weeks before `monday`."""
+async def seed(
+    url: str, org: Org, monday: date, *, history_weeks: int = 4, team_id: str = TEAM_ID
+) -> None:
+    """The roster (through the real import) of workspace `team_id` and `history_weeks` weeks
+    before `monday`."""
     deps = Deps.build(bench_settings(url, "http://127.0.0.1:9/api/"), system_clock)
     at = local_instant(monday, 0, org.tz) - timedelta(weeks=history_weeks)
     try:
         async with deps.db.begin() as session:
             store = Store(session)
-            workspace = await store.ensure_workspace(TEAM_ID, at)
+            workspace = await store.ensure_workspace(team_id, at)
             await apply_roster(store, workspace, parse_roster_csv(org.csv()), at)
             people = await store.people(workspace.id)
             for person in people:  # as an import with SLACK_BOT_TOKEN set leaves them
@@ -294,6 +297,43 @@ def coach_env(url: str, api_url: str, **extra: str) -> dict[str, str]:
 
 
 # --- processes --------------------------------------------------------------------------
+async def ticking(env: dict[str, str], due: datetime, log_path: Path, done: asyncio.Event) -> int:
+    """`coach tick` again and again until `done`, as the in-process scheduler keeps ticking,
+    on a clock that starts at the due time and runs at real speed (a retry after a 429 is due
+    on it). Returns how many ticks ran."""
+    started, ticks = time.monotonic(), 0
+    with log_path.open("wb") as log:
+        while not done.is_set():
+            now = due + timedelta(seconds=time.monotonic() - started)
+            tick = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "app", "tick", "--now", now.isoformat(),
+                env=env, stdout=log, stderr=log,
+            )  # fmt: skip
+            await tick.wait()
+            ticks += 1
+    return ticks
+
+
+SENDERS_POLL_S = 0.2
+
+
+async def run_senders_until(
+    senders: Sequence[asyncio.Task[int]],
+    done: asyncio.Event,
+    finished: Callable[[], bool],
+    started: float,
+    give_up_s: float,
+) -> tuple[float, int]:
+    """Poll `finished()` until it holds (or `give_up_s` after `started`), then stop the
+    senders: the seconds from `started` to then, and how many ticks the senders ran."""
+    # Polled: what `finished` reads (the sandbox's messages) signals nothing when it changes.
+    while time.monotonic() - started < give_up_s and not finished():  # noqa: ASYNC110
+        await asyncio.sleep(SENDERS_POLL_S)
+    elapsed = time.monotonic() - started
+    done.set()
+    return elapsed, sum(await asyncio.gather(*senders))
+
+
 def free_port() -> int:
     import socket
 

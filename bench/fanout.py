@@ -14,15 +14,16 @@ and learns the workspace's ceiling from the sandbox's 429s (app/rules/pacing.py)
 time ÷ (N ÷ limit) ≤ 1.15 and under 2% of posts answered 429.
 
     .venv/bin/python bench/fanout.py --adaptive --reps 3000 --limit-per-minute 600
+
+What one sender process sustains (messages a second, each database): a limit far above what
+one process can send, e.g. `--reps 5000 --limit-per-minute 100000`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
 from common import (
     BOT_TOKEN,
@@ -37,9 +38,11 @@ from common import (
     median,
     parse,
     percentile,
+    run_senders_until,
     seeded_database,
     table,
     this_monday,
+    ticking,
     verdict,
     work_directory,
 )
@@ -49,32 +52,17 @@ from app.sandbox.server import SlackSandbox
 TARGET_RATIO = 1.1
 ADAPTIVE_RATIO = 1.15
 ADAPTIVE_429_SHARE = 0.02
-POLL_S = 0.2
 
 
-async def sender(
-    url: str, api_url: str, due: datetime, rate: int | None, logs: Path, n: int, done: asyncio.Event
-) -> int:
-    """`coach tick` again and again, as the in-process scheduler keeps ticking, on a clock
-    that starts at the due time and runs at real speed (a retry after a 429 is due on it).
-    No `rate`: nothing configured, the pace is learned from its default start."""
-    started, ticks = time.monotonic(), 0
+def sender_env(url: str, api_url: str, rate: int | None) -> dict[str, str]:
+    """A sender's settings: paced at `rate`, or (None) nothing set, the pace learned."""
     env = coach_env(url, api_url, COACH_LOG_LEVEL="INFO")
     if rate is None:
         env.pop("COACH_SEND_RATE_PER_MINUTE", None)
         env.pop("COACH_SEND_START_PER_MINUTE", None)
     else:
         env |= {"COACH_SEND_RATE_PER_MINUTE": str(rate), "COACH_SEND_START_PER_MINUTE": str(rate)}
-    with (logs / f"sender-{n}.log").open("wb") as log:
-        while not done.is_set():
-            now = due + timedelta(seconds=time.monotonic() - started)
-            tick = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "app", "tick", "--now", now.isoformat(),
-                env=env, stdout=log, stderr=log,
-            )  # fmt: skip
-            await tick.wait()
-            ticks += 1
-    return ticks
+    return env
 
 
 async def main() -> None:
@@ -108,19 +96,24 @@ async def main() -> None:
         done = asyncio.Event()
         senders = [
             asyncio.create_task(
-                sender(url, api_url, due, None if args.adaptive else limit, work, n, done)
+                ticking(
+                    sender_env(url, api_url, None if args.adaptive else limit),
+                    due,
+                    work / f"sender-{n}.log",
+                    done,
+                )
             )
             for n in range(args.replicas)
         ]
         # Managers' and directors' steps may be due too: wait for the reps' prompts.
         rep_channels = {sandbox.state.dm_channel(rep) for rep in org.reps}
-        while time.monotonic() - started < args.give_up_s:
-            if sum(len(sandbox.state.messages.get(c, [])) for c in rep_channels) >= reps:
-                break
-            await asyncio.sleep(POLL_S)
-        elapsed = time.monotonic() - started
-        done.set()
-        ticks = sum(await asyncio.gather(*senders))
+        elapsed, ticks = await run_senders_until(
+            senders,
+            done,
+            lambda: sum(len(sandbox.state.messages.get(c, [])) for c in rep_channels) >= reps,
+            started,
+            args.give_up_s,
+        )
         posts = sandbox.calls_to("chat.postMessage")
         ids = sandbox.deliveries()
         prompts = [c for c in posts if c.ok and c.args["channel"] in org.reps]
@@ -152,6 +145,10 @@ async def main() -> None:
                 ["best possible (N ÷ limit)", f"{best_s:.1f} s"],
                 ["time to all delivered", f"{elapsed:.1f} s"],
                 ["first → last post", f"{(last - first).total_seconds():.1f} s"],
+                [
+                    "messages a second (first → last post)",
+                    f"{len(prompts) / max((last - first).total_seconds(), 1e-9):.1f}",
+                ],
                 [
                     "lateness against 09:00 (p50 / p95 / max)",
                     f"{median(late):.1f} / {percentile(late, 95):.1f} / {max(late):.1f} s",

@@ -51,6 +51,7 @@ class Call:
     status: int
     response: dict[str, Any]
     at: datetime
+    team_id: str | None = None  # the workspace of the token the call carried
 
     @property
     def ok(self) -> bool:
@@ -117,6 +118,7 @@ class Fault:
     after_store: bool = False  # do the work, then answer with the error (ambiguous for the bot)
     html: bool = False  # answer with an HTML error page (a proxy's), not Slack's JSON
     only: dict[str, str] | None = None  # only calls with these arguments (e.g. one user)
+    team: str | None = None  # only calls with this workspace's token
 
 
 @dataclass

@@ -232,6 +232,31 @@ async def test_rate_limits_answer_429_with_an_integer_retry_after(
     assert (await client.users_info(user="U0ANA"))["ok"]
 
 
+async def test_each_workspace_has_its_own_token_and_its_own_rate_limits(
+    box: SlackSandbox,
+) -> None:
+    other = box.add_team("T0SECOND")
+    assert (await client_for(box, other).auth_test())["team_id"] == "T0SECOND"
+    assert (await client_for(box).auth_test())["team_id"] == box.state.team_id
+    box.set_rate_limit("chat.postMessage", per_minute=1)
+    for token in (box.bot_token, other):  # one a minute in each workspace, not in all
+        assert (await client_for(box, token).chat_postMessage(channel="U0ANA", text="hi"))["ok"]
+    refused = client_for(box, other).chat_postMessage(channel="U0ANA", text="again")
+    assert await error_of(refused) == "ratelimited"
+    box.rate_limit_next("users.info", count=5, team="T0SECOND")
+    assert (await client_for(box).users_info(user="U0ANA"))["ok"]  # the fault is the other's
+    assert await error_of(client_for(box, other).users_info(user="U0ANA")) == "ratelimited"
+    teams = {call.team_id for call in box.calls_to("users.info")}
+    assert teams == {box.state.team_id, "T0SECOND"}
+    # Installing in the second workspace hands out its token.
+    app = AsyncWebClient(base_url=box.api_url)
+    code = box.approve_install("U0ANA", team_id="T0SECOND")
+    granted = await app.oauth_v2_access(
+        client_id=box.client_id, client_secret=box.client_secret, code=code
+    )
+    assert (granted["access_token"], granted["team"]["id"]) == (other, "T0SECOND")
+
+
 async def test_bot_client_retries_a_429_and_a_dropped_answer_is_a_5xx(
     box: SlackSandbox, database_url: str
 ) -> None:

@@ -52,37 +52,40 @@ class ApiDispatch(FaultInjection, CredentialChecks):
         status, body, headers = 200, dict[str, Any](), dict[str, str]()
         args: dict[str, Any] = {}
         fault: Fault | None = None
+        team: str | None = None
         try:
             args = await read_args(request)
             token = self._token(request, args)
+            team = self.teams.get(token) if token is not None else None
             handler = self._handlers.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
-            fault = self._fault_for(method, args)
+            fault = self._fault_for(method, args, team)
             if fault is not None and fault.html:
-                self.state.calls.append(Call(method, args, fault.status, {"ok": False}, now))
+                self.state.calls.append(Call(method, args, fault.status, {"ok": False}, now, team))
                 return web.Response(
                     text="<html><body>502 Bad Gateway</body></html>",
                     status=fault.status,
                     content_type="text/html",
                 )
-            status, body, headers = self._refusal(method, fault, now)
+            status, body, headers = self._refusal(method, fault, now, team)
             if not body:
                 self._check_caller(method, request, args, token)
+                self.caller_team = team or self.state.team_id
                 body = {"ok": True, **await handler(args)}
                 self._stored(method)
                 if fault is not None and fault.after_store:
                     status, body = fault.status, {"ok": False, "error": fault.error}
         except SlackError as exc:
             body = {"ok": False, "error": exc.error, **exc.extra}
-        self.state.calls.append(Call(method, args, status, body, now))
+        self.state.calls.append(Call(method, args, status, body, now, team))
         # The work is done; the answer is late (a client timeout leaves it in doubt).
         late_s = self._late_s(method, args, fault)
         if late_s:
             await asyncio.sleep(late_s)
         return web.json_response(body, status=status, headers=headers)
 
-    def _refusal(self, method: str, fault: Fault | None, now: datetime) -> Answer:
+    def _refusal(self, method: str, fault: Fault | None, now: datetime, team: str | None) -> Answer:
         """A scripted fault that refuses before any work, else the rate limit's 429, else
         nothing (an empty body: go on)."""
         headers: dict[str, str] = {}
@@ -90,7 +93,7 @@ class ApiDispatch(FaultInjection, CredentialChecks):
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
             return fault.status, {"ok": False, "error": fault.error}, headers
-        wait = self._over_rate_limit(method, now)
+        wait = self._over_rate_limit(method, now, team)
         if wait is not None:
             headers["Retry-After"] = str(wait)
             return 429, {"ok": False, "error": "ratelimited"}, headers

@@ -50,7 +50,7 @@ class CredentialChecks(SandboxBase):
             raise SlackError("not_authed")
         if token in self.revoked_tokens:
             raise SlackError("token_revoked")
-        if token != self.bot_token:
+        if token not in self.teams:
             raise SlackError("invalid_auth")
         needed = self.catalog[method]["bot_scopes"]
         if needed and not self.bot_scopes.intersection(needed):

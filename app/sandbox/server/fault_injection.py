@@ -24,7 +24,7 @@ class FaultInjection(SandboxBase):
     _flaky: dict[str, tuple[float, random.Random, float]]
     _latency: dict[str, tuple[float, frozenset[str] | None]]
     _watchers: dict[str, list[tuple[int, Callable[[], None]]]]
-    _windows: dict[str, deque[datetime]]
+    _windows: dict[tuple[str | None, str], deque[datetime]]  # (team, method) -> recent calls
 
     def _init_faults(self) -> None:
         self.faults = []
@@ -54,7 +54,10 @@ class FaultInjection(SandboxBase):
         count: int = 1,
         retry_after: int = 0,
         channels: frozenset[str] | None = None,
+        team: str | None = None,
     ) -> None:
+        """Answer the next `count` calls to `method` (posting to these channels, or with
+        this workspace's token, when given) 429 with Retry-After."""
         self.faults.append(
             Fault(
                 method,
@@ -63,6 +66,7 @@ class FaultInjection(SandboxBase):
                 error="ratelimited",
                 retry_after=retry_after,
                 channels=channels,
+                team=team,
             )
         )
 
@@ -90,6 +94,7 @@ class FaultInjection(SandboxBase):
         self.faults.append(Fault(method, count, status=200, delay_s=seconds))
 
     def set_rate_limit(self, method: str, per_minute: int) -> None:
+        """At most `per_minute` calls to `method` in any minute, in each workspace."""
         self.rate_limits[method] = per_minute
 
     def enforce_tiers(self) -> None:
@@ -109,11 +114,12 @@ class FaultInjection(SandboxBase):
         self.faults.append(Fault(method, count, status=status, html=True, only=only))
 
     # --- asked by the dispatcher ------------------------------------------------------
-    def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
+    def _fault_for(self, method: str, args: dict[str, Any], team: str | None) -> Fault | None:
         for fault in self.faults:
             if (
                 fault.remaining > 0
                 and fault.method in (method, "*")
+                and (fault.team is None or fault.team == team)
                 and (fault.channels is None or args.get("channel") in fault.channels)
                 and (
                     fault.only is None or all(str(args.get(k)) == v for k, v in fault.only.items())
@@ -138,12 +144,12 @@ class FaultInjection(SandboxBase):
             ]
         )
 
-    def _over_rate_limit(self, method: str, now: datetime) -> int | None:
-        """Seconds to wait, when `method` is over its configured per-minute limit."""
+    def _over_rate_limit(self, method: str, now: datetime, team: str | None) -> int | None:
+        """Seconds to wait, when `method` is over its per-minute limit in this workspace."""
         limit = self.rate_limits.get(method)
         if limit is None:
             return None
-        window = self._windows.setdefault(method, deque())
+        window = self._windows.setdefault((team, method), deque())
         while window and now - window[0] >= timedelta(minutes=1):
             window.popleft()
         if len(window) >= limit:

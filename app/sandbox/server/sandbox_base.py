@@ -16,6 +16,12 @@ class SandboxBase:
     state: SandboxState
     clock: Clock
     catalog: dict[str, dict[str, Any]]  # method name -> its methods.json entry
-    bot_token: str
+    bot_token: str  # the first workspace's (the one `state` describes)
+    teams: dict[str, str]  # bot token -> the workspace (team id) it was issued in
+    caller_team: str  # the workspace of the call being answered (read before any await)
     bot_scopes: frozenset[str]
     base_url: str  # http://host:port once started
+
+    def token_of(self, team_id: str) -> str:
+        """The bot token of a workspace (the first one's, or one `add_team` issued)."""
+        return next(token for token, team in self.teams.items() if team == team_id)

@@ -54,13 +54,15 @@ class SlackSandbox(
     ) -> None:
         self.state = SandboxState(team_id, team_name, bot_user_id="U0COACHBOT", bot_id="B0COACH")
         self.bot_token = bot_token
+        self.teams = {bot_token: team_id}
+        self.caller_team = team_id
         self.app_token = app_token
         self._sockets = []
         self._tickets = set()
         self.socket_acks = {}
         self.client_id = client_id
         self.client_secret = client_secret
-        self._oauth_codes: dict[str, tuple[str, datetime]] = {}
+        self._oauth_codes: dict[str, tuple[str, datetime, str]] = {}
         self.bot_scopes = bot_scopes
         self.revoked_tokens = set()
         self.clock = clock

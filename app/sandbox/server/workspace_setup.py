@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from app.sandbox.server.sandbox_base import SandboxBase
@@ -9,6 +10,14 @@ from app.sandbox.state import ResponseUrl, SandboxUser
 
 
 class WorkspaceSetup(SandboxBase):
+    def add_team(self, team_id: str) -> str:
+        """Another workspace coach is installed in: its own bot token, and its own rate
+        limits (Slack counts each method per app and workspace). People and channels are
+        one pool for all of them; ids must not clash."""
+        token = f"xoxb-{team_id.lower()}-{secrets.token_hex(6)}"
+        self.teams[token] = team_id
+        return token
+
     def add_user(
         self, user_id: str, name: str, tz: str | None = "UTC", **extra: Any
     ) -> SandboxUser:
