@@ -26,10 +26,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import observability
 from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
+from app.db.models import Person
 from app.db.pace import Learning, Pacer, Rate
 from app.db.store import Store
 from app.delivery.charts import ChartMaker
@@ -379,6 +381,7 @@ class Outbox:
 
     async def send_one(self, claim: Claimed, now: datetime) -> str:
         tz = self.deps.settings.coach_default_tz
+        composed: weekly_messages.Composed | None = None
         async with self.deps.db.begin() as session:
             store, ledger = Store(session), Ledger(session, lease=self.lease)
             if not await ledger.renew(claim):
@@ -389,20 +392,20 @@ class Outbox:
                 log.warning("delivery lease lost id=%s: another sender has it", claim.id)
                 return "lost"
             person = await store.person_by_id(claim.person_id)
-        if claim.ambiguous and person is not None:
+            reconcile_first = claim.ambiguous and person is not None
+            if not reconcile_first:  # the usual case: one transaction from lease to message
+                composed = await self._compose(session, claim, person, now, tz)
+        if reconcile_first:
+            assert person is not None
             # First: did an earlier attempt reach Slack? Then whatever the person did since
             # (answered the prompt, say) was an answer to it, not a reason to cancel it.
             reconciled = await self._reconcile(claim, person.slack_user_id, now)
             if reconciled is not None:
                 return reconciled
-        async with self.deps.db.begin() as session:
-            store, ledger = Store(session), Ledger(session, lease=self.lease)
-            composed = await weekly_messages.compose(store, ledger, claim, person, now, tz)
-            if isinstance(composed, weekly_messages.Skip):
-                await ledger.cancelled(claim, composed.reason)
-                pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
-                await pacer.refund(claim.workspace_id, await wall_now(session))  # nothing posted
-                return "cancelled"
+            async with self.deps.db.begin() as session:
+                composed = await self._compose(session, claim, person, now, tz)
+        if isinstance(composed, weekly_messages.Skip):
+            return "cancelled"
         assert person is not None  # compose skips a recipient who is gone
         if isinstance(composed, Digest):
             charts = await self.charts.for_digest(person, claim.cycle_week)
@@ -422,6 +425,26 @@ class Outbox:
         observability.record_lateness(claim.kind.value, late.total_seconds())
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)
         return "sent"
+
+    async def _compose(
+        self,
+        session: AsyncSession,
+        claim: Claimed,
+        person: Person | None,
+        now: datetime,
+        default_tz: str,
+    ) -> weekly_messages.Composed:
+        """The message for `claim`, in the caller's transaction; a Skip is recorded there as
+        the delivery cancelled, its pace token given back (nothing was posted)."""
+        ledger = Ledger(session, lease=self.lease)
+        composed = await weekly_messages.compose(
+            Store(session), ledger, claim, person, now, default_tz
+        )
+        if isinstance(composed, weekly_messages.Skip):
+            await ledger.cancelled(claim, composed.reason)
+            pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
+            await pacer.refund(claim.workspace_id, await wall_now(session))
+        return composed
 
     async def _post(
         self, client: AsyncWebClient, channel: str, composed: object, claim: Claimed
