@@ -115,6 +115,13 @@ class Learning:
     cap_per_minute: float | None = None
 
 
+def learned_rate(pace: Pace, cap_per_minute: float | None, now: datetime) -> Rate:
+    """The bucket's rate for a learned pace: under the cap, and one post at a time (no
+    batches) while the workspace recovers from a 429."""
+    per_minute = max(1, round(pace.limited(cap_per_minute)))
+    return Rate(per_minute, burst=1 if pace.recovering(now) else None)
+
+
 class Pacer:
     """The bucket rows of one transaction. Lock rows in workspace order (no deadlocks).
     `rate` is fixed, or with `learning` the rate a workspace starts at."""
@@ -127,10 +134,10 @@ class Pacer:
         self.rate = rate
         self.learning = learning
 
-    def _rate(self, pace: Pace | None) -> Rate:
+    def _rate(self, pace: Pace | None, now: datetime) -> Rate:
         if pace is None or self.learning is None:
             return self.rate
-        return Rate(max(1, round(pace.limited(self.learning.cap_per_minute))))
+        return learned_rate(pace, self.learning.cap_per_minute, now)
 
     def _start(self) -> Pace | None:
         learning = self.learning
@@ -154,7 +161,7 @@ class Pacer:
         rule: Callable[[Bucket, Rate, datetime, int], Taken],
     ) -> Taken:
         bucket, pace = await self._locked(workspace_id, now)
-        taken = rule(bucket, self._rate(pace), now, wanted)
+        taken = rule(bucket, self._rate(pace, now), now, wanted)
         learned = pace
         if pace is not None and self.learning is not None and taken.granted < wanted:
             # Senders want more than the pace gives: ask Slack for more (or not yet).
@@ -165,7 +172,7 @@ class Pacer:
 
     async def refund(self, workspace_id: int, now: datetime) -> None:
         bucket, pace = await self._locked(workspace_id, now)
-        await self._store(workspace_id, refunded(bucket, self._rate(pace), now), pace)
+        await self._store(workspace_id, refunded(bucket, self._rate(pace, now), now), pace)
 
     async def pause(self, workspace_id: int, wait: timedelta, now: datetime) -> None:
         """Slack answered 429: nobody sends before Retry-After has passed, and a learned
@@ -195,7 +202,7 @@ class Pacer:
         row = (await self.session.execute(locked)).one_or_none()
         if row is None:
             start = self._start()
-            bucket = fresh(now, self._rate(start))
+            bucket = fresh(now, self._rate(start, now))
             values = {"workspace_id": workspace_id, "method": self.method}
             values |= {"tokens": bucket.tokens, "refilled_at": now, "ready_at": now}
             if start is not None:

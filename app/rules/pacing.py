@@ -9,6 +9,9 @@ multiplicative decrease, with a slow start), so no admin needs to know Slack's c
 - A 429 cuts it: by half the first time (slow start overshoots), by `CUT` after that, and the
   rate that drew the 429 becomes the ceiling. The 429s of one overload (every post in flight
   answered 429 at once) cut once; the Retry-After pause is kept apart (app/db/pace.py).
+- For a minute after a cut, posts go one at a time, never in batches: Slack counts a minute,
+  and the minute after a 429 is full of what coach sent, so a batch sent into it would draw a
+  429 for every post of it. One at a time, a 429 costs one post.
 - What a workspace sustained is kept (in `send_pace`, shared by every replica), so next
   Monday starts from it, not from the safe rate again.
 - COACH_SEND_RATE_PER_MINUTE, when set, caps the rate: a start at or above the cap is a
@@ -27,6 +30,7 @@ SLOW_START = 2.0  # × per probe, before any 429
 FIRST_CUT = 0.5
 CUT = 0.85
 PROBE_STEP = 0.02  # of the ceiling, per probe, after a 429
+RECOVERY = timedelta(minutes=1)  # Slack's window: one post at a time this long after a cut
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class Pace:
     def limited(self, cap: float | None) -> float:
         """The rate to send at: the learned one, under the cap."""
         return min(self.per_minute, cap or HARD_MAX_PER_MINUTE)
+
+    def recovering(self, now: datetime) -> bool:
+        """Within a minute of a cut: Slack's window still holds the overload."""
+        return self.cut_at is not None and now - self.cut_at < RECOVERY
 
 
 def started(start_per_minute: float, cap: float | None) -> Pace:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from app.db.pace import learned_rate
 from app.rules.pacing import (
     CUT,
     FLOOR_PER_MINUTE,
@@ -65,3 +66,12 @@ def test_after_a_cut_it_waits_a_probe_interval_before_climbing() -> None:
     down = cut(Pace(700, ceiling=800, raised_at=T0), later(1))
     assert raised(down, later(5), None) == down
     assert raised(down, later(11), None).per_minute > down.per_minute
+
+
+def test_for_a_minute_after_a_cut_it_recovers_and_posts_go_one_at_a_time() -> None:
+    down = cut(Pace(700, ceiling=800), T0)
+    assert not Pace(700).recovering(T0)
+    assert down.recovering(later(59))
+    assert not down.recovering(later(60))
+    assert learned_rate(down, None, later(30)).capacity == 1.0
+    assert learned_rate(down, None, later(60)).capacity == down.per_minute / 60
