@@ -103,6 +103,9 @@ async def main() -> None:
     parser.add_argument("--give-up-s", type=float, default=900, help="stop waiting after this")
     parser.add_argument("--adaptive", action="store_true", help="no rate set: coach learns it")
     parser.add_argument("--retry-after", type=int, default=5, help="the throttled ones' wait")
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="COACH_SEND_CONCURRENCY of each sender"
+    )
     args = parse(parser)
     limit, teams = args.limit_per_minute, [f"T0WS{w:02d}" for w in range(args.workspaces)]
     orgs = {team: org_of(w, args.reps, args.tz) for w, team in enumerate(teams)}
@@ -135,6 +138,7 @@ async def main() -> None:
             "SLACK_CLIENT_SECRET": sandbox.client_secret,
             "SLACK_STATE_SECRET": STATE_SECRET,
             "COACH_TOKEN_KEYS": keys,
+            "COACH_SEND_CONCURRENCY": str(args.concurrency),
         }
         if args.adaptive:
             env.pop("COACH_SEND_RATE_PER_MINUTE", None)
@@ -182,7 +186,10 @@ async def main() -> None:
         ["workspaces × reps", f"{len(teams)} × {args.reps:,}"],
         ["Slack limit", f"{limit}/min in each workspace"],
         ["pace", "learned (nothing set)" if args.adaptive else f"set to {limit}/min"],
-        ["senders (coach tick runs)", f"{args.replicas} ({ticks})"],
+        [
+            "senders (coach tick runs), sends at once each",
+            f"{args.replicas} ({ticks}), {args.concurrency}",
+        ],
         [
             "best possible (a workspace's messages ÷ limit)",
             f"{median([sent[t] / limit * 60 for t in served]):.1f} s (median)",
