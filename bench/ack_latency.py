@@ -2,13 +2,14 @@
 
 Each runs in its own process under uvicorn + Starlette + AsyncSlackRequestHandler (the bare
 app through coach's own `build_web_app` and `uvicorn_server`), and so does the Slack sandbox.
-The bare app runs twice: as bolt runs by default (it polls for the listener's ack every 10 ms:
-the target's baseline), and with process_before_response=True (it answers when the listener
-returns, as coach runs bolt). Each round fires `--concurrency` signed requests at once at one
-server: half `/drill status` from different reps (acked at once, answered on the command's
-response_url after its database reads: the time until that answer is printed too), half
-clicks on a drill-review score button by managers (acked at once; the score is saved and three
-App Homes are re-published after the ack). Rounds rotate among the servers, after a warm-up,
+The bare app runs twice: with process_before_response=True (it answers when the listener
+returns, as coach runs bolt: the target's baseline, the framework's floor), and as bolt runs by
+default (it polls for the listener's ack every 10 ms), shown on a second line. Each round
+fires `--concurrency` signed requests at once at one server: half `/drill status` from
+different reps (acked at once, answered on the command's response_url after its database
+reads: the time until that answer is printed too), half clicks on a drill-review score button
+by managers (acked at once; the score is saved and three App Homes are re-published after the
+ack). Rounds rotate among the servers, after a warm-up,
 and each round waits until the server has stopped calling Slack for longer than the App Home
 delay. Latency is measured by the client: from sending the request to having the whole HTTP
 answer.
@@ -72,15 +73,15 @@ from app.slack.ids import Action, Command
 from app.slack.metadata import RepRef
 from app.slack.runtime.home_publisher import DEFAULT_DELAY_S as HOME_REFRESH_DELAY_S
 
-MAX_RATIO = 1.2
+MAX_RATIO = 1.0  # against the bare app answering at return: nothing of coach's own on top
 MAX_P99_MS = 250.0
 COMMAND, CLICK = "/drill status", "score click"
 COACH, BARE = "coach serve", "bare bolt"
 # The same bare app with process_before_response=True: bolt answers when the listener returns
 # instead of polling for its ack every 10 ms. Coach runs bolt this way (its listeners return at
-# their ack), so this shows what is left of coach's cost once the poll is out of the picture.
+# their ack), so this is the target's baseline: what is left is coach's own cost.
 BARE_AT_RETURN = "bare bolt, answer at return"
-BASELINES = (BARE, BARE_AT_RETURN)
+BASELINES = (BARE_AT_RETURN, BARE)
 ANSWER = "/drill status answer"  # from typing the command to its answer under it
 # A round is over when Slack has heard nothing from the server for longer than a change waits
 # before its App Homes are re-published: else one server's Home rendering would spill into
@@ -317,14 +318,16 @@ def report(tallies: dict[str, Tally], requests: int) -> None:
             p50_ratio, p99_ratio = (coach[kind][q] / figures[baseline][kind][q] for q in (0, 1))
             rows.append([kind, f"coach / {baseline}", "", f"{p50_ratio:.2f}x", f"{p99_ratio:.2f}x"])
     print(table(rows, ["requests", "server", "n", "p50 ms", "p99 ms"]))
-    bare = figures[BARE]  # the target's baseline: a bare AsyncApp as bolt runs it by default
-    p50_ratio, p99_ratio = coach["all"][0] / bare["all"][0], coach["all"][1] / bare["all"][1]
+    # The target's baseline: a bare AsyncApp answering at return, as coach runs bolt.
+    floor = figures[BARE_AT_RETURN]["all"]
+    p50_ratio, p99_ratio = coach["all"][0] / floor[0], coach["all"][1] / floor[1]
+    print(f"against {BARE_AT_RETURN} (as coach runs bolt):")
     print(f"p50 ratio {p50_ratio:.2f}x: {verdict(p50_ratio <= MAX_RATIO)} (≤ {MAX_RATIO}x)")
     print(f"p99 ratio {p99_ratio:.2f}x: {verdict(p99_ratio <= MAX_RATIO)} (≤ {MAX_RATIO}x)")
-    at_return = figures[BARE_AT_RETURN]["all"]
+    default = figures[BARE]["all"]
     print(
-        f"against {BARE_AT_RETURN} (no 10 ms poll, as coach): p50 "
-        f"{coach['all'][0] / at_return[0]:.2f}x, p99 {coach['all'][1] / at_return[1]:.2f}x"
+        f"against {BARE} (bolt's default, polling for the ack every 10 ms): p50 "
+        f"{coach['all'][0] / default[0]:.2f}x, p99 {coach['all'][1] / default[1]:.2f}x"
     )
     p99 = coach["all"][1]
     print(f"coach p99 {p99:.1f} ms: {verdict(p99 < MAX_P99_MS)} (< {MAX_P99_MS:.0f} ms)")

@@ -1,9 +1,9 @@
-"""Builds the bolt AsyncApp: credentials, listeners (acking first) and the error handler."""
+"""Builds the bolt AsyncApp: credentials, listeners (acking first, routed in one look-up) and
+the error handler."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,80 +16,92 @@ from app.deps import Deps
 from app.slack.client import make_web_client
 from app.slack.ids import Action, Command, Event, View
 from app.slack.listeners import actions, commands, crm_admin, events, rubric_admin, views
+from app.slack.routes import Kind, Routes, Variants
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.error_handler import handle_error
 from app.slack.runtime.home_publisher import HomeRefresher
-from app.slack.runtime.listener_wrapper import Wrap
+from app.slack.runtime.listener_wrapper import BoltListener, Wrap
+from app.slack.runtime.routing import mount
 
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> None:
-    """Every listener, in one place (the manifest test reads this list), with how it is acked
-    (`app.slack.runtime.listener_wrapper`): clicks and events are acked first, commands are
-    read first, submissions ack themselves. `injected` fills in their `deps`/`homes`/`outbox`."""
+def listener_routes(after: AfterAck, injected: Mapping[str, object]) -> Routes[BoltListener]:
+    """Every listener, in one place (the manifest test reads this table), by the kind and id
+    of the request it answers, with how it is acked (`app.slack.runtime.listener_wrapper`):
+    clicks and events are acked first, commands are read first, submissions ack themselves.
+    `injected` fills in their `deps`/`homes`/`outbox`."""
     runs = Wrap(after, injected)
-    app.command(Command.DRILL.value)(runs.command(commands.on_drill, read=commands.read_drill))
-    app.command(Command.COACH.value)(runs.command(commands.on_coach, read=commands.read_coach))
-    app.event(Event.APP_HOME_OPENED.value)(runs.acked_first(events.on_app_home_opened))
-    app.event(Event.USER_CHANGE.value)(runs.acked_first(events.on_user_change))
-    app.event(Event.MESSAGE.value)(runs.acked_first(events.on_message))
-    app.event(Event.TOKENS_REVOKED.value)(runs.acked_first(events.on_tokens_revoked))
-    app.event(Event.APP_UNINSTALLED.value)(runs.acked_first(events.on_app_uninstalled))
-    app.action(Action.OPEN_DEALS.value)(runs.acked_first(actions.on_open_deals))
-    app.action(Action.EDIT_DEALS.value)(runs.acked_first(actions.on_open_deals))
-    app.action(Action.SNOOZE.value)(runs.acked_first(actions.on_snooze))
-    app.action(re.compile(rf"^{Action.SCORE.value}_[1-5]$"))(runs.acked_first(actions.on_score))
-    app.action(Action.DIAGNOSE.value)(runs.acked_first(actions.on_diagnose))
-    app.action(Action.LOG_NOTES.value)(runs.acked_first(actions.on_log_notes))
-    app.action(Action.DRILL_DONE.value)(runs.acked_first(actions.on_drill_done_open))
-    app.action(Action.VIEW_NOTES.value)(runs.acked_first(actions.on_view_notes))
-    app.action(Action.OPEN_SCORECARD.value)(runs.acked_first(actions.on_open_scorecard))
-    app.action(Action.WRITE_NOTE.value)(runs.acked_first(actions.on_write_note))
-    app.action(Action.NOTE_FRAMEWORK_PICKED.value)(
-        runs.acked_first(actions.on_note_framework_picked)
+    first, routes = runs.acked_first, Routes[BoltListener]()
+    on = routes.add
+    on(Kind.COMMAND, Command.DRILL, runs.command(commands.on_drill, read=commands.read_drill))
+    on(Kind.COMMAND, Command.COACH, runs.command(commands.on_coach, read=commands.read_coach))
+    on(Kind.EVENT, Event.APP_HOME_OPENED, first(events.on_app_home_opened))
+    on(Kind.EVENT, Event.USER_CHANGE, first(events.on_user_change))
+    on(Kind.EVENT, Event.MESSAGE, first(events.on_message))
+    on(Kind.EVENT, Event.TOKENS_REVOKED, first(events.on_tokens_revoked))
+    on(Kind.EVENT, Event.APP_UNINSTALLED, first(events.on_app_uninstalled))
+    on(Kind.ACTION, Action.OPEN_DEALS, first(actions.on_open_deals))
+    on(Kind.ACTION, Action.EDIT_DEALS, first(actions.on_open_deals))
+    on(Kind.ACTION, Action.SNOOZE, first(actions.on_snooze))
+    on(Kind.ACTION, Variants.of(Action.SCORE, range(1, 6)), first(actions.on_score))
+    on(Kind.ACTION, Action.DIAGNOSE, first(actions.on_diagnose))
+    on(Kind.ACTION, Action.LOG_NOTES, first(actions.on_log_notes))
+    on(Kind.ACTION, Action.DRILL_DONE, first(actions.on_drill_done_open))
+    on(Kind.ACTION, Action.VIEW_NOTES, first(actions.on_view_notes))
+    on(Kind.ACTION, Action.OPEN_SCORECARD, first(actions.on_open_scorecard))
+    on(Kind.ACTION, Action.WRITE_NOTE, first(actions.on_write_note))
+    on(Kind.ACTION, Action.NOTE_FRAMEWORK_PICKED, first(actions.on_note_framework_picked))
+    on(Kind.ACTION, Action.NEXT_FOCUS, first(actions.on_next_focus))
+    on(
+        Kind.ACTION,
+        Variants.of(Action.DEAL_PROGRESS, ("yes", "no")),
+        first(actions.on_deal_progress),
     )
-    app.action(Action.NEXT_FOCUS.value)(runs.acked_first(actions.on_next_focus))
-    app.action(re.compile(rf"^{Action.DEAL_PROGRESS.value}_(yes|no)$"))(
-        runs.acked_first(actions.on_deal_progress)
-    )
-    app.action(Action.RATE_ONE_ON_ONE.value)(runs.acked_first(actions.on_rate_one_on_one))
-    app.action(Action.REP_MENU.value)(runs.acked_first(actions.on_rep_menu))
-    app.action(Action.EDIT_SCHEDULE.value)(runs.acked_first(actions.on_edit_schedule))
-    app.action(Action.EDIT_ROSTER.value)(runs.acked_first(actions.on_edit_roster))
-    app.action(Action.CONNECT_RECORDER.value)(runs.acked_first(actions.on_connect_recorder))
-    app.action(Action.DISCONNECT_RECORDER.value)(runs.acked_first(actions.on_disconnect_recorder))
-    app.action(Action.CONNECT_HUBSPOT.value)(runs.acked_first(crm_admin.on_connect_hubspot))
-    app.action(Action.CONNECT_SALESFORCE.value)(runs.acked_first(crm_admin.on_connect_salesforce))
-    app.action(Action.DISCONNECT_CRM.value)(runs.acked_first(crm_admin.on_disconnect_crm))
-    app.action(Action.EDIT_COMPETENCY.value)(runs.acked_first(rubric_admin.on_edit_competency))
-    app.action(Action.ADD_COMPETENCY.value)(runs.acked_first(rubric_admin.on_edit_competency))
-    app.action(Action.EXPORT_HISTORY.value)(runs.acked_first(actions.on_export_history))
-    app.action(Action.PAUSE.value)(runs.acked_first(actions.on_pause_open))
-    app.action(Action.REPLACE_DEALS.value)(runs.acked_first(actions.on_replace_deals))
-    app.action(Action.REPLY_AS_DEAL.value)(runs.acked_first(actions.on_reply_as_deal))
-    app.action(Action.REPLY_AS_DRILL.value)(runs.acked_first(actions.on_reply_as_drill))
-    app.action(Action.RESOLVE_ACTION.value)(runs.acked_first(actions.on_resolve_action))
-    app.action(Action.NOT_HELD.value)(runs.acked_first(actions.on_not_held_open))
-    app.action(Action.DIAGNOSIS_CHANGED.value)(runs.acked_first(actions.on_diagnosis_changed))
-    app.action(Action.GROW_DRILL_PICKED.value)(runs.acked_first(actions.on_grow_drill_picked))
+    on(Kind.ACTION, Action.RATE_ONE_ON_ONE, first(actions.on_rate_one_on_one))
+    on(Kind.ACTION, Action.REP_MENU, first(actions.on_rep_menu))
+    on(Kind.ACTION, Action.EDIT_SCHEDULE, first(actions.on_edit_schedule))
+    on(Kind.ACTION, Action.EDIT_ROSTER, first(actions.on_edit_roster))
+    on(Kind.ACTION, Action.CONNECT_RECORDER, first(actions.on_connect_recorder))
+    on(Kind.ACTION, Action.DISCONNECT_RECORDER, first(actions.on_disconnect_recorder))
+    on(Kind.ACTION, Action.CONNECT_HUBSPOT, first(crm_admin.on_connect_hubspot))
+    on(Kind.ACTION, Action.CONNECT_SALESFORCE, first(crm_admin.on_connect_salesforce))
+    on(Kind.ACTION, Action.DISCONNECT_CRM, first(crm_admin.on_disconnect_crm))
+    on(Kind.ACTION, Action.EDIT_COMPETENCY, first(rubric_admin.on_edit_competency))
+    on(Kind.ACTION, Action.ADD_COMPETENCY, first(rubric_admin.on_edit_competency))
+    on(Kind.ACTION, Action.EXPORT_HISTORY, first(actions.on_export_history))
+    on(Kind.ACTION, Action.PAUSE, first(actions.on_pause_open))
+    on(Kind.ACTION, Action.REPLACE_DEALS, first(actions.on_replace_deals))
+    on(Kind.ACTION, Action.REPLY_AS_DEAL, first(actions.on_reply_as_deal))
+    on(Kind.ACTION, Action.REPLY_AS_DRILL, first(actions.on_reply_as_drill))
+    on(Kind.ACTION, Action.RESOLVE_ACTION, first(actions.on_resolve_action))
+    on(Kind.ACTION, Action.NOT_HELD, first(actions.on_not_held_open))
+    on(Kind.ACTION, Action.DIAGNOSIS_CHANGED, first(actions.on_diagnosis_changed))
+    on(Kind.ACTION, Action.GROW_DRILL_PICKED, first(actions.on_grow_drill_picked))
     # The framework picked re-renders the same form the same way.
-    app.action(Action.GROW_FRAMEWORK_PICKED.value)(runs.acked_first(actions.on_grow_drill_picked))
-    app.action(Action.REVIEW_ONE_ON_ONE.value)(runs.acked_first(actions.on_review_open))
-    app.view(View.DEALS.value)(runs.submission(views.on_deals_submit))
-    app.view(View.DIAGNOSIS.value)(runs.submission(views.on_diagnosis_submit))
-    app.view(View.GROW.value)(runs.submission(views.on_grow_submit))
-    app.view(View.DRILL_DONE.value)(runs.submission(views.on_drill_done_submit))
-    app.view(View.SCHEDULE.value)(runs.submission(views.on_schedule_submit))
-    app.view(View.PAUSE.value)(runs.submission(views.on_pause_submit))
-    app.view(View.ROSTER.value)(runs.submission(views.on_roster_submit))
-    app.view(View.RECORDER.value)(runs.submission(views.on_recorder_submit))
-    app.view(View.HUBSPOT.value)(runs.submission(crm_admin.on_hubspot_submit))
-    app.view(View.SALESFORCE.value)(runs.submission(crm_admin.on_salesforce_submit))
-    app.view(View.NOT_HELD.value)(runs.submission(views.on_not_held_submit))
-    app.view(View.COMPETENCY.value)(runs.submission(rubric_admin.on_competency_submit))
-    app.view(View.REVIEW.value)(runs.submission(views.on_review_submit))
-    app.view(View.NOTE.value)(runs.submission(views.on_note_submit))
+    on(Kind.ACTION, Action.GROW_FRAMEWORK_PICKED, first(actions.on_grow_drill_picked))
+    on(Kind.ACTION, Action.REVIEW_ONE_ON_ONE, first(actions.on_review_open))
+    on(Kind.VIEW, View.DEALS, runs.submission(views.on_deals_submit))
+    on(Kind.VIEW, View.DIAGNOSIS, runs.submission(views.on_diagnosis_submit))
+    on(Kind.VIEW, View.GROW, runs.submission(views.on_grow_submit))
+    on(Kind.VIEW, View.DRILL_DONE, runs.submission(views.on_drill_done_submit))
+    on(Kind.VIEW, View.SCHEDULE, runs.submission(views.on_schedule_submit))
+    on(Kind.VIEW, View.PAUSE, runs.submission(views.on_pause_submit))
+    on(Kind.VIEW, View.ROSTER, runs.submission(views.on_roster_submit))
+    on(Kind.VIEW, View.RECORDER, runs.submission(views.on_recorder_submit))
+    on(Kind.VIEW, View.HUBSPOT, runs.submission(crm_admin.on_hubspot_submit))
+    on(Kind.VIEW, View.SALESFORCE, runs.submission(crm_admin.on_salesforce_submit))
+    on(Kind.VIEW, View.NOT_HELD, runs.submission(views.on_not_held_submit))
+    on(Kind.VIEW, View.COMPETENCY, runs.submission(rubric_admin.on_competency_submit))
+    on(Kind.VIEW, View.REVIEW, runs.submission(views.on_review_submit))
+    on(Kind.VIEW, View.NOTE, runs.submission(views.on_note_submit))
+    return routes
+
+
+def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> None:
+    """The listeners as bolt's one listener (a request's route found in one look-up,
+    `app.slack.runtime.routing`), and the one error handler."""
+    mount(app, listener_routes(after, injected))
     app.error(handle_error)
 
 

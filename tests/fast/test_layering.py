@@ -42,6 +42,8 @@ ONLY = {
     "app.rules": ("app.rules",),
     # charts draw plain data: rules in, PNG bytes out
     "app.charts": ("app.rules", "app.charts"),
+    # the routing table is pure: kinds and ids in, whatever a route holds out
+    "app.slack.routes": ("app.slack.routes",),
     # renderers draw plain data: no database, no settings, no Slack calls
     "app.slack.render": (
         "app.rules",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
@@ -14,8 +13,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from app.sandbox.server import _catalog
-from app.slack.bolt_app import register
+from app.slack.bolt_app import listener_routes
 from app.slack.ids import BOT_SCOPES, WEB_API_METHODS
+from app.slack.routes import Kind
 from app.slack.runtime.after_ack import AfterAck
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,41 +34,24 @@ EVENT_SCOPES = {
 MANIFEST_EVENT = {"message": "message.im"}
 
 
-class RecordingApp:
-    """Stands in for AsyncApp in register(): records what gets registered."""
+@dataclass(frozen=True)
+class Registered:
+    """What the code answers, read from its routing table (`listener_routes`)."""
 
-    def __init__(self) -> None:
-        self.commands: set[str] = set()
-        self.events: set[str] = set()
-        self.interactive: list[str] = []
-
-    def _record(self, into: Callable[[str], None], name: Any) -> Callable[[Any], Any]:
-        into(str(name))
-        return lambda listener: listener
-
-    def command(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.commands.add, name)
-
-    def event(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.events.add, MANIFEST_EVENT.get(str(name), name))
-
-    def action(self, name: Any) -> Callable[[Any], Any]:
-        return self._record(self.interactive.append, name)
-
-    view = action
-    shortcut = action
-    options = action
-
-    def error(self, handler: Any) -> Any:
-        return handler
+    commands: set[str]
+    events: set[str]
+    interactive: set[str]
 
 
 @pytest.fixture(scope="module")
-def registered() -> RecordingApp:
-    app = RecordingApp()
+def registered() -> Registered:
     injected = {"deps": None, "homes": None, "outbox": None}  # what listeners may be given
-    register(app, AfterAck(), injected)  # type: ignore[arg-type]
-    return app
+    routes = listener_routes(AfterAck(), injected)
+    return Registered(
+        commands=set(routes.ids(Kind.COMMAND)),
+        events={MANIFEST_EVENT.get(e, e) for e in routes.ids(Kind.EVENT)},
+        interactive=set(routes.ids(Kind.ACTION) | routes.ids(Kind.VIEW)),
+    )
 
 
 def methods_called_in_code() -> set[str]:
@@ -85,7 +68,7 @@ def methods_called_in_code() -> set[str]:
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
-def test_manifest_matches_the_code(path: Path, registered: RecordingApp) -> None:
+def test_manifest_matches_the_code(path: Path, registered: Registered) -> None:
     manifest = json.loads(path.read_text())
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
@@ -97,7 +80,7 @@ def test_manifest_matches_the_code(path: Path, registered: RecordingApp) -> None
     assert manifest["settings"]["socket_mode_enabled"] == ("socket" in path.name)
 
 
-def test_scopes_are_exactly_what_the_calls_and_events_need(registered: RecordingApp) -> None:
+def test_scopes_are_exactly_what_the_calls_and_events_need(registered: Registered) -> None:
     assert methods_called_in_code() | {"auth.test"} == set(WEB_API_METHODS)  # bolt calls auth.test
     catalog = _catalog()
     needed: set[str] = {"commands"} if registered.commands else set()
