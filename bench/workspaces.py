@@ -49,6 +49,7 @@ from common import (
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from app.clock import system_clock
+from app.config import Settings
 from app.deps import Deps
 from app.sandbox.server import SlackSandbox
 from app.slack.sealed_store import installation_store
@@ -104,7 +105,10 @@ async def main() -> None:
     parser.add_argument("--adaptive", action="store_true", help="no rate set: coach learns it")
     parser.add_argument("--retry-after", type=int, default=5, help="the throttled ones' wait")
     parser.add_argument(
-        "--concurrency", type=int, default=8, help="COACH_SEND_CONCURRENCY of each sender"
+        "--concurrency",
+        type=int,
+        default=Settings.model_fields["coach_send_concurrency"].default,
+        help="COACH_SEND_CONCURRENCY of each sender (coach's default unless set)",
     )
     args = parse(parser)
     limit, teams = args.limit_per_minute, [f"T0WS{w:02d}" for w in range(args.workspaces)]
