@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.liveness import PING_AFTER_IDLE_S, ping_when_idle
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 READ_ONLY = "coach_read_only"  # execution option of the read-only session factory
 
@@ -41,18 +43,22 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+def make_engine(
+    database_url: str, *, ping_after_idle_s: float = PING_AFTER_IDLE_S, **kwargs: Any
+) -> AsyncEngine:
     """The process's engine. Its errors and logs never show a statement's parameters: they
-    are what people typed (a failed notes write would otherwise quote the notes)."""
+    are what people typed (a failed notes write would otherwise quote the notes). A pooled
+    PostgreSQL connection is pinged before use only after idling (app/db/liveness.py)."""
     kwargs.setdefault("hide_parameters", True)
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    ping_when_idle(engine, ping_after_idle_s)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

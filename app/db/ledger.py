@@ -10,12 +10,13 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVarTuple, cast
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
+    Table,
     and_,
     bindparam,
     func,
@@ -48,6 +49,10 @@ PLANNED_COLUMNS = (
     "subject_id",
 )
 LEASE = timedelta(seconds=60)
+# The tables themselves, for the statements every message runs: built from plain table
+# columns they skip the ORM's statement compilation, a third of a send's CPU otherwise.
+DELIVERY = cast(Table, Delivery.__table__)
+WORKSPACE = cast(Table, Workspace.__table__)
 
 Columns = TypeVarTuple("Columns")  # a query's selected columns, kept through `_locked`
 DueRow = Row[int, int, DeliveryStatus, str | None]  # id, workspace, status, last error
@@ -292,17 +297,17 @@ class Ledger:
     async def renew(self, claim: Claimed) -> bool:
         """Extend the lease just before sending; False when it was lost, or its workspace was
         disabled meanwhile (do not send)."""
+        row = DELIVERY.c
         result = await self.session.execute(
-            update(Delivery)
+            update(DELIVERY)
             .where(
-                Delivery.id == claim.id,
-                Delivery.fence == claim.fence,
-                Delivery.status == DeliveryStatus.SENDING,
-                Delivery.lease_until > wall_clock(self.session),
+                row.id == claim.id,
+                row.fence == claim.fence,
+                row.status == DeliveryStatus.SENDING,
+                row.lease_until > wall_clock(self.session),
                 in_enabled_workspace(),
             )
             .values(lease_until=wall_clock(self.session, self.lease))
-            .execution_options(synchronize_session=False)
         )
         return bool(rowcount(result))
 
@@ -323,11 +328,11 @@ class Ledger:
         return rowcount(result)
 
     async def _finish(self, claim: Claimed, **values: object) -> bool:
+        row = DELIVERY.c
         result = await self.session.execute(
-            update(Delivery)
-            .where(Delivery.id == claim.id, Delivery.fence == claim.fence)
+            update(DELIVERY)
+            .where(row.id == claim.id, row.fence == claim.fence)
             .values(claimed_by=None, lease_until=None, **values)
-            .execution_options(synchronize_session=False)
         )
         return bool(rowcount(result))
 
@@ -364,7 +369,7 @@ class Ledger:
         if claim.ambiguous:
             note = {"error": f"{AMBIGUOUS}{reason or 'unfinished'}"}
         return await self._finish(
-            claim, status=DeliveryStatus.PENDING, attempts=Delivery.attempts - 1, **note
+            claim, status=DeliveryStatus.PENDING, attempts=DELIVERY.c.attempts - 1, **note
         )
 
     async def rearm(
@@ -407,7 +412,8 @@ class Ledger:
 
 def in_enabled_workspace() -> ColumnElement[bool]:
     """Not in a workspace that is disabled (usually none are: a tiny subquery)."""
-    return Delivery.workspace_id.not_in(select(Workspace.id).where(Workspace.active.is_(False)))
+    disabled = select(WORKSPACE.c.id).where(WORKSPACE.c.active.is_(False))
+    return DELIVERY.c.workspace_id.not_in(disabled)
 
 
 def _insert_unnested(columns: dict[str, list[Any]], now: datetime) -> Insert:

@@ -1,0 +1,60 @@
+"""Pooled PostgreSQL connections are pinged only after idling (app/db/liveness.py): one that
+died while idle is replaced unseen; one that dies inside the window costs one statement, and
+the pool then drops the rest of its generation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db.engine import make_engine
+
+pytestmark = pytest.mark.postgres_only
+
+
+async def backend_pid(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def terminate(engine: AsyncEngine, pid: int) -> None:
+    """Kill one backend from outside the pool, as a restart or a firewall would."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+@pytest.fixture
+async def killer(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    database_url: str, killer: AsyncEngine
+) -> None:
+    engine = make_engine(database_url, ping_after_idle_s=0.0, pool_size=1, max_overflow=0)
+    try:
+        first = await backend_pid(engine)
+        await terminate(killer, first)
+        assert await backend_pid(engine) != first  # pinged, found dead, replaced: no error
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_back_a_moment_ago_is_not_pinged(
+    database_url: str, killer: AsyncEngine
+) -> None:
+    engine = make_engine(database_url, ping_after_idle_s=3600.0, pool_size=1, max_overflow=0)
+    try:
+        first = await backend_pid(engine)
+        await terminate(killer, first)
+        with pytest.raises(DBAPIError):  # used unpinged: the one statement that fails
+            await backend_pid(engine)
+        assert await backend_pid(engine) != first  # and the pool has reconnected
+    finally:
+        await engine.dispose()
