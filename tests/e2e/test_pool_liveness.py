@@ -4,6 +4,7 @@ the pool then drops the rest of its generation."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -27,34 +28,32 @@ async def terminate(engine: AsyncEngine, pid: int) -> None:
         await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
 
 
-@pytest.fixture
-async def killer(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-async def test_a_connection_that_died_while_idle_is_replaced_before_use(
-    database_url: str, killer: AsyncEngine
-) -> None:
-    engine = make_engine(database_url, ping_after_idle_s=0.0, pool_size=1, max_overflow=0)
+@contextlib.asynccontextmanager
+async def one_connection(
+    database_url: str, ping_after_idle_s: float
+) -> AsyncIterator[tuple[AsyncEngine, int]]:
+    """A pool of one connection, used once and then killed while back in the pool (its pid);
+    on the way out, the pool holds a new connection."""
+    engine = make_engine(
+        database_url, ping_after_idle_s=ping_after_idle_s, pool_size=1, max_overflow=0
+    )
+    killer = make_engine(database_url)
     try:
         first = await backend_pid(engine)
         await terminate(killer, first)
-        assert await backend_pid(engine) != first  # pinged, found dead, replaced: no error
+        yield engine, first
+        assert await backend_pid(engine) != first  # the pool has a new connection
     finally:
         await engine.dispose()
+        await killer.dispose()
 
 
-async def test_a_connection_back_a_moment_ago_is_not_pinged(
-    database_url: str, killer: AsyncEngine
-) -> None:
-    engine = make_engine(database_url, ping_after_idle_s=3600.0, pool_size=1, max_overflow=0)
-    try:
-        first = await backend_pid(engine)
-        await terminate(killer, first)
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(database_url: str) -> None:
+    async with one_connection(database_url, ping_after_idle_s=0.0) as (engine, first):
+        assert await backend_pid(engine) != first  # pinged, found dead, replaced: no error
+
+
+async def test_a_connection_back_a_moment_ago_is_not_pinged(database_url: str) -> None:
+    async with one_connection(database_url, ping_after_idle_s=3600.0) as (engine, _):
         with pytest.raises(DBAPIError):  # used unpinged: the one statement that fails
             await backend_pid(engine)
-        assert await backend_pid(engine) != first  # and the pool has reconnected
-    finally:
-        await engine.dispose()
