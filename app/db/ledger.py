@@ -184,10 +184,12 @@ class Ledger:
             return Claims([])
         wall = await wall_now(self.session)
         free = [row for row in rows if not row.held]
-        granted = await self._paced(free, pacer, wall) if free else []
+        granted, ready = await self._paced(free, pacer, wall) if free else ([], [])
         if granted:
             return Claims(await self._take(granted, owner))
-        soonest = min((row.ready_at for row in rows if row.ready_at is not None), default=wall)
+        # When each refusing bucket has its batch (as it just said), or a held one resumes.
+        ready += [row.ready_at for row in rows if row.held and row.ready_at is not None]
+        soonest = min(ready, default=wall)
         return Claims([], max((soonest - wall).total_seconds(), 0.0))
 
     @staticmethod
@@ -244,19 +246,25 @@ class Ledger:
         )
 
     @staticmethod
-    async def _paced(candidates: Sequence[DueRow], pacer: Pacer, wall: datetime) -> list[DueRow]:
-        """The candidates the workspaces' buckets allow now, in due order."""
+    async def _paced(
+        candidates: Sequence[DueRow], pacer: Pacer, wall: datetime
+    ) -> tuple[list[DueRow], list[datetime]]:
+        """The candidates the workspaces' buckets allow now, in due order; and when each
+        bucket that allowed none will allow its batch."""
         wanted = Counter(row.workspace_id for row in candidates)
-        granted = {
-            workspace_id: (await pacer.take(workspace_id, count, wall)).granted
-            for workspace_id, count in sorted(wanted.items())  # one lock order: no deadlocks
-        }
+        granted: dict[int, int] = {}
+        ready: list[datetime] = []
+        for workspace_id, count in sorted(wanted.items()):  # one lock order: no deadlocks
+            taken = await pacer.take(workspace_id, count, wall)
+            granted[workspace_id] = taken.granted
+            if not taken.granted:
+                ready.append(taken.bucket.ready_at)
         kept = []
         for row in candidates:
             if granted[row.workspace_id] > 0:
                 granted[row.workspace_id] -= 1
                 kept.append(row)
-        return kept
+        return kept, ready
 
     async def _take(self, candidates: Sequence[DueRow], owner: str) -> list[Claimed]:
         if not candidates:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from app.clock import FrozenClock
+from app.db.ledger import Ledger
 from app.db.models import SendPace
 from app.db.pace import Learning, Pacer, Rate
 from app.db.store import Store
@@ -145,3 +146,24 @@ async def test_a_429_cuts_the_pace_the_outbox_learned(
         assert row.ceiling >= 600 and row.per_minute == row.ceiling * FIRST_CUT
     finally:
         await deps.close()
+
+
+async def test_a_claim_the_pace_refuses_says_when_its_batch_will_be_ready(
+    two_workspaces: Deps,
+) -> None:
+    """Not "claim again now": a sender that did would pay a second claim for each refusal."""
+    deps = two_workspaces
+    outbox = Outbox(deps, OutboxClients(deps), owner="solo")
+    assert await outbox.plan(MONDAY_0900_BERLIN) >= REPS_EACH
+    async with deps.db() as session:
+        workspace = await Store(session).workspace_by_team("T0PACEDW")
+        assert workspace is not None
+    async with deps.db.begin() as session:
+        pacer = Pacer(session, "chat.postMessage", Rate(120))  # two a second, two at once
+        refused = await Ledger(session).claim(
+            MONDAY_0900_BERLIN, "solo", 2, workspace_id=workspace.id, pacer=pacer
+        )
+    # A fresh bucket holds one post, and the pace sends in whole batches: the second
+    # token comes half a second later.
+    assert not refused.rows and refused.wait_s is not None
+    assert 0.3 < refused.wait_s <= 0.5
