@@ -234,8 +234,11 @@ async def seed(
             workspace = await store.ensure_workspace(team_id, at)
             await apply_roster(store, workspace, parse_roster_csv(org.csv()), at)
             people = await store.people(workspace.id)
-            for person in people:  # as an import with SLACK_BOT_TOKEN set leaves them
-                person.profile_synced_at = person.profile_checked_at = at
+            # As an import with SLACK_BOT_TOKEN set leaves them, the night before the Monday:
+            # fresh for the whole of it, so an idle tick reads no profile.
+            read_at = local_instant(monday, 0, org.tz) - timedelta(hours=1)
+            for person in people:
+                person.profile_synced_at = person.profile_checked_at = read_at
             ids = {p.slack_user_id: p.id for p in people}
         cycles = [cycle_week(monday - timedelta(weeks=k)) for k in range(history_weeks, 0, -1)]
         for model, rows in _history_rows(ids, org, cycles, at).items():
