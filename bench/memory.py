@@ -63,7 +63,13 @@ REPLY = (
 
 
 async def requests_round(
-    remote: RemoteSandbox, org: Org, events_url: str, count: int, concurrency: int
+    remote: RemoteSandbox,
+    org: Org,
+    events_url: str,
+    count: int,
+    concurrency: int,
+    *,
+    settle: bool = True,
 ) -> str:
     """`count` each of App Home opens, /drill status and DM answers; a one-line summary."""
     builder = RequestBuilder(remote)
@@ -80,7 +86,8 @@ async def requests_round(
     await remote.register()
     async with aiohttp.ClientSession() as http:
         results = await fire(http, events_url, builder.take(), concurrency)
-    await remote.quiet(still_s=1.0)
+    if settle:  # not while a cut tick still sends: Slack is never quiet then
+        await remote.quiet(still_s=1.0)
     failed = [f"{r.label} HTTP {r.status}" for r in results if r.status != 200]
     return f"{len(results)} requests, {len(failed)} not 200" + (
         f" (e.g. {failed[0]})" if failed else ""
@@ -157,7 +164,14 @@ async def one_mode(
                 wanted = before + (len(org.reps) if n == 0 else 1)
                 posted = await wait_for_sends(remote, wanted, cut_s=args.send_minutes * 60)
             note(f"after the {label}", f"{posted:,} messages posted so far")
-            done = await requests_round(remote, org, events, args.requests, args.concurrency)
+            done = await requests_round(
+                remote,
+                org,
+                events,
+                args.requests,
+                args.concurrency,
+                settle=not args.send_minutes,
+            )
             note(f"after requests ({label})", done)
     finally:
         await serve.stop()

@@ -45,6 +45,7 @@ from common import (
     start_sandbox,
     table,
     this_monday,
+    vacuum,
     verdict,
     work_directory,
 )
@@ -178,6 +179,7 @@ async def measure(args: argparse.Namespace, workdir: Path) -> None:
                     await plan_runs(deps, counter, sunday_noon, args.runs),
                     await plan_runs(deps, counter, monday_0900, args.runs),
                 )
+                await vacuum(url)  # the rolled-back plans' dead rows
                 if org is full:
                     await full_ticks(
                         args,
