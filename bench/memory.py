@@ -191,11 +191,12 @@ async def measure(args: argparse.Namespace, workdir: Path) -> None:
     db = database_label(args.database_url or "sqlite")
     print(f"\n== memory of `coach serve`, {db}, {org.describe()}")
     print(table(rows, ["mode", "stage", "RSS MB", "peak MB", "detail"]))
+    when = f"{args.send_minutes:g} min of Monday's sends" if args.send_minutes else "a full Monday"
     for mode in args.modes.split(","):
         final = [r for r in rows if r[0] == mode][-1]
         rss, peak = float(str(final[2])), float(str(final[3]))
         print(
-            f"[{mode}] RSS after a full Monday {rss:.0f} MB: {verdict(rss <= MAX_RSS_MB)}; "
+            f"[{mode}] RSS after {when} {rss:.0f} MB: {verdict(rss <= MAX_RSS_MB)}; "
             f"peak {peak:.0f} MB: {verdict(peak <= MAX_RSS_MB)} (≤ {MAX_RSS_MB:.0f} MB)"
         )
     if ticks:
