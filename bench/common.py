@@ -142,6 +142,20 @@ def database_url(given: str | None, workdir: Path, name: str = "bench") -> str:
     return given or f"sqlite+aiosqlite:///{workdir / f'{name}.db'}"
 
 
+async def vacuum(url: str) -> None:
+    """PostgreSQL: VACUUM ANALYZE, as autovacuum would have by then on a running server (a
+    bench's rolled-back plans leave hundreds of thousands of dead rows in `delivery`, and
+    the seed's updates stale statistics). Nothing on SQLite."""
+    if not is_postgres(url):
+        return
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("VACUUM ANALYZE"))
+    finally:
+        await engine.dispose()
+
+
 async def fresh_database(url: str) -> None:
     """An empty, migrated database at `url` (a SQLite file must not exist yet)."""
     engine = make_engine(url)
@@ -234,8 +248,11 @@ async def seed(
             workspace = await store.ensure_workspace(team_id, at)
             await apply_roster(store, workspace, parse_roster_csv(org.csv()), at)
             people = await store.people(workspace.id)
-            for person in people:  # as an import with SLACK_BOT_TOKEN set leaves them
-                person.profile_synced_at = person.profile_checked_at = at
+            # As an import with SLACK_BOT_TOKEN set leaves them, the night before the Monday:
+            # fresh for the whole of it, so an idle tick reads no profile.
+            read_at = local_instant(monday, 0, org.tz) - timedelta(hours=1)
+            for person in people:
+                person.profile_synced_at = person.profile_checked_at = read_at
             ids = {p.slack_user_id: p.id for p in people}
         cycles = [cycle_week(monday - timedelta(weeks=k)) for k in range(history_weeks, 0, -1)]
         for model, rows in _history_rows(ids, org, cycles, at).items():
@@ -251,6 +268,7 @@ async def seeded_database(url: str, org: Org, monday: date, history_weeks: int =
     started = time.perf_counter()
     await fresh_database(url)
     await seed(url, org, monday, history_weeks=history_weeks)
+    await vacuum(url)
     return time.perf_counter() - started
 
 
@@ -486,7 +504,10 @@ class RemoteSandbox:
         await self._control("register", payload)
 
     async def add_users(self, user_ids: Sequence[str], tz: str) -> None:
-        await self._control("users", {"users": list(user_ids), "tz": tz})
+        for start in range(0, len(user_ids), 20_000):  # under aiohttp's 1 MB request limit
+            await self._control(
+                "users", {"users": list(user_ids[start : start + 20_000]), "tz": tz}
+            )
 
     async def stats(self) -> dict[str, Any]:
         """Calls so far, by method, and how many of them Slack would have refused."""

@@ -532,4 +532,5 @@ class AuditLog(Base):
 
 from app.db import crm_tables as _crm_tables  # noqa: E402,F401  (CRM tables)
 from app.db import recorder_tables as _recorder_tables  # noqa: E402,F401  (call recorder tables)
+from app.db import setup_stamp as _setup_stamp  # noqa: E402,F401  (every session moves the stamp)
 from app.db import slack_tables as _slack_tables  # noqa: E402,F401  (register OAuth tables)

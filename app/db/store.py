@@ -1,7 +1,7 @@
 """Every query the app makes, behind one object. The caller owns the transaction: nothing
 here commits. The queries live by subject in people_queries, message_queries,
-record_queries, rubric_queries, review_queries, note_queries, recorder_queries and
-crm_queries; dialect-specific statements in `app.db.sql`."""
+record_queries, rubric_queries, review_queries, note_queries, recorder_queries,
+crm_queries and setup_queries; dialect-specific statements in `app.db.sql`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.db.record_queries import RecordQueries
 from app.db.recorder_queries import RecorderQueries
 from app.db.review_queries import ReviewQueries
 from app.db.rubric_queries import RubricQueries
+from app.db.setup_queries import SetupQueries
 
 
 class Store(
@@ -26,5 +27,6 @@ class Store(
     ChartQueries,
     RecorderQueries,
     CrmQueries,
+    SetupQueries,
 ):
     """What services read and write, through one session."""

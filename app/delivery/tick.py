@@ -33,11 +33,14 @@ from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
 from app.db.models import Person
 from app.db.pace import Learning, Pacer, Rate
+from app.db.setup_queries import Setup
 from app.db.store import Store
 from app.delivery.charts import ChartMaker
+from app.delivery.connection_watch import ConnectionWatch
 from app.delivery.crm_tick import CrmReport, CrmTick
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
 from app.deps import Deps
+from app.recorder.connection import environment_credentials
 from app.recorder.sync import RecorderFactory, SyncReport, gong_recorder, sync_recorders
 from app.rules import fair_share
 from app.rules.types import MESSAGES, Step
@@ -58,7 +61,6 @@ RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in 
 MAX_BACKOFF = timedelta(minutes=15)
 RECORDER_BUDGET_S = 20.0
 RECORDER_GRACE_S = 30.0  # a safety net: the sync checks its budget before every request
-RECORDER_LOOK_AGAIN = timedelta(minutes=5)  # for a newly connected recorder, when none is
 # Errors about the person or the workspace that no retry will fix.
 PERMANENT_ERRORS = frozenset(
     {
@@ -155,13 +157,14 @@ class Outbox:
         self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster
         self.recorder_budget_s = RECORDER_BUDGET_S  # of each tick, for reading calls
         self.recorder_for: RecorderFactory = gong_recorder  # tests give a quicker timeout
-        self._no_recorder_until: datetime | None = None
+        self.recorder_watch = ConnectionWatch()
         self.concurrency = settings.coach_send_concurrency
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
         self.crm = CrmTick(deps, self.owner, self.stopping.is_set)  # deals in, drills out
         self.charts = ChartMaker(deps, client_for)  # the digests' trend charts
         self._planned: week_plan.PlanStamp | None = None  # what this process last planned from
+        self._shape: week_plan.Shape | None = None  # the roster's shape, as of a setup stamp
         self._runs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -193,12 +196,13 @@ class Outbox:
             report.profiles = await refresh_profiles(
                 self.deps, self.client_for, now, self.read_rate
             )
+            setup = await self.read_setup()  # after the profiles: what they changed counts
             # The recorder alongside the week, never in front of it: a slow Gong delays no DM
             # (what a DM shows of calls was read ticks before: a week is read once it ends).
             async with asyncio.TaskGroup() as group:
-                recorder = group.create_task(self.read_recorders(now))
-                crm = group.create_task(self.crm.run(now))
-                report.planned = await self.plan(now)
+                recorder = group.create_task(self.read_recorders(now, setup))
+                crm = group.create_task(self.crm.run(now, setup.crms))
+                report.planned = await self.plan(now, setup)
                 report.outcomes = await self.send_due(now)
             report.recorder = recorder.result()
             report.crm = crm.result()
@@ -208,11 +212,19 @@ class Outbox:
         report.stopped = self.stopping.is_set()
         return report
 
-    async def read_recorders(self, now: datetime) -> SyncReport:
+    async def read_setup(self) -> Setup:
+        """The setup stamp and the outside connections at a glance: one statement."""
+        async with self.deps.reads() as session:
+            return await Store(session).setup()
+
+    async def read_recorders(self, now: datetime, setup: Setup | None = None) -> SyncReport:
         """Calls from the call recorder, within the tick's budget for it. A failure here is
-        the recorder's story, never the week's: the tick goes on."""
-        if self._no_recorder_until is not None and system_clock() < self._no_recorder_until:
-            return SyncReport()  # nobody connected one a moment ago: an idle tick stays cheap
+        the recorder's story, never the week's: the tick goes on. Nothing at all while no
+        workspace has a recorder (`setup`, when the tick read it, says)."""
+        rows = setup.recorders if setup is not None else None
+        from_environment = environment_credentials(self.deps.settings) is not None
+        if not self.recorder_watch.due(rows, from_environment, system_clock()):
+            return SyncReport()
         budget = self.recorder_budget_s
         try:
             report = await asyncio.wait_for(
@@ -232,22 +244,24 @@ class Outbox:
         except Exception:
             log.exception("recorder sync failed unexpectedly; the tick goes on")
             return SyncReport()
-        self._no_recorder_until = (
-            system_clock() + RECORDER_LOOK_AGAIN if not report.connections else None
-        )
+        self.recorder_watch.looked(report.connections, system_clock())
         return report
 
-    async def plan(self, now: datetime) -> int:
+    async def plan(self, now: datetime, setup: Setup | None = None) -> int:
         """Put what is due at `now` into the ledger. Reads, works out what is due with no
         transaction open (a big roster must not keep a connection idle in transaction while
         Python thinks), then inserts: a fixed number of statements for any headcount. With no
         window open, or the same windows and roster as this process last planned, the roster
-        is not read at all."""
+        is not read at all; while the setup stamp (read here unless the tick did) stays put,
+        nor is its shape."""
         default_tz = self.deps.settings.coach_default_tz
         async with self.deps.reads() as session:
+            store = Store(session)
+            version = (setup or await store.setup()).version
             schedules = await week_plan.read_schedules(
-                Store(session), now, default_tz, self._planned
+                store, now, default_tz, self._planned, known=self._shape, version=version
             )
+        self._shape = schedules.shape
         if not schedules.people:
             if schedules.stamp is not None:
                 self._planned = schedules.stamp

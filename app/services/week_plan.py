@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.db.ledger import Ledger, Planned
@@ -209,14 +209,17 @@ async def plan_once(
 
 
 # A planner that saw the same windows and the same roster plans nothing new; it still reads
-# the roster this often, in case a change slipped past the roster's fingerprint.
+# the roster this often, in case a change slipped past the roster's fingerprint. The shape
+# of the roster (zones, overrides, calendars) is kept as long as the setup stamp stays put,
+# and read again this often too: a write that bypassed the ORM's sessions moves no stamp.
 REREAD_EVERY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
 class PlanStamp:
     """What a plan was made from: the open windows and a fingerprint of who is scheduled how
-    (per workspace and zone: headcount, latest change, highest id; and every override)."""
+    (the setup stamp; per workspace and zone: headcount, latest change, highest id; and every
+    override)."""
 
     windows: frozenset[Window]
     roster: tuple[object, ...]
@@ -232,6 +235,48 @@ class PlanStamp:
 
 
 @dataclass(frozen=True)
+class Shape:
+    """What the planner reads besides the people themselves, as of setup stamp `version`
+    (None: unknown), read at `read_at`: who is in which zone and working hours (counted, not
+    listed), the team overrides and the holiday calendars. Small whatever the headcount."""
+
+    version: int | None
+    zones: Sequence[Any]
+    overrides: Sequence[ScheduleStep]
+    calendars: Sequence[WorkCalendarRow]
+    read_at: datetime
+
+    def holds(self, version: int | None, now: datetime) -> bool:
+        """Whether this shape may stand for the roster at `now`, the stamp reading `version`."""
+        age = now - self.read_at
+        return (
+            version is not None and version == self.version and timedelta(0) <= age < REREAD_EVERY
+        )
+
+    def windows(self, now: datetime, default_tz: str) -> frozenset[Window]:
+        hours = [
+            (z.workspace_id, z.tz, kept)
+            for z in self.zones
+            if (kept := working_hours(z.work_starts, z.work_ends)) is not None
+        ]
+        zones = ((z.workspace_id, z.tz) for z in self.zones)
+        return open_windows(zones, self.overrides, default_tz, now, self.calendars, hours)
+
+    def roster(self) -> tuple[object, ...]:
+        return (
+            self.version,
+            tuple(sorted(tuple(map(str, z)) for z in self.zones)),
+            tuple(
+                sorted(
+                    (o.workspace_id, o.manager_id or 0, o.step, o.weekday, str(o.local_time))
+                    for o in self.overrides
+                )
+            ),
+            fingerprint(self.calendars),
+        )
+
+
+@dataclass(frozen=True)
 class Schedules:
     """Everything the planner reads: who is scheduled, with which team overrides and on
     which holiday calendars."""
@@ -240,6 +285,7 @@ class Schedules:
     overrides: Sequence[ScheduleStep]
     stamp: PlanStamp | None = None
     calendars: Sequence[WorkCalendarRow] = ()
+    shape: Shape | None = None
 
     def due(self, now: datetime, default_tz: str) -> list[Planned]:
         """The rows due at `now` (pure: the database need not be held while this runs)."""
@@ -247,39 +293,37 @@ class Schedules:
         return planned_rows(calendar.due_steps(plans, now))
 
 
-async def read_schedules(
-    store: Store, now: datetime, default_tz: str, planned: PlanStamp | None = None
-) -> Schedules:
-    """What to plan from at `now`. The roster itself is read only when some window is open
-    and the last plan (`planned`, when given) does not already cover it: two small
-    statements otherwise, whatever the headcount."""
+async def read_shape(store: Store, version: int | None, now: datetime) -> Shape:
+    """The roster's shape: three small statements, whatever the headcount."""
     zones = await store.schedulable_zones()
     overrides = await store.all_schedule_overrides()
     calendars = await store.work_calendars()
-    hours = [
-        (z.workspace_id, z.tz, kept)
-        for z in zones
-        if (kept := working_hours(z.work_starts, z.work_ends)) is not None
-    ]
-    windows = open_windows(
-        ((z.workspace_id, z.tz) for z in zones), overrides, default_tz, now, calendars, hours
-    )
-    roster = (
-        tuple(sorted(tuple(map(str, z)) for z in zones)),
-        tuple(
-            sorted(
-                (o.workspace_id, o.manager_id or 0, o.step, o.weekday, str(o.local_time))
-                for o in overrides
-            )
-        ),
-        fingerprint(calendars),
-    )
-    stamp = PlanStamp(windows, roster, now)
+    return Shape(version, zones, overrides, calendars, now)
+
+
+async def read_schedules(
+    store: Store,
+    now: datetime,
+    default_tz: str,
+    planned: PlanStamp | None = None,
+    *,
+    known: Shape | None = None,
+    version: int | None = None,
+) -> Schedules:
+    """What to plan from at `now`. The roster's shape is read unless `known` still holds
+    (the setup stamp reads `version`, and it is recent); the roster itself only when some
+    window is open and the last plan (`planned`, when given) does not already cover it. No
+    statement at all, then, when the setup stayed put."""
+    shape = known if known is not None and known.holds(version, now) else None
+    shape = shape or await read_shape(store, version, now)
+    windows = shape.windows(now, default_tz)
+    stamp = PlanStamp(windows, shape.roster(), now)
+    overrides, calendars = shape.overrides, shape.calendars
     if not windows:  # nothing can be due
-        return Schedules((), overrides, stamp, calendars)
+        return Schedules((), overrides, stamp, calendars, shape)
     if planned is not None and planned.covers(stamp):  # planned already: keep that stamp
-        return Schedules((), overrides, None, calendars)
-    return Schedules(await store.schedulable_people(), overrides, stamp, calendars)
+        return Schedules((), overrides, None, calendars, shape)
+    return Schedules(await store.schedulable_people(), overrides, stamp, calendars, shape)
 
 
 async def plan_due(store: Store, ledger: Ledger, now: datetime, default_tz: str) -> int:

@@ -48,14 +48,45 @@ async def make_org(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Ma
         await deps.close()
 
 
-async def test_a_tick_with_nothing_due_is_at_most_eight_statements(make_org: MakeOrg) -> None:
-    """Five for the week's steps, one each to see whether any workspace has a call recorder
-    or a CRM (then not again for a few minutes)."""
+def reads_the_shape(statements: list[str]) -> bool:
+    """Whether the planner read the roster's shape (its zones query counts people)."""
+    return any("AS people" in s for s in statements)
+
+
+def looks_at_the_crm(statements: list[str]) -> bool:
+    """Whether the CRM step read the connection rows themselves (not only counted them)."""
+    return any("crm_connection.secret" in s for s in statements)
+
+
+def looks_at_the_recorder(statements: list[str]) -> bool:
+    return any("recorder_connection.access_key" in s for s in statements)
+
+
+async def test_a_tick_with_nothing_due_is_at_most_five_statements(make_org: MakeOrg) -> None:
+    """The profiles due, the setup stamp (with whether any workspace has a call recorder or
+    a CRM), the workspaces with rows due, and expiry: the roster's shape was read by the
+    process's first tick and stays as long as the stamp does."""
+    outbox = await make_org(60)
+    await outbox.tick(NOTHING_DUE - timedelta(minutes=1))  # the process's first tick
+    with recorded_statements(outbox.deps.engine) as statements:
+        report = await outbox.tick(NOTHING_DUE)
+    assert report.planned == 0 and not report.outcomes
+    assert len(queries(statements)) <= 5, statements  # 4
+    assert not reads_the_shape(statements)
+    assert not looks_at_the_crm(statements) and not looks_at_the_recorder(statements)
+
+
+async def test_the_first_tick_of_a_process_is_at_most_seven_statements(
+    make_org: MakeOrg,
+) -> None:
+    """The idle tick's four, and the roster's shape: zones, overrides, holiday calendars.
+    Neither the recorder nor the CRM is looked at: no workspace has one."""
     outbox = await make_org(60)
     with recorded_statements(outbox.deps.engine) as statements:
         report = await outbox.tick(NOTHING_DUE)
     assert report.planned == 0 and not report.outcomes
-    assert len(queries(statements)) <= 8, statements  # 7, and the holiday calendars
+    assert len(queries(statements)) <= 7, statements
+    assert not looks_at_the_crm(statements) and not looks_at_the_recorder(statements)
 
 
 async def test_planning_costs_the_same_statements_for_ten_or_a_hundred_reps(
@@ -81,7 +112,10 @@ async def test_with_no_window_open_the_roster_is_not_read(make_org: MakeOrg) -> 
     with recorded_statements(outbox.deps.engine) as statements:
         assert await outbox.plan(NOTHING_DUE) == 0
     assert not reads_the_roster(statements)
-    assert len(queries(statements)) == 3, statements  # zones, overrides, holiday calendars
+    assert len(queries(statements)) == 4, statements  # stamp, zones, overrides, calendars
+    with recorded_statements(outbox.deps.engine) as statements:
+        assert await outbox.plan(NOTHING_DUE + timedelta(minutes=1)) == 0
+    assert len(queries(statements)) == 1, statements  # the stamp: it has not moved
 
 
 async def test_the_same_windows_and_roster_are_not_planned_twice(make_org: MakeOrg) -> None:
