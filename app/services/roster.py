@@ -45,6 +45,7 @@ class RosterEntry:
     manager_slack_user_id: str | None
     email: str | None = None
     timezone: str | None = None
+    line: int | None = None  # where the file lists them (None: not from a file)
 
 
 @dataclass(frozen=True)
@@ -296,10 +297,16 @@ def resolve_rows(
     RosterInvalid, every problem by line, and nothing to write."""
     unknown = unknown_emails or {}
     problems = Problems()
-    id_of_email = {row.email: row.slack_user_id for row in rows if row.email and row.slack_user_id}
+    # Only the emails the file names a manager by: the others are never looked up (a person
+    # named by email alone is Slack's to say; one already listed by id was refused by line).
+    manager_emails = {row.manager for row in rows if row.manager and "@" in row.manager}
+    id_of_email = {
+        row.email: row.slack_user_id
+        for row in rows
+        if row.email and row.slack_user_id and row.email in manager_emails
+    }
     id_of_email |= dict(ids_by_email)
     entries: dict[str, RosterEntry] = {}
-    line_of: dict[str, int] = {}
     for row in rows:
         user_id = row.slack_user_id or (id_of_email.get(row.email) if row.email else None)
         if user_id is None:
@@ -309,7 +316,8 @@ def resolve_rows(
         if user_id in entries:
             problems.add(
                 row.line,
-                f"{row.named} is {user_id} in Slack, already listed on line {line_of[user_id]}",
+                f"{row.named} is {user_id} in Slack, already listed on line "
+                f"{entries[user_id].line}",
             )
             continue
         manager = row.manager
@@ -318,11 +326,13 @@ def resolve_rows(
             if manager is None:
                 problems.add(row.line, f"manager {row.manager} of {row.named} is not on the roster")
                 continue
-        entries[user_id] = RosterEntry(user_id, row.role, manager, row.email, row.timezone)
-        line_of[user_id] = row.line
+        entries[user_id] = RosterEntry(
+            user_id, row.role, manager, row.email, row.timezone, row.line
+        )
     if not problems:
         for user_id, message in check_hierarchy(entries):
-            problems.add(line_of.get(user_id), message)
+            found = entries.get(user_id)
+            problems.add(found.line if found else None, message)
     problems.raise_any()
     return list(entries.values())
 
@@ -422,24 +432,34 @@ async def apply_roster(
 def write_batches(entries: Sequence[RosterEntry], size: int) -> Iterator[list[RosterEntry]]:
     """The entries `size` at a time, level by level down the reporting lines: everyone comes
     after their manager, in a batch of their own level."""
-    manager_of = {e.slack_user_id: e.manager_slack_user_id for e in entries}
-    depth = _depths(manager_of)
+    managers = {e.manager_slack_user_id for e in entries if e.manager_slack_user_id}
+    # Only the people who manage someone are looked up: a few hundred of 100,000.
+    depth = _depths(
+        {e.slack_user_id: e.manager_slack_user_id for e in entries if e.slack_user_id in managers}
+    )
+
+    def level(entry: RosterEntry) -> int:
+        if entry.slack_user_id in depth:
+            return depth[entry.slack_user_id]
+        boss = entry.manager_slack_user_id
+        return depth.get(boss, -1) + 1 if boss else 0
+
     batch: list[RosterEntry] = []
-    level = 0
-    for entry in sorted(entries, key=lambda e: depth[e.slack_user_id]):
-        here = depth[entry.slack_user_id]
-        if batch and (len(batch) >= size or here != level):
+    current = 0
+    for entry in sorted(entries, key=level):
+        here = level(entry)
+        if batch and (len(batch) >= size or here != current):
             yield batch
             batch = []
         batch.append(entry)
-        level = here
+        current = here
     if batch:
         yield batch
 
 
 def _depths(manager_of: Mapping[str, str | None]) -> dict[str, int]:
-    """How far below the top of its reporting line each person is (0: reports to nobody on
-    the roster). A loop (refused before any write) counts from where it closes."""
+    """How far below the top of its reporting line each of these people is (0: reports to
+    nobody among them). A loop (refused before any write) counts from where it closes."""
     depth: dict[str, int] = {}
     for start in manager_of:
         chain: list[str] = []
