@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from app.db.models import Person
-from app.db.sql import Queries
+from app.db.sql import Queries, dialect_name
 from app.rules.types import Role
 
 PERSON = cast(Table, Person.__table__)
@@ -40,6 +40,13 @@ _CHANGED = ("role", "manager_id", "active", "email", "tz", "updated_at")
 
 
 class RosterQueries(Queries):
+    async def plan_each_batch(self) -> None:
+        """PostgreSQL: plan each batch's statements afresh for the rest of the transaction.
+        Otherwise, after five batches, a SELECT … IN keeps the generic plan made while the
+        workspace's table was still small (a sequential scan) as it grows to 100,000 rows."""
+        if dialect_name(self.session) == "postgresql":
+            await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
     async def known_people(
         self, workspace_id: int, slack_user_ids: Sequence[str]
     ) -> dict[str, KnownPerson]:

@@ -395,6 +395,7 @@ async def apply_roster(
     managers = {e.manager_slack_user_id for e in entries if e.manager_slack_user_id}
     manager_ids: dict[str, int] = {}
     created = updated = unchanged = 0
+    await store.plan_each_batch()
     for batch in write_batches(entries, WRITE_BATCH):
         known = await store.known_people(workspace.id, [e.slack_user_id for e in batch])
         new: list[dict[str, object]] = []
