@@ -30,7 +30,7 @@ from app.recorder.check import check_connection
 from app.rules.exports import AuditAction
 from app.server import StartupError, check_schema
 from app.services import erasure, exports, person_data
-from app.services.roster import RosterInvalid
+from app.services.roster import RosterInvalid, RosterRow, read_roster_rows
 from app.slack.client import OutboxClients, bot_token, error_code, make_web_client
 from app.slack.workspace_access import resume_with_token
 from app.token_cipher import TokenKeyError, new_key_line
@@ -91,16 +91,40 @@ async def _team_for_import(store: Store, settings: Settings, team: str | None) -
     return str(answer["team_id"])
 
 
-def _read_roster(path: Path) -> str:
+def _read_roster(path: Path) -> list[RosterRow]:
+    """The file's rows, read line by line and each checked as it comes (the text is never
+    held whole), or what is wrong with it."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as lines:
+            return read_roster_rows(lines)
     except FileNotFoundError as exc:
         raise CliError(f"There is no file at {path}: check the path.") from exc
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError as exc:  # on whichever line the bad bytes are
         raise CliError(f"{path} is not UTF-8 text: save it as CSV (UTF-8) and try again.") from exc
+    except RosterInvalid as exc:
+        raise _invalid(path, exc) from exc
 
 
-async def _import_roster(settings: Settings, path: Path, text: str, team: str | None) -> str:
+def _invalid(path: Path, exc: RosterInvalid) -> CliError:
+    lines = [f"{path.name} {problem}" for problem in exc.problems]
+    problems = f"{exc.total:,} problem{'s' if exc.total != 1 else ''}"
+    if exc.unlisted:
+        lines.append(
+            f"{path.name}: {exc.unlisted:,} more not listed ({problems} on "
+            f"{exc.lines:,} line{'s' if exc.lines != 1 else ''} in all)."
+        )
+        lines.append(
+            f"Nothing was imported: fix the {problems} (the first {len(exc.problems)} above) "
+            "and run the import again."
+        )
+    else:
+        lines.append(f"Nothing was imported: fix the {problems} above and run the import again.")
+    return CliError("\n".join(lines))
+
+
+async def _import_roster(
+    settings: Settings, path: Path, rows: list[RosterRow], team: str | None
+) -> str:
     deps = Deps.build(settings, system_clock)
     try:
         await check_schema(deps)
@@ -108,14 +132,9 @@ async def _import_roster(settings: Settings, path: Path, text: str, team: str | 
             team_id = await _team_for_import(Store(session), settings, team)
         token = await bot_token(deps, team_id)
         client = make_web_client(settings, token) if token else None
-        report = await import_roster(deps, text, team_id, client)
+        report = await import_roster(deps, rows, team_id, client)
     except RosterInvalid as exc:
-        lines = [f"{path.name} {problem}" for problem in exc.problems]
-        lines.append(
-            f"Nothing was imported: fix the {len(exc.problems)} problem"
-            f"{'s' if len(exc.problems) != 1 else ''} above and run the import again."
-        )
-        raise CliError("\n".join(lines)) from exc
+        raise _invalid(path, exc) from exc
     except (StartupError, SlackRefused) as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -429,8 +448,8 @@ def run(argv: Sequence[str]) -> int:
                 )
             )
         elif args.command == "roster":
-            text = _read_roster(args.file)
-            print(asyncio.run(_import_roster(settings, args.file, text, args.team)))
+            rows = _read_roster(args.file)
+            print(asyncio.run(_import_roster(settings, args.file, rows, args.team)))
     except (CliError, ConfigError, StartupError) as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -6,15 +6,19 @@ and the demo's set-up).
    problem.
 3. The file is checked as a whole (managers on the roster, no reporting loops).
 4. Everyone's Slack profile is read (time zone, name, email): users.list for a big roster.
-5. One transaction writes the roster and what the profiles said.
+5. One transaction writes the roster and what the profiles said, a batch of people at a time
+   (`apply_roster`; the profiles `PROFILE_BATCH` records at a time).
 
-Nothing is written while any line has a problem. Without Slack (no token yet), a file naming
+Nothing is written while any line has a problem. A file is read as a stream of lines and
+kept as one small row per person (`read_roster_rows`), so 100,000 people fit in bounded
+memory. Without Slack (no token yet), a file naming
 people by email is refused, and the profiles are left to the ticks, which read them before
 planning anyone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,6 +27,8 @@ from app.db.store import Store
 from app.delivery.profile_reads import ProfileReport, keep_reads
 from app.deps import Deps
 from app.services.roster import (
+    RosterEntry,
+    RosterRow,
     RosterSummary,
     apply_roster,
     emails_to_look_up,
@@ -32,6 +38,8 @@ from app.services.roster import (
 from app.slack.profiles import RATELIMITED, Directory, Profile, Reads
 from app.slack.render.delivery_words import advice
 from app.slack.workspace_access import WORKSPACE_ERRORS
+
+PROFILE_BATCH = 2000  # people's records loaded at a time to keep what Slack said of them
 
 
 class SlackRefused(Exception):
@@ -75,12 +83,39 @@ def _refusal(reads: Reads) -> str | None:
 
 
 async def import_roster(
-    deps: Deps, text: str, team_id: str, client: AsyncWebClient | None
+    deps: Deps, roster: str | Sequence[RosterRow], team_id: str, client: AsyncWebClient | None
 ) -> ImportReport:
-    """Import `text` (a roster CSV) for workspace `team_id`, asking Slack through `client`
-    (None: coach has no token there yet). RosterInvalid lists every problem by line."""
-    rows = parse_roster_rows(text)
+    """Import `roster` (a roster CSV's text, or its rows as `read_roster_rows` read them) for
+    workspace `team_id`, asking Slack through `client` (None: coach has no token there yet).
+    RosterInvalid lists the first problems by line, and how many there are."""
+    rows = parse_roster_rows(roster) if isinstance(roster, str) else roster
     directory = Directory(client) if client is not None else None
+    entries = await _resolved(rows, directory)
+    del rows  # the entries hold all that is written
+    reads = None
+    if directory is not None:
+        reads = await directory.read([e.slack_user_id for e in entries])
+        _check_token(reads)
+    now = deps.clock()
+    async with deps.db.begin() as session:
+        store = Store(session)
+        workspace = await store.ensure_workspace(team_id, now)
+        workspace_id = workspace.id
+        summary = await apply_roster(store, workspace, entries, now)
+        if reads is None:
+            return ImportReport(summary, None)
+        report = ProfileReport()
+        read_ids = [e.slack_user_id for e in entries if e.slack_user_id in reads.found]
+        for start in range(0, len(read_ids), PROFILE_BATCH):
+            batch = read_ids[start : start + PROFILE_BATCH]
+            keep_reads(await store.people_named(workspace_id, batch), reads, now, report)
+            await session.flush()
+            session.expunge_all()  # written: the next batch's records replace these
+    return ImportReport(summary, report, not_read=len(entries) - len(reads.found))
+
+
+async def _resolved(rows: Sequence[RosterRow], directory: Directory | None) -> list[RosterEntry]:
+    """Everyone by Slack id, the people named by email looked up in Slack first."""
     ids_by_email: dict[str, str] = {}
     unknown: dict[str, str] = {}
     emails = emails_to_look_up(rows)
@@ -95,22 +130,7 @@ async def import_roster(
                 ids_by_email[email] = read.slack_user_id
             else:
                 unknown[email] = read.reason if read is not None else RATELIMITED
-    entries = resolve_rows(rows, ids_by_email, unknown)
-    reads = None
-    if directory is not None:
-        reads = await directory.read([e.slack_user_id for e in entries])
-        _check_token(reads)
-    now = deps.clock()
-    async with deps.db.begin() as session:
-        store = Store(session)
-        workspace = await store.ensure_workspace(team_id, now)
-        summary = await apply_roster(store, workspace, entries, now)
-        if reads is None:
-            return ImportReport(summary, None)
-        report = ProfileReport()
-        imported = [p for p in await store.people(workspace.id) if p.slack_user_id in reads.found]
-        keep_reads(imported, reads, now, report)
-    return ImportReport(summary, report, not_read=len(entries) - len(reads.found))
+    return resolve_rows(rows, ids_by_email, unknown)
 
 
 def _check_token(reads: Reads) -> None:

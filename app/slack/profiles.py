@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ TRANSIENT = frozenset(
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{1,63}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per person read: 100,000 in a big sweep
 class Profile:
     slack_user_id: str
     tz: str | None  # an IANA zone Python knows, or None
@@ -53,7 +54,7 @@ class Profile:
     is_bot: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unreadable:
     reason: str
 
@@ -85,7 +86,7 @@ def _zone(name: str | None) -> str | None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    return name
+    return sys.intern(name)  # the same few zones for everyone: one string each
 
 
 def as_kept(profile: Profile) -> SlackProfile:

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.clock import FrozenClock
 from app.db.models import Delivery, Person
+from app.delivery import roster_import
 from app.delivery.profile_reads import READ_RATE
 from app.delivery.roster_import import import_roster
 from app.delivery.tick import Outbox
@@ -70,6 +71,22 @@ async def test_a_big_roster_is_read_in_pages_of_users_list(
     # everyone is found and the sweep stops.
     assert len(sandbox.calls_to("users.list")) == 3
     assert set((await zones(fresh)).values()) == {("Europe/Berlin", None)}
+
+
+async def test_profiles_read_at_import_are_kept_a_batch_of_records_at_a_time(
+    fresh: Deps, sandbox: SlackSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(roster_import, "PROFILE_BATCH", 100)
+    add_people(sandbox, 450, tz="Asia/Tokyo")
+    client = make_web_client(fresh.settings, sandbox.bot_token)
+    report = await import_roster(fresh, roster(450, zone="Europe/Berlin"), TEAM_ID, client)
+    assert report.profiles is not None and report.profiles.read == 451
+    assert set((await zones(fresh)).values()) == {("Asia/Tokyo", None)}  # Slack's zone wins
+    async with fresh.reads() as session:
+        unread = await session.scalar(
+            select(func.count(Person.id)).where(Person.profile_synced_at.is_(None))
+        )
+    assert unread == 0
 
 
 async def test_the_tick_reads_profiles_before_it_plans_anyone(
