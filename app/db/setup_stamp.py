@@ -6,8 +6,9 @@ calendars) only when it moved.
 Every ORM session moves it, whoever opened it: a flush that adds, deletes or edits a row of a
 watched table (for people and workspaces: one of the columns the planner reads) marks the
 session, and so does a Core INSERT, UPDATE or DELETE on a watched table run through
-`session.execute`; the mark becomes one upsert of the stamp just before the commit, so the
-stamp's row lock is the last one a transaction takes and is held only while it commits.
+`session.execute` that changed a row; the mark becomes one upsert of the stamp just before
+the commit, so the stamp's row lock is the last one a transaction takes and is held only
+while it commits.
 Writes that bypass a session (raw SQL, another program) are not seen: the planner re-reads
 every few minutes anyway (app/services/week_plan.py, REREAD_EVERY)."""
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, event, inspect, text
+from sqlalchemy import BigInteger, Integer, Result, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
 from sqlalchemy.sql import Delete, Insert, Update
@@ -112,12 +113,22 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         session.info[_MOVED] = True
 
 
-def _on_execute(state: ORMExecuteState) -> None:
+def touched_rows(result: object) -> bool:
+    """Whether a write's result says it changed rows (a driver that cannot say: yes)."""
+    count = getattr(result, "rowcount", None)
+    return count is None or count != 0
+
+
+def _on_execute(state: ORMExecuteState) -> Result[Any] | None:
     statement = state.statement
     if not isinstance(statement, Insert | Update | Delete):
-        return
-    if getattr(statement.table, "name", None) in WATCHED:
+        return None
+    if getattr(statement.table, "name", None) not in WATCHED:
+        return None
+    result = state.invoke_statement()  # an upsert that found its row unchanged moves nothing
+    if touched_rows(result):
         state.session.info[_MOVED] = True
+    return result
 
 
 def _before_commit(session: Session) -> None:
