@@ -102,7 +102,8 @@ AMBIGUOUS = "ambiguous:"  # prefix of a retry reason after which the message may
 @dataclass(frozen=True)
 class Claims:
     rows: list[Claimed]
-    # Due rows were held back by the sending pace: claim again after this many seconds.
+    # Claim again no sooner than this many seconds: with no rows, due rows were held back by
+    # the sending pace; with rows, a fixed pace will refuse the next batch until then.
     wait_s: float | None = None
 
 
@@ -184,9 +185,10 @@ class Ledger:
             return Claims([])
         wall = await wall_now(self.session)
         free = [row for row in rows if not row.held]
-        granted, ready = await self._paced(free, pacer, wall) if free else ([], [])
+        granted, ready, again = await self._paced(free, pacer, wall) if free else ([], [], [])
         if granted:
-            return Claims(await self._take(granted, owner))
+            hint = max((max(again) - wall).total_seconds(), 0.0) if again else None
+            return Claims(await self._take(granted, owner), hint)
         # When each refusing bucket has its batch (as it just said), or a held one resumes.
         ready += [row.ready_at for row in rows if row.held and row.ready_at is not None]
         soonest = min(ready, default=wall)
@@ -248,23 +250,27 @@ class Ledger:
     @staticmethod
     async def _paced(
         candidates: Sequence[DueRow], pacer: Pacer, wall: datetime
-    ) -> tuple[list[DueRow], list[datetime]]:
-        """The candidates the workspaces' buckets allow now, in due order; and when each
-        bucket that allowed none will allow its batch."""
+    ) -> tuple[list[DueRow], list[datetime], list[datetime]]:
+        """The candidates the workspaces' buckets allow now, in due order; when each bucket
+        that allowed none will allow its batch; and (a fixed pace) when each that allowed
+        one will allow the same batch again."""
         wanted = Counter(row.workspace_id for row in candidates)
         granted: dict[int, int] = {}
         ready: list[datetime] = []
+        again: list[datetime] = []
         for workspace_id, count in sorted(wanted.items()):  # one lock order: no deadlocks
             taken = await pacer.take(workspace_id, count, wall)
             granted[workspace_id] = taken.granted
             if not taken.granted:
                 ready.append(taken.bucket.ready_at)
+            elif taken.again_at is not None:
+                again.append(taken.again_at)
         kept = []
         for row in candidates:
             if granted[row.workspace_id] > 0:
                 granted[row.workspace_id] -= 1
                 kept.append(row)
-        return kept, ready
+        return kept, ready, again
 
     async def _take(self, candidates: Sequence[DueRow], owner: str) -> list[Claimed]:
         if not candidates:

@@ -12,6 +12,7 @@ sends at what the workspace sustained, and next week starts from it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class Bucket:
 class Taken:
     granted: int
     bucket: Bucket
+    # With a fixed rate: when the same batch may be granted again (claiming sooner is refused).
+    again_at: datetime | None = None
 
 
 def fresh(now: datetime, rate: Rate) -> Bucket:
@@ -86,6 +89,12 @@ def take_available(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Ta
     granted = min(wanted, math.floor(tokens))
     tokens -= granted
     return Taken(granted, Bucket(tokens, now, now + _until(1.0 - tokens, rate)))
+
+
+def batch_ready_at(bucket: Bucket, rate: Rate, wanted: int) -> datetime:
+    """When the bucket will grant a batch of `wanted` again (`take`'s whole-batch rule)."""
+    batch = min(float(wanted), rate.capacity)
+    return max(bucket.ready_at, bucket.refilled_at + _until(batch - bucket.tokens, rate))
 
 
 def _until(short: float, rate: Rate) -> timedelta:
@@ -168,7 +177,11 @@ class Pacer:
             learned = pacing.raised(pace, now, self.learning.cap_per_minute)
         if taken.bucket != bucket or learned != pace:
             await self._store(workspace_id, taken.bucket, learned)
-        return taken
+        if self.learning is not None:
+            # No hint: a learned pace is raised by the claims it refuses (senders want more).
+            return taken
+        again = batch_ready_at(taken.bucket, self.rate, wanted)
+        return dataclasses.replace(taken, again_at=again)
 
     async def refund(self, workspace_id: int, now: datetime) -> None:
         bucket, pace = await self._locked(workspace_id, now)

@@ -314,12 +314,16 @@ class Outbox:
         async def lane(workspace_id: int, group: asyncio.TaskGroup) -> None:
             """One workspace's queue: claimed, paced and paused on its own."""
             held: set[asyncio.Task[None]] = set()
+            not_before = 0.0  # monotonic: the pace refuses another claim before this
             while not self.stopping.is_set():
                 wanted = fair_share.claim_size(
                     fair_share.lane_share(self.concurrency, len(lanes)), len(held)
                 )
                 if not wanted:
                     await asyncio.wait(held, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                if (early := not_before - time.monotonic()) > 0:
+                    await self._pause(early)  # a claim now would come back empty
                     continue
                 at = now or self.deps.clock()
                 claims = await self._claim(at, wanted, workspace_id, person_id, kinds)
@@ -328,6 +332,7 @@ class Outbox:
                     held.add(task)
                     task.add_done_callback(held.discard)
                 if claims.rows:
+                    not_before = time.monotonic() + (claims.wait_s or 0.0)
                     continue
                 if claims.wait_s is None or person_id is not None:
                     break

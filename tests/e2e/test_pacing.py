@@ -167,3 +167,27 @@ async def test_a_claim_the_pace_refuses_says_when_its_batch_will_be_ready(
     # token comes half a second later.
     assert not refused.rows and refused.wait_s is not None
     assert 0.3 < refused.wait_s <= 0.5
+
+
+async def test_a_granted_claim_says_when_a_fixed_pace_allows_the_next(
+    two_workspaces: Deps,
+) -> None:
+    """So a lane whose sends finish early waits instead of claiming into a refusal; a learned
+    pace gives no such hint (its refusals are what raise it)."""
+    deps = two_workspaces
+    assert await Outbox(deps, OutboxClients(deps), owner="solo").plan(MONDAY_0900_BERLIN)
+    async with deps.db() as session:
+        ids = [await Store(session).workspace_by_team(t) for t in ("T0PACEDW", "T0OTHERX")]
+    fixed, learned = (w.id for w in ids if w is not None)
+    learning = Learning(start_per_minute=120)
+    for workspace_id, pace_learning in ((fixed, None), (learned, learning)):
+        async with deps.db.begin() as session:
+            pacer = Pacer(session, "chat.postMessage", Rate(120), pace_learning)
+            granted = await Ledger(session).claim(
+                MONDAY_0900_BERLIN, "solo", 1, workspace_id=workspace_id, pacer=pacer
+            )
+        assert len(granted.rows) == 1  # a fresh bucket's one post
+        if pace_learning is None:
+            assert granted.wait_s is not None and 0.3 < granted.wait_s <= 0.5  # the next token
+        else:
+            assert granted.wait_s is None
