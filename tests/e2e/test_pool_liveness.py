@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import make_engine
+from tests.support.factories import is_postgres
 
 pytestmark = pytest.mark.postgres_only
 
@@ -34,6 +35,8 @@ async def one_connection(
 ) -> AsyncIterator[tuple[AsyncEngine, int]]:
     """A pool of one connection, used once and then killed while back in the pool (its pid);
     on the way out, the pool holds a new connection."""
+    if not is_postgres(database_url):
+        pytest.skip("only PostgreSQL connections are pinged: SQLite has no server to lose")
     engine = make_engine(
         database_url, ping_after_idle_s=ping_after_idle_s, pool_size=1, max_overflow=0
     )
