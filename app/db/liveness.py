@@ -39,13 +39,11 @@ def ping_when_idle(engine: AsyncEngine, after_s: float = PING_AFTER_IDLE_S) -> N
     pool = engine.sync_engine.pool
     dialect = engine.sync_engine.dialect
 
-    @event.listens_for(pool, "connect")
-    def _opened(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_RETURNED_AT] = time.monotonic()  # just opened: alive
+    def _alive_now(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()  # just opened, or just handed back
 
-    @event.listens_for(pool, "checkin")
-    def _returned(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_RETURNED_AT] = time.monotonic()
+    event.listen(pool, "connect", _alive_now)
+    event.listen(pool, "checkin", _alive_now)
 
     @event.listens_for(pool, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

@@ -71,7 +71,7 @@ def take(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Taken:
         return Taken(0, bucket)
     elapsed = max((now - bucket.refilled_at).total_seconds(), 0.0)
     tokens = min(rate.capacity, bucket.tokens + elapsed * rate.per_second)
-    batch = min(float(wanted), rate.capacity)
+    batch = _batch(wanted, rate)
     if tokens < batch:
         return Taken(0, Bucket(tokens, now, now + _until(batch - tokens, rate)))
     granted = min(wanted, math.floor(tokens))
@@ -93,8 +93,13 @@ def take_available(bucket: Bucket, rate: Rate, now: datetime, wanted: int) -> Ta
 
 def batch_ready_at(bucket: Bucket, rate: Rate, wanted: int) -> datetime:
     """When the bucket will grant a batch of `wanted` again (`take`'s whole-batch rule)."""
-    batch = min(float(wanted), rate.capacity)
-    return max(bucket.ready_at, bucket.refilled_at + _until(batch - bucket.tokens, rate))
+    short = _batch(wanted, rate) - bucket.tokens
+    return max(bucket.ready_at, bucket.refilled_at + _until(short, rate))
+
+
+def _batch(wanted: int, rate: Rate) -> float:
+    """The tokens `take` waits for before granting `wanted`: the batch, or a full bucket."""
+    return min(float(wanted), rate.capacity)
 
 
 def _until(short: float, rate: Rate) -> timedelta:
@@ -155,8 +160,14 @@ class Pacer:
         return pacing.started(learning.start_per_minute, learning.cap_per_minute)
 
     async def take(self, workspace_id: int, wanted: int, now: datetime) -> Taken:
-        """A whole batch of sends, or none yet (see `take`)."""
-        return await self._taking(workspace_id, wanted, now, take)
+        """A whole batch of sends, or none yet (see `take`); with a fixed rate, and when the
+        same batch may go again. A learned pace gives no such hint: the claims it refuses
+        are what raise it (senders want more)."""
+        taken = await self._taking(workspace_id, wanted, now, take)
+        if self.learning is not None:
+            return taken
+        again = batch_ready_at(taken.bucket, self.rate, wanted)
+        return dataclasses.replace(taken, again_at=again)
 
     async def take_available(self, workspace_id: int, wanted: int, now: datetime) -> Taken:
         """As many calls as may go now (see `take_available`)."""
@@ -177,11 +188,7 @@ class Pacer:
             learned = pacing.raised(pace, now, self.learning.cap_per_minute)
         if taken.bucket != bucket or learned != pace:
             await self._store(workspace_id, taken.bucket, learned)
-        if self.learning is not None:
-            # No hint: a learned pace is raised by the claims it refuses (senders want more).
-            return taken
-        again = batch_ready_at(taken.bucket, self.rate, wanted)
-        return dataclasses.replace(taken, again_at=again)
+        return taken
 
     async def refund(self, workspace_id: int, now: datetime) -> None:
         bucket, pace = await self._locked(workspace_id, now)
