@@ -185,6 +185,7 @@ class Outbox:
         if released:
             log.info("outbox: released %s claimed deliveries", released)
         self.charts.close()
+        await self.client_for.close()
         return released
 
     async def tick(self, now: datetime | None = None) -> TickReport:

@@ -104,6 +104,7 @@ async def run_demo(
         deps = Deps.build(settings, clock)
         bot: RunningBot | None = None
         driver: SlackDriver | None = None
+        clients = OutboxClients(deps)  # the outbox's connections to Slack
         try:
             show.step(f"Set-up: week {cycle}")
             await migrations.upgrade(deps.engine)
@@ -121,7 +122,7 @@ async def run_demo(
             bot = await start_bot(deps)
             driver = SlackDriver(sandbox, bot.url, DEMO_SIGNING_SECRET)
             show.line(f"Bot serving on {bot.url}; the outbox ticks every 30 simulated minutes.")
-            outbox = Outbox(deps, OutboxClients(deps))
+            outbox = Outbox(deps, clients)
             outbox.crm.crm_factory = crm_at(DEMO_CRM_RATE)  # days pass in seconds here
             simulated = SimulatedWeek(deps, clock, sandbox, driver, outbox, bot.settle)
             week = DemoWeek(simulated, show, crm_name=chosen.name)
@@ -131,6 +132,7 @@ async def run_demo(
             show_crm(show, chosen)
             await show_done(week, sent)
         finally:
+            await clients.close()
             if driver is not None:
                 await driver.close()
             if bot is not None:

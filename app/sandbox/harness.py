@@ -27,6 +27,7 @@ class RunningBot:
     task: asyncio.Task[None]
     homes: HomeRefresher
     after: AfterAck
+    outbox: Outbox  # the listeners' sends
 
     async def settle(self, timeout_s: float = 10.0) -> None:
         """Wait for what listeners still do after their ack (modals, DMs, App Home refreshes),
@@ -42,6 +43,7 @@ class RunningBot:
         self.server.should_exit = True
         await self.task
         await self.homes.close()
+        await self.outbox.client_for.close()
 
 
 async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
@@ -73,4 +75,4 @@ async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
         if task.done():
             task.result()  # raises what stopped it
         await asyncio.sleep(0.01)
-    return RunningBot(f"http://127.0.0.1:{port}", server, task, homes, after)
+    return RunningBot(f"http://127.0.0.1:{port}", server, task, homes, after, outbox)

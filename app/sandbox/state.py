@@ -159,6 +159,8 @@ class SandboxState:
     responses: list[dict[str, Any]] = field(default_factory=list)
     reactions: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    # Each TCP connection the bot's calls came over (its address and port): reuse shows here.
+    connections: set[str] = field(default_factory=set)
     files: dict[str, SandboxFile] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

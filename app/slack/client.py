@@ -7,6 +7,7 @@ import re
 from collections.abc import Awaitable, Mapping
 from typing import Protocol
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -59,13 +60,17 @@ def make_web_client(settings: Settings, token: str | None) -> AsyncWebClient:
     )
 
 
-def make_outbox_client(settings: Settings, token: str, timeout_s: float = 10) -> AsyncWebClient:
-    """For scheduled DMs: no SDK retries, because the ledger decides when to try again."""
+def make_outbox_client(
+    settings: Settings, token: str, timeout_s: float = 10, http: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """For scheduled DMs: no SDK retries, because the ledger decides when to try again.
+    With `http`, calls go over its kept-alive connections (its own timeout applies)."""
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=timeout_s,  # type: ignore[arg-type]  # annotated int; aiohttp takes seconds as float
         retry_handlers=[],
+        session=http,
     )
 
 
@@ -77,25 +82,46 @@ class Clients(Protocol):
     def forget(self, workspace_id: int) -> None:
         """Drop a cached client whose token Slack refused: a reinstall brings a new one."""
 
+    async def close(self) -> None:
+        """Close the connections kept open to Slack (at shutdown)."""
+
 
 class OutboxClients:
-    """The bot client of each workspace, for the outbox (one token, or OAuth installations)."""
+    """The bot client of each workspace, for the outbox (one token, or OAuth installations).
+
+    Every client shares one aiohttp session: its connections to Slack stay open between
+    posts, so a Monday's thousands of DMs do not each open a connection (and, against
+    slack.com, a TLS handshake). Without it the SDK opens a session per call."""
 
     def __init__(self, deps: Deps, *, timeout_s: float = 10) -> None:
         self.deps = deps
         self.timeout_s = timeout_s
         self._clients: dict[int, AsyncWebClient] = {}
+        self._http: aiohttp.ClientSession | None = None
 
     async def __call__(self, workspace_id: int) -> AsyncWebClient:
-        if workspace_id not in self._clients:
+        client = self._clients.get(workspace_id)
+        if client is None or client.session is not self._connections():
             token = await self._token(workspace_id)
-            self._clients[workspace_id] = make_outbox_client(
-                self.deps.settings, token, self.timeout_s
+            client = make_outbox_client(
+                self.deps.settings, token, self.timeout_s, self._connections()
             )
-        return self._clients[workspace_id]
+            self._clients[workspace_id] = client
+        return client
+
+    def _connections(self) -> aiohttp.ClientSession:
+        """The shared session, opened on first use (it belongs to the running event loop)."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s))
+        return self._http
 
     def forget(self, workspace_id: int) -> None:
         self._clients.pop(workspace_id, None)
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+        self._http = None
 
     async def _token(self, workspace_id: int) -> str:
         async with self.deps.reads() as session:

@@ -36,7 +36,9 @@ async def box(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[tuple[D
     deps = Deps.build(make_settings(database_url, sandbox), FrozenClock(DUE))
     await empty_tables(deps)
     await seed_org(deps)
-    yield deps, Outbox(deps, OutboxClients(deps, timeout_s=0.5), owner="test")
+    outbox = Outbox(deps, OutboxClients(deps, timeout_s=0.5), owner="test")
+    yield deps, outbox
+    await outbox.client_for.close()
     await deps.close()
 
 
@@ -168,3 +170,22 @@ async def test_a_tick_for_a_given_time_records_that_time_as_sent(
     late = DUE + timedelta(minutes=7)
     assert (await outbox.tick(late)).outcomes["sent"] >= 1
     assert (await prompt_row(deps)).sent_at == late
+
+
+async def test_the_outbox_keeps_its_connections_to_slack_open_between_posts(
+    box: tuple[Deps, Outbox], sandbox: SlackSandbox
+) -> None:
+    """A Monday's posts reuse a few kept-alive connections, not one each (against slack.com
+    each new one is a TLS handshake); release() closes them."""
+    deps, outbox = box
+    outbox.concurrency = 1  # one post at a time: every post could reuse the one connection
+    report = await outbox.tick(DUE + timedelta(days=2, hours=10))  # Wednesday: many steps due
+    calls = len(sandbox.state.calls)
+    assert report.outcomes["sent"] >= 3, report.describe()
+    assert len(sandbox.state.connections) < calls / 2, (sandbox.state.connections, calls)
+    async with deps.db() as session:
+        workspace_id = await session.scalar(select(Delivery.workspace_id).limit(1))
+    assert workspace_id is not None
+    client = await outbox.client_for(workspace_id)
+    await outbox.release()
+    assert client.session is not None and client.session.closed

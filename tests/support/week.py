@@ -97,11 +97,12 @@ async def open_week(
         await seed(deps)
     bot = await start_bot(deps)
     driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
+    outbox = Outbox(deps, OutboxClients(deps), owner="test")
+    outbox.read_rate = Rate(100_000, burst=100_000)  # days pass in real seconds here
     try:
-        outbox = Outbox(deps, OutboxClients(deps), owner="test")
-        outbox.read_rate = Rate(100_000, burst=100_000)  # days pass in real seconds here
         yield Week(deps, clock, sandbox, driver, outbox, bot.settle)
     finally:
+        await outbox.client_for.close()
         await driver.close()
         await bot.stop()
         await deps.close()

@@ -53,6 +53,9 @@ class ApiDispatch(FaultInjection, CredentialChecks):
         args: dict[str, Any] = {}
         fault: Fault | None = None
         team: str | None = None
+        self.state.connections.add(
+            str(request.transport and request.transport.get_extra_info("peername"))
+        )
         try:
             args = await read_args(request)
             token = self._token(request, args)
