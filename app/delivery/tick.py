@@ -165,6 +165,9 @@ class Outbox:
         self.charts = ChartMaker(deps, client_for)  # the digests' trend charts
         self._planned: week_plan.PlanStamp | None = None  # what this process last planned from
         self._shape: week_plan.Shape | None = None  # the roster's shape, as of a setup stamp
+        # Workspace → when (monotonic) the pause of a 429 this process was answered ends: a
+        # send already claimed then must not post into it (the bucket row stops new claims).
+        self._paused_until: dict[int, float] = {}
         self._runs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -430,6 +433,8 @@ class Outbox:
         if isinstance(composed, Digest):
             charts = await self.charts.for_digest(person, claim.cycle_week)
             composed = dataclasses.replace(composed, charts=charts)
+        if (paused_s := self._paused_until.get(claim.workspace_id, 0.0) - time.monotonic()) > 0:
+            return await self._retry(claim, now + timedelta(seconds=paused_s), "ratelimited")
         client = await self.client_for(claim.workspace_id)
         try:
             response = await self._post(client, person.slack_user_id, composed, claim)
@@ -512,6 +517,9 @@ class Outbox:
         if status == 429:
             observability.record_ratelimited(POST_METHOD)
             wait = timedelta(seconds=retry_after_s(exc))
+            ends = time.monotonic() + wait.total_seconds()
+            paused = self._paused_until
+            paused[claim.workspace_id] = max(paused.get(claim.workspace_id, 0.0), ends)
             async with self.deps.db.begin() as session:
                 await Pacer(session, POST_METHOD, self.rate, self.learning).pause(
                     claim.workspace_id, wait, await wall_now(session)

@@ -30,7 +30,7 @@ async def test_with_nothing_unanswered_a_turn_is_taken_at_once() -> None:
 
 
 async def test_work_waits_until_every_request_has_its_answer() -> None:
-    turns = AfterAck(turns=2, max_wait_s=60)
+    turns = AfterAck(turns=2, max_wait_s=60, quiet_s=0)
     first, second = turns.acking(), turns.acking()
     first.__enter__()
     second.__enter__()
@@ -45,6 +45,29 @@ async def test_work_waits_until_every_request_has_its_answer() -> None:
     assert work.done()
 
 
+async def test_work_waits_for_a_quiet_moment_after_the_last_answer() -> None:
+    # Requests of a burst reach the app one by one: the moment one is answered and none is
+    # unanswered is not yet the end of the burst.
+    turns = AfterAck(turns=1, max_wait_s=60, quiet_s=0.1)
+    loop = asyncio.get_running_loop()
+    with turns.acking():
+        work = asyncio.create_task(turns.take_turn())
+        await spin()
+    await asyncio.sleep(0.05)
+    assert not work.done()
+    with turns.acking():  # the next request of the burst: the quiet starts again after it
+        pass
+    answered = loop.time()
+    await asyncio.wait_for(work, 1.0)
+    assert loop.time() - answered >= 0.1
+    turns.give_back()
+    with turns.acking():
+        pass
+    asked = loop.time()
+    await asyncio.wait_for(turns.take_turn(), 1.0)  # asked with nobody waiting: the same rule
+    assert loop.time() - asked >= 0.09
+
+
 async def test_a_steady_stream_of_requests_delays_work_by_at_most_max_wait() -> None:
     turns = AfterAck(turns=1, max_wait_s=0.05)
     loop = asyncio.get_running_loop()
@@ -56,7 +79,7 @@ async def test_a_steady_stream_of_requests_delays_work_by_at_most_max_wait() -> 
 
 
 async def test_turns_go_out_in_order_and_never_more_than_allowed() -> None:
-    turns = AfterAck(turns=2, max_wait_s=60)
+    turns = AfterAck(turns=2, max_wait_s=60, quiet_s=0)
     order: list[int] = []
     working = most = 0
     release = asyncio.Event()
@@ -83,7 +106,7 @@ async def test_turns_go_out_in_order_and_never_more_than_allowed() -> None:
 
 
 async def test_a_waiter_cancelled_in_the_queue_takes_no_turn_with_it() -> None:
-    turns = AfterAck(turns=1, max_wait_s=60)
+    turns = AfterAck(turns=1, max_wait_s=60, quiet_s=0)
     with turns.acking():
         leaving = asyncio.create_task(turns.take_turn())
         staying = asyncio.create_task(turns.take_turn())
@@ -98,7 +121,7 @@ async def test_a_waiter_cancelled_in_the_queue_takes_no_turn_with_it() -> None:
 
 
 async def test_a_turn_granted_to_a_cancelled_waiter_is_given_back() -> None:
-    turns = AfterAck(turns=1, max_wait_s=60)
+    turns = AfterAck(turns=1, max_wait_s=60, quiet_s=0)
     with turns.acking():
         waiter = asyncio.create_task(turns.take_turn())
         await spin()

@@ -20,6 +20,7 @@ from app.deps import Deps
 from app.rules import calendar
 from app.rules.types import Step
 from app.sandbox.driver import SlackDriver, typed
+from app.sandbox.harness import RunningBot
 from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.salesforce import SalesforceSandbox
 from app.sandbox.server import SlackSandbox
@@ -70,7 +71,10 @@ async def count(deps: Deps, table: type) -> int:
         return int(await session.scalar(select(func.count()).select_from(table)) or 0)
 
 
-async def sync(deps: Deps) -> None:
+async def sync(deps: Deps, bot: RunningBot) -> None:
+    """The tick's CRM sync, once the bot has finished reacting to the form (its App Home
+    refresh rendered during the sync would show the state from before it)."""
+    await bot.settle()
     report = await Outbox(deps, OutboxClients(deps), owner="test").crm.run(system_clock())
     assert report.sync.connections == 1
 
@@ -95,7 +99,11 @@ def salesforce_form(
 
 
 async def test_an_admin_connects_hubspot_and_the_home_says_it_works(
-    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox, hubspot: HubSpotSandbox
+    driver: SlackDriver,
+    bot: RunningBot,
+    deps: Deps,
+    sandbox: SlackSandbox,
+    hubspot: HubSpotSandbox,
 ) -> None:
     assert "Connect HubSpot" in await home_text(sandbox, driver, "U0ADMIN")
     view = await driver.open_modal("U0ADMIN", HOME, HUBSPOT_FORM, "edit")
@@ -117,7 +125,7 @@ async def test_an_admin_connects_hubspot_and_the_home_says_it_works(
     assert row.api_url == hubspot.base_url and row.secret and row.secret.startswith("aesgcm:k1:")
     assert hubspot.token not in row.secret
 
-    await sync(deps)
+    await sync(deps, bot)
     assert hubspot.requests and all(r.status == 200 for r in hubspot.requests)
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert (
@@ -150,7 +158,11 @@ async def test_an_admin_connects_hubspot_and_the_home_says_it_works(
 
 
 async def test_an_admin_connects_salesforce_and_a_wrong_key_is_named(
-    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox, salesforce: SalesforceSandbox
+    driver: SlackDriver,
+    bot: RunningBot,
+    deps: Deps,
+    sandbox: SlackSandbox,
+    salesforce: SalesforceSandbox,
 ) -> None:
     view = await driver.open_modal("U0ADMIN", HOME, SALESFORCE_FORM, "edit")
     assert [b.get("block_id") for b in view["blocks"][1:5]] == [
@@ -171,7 +183,7 @@ async def test_an_admin_connects_salesforce_and_a_wrong_key_is_named(
     form = salesforce_form(salesforce.base_url, CONSUMER_KEY, USERNAME, other)
     saved = await driver.submit("U0ADMIN", view, form)
     assert "Salesforce's keys are stored, sealed." in str(saved.json())
-    await sync(deps)
+    await sync(deps, bot)
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert "*CRM:* Salesforce refused the login (invalid_grant" in home
     assert "deals are off until an admin enters working ones (App Home)" in home
@@ -184,7 +196,7 @@ async def test_an_admin_connects_salesforce_and_a_wrong_key_is_named(
     assert "stored, sealed" in str((await driver.submit("U0ADMIN", again, right)).json())
     row = await stored(deps)
     assert row is not None and row.secret and "PRIVATE KEY" not in row.secret
-    await sync(deps)
+    await sync(deps, bot)
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert "Salesforce is connected: 1 of the 7 people on the roster matched" in home
     assert "Change Salesforce's keys" in home

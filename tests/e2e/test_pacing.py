@@ -9,15 +9,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 
 from app.clock import FrozenClock
 from app.db.ledger import Ledger
-from app.db.models import SendPace
+from app.db.models import Delivery, Person, SendPace
 from app.db.pace import Learning, Pacer, Rate
 from app.db.store import Store
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.pacing import FIRST_CUT, Pace
+from app.rules.types import DeliveryStatus
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
 from tests.support.factories import empty_tables, make_settings
@@ -191,3 +193,59 @@ async def test_a_granted_claim_says_when_a_fixed_pace_allows_the_next(
             assert granted.wait_s is not None and 0.3 < granted.wait_s <= 0.5  # the next token
         else:
             assert granted.wait_s is None
+
+
+async def test_a_send_claimed_before_a_429_does_not_post_into_its_pause(
+    two_workspaces: Deps, sandbox: SlackSandbox
+) -> None:
+    # Two sends of one workspace claimed together; the first is answered 429 while the
+    # second is still looking for an earlier attempt of its message (slow history). The
+    # bucket row stops claims, not sends already claimed: the second must wait the pause out.
+    deps = two_workspaces
+    outbox = Outbox(deps, OutboxClients(deps), owner="solo")
+    now = deps.clock()
+    await outbox.plan(now)
+    async with deps.db.begin() as session:
+        workspace = await Store(session).workspace_by_team("T0PACEDW")
+        assert workspace is not None
+        rows = (
+            await session.execute(
+                select(Delivery.id, Person.slack_user_id)
+                .join(Person, Person.id == Delivery.person_id)
+                .where(Delivery.workspace_id == workspace.id)
+                .order_by(Delivery.due_at, Delivery.id)
+            )
+        ).all()
+        others = [row.id for row in rows if not row.slack_user_id.startswith("U0WR")]
+        await session.execute(  # the manager's step: out of the way, the reps' prompts first
+            update(Delivery).where(Delivery.id.in_(others)).values(status=DeliveryStatus.SKIPPED)
+        )
+        (_, refused_channel), (second, _) = [row for row in rows if row.id not in others][:2]
+        await session.execute(
+            update(Delivery).where(Delivery.id == second).values(error="ambiguous:TimeoutError")
+        )
+        wall = datetime.now(UTC)
+        session.add(
+            SendPace(
+                workspace_id=workspace.id,
+                method="chat.postMessage",
+                tokens=2.0,  # both go in one claim
+                refilled_at=wall,
+                ready_at=wall,
+            )
+        )
+    sandbox.rate_limit_next(
+        "chat.postMessage", retry_after=2, channels=frozenset({refused_channel})
+    )
+    sandbox.slow_down("conversations.history", 0.5)
+    await outbox.send_due(now)
+
+    (refused_at,) = [call.at for call in sandbox.calls_to("chat.postMessage") if call.status == 429]
+    into_the_pause = [
+        t for t in post_times(sandbox, "U0W", ok=False) if refused_at < t < refused_at + seconds(2)
+    ]
+    assert into_the_pause == []
+    async with deps.reads() as session:
+        retried = await session.get(Delivery, second)
+        assert retried is not None and retried.error == "ratelimited"
+        assert retried.next_attempt_at is not None and retried.next_attempt_at > now

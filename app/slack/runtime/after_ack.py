@@ -5,9 +5,11 @@ millisecond spent after an ack (reading the database, rendering an answer or an 
 millisecond a request still waiting for its ack does not get. So work after an ack asks for a
 turn, and turns are handed out in the order asked:
 
-- only while no request is between arriving and being answered, or once the work has waited
-  `max_wait_s` (a steady stream of requests, or one that never finishes arriving, delays the
-  work by that much at most, never starves it);
+- only while no request is between arriving and being answered, and none was answered in the
+  last `quiet_s` (requests of a burst reach the app one by one: a gap of a millisecond between
+  two of them is not the end of the burst), or once the work has waited `max_wait_s` (a
+  steady stream of requests, or one that never finishes arriving, delays the work by that
+  much at most, never starves it);
 - to at most `turns` pieces of work at once (work that has started shares the loop with the
   requests that arrive meanwhile, so few at a time keeps their acks near the front).
 
@@ -31,15 +33,23 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TURNS = 2
 DEFAULT_MAX_WAIT_S = 0.5
+DEFAULT_QUIET_S = 0.02  # after the last answer: longer than the gaps inside a burst
 
 
 class AfterAck:
-    def __init__(self, turns: int = DEFAULT_TURNS, max_wait_s: float = DEFAULT_MAX_WAIT_S):
+    def __init__(
+        self,
+        turns: int = DEFAULT_TURNS,
+        max_wait_s: float = DEFAULT_MAX_WAIT_S,
+        quiet_s: float = DEFAULT_QUIET_S,
+    ):
         if turns < 1:
             raise ValueError("at least one turn is needed, or work after an ack never runs")
         self.max_wait_s = max_wait_s
+        self.quiet_s = quiet_s
         self._free = turns
         self._unanswered = 0  # requests that arrived and have no HTTP answer yet
+        self._quiet_at = 0.0  # loop time: `quiet_s` after the last answer
         self._waiting: deque[tuple[float, asyncio.Future[None]]] = deque()  # (deadline, turn)
         self._timer: asyncio.TimerHandle | None = None
         self._work: set[asyncio.Task[None]] = set()
@@ -56,13 +66,18 @@ class AfterAck:
             yield
         finally:
             self._unanswered -= 1
+            self._quiet_at = asyncio.get_running_loop().time() + self.quiet_s
             self._hand_out()
+
+    def _busy(self, now: float) -> bool:
+        """A request waits for its answer, or the last one was answered moments ago."""
+        return bool(self._unanswered) or now < self._quiet_at
 
     # --- turns ------------------------------------------------------------------------
     async def take_turn(self) -> None:
         """Wait for a turn (see the module docstring); `give_back()` once the work is done."""
         loop = asyncio.get_running_loop()
-        if self._free and not self._unanswered and not self._waiting:
+        if self._free and not self._busy(loop.time()) and not self._waiting:
             self._free -= 1
             return
         turn: asyncio.Future[None] = loop.create_future()
@@ -95,7 +110,7 @@ class AfterAck:
             if turn.done():  # its waiter was cancelled
                 self._waiting.popleft()
                 continue
-            if self._unanswered and deadline > now:
+            if self._busy(now) and deadline > now:
                 break
             self._waiting.popleft()
             self._free -= 1
@@ -103,8 +118,11 @@ class AfterAck:
         self._wake_at_deadline(loop)
 
     def _wake_at_deadline(self, loop: asyncio.AbstractEventLoop) -> None:
-        """While requests keep the queue waiting, come back when its head has waited enough."""
+        """While requests keep the queue waiting, come back when its head has waited enough,
+        or when the quiet after the last answer ends (if nothing is unanswered by then)."""
         wanted = self._waiting[0][0] if self._free and self._waiting else None
+        if wanted is not None and not self._unanswered and self._quiet_at > loop.time():
+            wanted = min(wanted, self._quiet_at)
         if self._timer is not None and self._timer.when() == wanted:
             return
         if self._timer is not None:
