@@ -129,6 +129,17 @@ class Learning:
     cap_per_minute: float | None = None
 
 
+def sending_pace(start_per_minute: int, cap_per_minute: int | None) -> tuple[Rate, Learning | None]:
+    """The rate posts start at, and how it is learned (None: it is not). A cap at or below
+    the start is an admin saying the rate: it stays fixed, and a 429 pauses it for
+    Retry-After without cutting it (halving a rate the admin knows Slack takes would cost
+    minutes for one post refused at the edge of Slack's minute). Else the rate is learned
+    from Slack's answers, from the start, under the cap when there is one."""
+    if cap_per_minute is not None and cap_per_minute <= start_per_minute:
+        return Rate(cap_per_minute), None
+    return Rate(start_per_minute), Learning(start_per_minute, cap_per_minute)
+
+
 def learned_rate(pace: Pace, cap_per_minute: float | None, now: datetime) -> Rate:
     """The bucket's rate for a learned pace: under the cap, and one post at a time (no
     batches) while the workspace recovers from a 429."""

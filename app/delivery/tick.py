@@ -32,7 +32,7 @@ from app import observability
 from app.clock import system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
 from app.db.models import Person
-from app.db.pace import Learning, Pacer, Rate
+from app.db.pace import Pacer, sending_pace
 from app.db.setup_queries import Setup
 from app.db.store import Store
 from app.delivery.charts import ChartMaker
@@ -150,8 +150,8 @@ class Outbox:
         self.client_for = client_for
         self.owner = owner or sender_id()
         settings = deps.settings
-        self.rate = Rate(settings.coach_send_start_per_minute)  # until a pace is learned
-        self.learning = Learning(
+        # The rate until a pace is learned; a fixed one when the admin's cap is the start.
+        self.rate, self.learning = sending_pace(
             settings.coach_send_start_per_minute, settings.coach_send_rate_per_minute
         )
         self.read_rate = READ_RATE  # profile reads (users.info); a simulated week goes faster

@@ -15,7 +15,8 @@ multiplicative decrease, with a slow start), so no admin needs to know Slack's c
 - What a workspace sustained is kept (in `send_pace`, shared by every replica), so next
   Monday starts from it, not from the safe rate again.
 - COACH_SEND_RATE_PER_MINUTE, when set, caps the rate: a start at or above the cap is a
-  fixed rate, as before this rule.
+  fixed rate, as before this rule (`sending_pace` in app/db/pace.py): a 429 pauses it for
+  Retry-After and cuts nothing.
 """
 
 from __future__ import annotations

@@ -94,6 +94,10 @@ async def test_a_429_pauses_only_its_workspace_for_retry_after(
     assert len(others) == REPS_EACH  # the other workspace kept sending, in the pause too
     assert any(refused_at < t < refused_at + seconds(2) for t in others)
     assert len(sandbox.deliveries()) == 2 * REPS_EACH
+    # The admin set the rate (start and cap alike): the 429 paused it, and cut nothing.
+    async with deps.reads() as session:
+        learned = (await session.execute(select(SendPace.per_minute, SendPace.cut_at))).all()
+    assert learned and all(row == (None, None) for row in learned)
 
 
 async def test_a_learned_pace_is_shared_by_every_sender_and_kept(two_workspaces: Deps) -> None:

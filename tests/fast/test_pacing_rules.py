@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.db.pace import learned_rate
+from app.db.pace import Learning, Rate, learned_rate, sending_pace
 from app.rules.pacing import (
     CUT,
     FLOOR_PER_MINUTE,
@@ -75,3 +75,10 @@ def test_for_a_minute_after_a_cut_it_recovers_and_posts_go_one_at_a_time() -> No
     assert not down.recovering(later(60))
     assert learned_rate(down, None, later(30)).capacity == 1.0
     assert learned_rate(down, None, later(60)).capacity == down.per_minute / 60
+
+
+def test_a_cap_at_or_below_the_start_is_a_fixed_rate_and_anything_else_is_learned() -> None:
+    assert sending_pace(300, 300) == (Rate(300), None)  # the admin said the rate
+    assert sending_pace(600, 300) == (Rate(300), None)  # … never above the cap
+    assert sending_pace(60, 300) == (Rate(60), Learning(60, 300))  # learned, up to the cap
+    assert sending_pace(60, None) == (Rate(60), Learning(60, None))
