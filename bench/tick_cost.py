@@ -66,11 +66,11 @@ MAX_PLAN_S = 10.0  # a Monday's planning for the full roster: seconds, not minut
 class CountingOutbox(Outbox):
     """The real outbox; only labels its statements: claiming (and pacing) vs each message."""
 
-    async def send_due(self, *args: Any, **kwargs: Any) -> Counter[str]:
+    async def _send_due(self, *args: Any, **kwargs: Any) -> tuple[Counter[str], bool]:
         with in_phase("send:claim"):
-            outcomes = await super().send_due(*args, **kwargs)
+            sent = await super()._send_due(*args, **kwargs)
         phase.set("expire")  # what the tick runs next, in this same context
-        return outcomes
+        return sent
 
     async def send_one(self, claim: Any, *args: Any, **kwargs: Any) -> str:
         with in_phase(f"send:msg:{claim.kind.value}"):

@@ -29,7 +29,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import observability
-from app.clock import system_clock
+from app.clock import Clock, RunningFrom, system_clock
 from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
 from app.db.models import Person
 from app.db.pace import Pacer, sending_pace
@@ -89,6 +89,7 @@ class TickReport:
     expired: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     stopped: bool = False  # asked to stop: what was not sent waits for the next tick
+    out_of_time: bool = False  # sending used the tick's budget: the next tick goes on at once
     profiles: ProfileReport = field(default_factory=ProfileReport)
     recorder: SyncReport = field(default_factory=SyncReport)
     crm: CrmReport = field(default_factory=CrmReport)
@@ -101,6 +102,8 @@ class TickReport:
         parts += [f"{count} {outcome}" for outcome, count in sorted(self.outcomes.items())]
         if self.stopped:
             parts.append("stopped early; the rest goes out on the next tick")
+        elif self.out_of_time:
+            parts.append("sending used this tick's time; the rest goes out on the next tick")
         return ", ".join(parts)
 
 
@@ -159,6 +162,9 @@ class Outbox:
         self.recorder_for: RecorderFactory = gong_recorder  # tests give a quicker timeout
         self.recorder_watch = ConnectionWatch()
         self.concurrency = settings.coach_send_concurrency
+        # How long one send_due claims for: then the tick ends and the next one plans and
+        # sends again, so a workspace Slack throttles cannot keep a tick (and planning) waiting.
+        self.send_budget_s = settings.coach_tick_seconds
         self.lease = timedelta(seconds=settings.coach_lease_seconds)
         self.stopping = asyncio.Event()
         self.crm = CrmTick(deps, self.owner, self.stopping.is_set)  # deals in, drills out
@@ -207,7 +213,7 @@ class Outbox:
                 recorder = group.create_task(self.read_recorders(now, setup))
                 crm = group.create_task(self.crm.run(now, setup.crms))
                 report.planned = await self.plan(now, setup)
-                report.outcomes = await self.send_due(now)
+                report.outcomes, report.out_of_time = await self._send_due(now)
             report.recorder = recorder.result()
             report.crm = crm.result()
             async with self.deps.db.begin() as session:
@@ -293,20 +299,40 @@ class Outbox:
     ) -> Counter[str]:
         """Send what is due, each workspace at its own pace in a lane of its own, sharing the
         process's `concurrency` senders fairly (app/rules/fair_share.py). Only one person's
-        deliveries of one kind, when given: then a paced-back row waits for a tick."""
+        deliveries of one kind, when given: then a paced-back row waits for a tick.
+
+        Given `now`, the sending keeps a clock that starts there and runs at real speed (what
+        falls due meanwhile, a retry after a 429 say, goes too); without, the process's clock.
+        It claims for `send_budget_s` at most: what is left then waits for the next tick."""
+        outcomes, _ = await self._send_due(now, person_id=person_id, kind=kind)
+        return outcomes
+
+    async def _send_due(
+        self, now: datetime | None = None, *, person_id: int | None = None, kind: Step | None = None
+    ) -> tuple[Counter[str], bool]:
+        """send_due's outcomes, and whether its time ran out with lanes still claiming."""
         outcomes: Counter[str] = Counter()
+        clock: Clock = RunningFrom(now) if now is not None else self.deps.clock
+        ends = time.monotonic() + self.send_budget_s
+        out_of_time = False
+
+        def in_time() -> bool:
+            nonlocal out_of_time
+            out_of_time = out_of_time or time.monotonic() >= ends
+            return not (out_of_time or self.stopping.is_set())
+
         senders = asyncio.Semaphore(self.concurrency)
         kinds = MESSAGES if kind is None else frozenset({kind})
         lanes: dict[int, asyncio.Task[None]] = {}
         emptied: dict[int, float] = {}  # workspace → when its lane last found nothing to claim
 
-        async def send(claim: Claimed, at: datetime) -> None:
+        async def send(claim: Claimed) -> None:
             try:
                 async with senders:
                     if self.stopping.is_set():  # claimed, never started: hand it straight back
                         outcome = await self._give_back(claim)
                     else:
-                        outcome = await self.send_one(claim, at)
+                        outcome = await self.send_one(claim, clock())
             except Exception:  # one row's surprise must not stop everyone else's prompt
                 log.exception(
                     "delivery id=%s failed unexpectedly; retried after its lease", claim.id
@@ -319,7 +345,7 @@ class Outbox:
             """One workspace's queue: claimed, paced and paused on its own."""
             held: set[asyncio.Task[None]] = set()
             not_before = 0.0  # monotonic: the pace refuses another claim before this
-            while not self.stopping.is_set():
+            while in_time():
                 wanted = fair_share.claim_size(
                     fair_share.lane_share(self.concurrency, len(lanes)), len(held)
                 )
@@ -327,12 +353,11 @@ class Outbox:
                     await asyncio.wait(held, return_when=asyncio.FIRST_COMPLETED)
                     continue
                 if (early := not_before - time.monotonic()) > 0:
-                    await self._pause(early)  # a claim now would come back empty
+                    await self._pause(min(early, ends - time.monotonic()))  # else empty
                     continue
-                at = now or self.deps.clock()
-                claims = await self._claim(at, wanted, workspace_id, person_id, kinds)
+                claims = await self._claim(clock(), wanted, workspace_id, person_id, kinds)
                 for claim in claims.rows:
-                    task = group.create_task(send(claim, at))
+                    task = group.create_task(send(claim))
                     held.add(task)
                     task.add_done_callback(held.discard)
                 if claims.rows:
@@ -340,15 +365,15 @@ class Outbox:
                     continue
                 if claims.wait_s is None or person_id is not None:
                     break
-                await self._pause(claims.wait_s)
+                await self._pause(min(claims.wait_s, ends - time.monotonic()))
             emptied[workspace_id] = time.monotonic()
             if held:
                 await asyncio.wait(held)
 
         with self._running():
             async with asyncio.TaskGroup() as group:
-                while not self.stopping.is_set():
-                    due = await self._due_workspaces(now or self.deps.clock(), person_id, kinds)
+                while in_time():
+                    due = await self._due_workspaces(clock(), person_id, kinds)
                     for workspace_id in sorted(due):
                         recently = time.monotonic() - emptied.get(workspace_id, -LOOK_AGAIN_S)
                         if workspace_id not in lanes and recently >= LOOK_AGAIN_S:
@@ -361,10 +386,10 @@ class Outbox:
                     # another replica plans rows, a paused workspace has something new.
                     await asyncio.wait(
                         list(lanes.values()),
-                        timeout=LOOK_AGAIN_S,
+                        timeout=max(min(LOOK_AGAIN_S, ends - time.monotonic()), 0.001),
                         return_when=asyncio.FIRST_COMPLETED,
                     )
-        return outcomes
+        return outcomes, out_of_time
 
     async def _due_workspaces(
         self, at: datetime, person_id: int | None, kinds: frozenset[Step]

@@ -30,16 +30,21 @@ _OVERLAP_IS_EXPECTED = _OverlapIsExpected()
 
 
 async def _tick(outbox: Outbox) -> None:
-    report = None
-    try:
-        report = await outbox.tick()
-    except* (DBAPIError, OSError) as group:  # the database is away: the next tick catches up
-        reason = type(group.exceptions[0]).__name__
-        log.warning("tick: database unavailable (%s); trying again next tick", reason)
-    if report is not None and (
-        report.planned or report.outcomes or report.expired or report.profiles.describe()
-    ):
-        log.info("tick: %s", report.describe())
+    """One tick, and at once another while a tick's sending runs out of time (a big Monday,
+    a throttled workspace): each plans afresh, so nothing waits behind the sending."""
+    again = True
+    while again and not outbox.stopping.is_set():
+        report = None
+        try:
+            report = await outbox.tick()
+        except* (DBAPIError, OSError) as group:  # the database is away: the next tick catches up
+            reason = type(group.exceptions[0]).__name__
+            log.warning("tick: database unavailable (%s); trying again next tick", reason)
+        if report is not None and (
+            report.planned or report.outcomes or report.expired or report.profiles.describe()
+        ):
+            log.info("tick: %s", report.describe())
+        again = report is not None and report.out_of_time
 
 
 def start_scheduler(outbox: Outbox, *, every_s: float = 60) -> AsyncIOScheduler:

@@ -3,6 +3,7 @@ slow or throttled workspace holds back no other (app/rules/fair_share.py)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.clock import FrozenClock
-from app.db.models import Delivery, Workspace
+from app.db.models import Delivery, DeliveryStatus, Workspace
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.sandbox.server import SlackSandbox
@@ -74,6 +75,7 @@ async def test_a_workspace_answered_429_on_every_post_delays_only_itself(
     refused = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
     sandbox.rate_limit_next("chat.postMessage", count=10_000, retry_after=1, channels=refused)
     outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    outbox.send_budget_s = 3  # A's retries fall due on the sending's clock: it would go on
     await outbox.plan(MONDAY_0900_BERLIN)
     await outbox.send_due(MONDAY_0900_BERLIN)
 
@@ -87,3 +89,33 @@ async def test_a_workspace_answered_429_on_every_post_delays_only_itself(
     assert max(call.at for call in to_b) < first_pause_ends
     assert 1 <= sum(1 for at in refusals if at < first_pause_ends) <= 4
     assert not any(call.ok for call in calls if str(call.args["channel"]).startswith("U0A"))
+
+
+async def test_a_throttled_workspace_cannot_hold_a_tick_past_its_sending_budget(
+    big_and_small: Deps, sandbox: SlackSandbox
+) -> None:
+    """Planning happens at a tick's start: a tick kept alive by a workspace Slack refuses
+    would keep every workspace's next rows from being planned (and retried) meanwhile."""
+    deps = big_and_small
+    refused = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
+    sandbox.rate_limit_next("chat.postMessage", count=10_000, retry_after=1, channels=refused)
+    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    outbox.send_budget_s = 2
+    started = time.monotonic()
+    report = await outbox.tick(MONDAY_0900_BERLIN)
+    took = time.monotonic() - started
+
+    assert report.out_of_time and not report.stopped, report.describe()
+    assert "the rest goes out on the next tick" in report.describe()
+    assert took < outbox.send_budget_s + 3, took  # sends in flight finish; nothing new starts
+    to_b = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"][:3] == "U0B"]
+    assert len(to_b) >= SMALL and all(call.ok for call in to_b)
+    team_a = select(Workspace.id).where(Workspace.team_id == "T0BIGSLOW").scalar_subquery()
+    async with deps.reads() as session:
+        a_rows = (
+            await session.scalars(select(Delivery).where(Delivery.workspace_id == team_a))
+        ).all()
+    # Nothing of A's is lost or failed: its reps' prompts wait, unsent, for the next tick.
+    waiting = [row for row in a_rows if row.status is DeliveryStatus.PENDING]
+    assert len(waiting) >= BIG and not any(row.sent_at for row in a_rows)
+    assert {row.status for row in a_rows} <= {DeliveryStatus.PENDING, DeliveryStatus.CANCELLED}
