@@ -158,7 +158,7 @@ async def one_of_each(url: str, remote: RemoteSandbox, org: Org, cycle: str) -> 
     of), to the bot running in this process on the same database and sandbox; the first
     of each only warms up (auth.test, statement caches, the profile sync)."""
     deps = Deps.build(bench_settings(url, remote.api_url), system_clock)
-    counter = StatementCounter(deps.engine)
+    counter = StatementCounter(*deps.engines)
     bot = await start_bot(deps)
     builder = RequestBuilder(remote)
     rows = []

@@ -693,12 +693,13 @@ class StatementCounter:
     control (SQLite's BEGIN IMMEDIATE) apart. asyncpg begins and commits without a cursor,
     so on PostgreSQL `tx` stays 0. An executemany counts once."""
 
-    def __init__(self, engine: AsyncEngine, keep: int = 12) -> None:
+    def __init__(self, *engines: AsyncEngine, keep: int = 12) -> None:
         self.sql: Counter[str] = Counter()
         self.tx: Counter[str] = Counter()
         self.samples: dict[str, list[str]] = {}
         self.keep = keep
-        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+        for engine in engines:  # a process's `Deps.engines`: SQLite's writers have their own
+            event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
 
     def _seen(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         label = phase.get()

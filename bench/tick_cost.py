@@ -173,7 +173,7 @@ async def measure(args: argparse.Namespace, workdir: Path) -> None:
                 bench_settings(url, remote.api_url, coach_default_tz=args.tz, **sending(args)),
                 system_clock,
             )
-            counter = StatementCounter(deps.engine)
+            counter = StatementCounter(*deps.engines)
             try:
                 plans[len(org.everyone)] = (
                     await plan_runs(deps, counter, sunday_noon, args.runs),

@@ -1,5 +1,6 @@
 """One engine and two session factories per process (read-write, read-only); SQLite gets WAL,
-a busy timeout, and the write lock up front in read-write transactions only."""
+a busy timeout, the write lock up front in read-write transactions only, and one connection
+for the process's writers (`make_writer`)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,27 @@ def make_engine(
     engine = create_async_engine(url, **kwargs)
     ping_when_idle(engine, ping_after_idle_s)
     return engine
+
+
+def make_writer(engine: AsyncEngine) -> AsyncEngine:
+    """The engine read-write sessions use. PostgreSQL: `engine` itself. SQLite has one writer
+    at a time: a second one waits in SQLite's busy handler, which sleeps between tries (1 ms,
+    then 2, 5, 10 … up to 100 ms) and leaves the lock idle while it sleeps. So the process's
+    writers share one connection of their own: each waits on the event loop for it and gets it
+    the moment the one before commits. The wait is bounded as the busy timeout is; writers in
+    other processes still meet the busy timeout. Readers keep `engine`'s pool (WAL readers
+    never wait for the writer)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    writer = create_async_engine(
+        engine.url,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+        hide_parameters=True,
+    )
+    _tune_sqlite(writer)
+    return writer
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.delivery.tick import Outbox
 
@@ -37,7 +38,9 @@ async def _tick(outbox: Outbox) -> None:
         report = None
         try:
             report = await outbox.tick()
-        except* (DBAPIError, OSError) as group:  # the database is away: the next tick catches up
+        # The database is away, or so busy no connection came free in time (SQLite's one for
+        # writers, say): the next tick catches up.
+        except* (DBAPIError, PoolTimeout, OSError) as group:
             reason = type(group.exceptions[0]).__name__
             log.warning("tick: database unavailable (%s); trying again next tick", reason)
         if report is not None and (

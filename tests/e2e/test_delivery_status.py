@@ -256,7 +256,7 @@ async def test_the_report_reads_the_same_number_of_statements_for_any_volume(
         async with seeded.db() as session:
             store = Store(session)
             actor = await people.actor(store, TEAM_ID, "U0ADMIN")
-            with recorded_statements(seeded.engine) as statements:
+            with recorded_statements(*seeded.engines) as statements:
                 health = await delivery_health(store, actor, NOW, "UTC")
             return health.total_problems, len(statements)
 

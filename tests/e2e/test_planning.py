@@ -31,7 +31,7 @@ async def test_planning_inserts_only_new_rows_in_one_statement(deps: Deps) -> No
 
     async with deps.db.begin() as session:
         assert await Ledger(session).plan(rows(people[:2]), at) == 2
-    with recorded_statements(deps.engine) as statements:
+    with recorded_statements(*deps.engines) as statements:
         async with deps.db.begin() as session:
             # two already there (even with another status), one new: one statement, one row
             again = rows(people[:2], DeliveryStatus.SKIPPED) + rows(people[2:3])

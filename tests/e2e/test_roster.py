@@ -107,10 +107,10 @@ def writes(statements: list[str]) -> list[str]:
 
 
 async def test_a_big_roster_is_written_in_batches_not_a_statement_per_person(deps: Deps) -> None:
-    with recorded_statements(deps.engine) as small:
+    with recorded_statements(*deps.engines) as small:
         await import_roster(deps, big_roster(289), TEAM_ID, None)  # 300 people
     await empty_tables(deps)
-    with recorded_statements(deps.engine) as big:
+    with recorded_statements(*deps.engines) as big:
         report = await import_roster(deps, big_roster(2_989), TEAM_ID, None)  # 3,000 people
     assert report.summary.created == 3_000
     # 2,000 people at most a batch (one SELECT), 1,000 rows at most an INSERT page (SQLAlchemy's
@@ -127,7 +127,7 @@ async def test_a_reimport_changes_only_what_the_file_changes(deps: Deps) -> None
     await import_roster(deps, roster, TEAM_ID, None)
     before = await _people(deps)
 
-    with recorded_statements(deps.engine) as again:
+    with recorded_statements(*deps.engines) as again:
         report = await import_roster(deps, roster, TEAM_ID, None)
     assert report.summary.describe().startswith(
         "Roster imported: 0 added, 0 updated, 3000 unchanged, 0 deactivated"

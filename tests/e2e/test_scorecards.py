@@ -391,7 +391,7 @@ async def test_the_team_view_reads_the_same_number_of_statements_for_any_team_si
                     person.active = int(person.slack_user_id[3:]) < reps
         async with big_team.deps.db() as session:
             store = Store(session)
-            with recorded_statements(big_team.deps.engine) as statements:
+            with recorded_statements(*big_team.deps.engines) as statements:
                 view = await scorecard_data.team_view(store, maya, "2026-W48")
             assert len(view.rows) == reps
             return len(statements)

@@ -146,7 +146,7 @@ async def test_a_team_schedule_changed_by_another_replica_is_planned_on_the_next
     a, b = replicas
     sender = outbox(a)
     assert await sender.plan(NOTHING_DUE) == 0  # 03:00 in Berlin: nothing due yet
-    with recorded_statements(a.engine) as statements:
+    with recorded_statements(*a.engines) as statements:
         assert await sender.plan(NOTHING_DUE + timedelta(seconds=30)) == 0
     assert not reads_the_shape(statements)  # kept: the stamp stayed put
     rep = await _a_rep(b)
@@ -187,7 +187,7 @@ async def test_a_connection_added_by_another_replica_is_looked_at_on_the_next_ti
     sender = outbox(a)
     looks = looks_at_the_crm if system == "crm" else looks_at_the_recorder
     await sender.tick(NOTHING_DUE)
-    with recorded_statements(a.engine) as statements:
+    with recorded_statements(*a.engines) as statements:
         await sender.tick(NOTHING_DUE + timedelta(minutes=1))
     assert not looks(statements)
     rep = await _a_rep(b)
@@ -197,10 +197,10 @@ async def test_a_connection_added_by_another_replica_is_looked_at_on_the_next_ti
             await store.ensure_crm_connection(rep.workspace_id, "hubspot", NOTHING_DUE)
         else:
             await store.ensure_recorder_connection(rep.workspace_id, "gong", NOTHING_DUE)
-    with recorded_statements(a.engine) as statements:
+    with recorded_statements(*a.engines) as statements:
         await sender.tick(NOTHING_DUE + timedelta(minutes=2))
     assert looks(statements)
     for minute in (3, 4):  # the look marked it disconnected: one more look, then quiet
-        with recorded_statements(a.engine) as statements:
+        with recorded_statements(*a.engines) as statements:
             await sender.tick(NOTHING_DUE + timedelta(minutes=minute))
     assert not looks(statements)

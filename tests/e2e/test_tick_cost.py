@@ -68,7 +68,7 @@ async def test_a_tick_with_nothing_due_is_at_most_five_statements(make_org: Make
     process's first tick and stays as long as the stamp does."""
     outbox = await make_org(60)
     await outbox.tick(NOTHING_DUE - timedelta(minutes=1))  # the process's first tick
-    with recorded_statements(outbox.deps.engine) as statements:
+    with recorded_statements(*outbox.deps.engines) as statements:
         report = await outbox.tick(NOTHING_DUE)
     assert report.planned == 0 and not report.outcomes
     assert len(queries(statements)) <= 5, statements  # 4
@@ -82,7 +82,7 @@ async def test_the_first_tick_of_a_process_is_at_most_seven_statements(
     """The idle tick's four, and the roster's shape: zones, overrides, holiday calendars.
     Neither the recorder nor the CRM is looked at: no workspace has one."""
     outbox = await make_org(60)
-    with recorded_statements(outbox.deps.engine) as statements:
+    with recorded_statements(*outbox.deps.engines) as statements:
         report = await outbox.tick(NOTHING_DUE)
     assert report.planned == 0 and not report.outcomes
     assert len(queries(statements)) <= 7, statements
@@ -95,7 +95,7 @@ async def test_planning_costs_the_same_statements_for_ten_or_a_hundred_reps(
     counts = {}
     for reps in (10, 100):
         outbox = await make_org(reps)
-        with recorded_statements(outbox.deps.engine) as statements:
+        with recorded_statements(*outbox.deps.engines) as statements:
             planned = await outbox.plan(MONDAY_0900_BERLIN)
         assert planned >= reps
         counts[reps] = len(queries(statements))
@@ -109,11 +109,11 @@ def reads_the_roster(statements: list[str]) -> bool:
 
 async def test_with_no_window_open_the_roster_is_not_read(make_org: MakeOrg) -> None:
     outbox = await make_org(60)
-    with recorded_statements(outbox.deps.engine) as statements:
+    with recorded_statements(*outbox.deps.engines) as statements:
         assert await outbox.plan(NOTHING_DUE) == 0
     assert not reads_the_roster(statements)
     assert len(queries(statements)) == 4, statements  # stamp, zones, overrides, calendars
-    with recorded_statements(outbox.deps.engine) as statements:
+    with recorded_statements(*outbox.deps.engines) as statements:
         assert await outbox.plan(NOTHING_DUE + timedelta(minutes=1)) == 0
     assert len(queries(statements)) == 1, statements  # the stamp: it has not moved
 
@@ -121,12 +121,12 @@ async def test_with_no_window_open_the_roster_is_not_read(make_org: MakeOrg) -> 
 async def test_the_same_windows_and_roster_are_not_planned_twice(make_org: MakeOrg) -> None:
     outbox = await make_org(30)
     assert await outbox.plan(MONDAY_0900_BERLIN) >= 30
-    with recorded_statements(outbox.deps.engine) as statements:
+    with recorded_statements(*outbox.deps.engines) as statements:
         assert await outbox.plan(MONDAY_0900_BERLIN + timedelta(minutes=1)) == 0
     assert not reads_the_roster(statements)
     # ...until the planner's re-read interval has passed: then it reads again, finds nothing new.
     later = MONDAY_0900_BERLIN + REREAD_EVERY + timedelta(minutes=1)
-    with recorded_statements(outbox.deps.engine) as statements:
+    with recorded_statements(*outbox.deps.engines) as statements:
         assert await outbox.plan(later) == 0
     assert reads_the_roster(statements)
 

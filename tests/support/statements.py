@@ -11,15 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 @contextmanager
-def recorded_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The statements sent to the database inside the block, in order."""
+def recorded_statements(*engines: AsyncEngine) -> Iterator[list[str]]:
+    """The statements sent to the database through `engines` inside the block, in order (a
+    process's `Deps.engines`: on SQLite its writers have an engine of their own)."""
     statements: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine.sync_engine, "before_cursor_execute", record)
