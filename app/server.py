@@ -119,12 +119,16 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
     after = AfterAck()  # work after an ack waits for the requests still waiting for theirs
     homes = home_refresher(deps, after)
     outbox = Outbox(deps, OutboxClients(deps))  # the tick's, and the listeners' sends now
-    bolt_app = build_bolt_app(deps, credentials, homes, after, outbox)
+    bot = build_bolt_app(deps, credentials, homes, after, outbox)
     socket_handler = None
     if credentials.mode is SlackMode.SOCKET:
-        socket_handler = await _socket_mode(bolt_app, credentials)
+        socket_handler = await _socket_mode(bot.app, credentials)
     web_app = build_web_app(
-        bolt_app, deps.engine, signing_secret=credentials.http_signing_secret, after=after
+        bot.app,
+        deps.engine,
+        signing_secret=credentials.http_signing_secret,
+        after=after,
+        gate_answers=bot.gate_answers,
     )
     server = uvicorn_server(web_app, port=settings.port)
     scheduler = None
@@ -150,7 +154,7 @@ async def _serve(deps: Deps, credentials: SlackCredentials, sock: socket.socket 
             after.settled(SHUTDOWN_GRACE_S),  # what listeners do after their acks finishes
         )
         if not settled:
-            log.warning("stopping with %s listeners still at work after their ack", after.running)
+            log.warning("stopping with work after acks unfinished: %s", ", ".join(after.at_work))
         await homes.close()  # Homes asked for just before the stop still go out
         if socket_handler is not None:
             await socket_handler.close_async()  # type: ignore[attr-defined]

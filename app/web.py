@@ -25,6 +25,7 @@ from app import observability
 from app.clock import Clock, system_clock
 from app.slack.runtime import request_gate
 from app.slack.runtime.after_ack import AfterAck
+from app.slack.runtime.gate_answers import GateAnswers
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +60,20 @@ def build_web_app(
     clock: Clock = system_clock,
     after: AfterAck | None = None,
     wall: Callable[[], float] = time.time,
+    gate_answers: GateAnswers | None = None,
 ) -> Starlette:
     """The routes. With a `signing_secret` (HTTP and OAuth modes) POST /slack/events takes what
     Slack sends, each request checked by the gate (`app.slack.runtime.request_gate`) against
     the `wall` clock (real seconds, as Slack signs) before bolt sees it; without one (Socket
     Mode) that route does not exist. With `after`, every Slack request counts as unanswered
     until its answer, so the bot's work after other acks waits for it (see
-    `app.slack.runtime.after_ack`)."""
+    `app.slack.runtime.after_ack`). With `gate_answers`, a request whose answer is an empty
+    ack has it before bolt sees the request (`app.slack.runtime.gate_answers`)."""
     handler = AsyncSlackRequestHandler(bolt_app)
     routes = _health_routes(engine, clock)
     if signing_secret is not None:
         answering = after.acking if after is not None else contextlib.nullcontext
-        endpoint = _slack_events(handler, signing_secret, answering, wall)
+        endpoint = _slack_events(handler, signing_secret, answering, wall, gate_answers)
         routes.append(Route("/slack/events", endpoint, methods=["POST"]))
     if bolt_app.oauth_flow is not None:
 
@@ -113,9 +116,11 @@ def _slack_events(
     signing_secret: str,
     answering: Callable[[], contextlib.AbstractContextManager[object]],
     wall: Callable[[], float],
+    gate_answers: GateAnswers | None,
 ) -> Callable[[Request], Awaitable[Response]]:
     """POST /slack/events: size, then signature and timestamp on the raw bytes, then the
-    payload's shape; only then bolt. Each request's ack latency is recorded by kind."""
+    payload's shape; then the empty ack of a click or an event, or bolt. Each request's ack
+    latency is recorded by kind."""
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
@@ -132,9 +137,12 @@ def _slack_events(
                 kind = observability.request_kind(content_type, body)
                 refused = request_gate.check_signature(
                     signing_secret, request.headers, body, wall()
-                ) or request_gate.read_payload(content_type, body)
-                if refused is not None:
-                    return refusal(refused, kind)
+                )
+                payload = refused or request_gate.read_payload(content_type, body)
+                if isinstance(payload, request_gate.Refused):
+                    return refusal(payload, kind)
+                if gate_answers is not None and gate_answers.answer_first(payload, request, body):
+                    return Response(status_code=200)
                 return await handler.handle(request)
         finally:
             observability.record_ack(kind, time.perf_counter() - started)

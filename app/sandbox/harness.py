@@ -54,13 +54,14 @@ async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
     after = after or AfterAck()
     homes = home_refresher(deps, after, delay_s=0)  # tests and the demo move on once it settles
     outbox = Outbox(deps, OutboxClients(deps))  # the listeners' sends now (the drill card)
-    bolt_app = build_bolt_app(deps, credentials, homes, after, outbox)
+    bot = build_bolt_app(deps, credentials, homes, after, outbox)
     web_app = build_web_app(
-        bolt_app,
+        bot.app,
         deps.engine,
         signing_secret=credentials.http_signing_secret,
         clock=deps.clock,
         after=after,
+        gate_answers=bot.gate_answers,
     )
     # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on each connection it accepts (it skips
     # a socket whose protocol is 0): otherwise every answer waits ~40 ms for a delayed ACK.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -19,23 +20,31 @@ from app.slack.listeners import actions, commands, crm_admin, events, rubric_adm
 from app.slack.routes import Kind, Routes, Variants
 from app.slack.runtime.after_ack import AfterAck
 from app.slack.runtime.error_handler import handle_error
+from app.slack.runtime.gate_answers import GateAnswers
 from app.slack.runtime.home_publisher import HomeRefresher
-from app.slack.runtime.listener_wrapper import BoltListener, Wrap
-from app.slack.runtime.routing import mount
+from app.slack.runtime.listener_wrapper import Listener, Wrap
+from app.slack.runtime.routing import Route, mount
 
 log = logging.getLogger(__name__)
 
 
-def listener_routes(after: AfterAck, injected: Mapping[str, object]) -> Routes[BoltListener]:
+def listener_routes(after: AfterAck, injected: Mapping[str, object]) -> Routes[Route]:
     """Every listener, in one place (the manifest test reads this table), by the kind and id
     of the request it answers, with how it is acked (`app.slack.runtime.listener_wrapper`):
-    clicks and events are acked first, commands are read first, submissions ack themselves.
-    `injected` fills in their `deps`/`homes`/`outbox`."""
+    clicks and events are acked first (empty, at the gate), commands are read first,
+    submissions ack themselves. `injected` fills in their `deps`/`homes`/`outbox`."""
     runs = Wrap(after, injected)
-    first, routes = runs.acked_first, Routes[BoltListener]()
+    routes = Routes[Route]()
     on = routes.add
-    on(Kind.COMMAND, Command.DRILL, runs.command(commands.on_drill, read=commands.read_drill))
-    on(Kind.COMMAND, Command.COACH, runs.command(commands.on_coach, read=commands.read_coach))
+
+    def first(listener: Listener) -> Route:
+        return Route(runs.acked_first(listener), empty_ack=True)
+
+    def submission(listener: Listener) -> Route:
+        return Route(runs.submission(listener))
+
+    on(Kind.COMMAND, Command.DRILL, Route(runs.command(commands.on_drill, commands.read_drill)))
+    on(Kind.COMMAND, Command.COACH, Route(runs.command(commands.on_coach, commands.read_coach)))
     on(Kind.EVENT, Event.APP_HOME_OPENED, first(events.on_app_home_opened))
     on(Kind.EVENT, Event.USER_CHANGE, first(events.on_user_change))
     on(Kind.EVENT, Event.MESSAGE, first(events.on_message))
@@ -81,28 +90,38 @@ def listener_routes(after: AfterAck, injected: Mapping[str, object]) -> Routes[B
     # The framework picked re-renders the same form the same way.
     on(Kind.ACTION, Action.GROW_FRAMEWORK_PICKED, first(actions.on_grow_drill_picked))
     on(Kind.ACTION, Action.REVIEW_ONE_ON_ONE, first(actions.on_review_open))
-    on(Kind.VIEW, View.DEALS, runs.submission(views.on_deals_submit))
-    on(Kind.VIEW, View.DIAGNOSIS, runs.submission(views.on_diagnosis_submit))
-    on(Kind.VIEW, View.GROW, runs.submission(views.on_grow_submit))
-    on(Kind.VIEW, View.DRILL_DONE, runs.submission(views.on_drill_done_submit))
-    on(Kind.VIEW, View.SCHEDULE, runs.submission(views.on_schedule_submit))
-    on(Kind.VIEW, View.PAUSE, runs.submission(views.on_pause_submit))
-    on(Kind.VIEW, View.ROSTER, runs.submission(views.on_roster_submit))
-    on(Kind.VIEW, View.RECORDER, runs.submission(views.on_recorder_submit))
-    on(Kind.VIEW, View.HUBSPOT, runs.submission(crm_admin.on_hubspot_submit))
-    on(Kind.VIEW, View.SALESFORCE, runs.submission(crm_admin.on_salesforce_submit))
-    on(Kind.VIEW, View.NOT_HELD, runs.submission(views.on_not_held_submit))
-    on(Kind.VIEW, View.COMPETENCY, runs.submission(rubric_admin.on_competency_submit))
-    on(Kind.VIEW, View.REVIEW, runs.submission(views.on_review_submit))
-    on(Kind.VIEW, View.NOTE, runs.submission(views.on_note_submit))
+    on(Kind.VIEW, View.DEALS, submission(views.on_deals_submit))
+    on(Kind.VIEW, View.DIAGNOSIS, submission(views.on_diagnosis_submit))
+    on(Kind.VIEW, View.GROW, submission(views.on_grow_submit))
+    on(Kind.VIEW, View.DRILL_DONE, submission(views.on_drill_done_submit))
+    on(Kind.VIEW, View.SCHEDULE, submission(views.on_schedule_submit))
+    on(Kind.VIEW, View.PAUSE, submission(views.on_pause_submit))
+    on(Kind.VIEW, View.ROSTER, submission(views.on_roster_submit))
+    on(Kind.VIEW, View.RECORDER, submission(views.on_recorder_submit))
+    on(Kind.VIEW, View.HUBSPOT, submission(crm_admin.on_hubspot_submit))
+    on(Kind.VIEW, View.SALESFORCE, submission(crm_admin.on_salesforce_submit))
+    on(Kind.VIEW, View.NOT_HELD, submission(views.on_not_held_submit))
+    on(Kind.VIEW, View.COMPETENCY, submission(rubric_admin.on_competency_submit))
+    on(Kind.VIEW, View.REVIEW, submission(views.on_review_submit))
+    on(Kind.VIEW, View.NOTE, submission(views.on_note_submit))
     return routes
 
 
-def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> None:
+@dataclass(frozen=True)
+class Bot:
+    """The bolt app, and which requests the web layer answers before it (clicks, events)."""
+
+    app: AsyncApp
+    gate_answers: GateAnswers
+
+
+def register(app: AsyncApp, after: AfterAck, injected: Mapping[str, object]) -> Routes[Route]:
     """The listeners as bolt's one listener (a request's route found in one look-up,
-    `app.slack.runtime.routing`), and the one error handler."""
-    mount(app, listener_routes(after, injected))
+    `app.slack.runtime.routing`), and the one error handler; the routing table."""
+    routes = listener_routes(after, injected)
+    mount(app, routes)
     app.error(handle_error)
+    return routes
 
 
 def build_bolt_app(
@@ -111,11 +130,12 @@ def build_bolt_app(
     homes: HomeRefresher,
     after: AfterAck,
     outbox: Outbox,
-) -> AsyncApp:
-    """The bot's bolt app; `homes` re-publishes App Homes after changes (close it at exit);
-    what listeners do after their acks runs in `after` (the web layer counts requests for it);
-    a listener that sends a scheduled message at once (the drill card after the 1:1 notes)
-    sends it through `outbox`, the process's one (the tick's too, where it ticks)."""
+) -> Bot:
+    """The bot's bolt app, and the requests the web layer answers before it; `homes`
+    re-publishes App Homes after changes (close it at exit); what listeners do after their
+    acks runs in `after` (the web layer counts requests for it); a listener that sends a
+    scheduled message at once (the drill card after the 1:1 notes) sends it through `outbox`,
+    the process's one (the tick's too, where it ticks)."""
     options: dict[str, Any] = {
         # Bolt copies this logger's level into every logger it makes (else the root's, DEBUG
         # too, which logs request bodies).
@@ -143,5 +163,5 @@ def build_bolt_app(
             **options,
         )
 
-    register(app, after, {"deps": deps, "homes": homes, "outbox": outbox})
-    return app
+    routes = register(app, after, {"deps": deps, "homes": homes, "outbox": outbox})
+    return Bot(app, GateAnswers(app, routes, after))

@@ -4,14 +4,18 @@ work's tasks are kept until they end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 import pytest
 
 from app.deps import Deps
+from app.rules.calendar import cycle_week
 from app.sandbox.driver import SlackDriver
-from app.sandbox.harness import start_bot
+from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
+from app.slack.ids import Action
 from app.slack.runtime.after_ack import AfterAck
 from tests.support.factories import SIGNING_SECRET, seed_org
 
@@ -196,48 +200,92 @@ async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
             await asyncio.sleep(0.005)
 
 
-async def test_a_command_is_acked_at_once_and_answered_once_the_other_request_is(
-    deps: Deps, sandbox: SlackSandbox
-) -> None:
+@dataclass
+class Pending:
+    """The bot, a driver, and a request the bot has begun to receive and cannot answer yet."""
+
+    bot: RunningBot
+    driver: SlackDriver
+    after: AfterAck
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+    async def finish_the_other_request(self) -> None:
+        self.writer.write(b"ill&x=1")  # the rest of the body: unsigned, so refused
+        await self.writer.drain()
+        assert (await self.reader.readline()).startswith(b"HTTP/1.1 401")
+
+
+@contextlib.asynccontextmanager
+async def a_request_pending(
+    deps: Deps, sandbox: SlackSandbox, max_wait_s: float = 60
+) -> AsyncIterator[Pending]:
+    """By default nothing but the other request's answer frees the work after acks."""
     await seed_org(deps)
-    after = AfterAck(max_wait_s=60)  # nothing but the other request's answer frees the work
+    after = AfterAck(max_wait_s=max_wait_s)
     bot = await start_bot(deps, after)
     driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
     try:
         reader, writer = await half_sent_request(bot.url)
         await until(lambda: after.unanswered == 1)
+        yield Pending(bot, driver, after, reader, writer)
+        writer.close()
+    finally:
+        await driver.close()
+        await bot.stop()
+
+
+async def test_a_command_is_acked_at_once_and_answered_once_the_other_request_is(
+    deps: Deps, sandbox: SlackSandbox
+) -> None:
+    async with a_request_pending(deps, sandbox) as pending:
         since = len(sandbox.state.responses)
+        driver = pending.driver
         ack = await driver.post(
             driver.command_body("U0REPB1", "/drill", "status"), "application/x-www-form-urlencoded"
         )
         assert ack.status == 200 and ack.text == ""  # acked at once, empty
         await asyncio.sleep(0.3)
         assert len(sandbox.state.responses) == since  # its answer waits its turn
-        writer.write(b"ill&x=1")  # the rest of the body: unsigned, so refused
-        await writer.drain()
-        assert (await reader.readline()).startswith(b"HTTP/1.1 401")
+        await pending.finish_the_other_request()
         reply = await sandbox.wait_for_response(since=since, timeout_s=5)
         assert reply["user"] == "U0REPB1" and "drill" in reply["text"].lower()
-        writer.close()
-    finally:
-        await driver.close()
-        await bot.stop()
 
 
 async def test_a_request_that_never_completes_delays_answers_by_at_most_max_wait(
     deps: Deps, sandbox: SlackSandbox
 ) -> None:
-    await seed_org(deps)
-    after = AfterAck(max_wait_s=0.2)
-    bot = await start_bot(deps, after)
-    driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
-    try:
-        _, writer = await half_sent_request(bot.url)
-        await until(lambda: after.unanswered == 1)
-        answer = await driver.command("U0REPB1", "/drill", "status")
+    async with a_request_pending(deps, sandbox, max_wait_s=0.2) as pending:
+        answer = await pending.driver.command("U0REPB1", "/drill", "status")
         assert answer.status == 200 and "drill" in answer.json()["text"].lower()
-        assert after.unanswered == 1  # answered while the other request still hangs
-        writer.close()
-    finally:
-        await driver.close()
-        await bot.stop()
+        assert pending.after.unanswered == 1  # answered while the other request still hangs
+
+
+async def test_a_click_is_answered_before_bolt_sees_it(deps: Deps, sandbox: SlackSandbox) -> None:
+    async with a_request_pending(deps, sandbox) as pending:
+        since = len(sandbox.state.calls)
+        home = {"ts": "1.0", "blocks": []}
+        scorecard = f"U0REPB1|{cycle_week(deps.clock().date())}"
+        answer = await pending.driver.click(
+            "U0REPB1", Action.OPEN_SCORECARD, scorecard, message=home
+        )
+        assert answer.status == 200 and answer.text == ""
+        # Answered by the web layer: bolt has the request only as work after the ack, which
+        # waits for the other request; no listener has started, Slack has heard nothing.
+        bolt_waits = [f"bolt after the gate's answer: {Action.OPEN_SCORECARD}"]
+        assert pending.after.at_work == bolt_waits
+        await asyncio.sleep(0.2)
+        assert pending.after.at_work == bolt_waits
+        assert sandbox.state.calls[since:] == []
+        await pending.finish_the_other_request()
+        await pending.bot.settle()
+        assert "views.open" in [call.method for call in sandbox.state.calls[since:]]
+
+
+async def test_a_command_still_goes_through_bolt_before_its_answer(
+    deps: Deps, sandbox: SlackSandbox
+) -> None:
+    async with a_request_pending(deps, sandbox) as pending:
+        typo = await pending.driver.command("U0REPB1", "/drill", "dnoe")  # answered in the ack
+        assert typo.status == 200 and "/drill" in typo.json()["text"]
+        assert pending.after.at_work == []

@@ -17,7 +17,7 @@ from app.slack.bolt_app import listener_routes
 from app.slack.ids import Action, Command, Event, View
 from app.slack.routes import Kind, Routes, Variants, request_key
 from app.slack.runtime.after_ack import AfterAck
-from app.slack.runtime.routing import mount
+from app.slack.runtime.routing import Route, mount
 
 
 def click(action_id: str) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def routes() -> Routes[Any]:
 
 
 def name_of(route: Any) -> str:
-    return str(getattr(route, "__name__", None))
+    return str(getattr(getattr(route, "listener", route), "__name__", None))
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ async def _authorize(**_: Any) -> AuthorizeResult:
     return AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-1", bot_user_id="UB")
 
 
-def bolt_with(routes: Routes[Any]) -> AsyncApp:
+def bolt_with(routes: Routes[Route]) -> AsyncApp:
     app = AsyncApp(
         signing_secret="x",
         authorize=_authorize,
@@ -199,8 +199,8 @@ async def test_bolt_calls_the_route_with_its_args_and_answers_its_ack() -> None:
         seen.append(args.body["actions"][0]["action_id"])
         await args.ack(text="routed")
 
-    routes = Routes[Any]()
-    routes.add(Kind.ACTION, Variants.of("score", ["1", "2"]), listener)
+    routes = Routes[Route]()
+    routes.add(Kind.ACTION, Variants.of("score", ["1", "2"]), Route(listener))
     app = bolt_with(routes)
     status, body = await dispatch(app, click("score_2"))
     assert (status, body) == (200, "routed")
@@ -213,7 +213,7 @@ async def test_bolt_answers_a_request_with_no_route_as_unhandled() -> None:
     async def listener(args: AsyncArgs) -> None:
         raise AssertionError("not for this request")
 
-    routes = Routes[Any]()
-    routes.add(Kind.ACTION, "known", listener)
+    routes = Routes[Route]()
+    routes.add(Kind.ACTION, "known", Route(listener))
     status, body = await dispatch(bolt_with(routes), click("unknown"))
     assert (status, json.loads(body)) == (404, {"error": "unhandled request"})

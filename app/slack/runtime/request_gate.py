@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -68,8 +68,12 @@ def check_signature(
     return None
 
 
-def read_payload(content_type: str, body: bytes) -> Refused | None:
-    """None when a signed body is a payload coach serves, of the shape Slack sends."""
+Payload = dict[str, Any]  # a checked body, as bolt parses it: what the routing table reads
+
+
+def read_payload(content_type: str, body: bytes) -> Payload | Refused:
+    """A signed body read as bolt reads it (an event's JSON, an interaction's `payload`, a
+    command's fields), when it is a payload coach serves, of the shape Slack sends."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -77,10 +81,16 @@ def read_payload(content_type: str, body: bytes) -> Refused | None:
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "application/json":
         parsed = _json_object(text)
-        return parsed if isinstance(parsed, Refused) else _check_event(parsed)
+        return parsed if isinstance(parsed, Refused) else _checked(parsed, _check_event)
     if media == "application/x-www-form-urlencoded":
-        return _check_form(text)
+        return _read_form(text)
     return Refused(415, "unsupported_media_type")
+
+
+def _checked(
+    payload: Payload, check: Callable[[Mapping[str, Any]], Refused | None]
+) -> Payload | Refused:
+    return check(payload) or payload
 
 
 def _json_object(text: str) -> dict[str, Any] | Refused:
@@ -129,17 +139,17 @@ def _form(text: str) -> dict[str, str] | Refused:
     return fields
 
 
-def _check_form(text: str) -> Refused | None:
+def _read_form(text: str) -> Payload | Refused:
     fields = _form(text)
     if isinstance(fields, Refused):
         return fields
     if "payload" in fields:
         payload = _json_object(fields["payload"])
-        return payload if isinstance(payload, Refused) else _check_interaction(payload)
+        return payload if isinstance(payload, Refused) else _checked(payload, _check_interaction)
     if "command" in fields:
-        return _check_command(fields)
+        return _checked(dict(fields), _check_command)
     if fields.get("ssl_check") == "1":
-        return None  # Slack checking the certificate: answered, nothing happens
+        return dict(fields)  # Slack checking the certificate: answered, nothing happens
     return Refused(400, "unknown_form")
 
 

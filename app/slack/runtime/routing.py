@@ -16,6 +16,8 @@ that changes this.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_bolt.listener.async_listener import AsyncCustomListener
@@ -27,24 +29,34 @@ from app.slack.routes import Routes
 from app.slack.runtime.listener_wrapper import BoltListener
 
 
+@dataclass(frozen=True)
+class Route:
+    """A listener as bolt calls it, and whether its request's answer is always an empty ack
+    (clicks and events): then the web layer answers before bolt sees the request
+    (`app.slack.runtime.gate_answers`)."""
+
+    listener: BoltListener
+    empty_ack: bool = False
+
+
 class _HasRoute(AsyncListenerMatcher):
     """Matches a request the table routes; reads the body only (no injected arguments)."""
 
-    def __init__(self, routes: Routes[BoltListener]) -> None:
+    def __init__(self, routes: Routes[Route]) -> None:
         self.routes = routes
 
     async def async_matches(self, req: AsyncBoltRequest, resp: BoltResponse) -> bool:
         return self.routes.find(req.body) is not None
 
 
-def mount(app: AsyncApp, routes: Routes[BoltListener]) -> None:
+def mount(app: AsyncApp, routes: Routes[Route]) -> None:
     """`routes` as `app`'s listener: the request's route (a wrapped listener) is called with
     bolt's `args`, as bolt would call it had it been registered alone."""
 
     async def route(args: AsyncArgs) -> None:
-        listener = routes.find(args.body)
-        if listener is not None:  # it is: the matcher found it, on the same body
-            await listener(args)
+        found = routes.find(args.body)
+        if found is not None:  # it is: the matcher found it, on the same body
+            await found.listener(args)
 
     app._async_listeners.append(  # bolt has no public way (see above)
         AsyncCustomListener(
