@@ -67,8 +67,8 @@ def build_web_app(
     the `wall` clock (real seconds, as Slack signs) before bolt sees it; without one (Socket
     Mode) that route does not exist. With `after`, every Slack request counts as unanswered
     until its answer, so the bot's work after other acks waits for it (see
-    `app.slack.runtime.after_ack`). With `gate_answers`, a request whose answer is an empty
-    ack has it before bolt sees the request (`app.slack.runtime.gate_answers`)."""
+    `app.slack.runtime.after_ack`). With `gate_answers`, clicks, events and commands have
+    their answer before bolt sees them (`app.slack.runtime.gate_answers`)."""
     handler = AsyncSlackRequestHandler(bolt_app)
     routes = _health_routes(engine, clock)
     if signing_secret is not None:
@@ -119,8 +119,8 @@ def _slack_events(
     gate_answers: GateAnswers | None,
 ) -> Callable[[Request], Awaitable[Response]]:
     """POST /slack/events: size, then signature and timestamp on the raw bytes, then the
-    payload's shape; then the empty ack of a click or an event, or bolt. Each request's ack
-    latency is recorded by kind."""
+    payload's shape; then the answer to a click, an event or a command, or bolt. Each
+    request's ack latency is recorded by kind."""
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
@@ -141,9 +141,8 @@ def _slack_events(
                 payload = refused or request_gate.read_payload(content_type, body)
                 if isinstance(payload, request_gate.Refused):
                     return refusal(payload, kind)
-                if gate_answers is not None and gate_answers.answer_first(payload, request, body):
-                    return Response(status_code=200)
-                return await handler.handle(request)
+                answered = gate_answers and gate_answers.answer(payload, request, body)
+                return answered or await handler.handle(request)
         finally:
             observability.record_ack(kind, time.perf_counter() - started)
 

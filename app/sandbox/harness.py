@@ -51,7 +51,9 @@ async def start_bot(deps: Deps, after: AfterAck | None = None) -> RunningBot:
     `after` runs its work after acks (by default as `coach serve` does)."""
     credentials = slack_credentials(deps.settings)
     assert credentials.mode in (SlackMode.HTTP, SlackMode.OAUTH), "Socket Mode has no port"
-    after = after or AfterAck()
+    # The quiet after a burst's last answer (100 ms in `coach serve`) keeps work after acks
+    # from delaying acks still to come; tests and the demo send one request at a time.
+    after = after or AfterAck(quiet_s=0.02)
     homes = home_refresher(deps, after, delay_s=0)  # tests and the demo move on once it settles
     outbox = Outbox(deps, OutboxClients(deps))  # the listeners' sends now (the drill card)
     bot = build_bolt_app(deps, credentials, homes, after, outbox)

@@ -4,7 +4,7 @@ the error handler."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,20 +31,23 @@ log = logging.getLogger(__name__)
 def listener_routes(after: AfterAck, injected: Mapping[str, object]) -> Routes[Route]:
     """Every listener, in one place (the manifest test reads this table), by the kind and id
     of the request it answers, with how it is acked (`app.slack.runtime.listener_wrapper`):
-    clicks and events are acked first (empty, at the gate), commands are read first,
-    submissions ack themselves. `injected` fills in their `deps`/`homes`/`outbox`."""
+    clicks and events are acked first (empty), commands are read first (both answered at the
+    gate), submissions ack themselves. `injected` fills in their `deps`/`homes`/`outbox`."""
     runs = Wrap(after, injected)
     routes = Routes[Route]()
     on = routes.add
 
     def first(listener: Listener) -> Route:
-        return Route(runs.acked_first(listener), empty_ack=True)
+        return Route(runs.acked_first(listener), at_gate=True)
+
+    def command(listener: Listener, read: Callable[[dict[str, Any]], object]) -> Route:
+        return Route(runs.command(listener, read), at_gate=True, read=read)
 
     def submission(listener: Listener) -> Route:
         return Route(runs.submission(listener))
 
-    on(Kind.COMMAND, Command.DRILL, Route(runs.command(commands.on_drill, commands.read_drill)))
-    on(Kind.COMMAND, Command.COACH, Route(runs.command(commands.on_coach, commands.read_coach)))
+    on(Kind.COMMAND, Command.DRILL, command(commands.on_drill, commands.read_drill))
+    on(Kind.COMMAND, Command.COACH, command(commands.on_coach, commands.read_coach))
     on(Kind.EVENT, Event.APP_HOME_OPENED, first(events.on_app_home_opened))
     on(Kind.EVENT, Event.USER_CHANGE, first(events.on_user_change))
     on(Kind.EVENT, Event.MESSAGE, first(events.on_message))

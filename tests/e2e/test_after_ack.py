@@ -225,12 +225,12 @@ async def a_request_pending(
     after = AfterAck(max_wait_s=max_wait_s)
     bot = await start_bot(deps, after)
     driver = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
+    reader, writer = await half_sent_request(bot.url)
     try:
-        reader, writer = await half_sent_request(bot.url)
         await until(lambda: after.unanswered == 1)
         yield Pending(bot, driver, after, reader, writer)
-        writer.close()
     finally:
+        writer.close()  # else the server, stopping, waits for that request for ever
         await driver.close()
         await bot.stop()
 
@@ -244,7 +244,8 @@ async def test_a_command_is_acked_at_once_and_answered_once_the_other_request_is
         ack = await driver.post(
             driver.command_body("U0REPB1", "/drill", "status"), "application/x-www-form-urlencoded"
         )
-        assert ack.status == 200 and ack.text == ""  # acked at once, empty
+        assert ack.status == 200 and ack.text == ""  # acked at once, empty, at the gate
+        assert pending.after.at_work == ["bolt after the gate's answer: /drill"]
         await asyncio.sleep(0.3)
         assert len(sandbox.state.responses) == since  # its answer waits its turn
         await pending.finish_the_other_request()
@@ -282,10 +283,23 @@ async def test_a_click_is_answered_before_bolt_sees_it(deps: Deps, sandbox: Slac
         assert "views.open" in [call.method for call in sandbox.state.calls[since:]]
 
 
-async def test_a_command_still_goes_through_bolt_before_its_answer(
-    deps: Deps, sandbox: SlackSandbox
+@pytest.mark.parametrize(
+    ("command", "text", "said"),
+    [
+        ("/drill", "dnoe", "`/drill dnoe`"),  # a typo: the help, naming what it did not know
+        ("/coach", "add <@U0NEW>", "Use `/coach add @person"),  # malformed: how to type it
+    ],
+    ids=["typo", "malformed"],
+)
+async def test_a_command_answered_in_its_ack_is_answered_at_the_gate_and_never_reaches_bolt(
+    deps: Deps, sandbox: SlackSandbox, command: str, text: str, said: str
 ) -> None:
     async with a_request_pending(deps, sandbox) as pending:
-        typo = await pending.driver.command("U0REPB1", "/drill", "dnoe")  # answered in the ack
-        assert typo.status == 200 and "/drill" in typo.json()["text"]
+        since = len(sandbox.state.calls)
+        answer = await pending.driver.command("U0ADMIN", command, text)
+        assert answer.status == 200
+        assert answer.json()["response_type"] == "ephemeral" and said in answer.json()["text"]
+        await pending.finish_the_other_request()
+        await pending.bot.settle()
         assert pending.after.at_work == []
+        assert sandbox.state.calls[since:] == []  # not even bolt's auth.test: bolt never ran

@@ -16,7 +16,9 @@ that changes this.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
@@ -31,12 +33,13 @@ from app.slack.runtime.listener_wrapper import BoltListener
 
 @dataclass(frozen=True)
 class Route:
-    """A listener as bolt calls it, and whether its request's answer is always an empty ack
-    (clicks and events): then the web layer answers before bolt sees the request
-    (`app.slack.runtime.gate_answers`)."""
+    """A listener as bolt calls it, and whether the web layer answers its request before bolt
+    sees it (`app.slack.runtime.gate_answers`): clicks and events (an empty ack), commands
+    (what their pure `read` makes of the request: an ephemeral answer, or an empty ack)."""
 
     listener: BoltListener
-    empty_ack: bool = False
+    at_gate: bool = False
+    read: Callable[[dict[str, Any]], object] | None = None
 
 
 class _HasRoute(AsyncListenerMatcher):
