@@ -141,8 +141,10 @@ def _slack_events(
                 payload = refused or request_gate.read_payload(content_type, body)
                 if isinstance(payload, request_gate.Refused):
                     return refusal(payload, kind)
-                answered = gate_answers and gate_answers.answer(payload, request, body)
-                return answered or await handler.handle(request)
+                answered = (
+                    None if gate_answers is None else gate_answers.answer(payload, request, body)
+                )
+                return answered if answered is not None else await handler.handle(request)
         finally:
             observability.record_ack(kind, time.perf_counter() - started)
 
