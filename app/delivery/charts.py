@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from app.charts.draw import draw_png
 from app.db.models import ChartImage as ChartRow
 from app.db.models import Person
 from app.db.store import Store
@@ -24,6 +23,16 @@ from app.slack.client import Clients
 from app.slack.files import UploadFailed, upload_file
 
 log = logging.getLogger(__name__)
+
+
+def draw_png(chart: Chart) -> bytes:
+    """The chart as PNG. matplotlib is imported on the first drawing, in a drawing thread:
+    a process that sends no digest (a `coach tick` on a Monday) never loads it (about a
+    second of start-up and a third of the start RSS)."""
+    from app.charts.draw import draw_png as draw  # lazily: see above
+
+    return draw(chart)
+
 
 CHART_BUDGET_S = 20.0  # drawing and uploading one person's charts, at most
 KIND_ORDER = {kind: index for index, kind in enumerate(ChartKind)}

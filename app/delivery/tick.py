@@ -59,6 +59,9 @@ LOOK_AGAIN_S = MAX_PACE_WAIT_S  # for workspaces with rows newly due, while lane
 RECONCILE_SLACK = timedelta(minutes=5)  # history is read from a little before the due time
 RECONCILE_DEPTH = 50  # messages read back: far more than coach sends anyone in a week
 MAX_BACKOFF = timedelta(minutes=15)
+# A claim younger than this share of its lease is sent without renewing it: what is left of
+# the lease outlasts composing and a post's timeout many times over.
+FRESH_LEASE_SHARE = 0.25
 RECORDER_BUDGET_S = 20.0
 RECORDER_GRACE_S = 30.0  # a safety net: the sync checks its budget before every request
 # Errors about the person or the workspace that no retry will fix.
@@ -326,13 +329,13 @@ class Outbox:
         lanes: dict[int, asyncio.Task[None]] = {}
         emptied: dict[int, float] = {}  # workspace → when its lane last found nothing to claim
 
-        async def send(claim: Claimed) -> None:
+        async def send(claim: Claimed, claimed_at: float) -> None:
             try:
                 async with senders:
                     if self.stopping.is_set():  # claimed, never started: hand it straight back
                         outcome = await self._give_back(claim)
                     else:
-                        outcome = await self.send_one(claim, clock())
+                        outcome = await self.send_one(claim, clock(), claimed_at)
             except Exception:  # one row's surprise must not stop everyone else's prompt
                 log.exception(
                     "delivery id=%s failed unexpectedly; retried after its lease", claim.id
@@ -356,8 +359,9 @@ class Outbox:
                     await self._pause(min(early, ends - time.monotonic()))  # else empty
                     continue
                 claims = await self._claim(clock(), wanted, workspace_id, person_id, kinds)
+                claimed_at = time.monotonic()
                 for claim in claims.rows:
-                    task = group.create_task(send(claim))
+                    task = group.create_task(send(claim, claimed_at))
                     held.add(task)
                     task.add_done_callback(held.discard)
                 if claims.rows:
@@ -427,22 +431,53 @@ class Outbox:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stopping.wait(), min(max(seconds, 0.001), MAX_PACE_WAIT_S))
 
-    async def send_one(self, claim: Claimed, now: datetime) -> str:
+    def _fresh(self, claimed_at: float | None) -> bool:
+        """Whether a claim made at `claimed_at` (monotonic) still holds most of its lease:
+        then no other sender can have it before its post has long timed out, and sending
+        needs no renewal."""
+        if claimed_at is None:
+            return False
+        return time.monotonic() - claimed_at < self.lease.total_seconds() * FRESH_LEASE_SHARE
+
+    async def send_one(self, claim: Claimed, now: datetime, claimed_at: float | None = None) -> str:
+        """Compose, post and record one claimed delivery. `claimed_at`, when the claim was
+        made moments ago (monotonic), spares its renewal: the message is composed from a
+        read, so on SQLite the process's one writer is not held while it is put together."""
         tz = self.deps.settings.coach_default_tz
         composed: weekly_messages.Composed | None = None
+        if not claim.ambiguous and self._fresh(claimed_at):
+            async with self.deps.reads() as session:
+                store = Store(session)
+                if not await store.workspace_active(claim.workspace_id):
+                    person = None  # disabled since the claim: give the row back, unsent
+                else:
+                    person = await store.person_by_id(claim.person_id)
+                    composed = await weekly_messages.compose(
+                        store, Ledger(session), claim, person, now, tz
+                    )
+            if composed is None:
+                return await self._held_back(claim)
+            if isinstance(composed, weekly_messages.Skip):
+                async with self.deps.db.begin() as session:
+                    await self._skipped(session, claim, composed)
+                return "cancelled"
+            assert person is not None  # compose skips a recipient who is gone
+            return await self._post_composed(claim, person, composed, now)
         async with self.deps.db.begin() as session:
             store, ledger = Store(session), Ledger(session, lease=self.lease)
-            if not await ledger.renew(claim):
-                if not await store.workspace_active(claim.workspace_id):
-                    await ledger.give_back(claim, "workspace_disabled")
-                    self.client_for.forget(claim.workspace_id)
-                    return "held"
-                log.warning("delivery lease lost id=%s: another sender has it", claim.id)
-                return "lost"
-            person = await store.person_by_id(claim.person_id)
-            reconcile_first = claim.ambiguous and person is not None
-            if not reconcile_first:  # the usual case: one transaction from lease to message
-                composed = await self._compose(session, claim, person, now, tz)
+            renewed = await ledger.renew(claim)
+            if not renewed:
+                disabled = not await store.workspace_active(claim.workspace_id)
+            else:
+                person = await store.person_by_id(claim.person_id)
+                reconcile_first = claim.ambiguous and person is not None
+                if not reconcile_first:  # one transaction from lease to message
+                    composed = await self._compose(session, claim, person, now, tz)
+        if not renewed:
+            if disabled:
+                return await self._held_back(claim)
+            log.warning("delivery lease lost id=%s: another sender has it", claim.id)
+            return "lost"
         if reconcile_first:
             assert person is not None
             # First: did an earlier attempt reach Slack? Then whatever the person did since
@@ -454,7 +489,20 @@ class Outbox:
                 composed = await self._compose(session, claim, person, now, tz)
         if isinstance(composed, weekly_messages.Skip):
             return "cancelled"
-        assert person is not None  # compose skips a recipient who is gone
+        assert person is not None and composed is not None  # compose skips who is gone
+        return await self._post_composed(claim, person, composed, now)
+
+    async def _held_back(self, claim: Claimed) -> str:
+        """The claim's workspace was disabled after the claim: the row goes back, unsent."""
+        async with self.deps.db.begin() as session:
+            await Ledger(session).give_back(claim, "workspace_disabled")
+        self.client_for.forget(claim.workspace_id)
+        return "held"
+
+    async def _post_composed(
+        self, claim: Claimed, person: Person, composed: weekly_messages.Composed, now: datetime
+    ) -> str:
+        """Post what was composed for `claim` (with a digest's charts) and record the outcome."""
         if isinstance(composed, Digest):
             charts = await self.charts.for_digest(person, claim.cycle_week)
             composed = dataclasses.replace(composed, charts=charts)
@@ -491,10 +539,17 @@ class Outbox:
             Store(session), ledger, claim, person, now, default_tz
         )
         if isinstance(composed, weekly_messages.Skip):
-            await ledger.cancelled(claim, composed.reason)
-            pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
-            await pacer.refund(claim.workspace_id, await wall_now(session))
+            await self._skipped(session, claim, composed)
         return composed
+
+    async def _skipped(
+        self, session: AsyncSession, claim: Claimed, skip: weekly_messages.Skip
+    ) -> None:
+        """Record `claim` cancelled for `skip`'s reason, and give its pace token back
+        (nothing was posted), in the caller's transaction."""
+        await Ledger(session, lease=self.lease).cancelled(claim, skip.reason)
+        pacer = Pacer(session, POST_METHOD, self.rate, self.learning)
+        await pacer.refund(claim.workspace_id, await wall_now(session))
 
     async def _post(
         self, client: AsyncWebClient, channel: str, composed: object, claim: Claimed

@@ -5,6 +5,7 @@ is back. Slack's tokens_revoked and app_uninstalled events disable it too."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +18,7 @@ from app.db.models import Delivery, Workspace
 from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.observability import REGISTRY
-from app.rules.types import DeliveryStatus
+from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot
 from app.sandbox.server import SlackSandbox
@@ -25,6 +26,7 @@ from app.slack.client import OutboxClients, make_web_client
 from app.slack.metadata import delivery_id_in
 from app.slack.workspace_access import resume_with_token
 from tests.support.factories import TEAM_ID, empty_tables, make_settings, seed_org
+from tests.support.statements import recorded_statements
 
 DUE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
 
@@ -181,3 +183,54 @@ async def test_revoking_only_user_tokens_changes_nothing(
     assert (await driver.event(event)).status == 200
     await bot.settle()
     assert (await workspace(deps)).active
+
+
+async def test_a_fresh_claim_of_a_workspace_disabled_since_is_given_back_unsent(
+    box: tuple[Deps, Outbox], sandbox: SlackSandbox
+) -> None:
+    """A claim made moments ago is sent without renewing its lease, yet its workspace is
+    still looked at first: a token refused meanwhile costs no post."""
+    deps, outbox = box
+    await outbox.plan(DUE)
+    async with deps.db.begin() as session:
+        claims = await Ledger(session).claim(DUE, "test", 1)
+    async with deps.db.begin() as session:
+        await session.execute(
+            Workspace.__table__.update().values(active=False, disabled_reason="token_revoked")
+        )
+    assert await outbox.send_one(claims.rows[0], DUE, time.monotonic()) == "held"
+    assert sandbox.calls_to("chat.postMessage") == []
+    row = next(r for r in await deliveries(deps) if r.id == claims.rows[0].id)
+    assert (row.status, row.attempts, row.claimed_by) == (DeliveryStatus.PENDING, 0, None)
+
+
+async def test_an_old_claim_renews_its_lease_first_and_a_fresh_one_is_sent_on_it(
+    box: tuple[Deps, Outbox], sandbox: SlackSandbox
+) -> None:
+    """A claim that waited past a quarter of its lease renews it before sending, and finds
+    it lost when another sender took the row over meanwhile; a claim made moments ago writes
+    nothing before its post (composed from a read, on the lease as the claim set it)."""
+    deps, outbox = box
+    await outbox.plan(DUE)
+    prompt = {Step.REP_PROMPT}
+    async with deps.db.begin() as session:
+        (old,) = (await Ledger(session).claim(DUE, "test", 1, kinds=prompt)).rows
+    async with deps.db.begin() as session:  # another sender took it over, then let it go
+        await session.execute(
+            Delivery.__table__.update()
+            .where(Delivery.id == old.id)
+            .values(fence=Delivery.fence + 1, status=DeliveryStatus.PENDING, lease_until=None)
+        )
+    waited = time.monotonic() - outbox.lease.total_seconds() / 2
+    assert await outbox.send_one(old, DUE, waited) == "lost"
+    assert sandbox.calls_to("chat.postMessage") == []
+
+    async with deps.db.begin() as session:
+        (fresh,) = (await Ledger(session).claim(DUE, "test", 1, kinds=prompt)).rows
+    with recorded_statements(*deps.engines) as statements:
+        assert await outbox.send_one(fresh, DUE, time.monotonic()) == "sent"
+    writes = [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert len(writes) == 1  # the sent mark, and no renewal before it
+    row = next(r for r in await deliveries(deps) if r.id == fresh.id)
+    assert (row.status, row.lease_until) == (DeliveryStatus.SENT, None)
+    assert len(sandbox.calls_to("chat.postMessage")) == 1
