@@ -102,6 +102,16 @@ AMBIGUOUS = "ambiguous:"  # prefix of a retry reason after which the message may
 
 
 @dataclass(frozen=True)
+class SentMark:
+    """A claimed delivery Slack accepted: where its message is, and when it was sent."""
+
+    claim: Claimed
+    channel_id: str
+    ts: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Claims:
     rows: list[Claimed]
     # Claim again no sooner than this many seconds: with no rows, due rows were held back by
@@ -359,6 +369,27 @@ class Ledger:
             error=None,
         )
 
+    async def sent_many(self, marks: Sequence[SentMark]) -> None:
+        """Record several posts at once: one statement (executemany), each row fenced as
+        `sent` fences one. A mark whose lease was lost changes nothing, as with `sent`."""
+        if not marks:
+            return
+        statement = _finish_statement(_SENT_COLUMNS)
+        each = [
+            {
+                "claim_id": mark.claim.id,
+                "claim_fence": mark.claim.fence,
+                "set_status": DeliveryStatus.SENT,
+                "set_channel_id": mark.channel_id,
+                "set_message_ts": mark.ts,
+                "set_sent_at": mark.at,
+                "set_error": None,
+            }
+            for mark in marks
+        ]
+        connection = await self.session.connection()  # Core: one executemany for them all
+        await connection.execute(statement, each)
+
     async def written(self, claim: Claimed, now: datetime, records: int, gone: int) -> bool:
         """A CRM write-back done: `records` written, `gone` no longer in the CRM."""
         note = f"{gone} of {records + gone} records gone from the CRM" if gone else None
@@ -454,6 +485,9 @@ _RENEW_ON_DATABASE_CLOCK = _renew(
 _RENEW_AT = _renew(
     bindparam("now", type_=UTCDateTime()), bindparam("lease_until", type_=UTCDateTime())
 )
+
+
+_SENT_COLUMNS = ("channel_id", "error", "message_ts", "sent_at", "status")
 
 
 @cache

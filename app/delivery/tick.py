@@ -18,7 +18,7 @@ import random
 import socket
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import observability
 from app.clock import Clock, RunningFrom, system_clock
-from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, wall_now
+from app.db.ledger import AMBIGUOUS, Claimed, Claims, Ledger, SentMark, wall_now
 from app.db.models import Person
 from app.db.pace import Pacer, sending_pace
 from app.db.setup_queries import Setup
@@ -39,6 +39,7 @@ from app.delivery.charts import ChartMaker
 from app.delivery.connection_watch import ConnectionWatch
 from app.delivery.crm_tick import CrmReport, CrmTick
 from app.delivery.profile_reads import READ_RATE, ProfileReport, refresh_profiles
+from app.delivery.sent_marks import SentMarks
 from app.deps import Deps
 from app.recorder.connection import environment_credentials
 from app.recorder.sync import RecorderFactory, SyncReport, gong_recorder, sync_recorders
@@ -177,6 +178,8 @@ class Outbox:
         # Workspace → when (monotonic) the pause of a 429 this process was answered ends: a
         # send already claimed then must not post into it (the bucket row stops new claims).
         self._paused_until: dict[int, float] = {}
+        # The posts' sent marks, written together when several posts end at once.
+        self.sent_marks = SentMarks(self._record_sent)
         self._runs = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -421,6 +424,10 @@ class Outbox:
                 pacer=pacer,
             )
 
+    async def _record_sent(self, marks: Sequence[SentMark]) -> None:
+        async with self.deps.db.begin() as session:
+            await Ledger(session).sent_many(marks)
+
     async def _give_back(self, claim: Claimed) -> str:
         async with self.deps.db.begin() as session:
             await Ledger(session).give_back(claim)
@@ -517,8 +524,9 @@ class Outbox:
             # The request may have been processed before the connection failed.
             reason = f"{AMBIGUOUS}{type(exc).__name__}"
             return await self._retry(claim, now + backoff(claim.attempts), reason)
-        async with self.deps.db.begin() as session:
-            await Ledger(session).sent(claim, str(response["channel"]), str(response["ts"]), now)
+        await self.sent_marks.write(
+            SentMark(claim, str(response["channel"]), str(response["ts"]), now)
+        )
         late = self.deps.clock() - claim.due_at
         observability.record_lateness(claim.kind.value, late.total_seconds())
         log.info("delivery sent id=%s kind=%s", claim.id, claim.kind.value)

@@ -16,6 +16,7 @@ from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.sandbox.server import SlackSandbox
 from app.slack.client import OutboxClients
+from app.slack.metadata import delivery_id_in
 from tests.support.factories import empty_tables, make_settings
 from tests.support.fanout import MONDAY_0900_BERLIN, seed_workspace
 
@@ -119,3 +120,28 @@ async def test_a_throttled_workspace_cannot_hold_a_tick_past_its_sending_budget(
     waiting = [row for row in a_rows if row.status is DeliveryStatus.PENDING]
     assert len(waiting) >= BIG and not any(row.sent_at for row in a_rows)
     assert {row.status for row in a_rows} <= {DeliveryStatus.PENDING, DeliveryStatus.CANCELLED}
+
+
+async def test_marks_written_together_record_each_post_where_slack_put_it(
+    big_and_small: Deps, sandbox: SlackSandbox
+) -> None:
+    """Sent marks go to the database in shared writes (app/delivery/sent_marks.py), yet each
+    row records its own message: the channel and ts Slack answered for that delivery."""
+    deps = big_and_small
+    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    await outbox.plan(MONDAY_0900_BERLIN)
+    outcomes = await outbox.send_due(MONDAY_0900_BERLIN)
+
+    async with deps.db() as session:
+        rows = list(await session.scalars(select(Delivery)))
+    sent = [r for r in rows if r.status is DeliveryStatus.SENT]
+    assert len(sent) == outcomes["sent"] >= BIG + SMALL
+    assert 1 <= outbox.sent_marks.writes <= len(sent)
+    where = {
+        delivery_id: (channel, message.ts)
+        for channel, messages in sandbox.state.messages.items()
+        for message in messages
+        if (delivery_id := delivery_id_in(message.metadata)) is not None
+    }
+    assert {r.id: (r.channel_id, r.message_ts) for r in sent} == {r.id: where[r.id] for r in sent}
+    assert all(r.claimed_by is None and r.lease_until is None for r in sent)
