@@ -59,6 +59,7 @@ async def test_a_slow_workspace_with_a_long_queue_leaves_senders_for_a_small_one
     await outbox.plan(MONDAY_0900_BERLIN)
     assert await a_rows_come_first(deps)  # one queue in due order would send all of A first
     await outbox.send_due(MONDAY_0900_BERLIN)
+    await outbox.client_for.close()
 
     order = posted(sandbox)
     b_posts = [n for n, channel in enumerate(order) if channel.startswith("U0B")]
@@ -79,6 +80,7 @@ async def test_a_workspace_answered_429_on_every_post_delays_only_itself(
     outbox.send_budget_s = 3  # A's retries fall due on the sending's clock: it would go on
     await outbox.plan(MONDAY_0900_BERLIN)
     await outbox.send_due(MONDAY_0900_BERLIN)
+    await outbox.client_for.close()
 
     calls = sandbox.calls_to("chat.postMessage")
     to_b = [call for call in calls if str(call.args["channel"]).startswith("U0B")]
@@ -130,7 +132,10 @@ async def test_marks_written_together_record_each_post_where_slack_put_it(
     deps = big_and_small
     outbox = Outbox(deps, OutboxClients(deps), owner="fair")
     await outbox.plan(MONDAY_0900_BERLIN)
-    outcomes = await outbox.send_due(MONDAY_0900_BERLIN)
+    try:
+        outcomes = await outbox.send_due(MONDAY_0900_BERLIN)
+    finally:
+        await outbox.client_for.close()  # its kept-alive connections to the sandbox
 
     async with deps.db() as session:
         rows = list(await session.scalars(select(Delivery)))

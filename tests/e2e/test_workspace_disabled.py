@@ -38,7 +38,9 @@ async def box(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[tuple[D
     deps = Deps.build(settings, FrozenClock(DUE))
     await empty_tables(deps)
     await seed_org(deps)
-    yield deps, Outbox(deps, OutboxClients(deps, timeout_s=2), owner="test")
+    outbox = Outbox(deps, OutboxClients(deps, timeout_s=2), owner="test")
+    yield deps, outbox
+    await outbox.client_for.close()  # its kept-alive connections to the sandbox
     await deps.close()
 
 
