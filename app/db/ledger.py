@@ -353,40 +353,19 @@ class Ledger:
 
     async def _finish(self, claim: Claimed, **values: object) -> bool:
         statement = _finish_statement(tuple(sorted(values)))
-        bound = {f"set_{name}": value for name, value in values.items()}
-        result = await self.session.execute(
-            statement, bound | {"claim_id": claim.id, "claim_fence": claim.fence}
-        )
+        result = await self.session.execute(statement, _finish_parameters(claim, values))
         return bool(rowcount(result))
 
     async def sent(self, claim: Claimed, channel_id: str, ts: str, now: datetime) -> bool:
-        return await self._finish(
-            claim,
-            status=DeliveryStatus.SENT,
-            channel_id=channel_id,
-            message_ts=ts,
-            sent_at=now,
-            error=None,
-        )
+        return await self._finish(claim, **_sent_values(SentMark(claim, channel_id, ts, now)))
 
     async def sent_many(self, marks: Sequence[SentMark]) -> None:
         """Record several posts at once: one statement (executemany), each row fenced as
         `sent` fences one. A mark whose lease was lost changes nothing, as with `sent`."""
         if not marks:
             return
-        statement = _finish_statement(_SENT_COLUMNS)
-        each = [
-            {
-                "claim_id": mark.claim.id,
-                "claim_fence": mark.claim.fence,
-                "set_status": DeliveryStatus.SENT,
-                "set_channel_id": mark.channel_id,
-                "set_message_ts": mark.ts,
-                "set_sent_at": mark.at,
-                "set_error": None,
-            }
-            for mark in marks
-        ]
+        each = [_finish_parameters(mark.claim, _sent_values(mark)) for mark in marks]
+        statement = _finish_statement(tuple(sorted(_sent_values(marks[0]))))
         connection = await self.session.connection()  # Core: one executemany for them all
         await connection.execute(statement, each)
 
@@ -487,7 +466,21 @@ _RENEW_AT = _renew(
 )
 
 
-_SENT_COLUMNS = ("channel_id", "error", "message_ts", "sent_at", "status")
+def _sent_values(mark: SentMark) -> dict[str, object]:
+    """The columns a post Slack accepted sets."""
+    return {
+        "status": DeliveryStatus.SENT,
+        "channel_id": mark.channel_id,
+        "message_ts": mark.ts,
+        "sent_at": mark.at,
+        "error": None,
+    }
+
+
+def _finish_parameters(claim: Claimed, values: dict[str, object]) -> dict[str, object]:
+    """`_finish_statement`'s parameters: the claim's fence and each column as `set_<name>`."""
+    bound = {f"set_{name}": value for name, value in values.items()}
+    return bound | {"claim_id": claim.id, "claim_fence": claim.fence}
 
 
 @cache

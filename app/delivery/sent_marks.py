@@ -26,7 +26,7 @@ class SentMarks:
         self._writer = writer
         self._waiting: list[tuple[SentMark, asyncio.Future[None]]] = []
         self._draining: asyncio.Task[None] | None = None
-        self.writes = 0  # how many writes ran (a test and the bench read it)
+        self.writes = 0  # how many writes ran (tests read it)
 
     async def write(self, mark: SentMark) -> None:
         written: asyncio.Future[None] = asyncio.get_running_loop().create_future()

@@ -428,9 +428,9 @@ class Outbox:
         async with self.deps.db.begin() as session:
             await Ledger(session).sent_many(marks)
 
-    async def _give_back(self, claim: Claimed) -> str:
+    async def _give_back(self, claim: Claimed, reason: str | None = None) -> str:
         async with self.deps.db.begin() as session:
-            await Ledger(session).give_back(claim)
+            await Ledger(session).give_back(claim, reason)
         return "released"
 
     async def _pause(self, seconds: float) -> None:
@@ -501,8 +501,7 @@ class Outbox:
 
     async def _held_back(self, claim: Claimed) -> str:
         """The claim's workspace was disabled after the claim: the row goes back, unsent."""
-        async with self.deps.db.begin() as session:
-            await Ledger(session).give_back(claim, "workspace_disabled")
+        await self._give_back(claim, "workspace_disabled")
         self.client_for.forget(claim.workspace_id)
         return "held"
 
