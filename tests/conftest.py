@@ -34,6 +34,7 @@ from tests.support.factories import (
     make_settings,
 )
 from tests.support.log_capture import Capture
+from tests.support.outboxes import Outboxes
 
 
 def _drop_everything(url: str) -> None:
@@ -105,6 +106,14 @@ async def driver(sandbox: SlackSandbox, bot: RunningBot) -> AsyncIterator[SlackD
     client = SlackDriver(sandbox, bot.url, SIGNING_SECRET)
     yield client
     await client.close()
+
+
+@pytest.fixture
+async def outboxes() -> AsyncIterator[Outboxes]:
+    """Builds outboxes (`outboxes(deps, owner)`) whose Slack sessions close when the test ends."""
+    made = Outboxes()
+    yield made
+    await made.close()
 
 
 @pytest.fixture

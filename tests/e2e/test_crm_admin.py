@@ -15,7 +15,6 @@ from app.clock import system_clock
 from app.db.crm_tables import CrmConnection, CrmDealRow, CrmPerson
 from app.db.ledger import Ledger, Planned
 from app.db.store import Store
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules import calendar
 from app.rules.types import Step
@@ -24,8 +23,8 @@ from app.sandbox.harness import RunningBot
 from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.salesforce import SalesforceSandbox
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from tests.support.factories import TEAM_ID, sealing_install
+from tests.support.outboxes import Outboxes
 from tests.support.salesforce_org import CONSUMER_KEY, USERNAME, key_pair, set_up
 from tests.support.slack_answers import home_text
 
@@ -71,11 +70,11 @@ async def count(deps: Deps, table: type) -> int:
         return int(await session.scalar(select(func.count()).select_from(table)) or 0)
 
 
-async def sync(deps: Deps, bot: RunningBot) -> None:
+async def sync(deps: Deps, bot: RunningBot, outboxes: Outboxes) -> None:
     """The tick's CRM sync, once the bot has finished reacting to the form (its App Home
     refresh rendered during the sync would show the state from before it)."""
     await bot.settle()
-    report = await Outbox(deps, OutboxClients(deps), owner="test").crm.run(system_clock())
+    report = await outboxes(deps, "test").crm.run(system_clock())
     assert report.sync.connections == 1
 
 
@@ -104,6 +103,7 @@ async def test_an_admin_connects_hubspot_and_the_home_says_it_works(
     deps: Deps,
     sandbox: SlackSandbox,
     hubspot: HubSpotSandbox,
+    outboxes: Outboxes,
 ) -> None:
     assert "Connect HubSpot" in await home_text(sandbox, driver, "U0ADMIN")
     view = await driver.open_modal("U0ADMIN", HOME, HUBSPOT_FORM, "edit")
@@ -125,7 +125,7 @@ async def test_an_admin_connects_hubspot_and_the_home_says_it_works(
     assert row.api_url == hubspot.base_url and row.secret and row.secret.startswith("aesgcm:k1:")
     assert hubspot.token not in row.secret
 
-    await sync(deps, bot)
+    await sync(deps, bot, outboxes)
     assert hubspot.requests and all(r.status == 200 for r in hubspot.requests)
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert (
@@ -163,6 +163,7 @@ async def test_an_admin_connects_salesforce_and_a_wrong_key_is_named(
     deps: Deps,
     sandbox: SlackSandbox,
     salesforce: SalesforceSandbox,
+    outboxes: Outboxes,
 ) -> None:
     view = await driver.open_modal("U0ADMIN", HOME, SALESFORCE_FORM, "edit")
     assert [b.get("block_id") for b in view["blocks"][1:5]] == [
@@ -183,7 +184,7 @@ async def test_an_admin_connects_salesforce_and_a_wrong_key_is_named(
     form = salesforce_form(salesforce.base_url, CONSUMER_KEY, USERNAME, other)
     saved = await driver.submit("U0ADMIN", view, form)
     assert "Salesforce's keys are stored, sealed." in str(saved.json())
-    await sync(deps, bot)
+    await sync(deps, bot, outboxes)
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert "*CRM:* Salesforce refused the login (invalid_grant" in home
     assert "deals are off until an admin enters working ones (App Home)" in home
@@ -196,7 +197,7 @@ async def test_an_admin_connects_salesforce_and_a_wrong_key_is_named(
     assert "stored, sealed" in str((await driver.submit("U0ADMIN", again, right)).json())
     row = await stored(deps)
     assert row is not None and row.secret and "PRIVATE KEY" not in row.secret
-    await sync(deps, bot)
+    await sync(deps, bot, outboxes)
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert "Salesforce is connected: 1 of the 7 people on the roster matched" in home
     assert "Change Salesforce's keys" in home

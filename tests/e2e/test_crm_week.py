@@ -20,7 +20,6 @@ from sqlalchemy import select, update
 from app.crm.clients import crm_at
 from app.db.models import Delivery, Person, Submission
 from app.db.pace import Rate
-from app.delivery.tick import Outbox
 from app.demo.form_values import focus
 from app.deps import Deps
 from app.rules.types import DeliveryStatus, Step
@@ -28,11 +27,11 @@ from app.sandbox.driver import button_value, chosen, typed
 from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.salesforce import SalesforceSandbox
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from app.slack.ids import Action
 from tests.support.factories import seed_org
 from tests.support.grow import held_to
 from tests.support.log_capture import Capture
+from tests.support.outboxes import Outboxes
 from tests.support.salesforce_org import CONSUMER_KEY, USERNAME, key_pair, set_up
 from tests.support.week import TEAM_CSV, TZ, Week, open_week
 
@@ -329,7 +328,7 @@ async def test_a_week_with_a_crm(week: Week, crm: Crm, debug_capture: Capture) -
 
 
 async def test_three_replicas_write_each_field_once(
-    week: Week, crm: Crm, database_url: str
+    week: Week, crm: Crm, database_url: str, outboxes: Outboxes
 ) -> None:
     """Three replicas, each its own engine as three processes would have, tick together
     after the notes and after the recording: every record gets each field once."""
@@ -338,13 +337,13 @@ async def test_three_replicas_write_each_field_once(
     await diagnose(week)
     coached_at = await save_notes(week)
     replicas = [Deps.build(week.deps.settings, week.deps.clock) for _ in range(3)]
-    outboxes = [Outbox(d, OutboxClients(d), owner=f"replica-{n}") for n, d in enumerate(replicas)]
-    for outbox in outboxes:
+    senders = [outboxes(d, f"replica-{n}") for n, d in enumerate(replicas)]
+    for outbox in senders:
         outbox.crm.crm_factory = quick_crm
 
     async def together(at: datetime) -> None:
         week.clock.set(at)
-        await asyncio.gather(*(o.tick(at) for o in outboxes))
+        await asyncio.gather(*(o.tick(at) for o in senders))
 
     try:
         await together(coached_at + timedelta(minutes=1))

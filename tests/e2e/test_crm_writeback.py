@@ -23,8 +23,8 @@ from app.sandbox.hubspot import HubSpotSandbox
 from app.sandbox.salesforce import SalesforceSandbox
 from app.sandbox.server import SlackSandbox
 from app.services.crm_writes import plan_crm_write
-from app.slack.client import OutboxClients
 from tests.support.factories import empty_tables, make_settings, seed_org
+from tests.support.outboxes import Outboxes
 from tests.support.salesforce_org import CONSUMER_KEY, USERNAME, key_pair, set_up
 
 WEDNESDAY = datetime(2026, 11, 25, 20, tzinfo=UTC)
@@ -68,16 +68,16 @@ async def rows(deps: Deps) -> dict[str, tuple[str, str | None]]:
         return {user: (status, error) for user, status, error in found}
 
 
-async def outbox_for(deps: Deps) -> Outbox:
+async def outbox_for(deps: Deps, outboxes: Outboxes) -> Outbox:
     await empty_tables(deps)
     await seed_org(deps)
-    outbox = Outbox(deps, OutboxClients(deps), owner="test")
+    outbox = outboxes(deps, "test")
     outbox.crm.crm_factory = crm_at(Rate(per_minute=600_000, burst=1000))
     return outbox
 
 
 async def test_salesforce_gets_every_reps_records_in_one_request(
-    database_url: str, sandbox: SlackSandbox, tmp_path: Path
+    database_url: str, sandbox: SlackSandbox, tmp_path: Path, outboxes: Outboxes
 ) -> None:
     org = SalesforceSandbox()
     set_up(org)
@@ -100,7 +100,7 @@ async def test_salesforce_gets_every_reps_records_in_one_request(
     )
     deps = Deps.build(settings, FrozenClock(WEDNESDAY))
     try:
-        outbox = await outbox_for(deps)
+        outbox = await outbox_for(deps, outboxes)
         await coached_week(deps, deals)
         await outbox.crm.run(WEDNESDAY)
         again = await outbox.crm.run(WEDNESDAY + timedelta(minutes=5))
@@ -125,7 +125,7 @@ async def test_salesforce_gets_every_reps_records_in_one_request(
 
 
 async def test_hubspot_gets_every_reps_deals_in_one_batch(
-    database_url: str, sandbox: SlackSandbox
+    database_url: str, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     box = HubSpotSandbox()
     await box.start()
@@ -139,7 +139,7 @@ async def test_hubspot_gets_every_reps_deals_in_one_batch(
     )
     deps = Deps.build(settings, FrozenClock(WEDNESDAY))
     try:
-        outbox = await outbox_for(deps)
+        outbox = await outbox_for(deps, outboxes)
         await coached_week(deps, deals)
         await outbox.crm.run(WEDNESDAY)
         states = await rows(deps)

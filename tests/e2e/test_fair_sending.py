@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 from app.clock import FrozenClock
 from app.db.models import Delivery, DeliveryStatus, Workspace
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from app.slack.metadata import delivery_id_in
 from tests.support.factories import empty_tables, make_settings
 from tests.support.fanout import MONDAY_0900_BERLIN, seed_workspace
+from tests.support.outboxes import Outboxes
 
 BIG, SMALL = 40, 4
 
@@ -50,16 +49,15 @@ async def a_rows_come_first(deps: Deps) -> bool:
 
 
 async def test_a_slow_workspace_with_a_long_queue_leaves_senders_for_a_small_one(
-    big_and_small: Deps, sandbox: SlackSandbox
+    big_and_small: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     deps = big_and_small
     slow = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
     sandbox.slow_down("chat.postMessage", 0.2, channels=slow)  # Slack answers A slowly
-    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    outbox = outboxes(deps, "fair")
     await outbox.plan(MONDAY_0900_BERLIN)
     assert await a_rows_come_first(deps)  # one queue in due order would send all of A first
     await outbox.send_due(MONDAY_0900_BERLIN)
-    await outbox.client_for.close()
 
     order = posted(sandbox)
     b_posts = [n for n, channel in enumerate(order) if channel.startswith("U0B")]
@@ -71,16 +69,15 @@ async def test_a_slow_workspace_with_a_long_queue_leaves_senders_for_a_small_one
 
 
 async def test_a_workspace_answered_429_on_every_post_delays_only_itself(
-    big_and_small: Deps, sandbox: SlackSandbox
+    big_and_small: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     deps = big_and_small
     refused = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
     sandbox.rate_limit_next("chat.postMessage", count=10_000, retry_after=1, channels=refused)
-    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    outbox = outboxes(deps, "fair")
     outbox.send_budget_s = 3  # A's retries fall due on the sending's clock: it would go on
     await outbox.plan(MONDAY_0900_BERLIN)
     await outbox.send_due(MONDAY_0900_BERLIN)
-    await outbox.client_for.close()
 
     calls = sandbox.calls_to("chat.postMessage")
     to_b = [call for call in calls if str(call.args["channel"]).startswith("U0B")]
@@ -95,14 +92,14 @@ async def test_a_workspace_answered_429_on_every_post_delays_only_itself(
 
 
 async def test_a_throttled_workspace_cannot_hold_a_tick_past_its_sending_budget(
-    big_and_small: Deps, sandbox: SlackSandbox
+    big_and_small: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     """Planning happens at a tick's start: a tick kept alive by a workspace Slack refuses
     would keep every workspace's next rows from being planned (and retried) meanwhile."""
     deps = big_and_small
     refused = frozenset({"U0AM", *(f"U0AR{n}" for n in range(BIG))})
     sandbox.rate_limit_next("chat.postMessage", count=10_000, retry_after=1, channels=refused)
-    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    outbox = outboxes(deps, "fair")
     outbox.send_budget_s = 2
     started = time.monotonic()
     report = await outbox.tick(MONDAY_0900_BERLIN)
@@ -125,17 +122,14 @@ async def test_a_throttled_workspace_cannot_hold_a_tick_past_its_sending_budget(
 
 
 async def test_marks_written_together_record_each_post_where_slack_put_it(
-    big_and_small: Deps, sandbox: SlackSandbox
+    big_and_small: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     """Sent marks go to the database in shared writes (app/delivery/sent_marks.py), yet each
     row records its own message: the channel and ts Slack answered for that delivery."""
     deps = big_and_small
-    outbox = Outbox(deps, OutboxClients(deps), owner="fair")
+    outbox = outboxes(deps, "fair")
     await outbox.plan(MONDAY_0900_BERLIN)
-    try:
-        outcomes = await outbox.send_due(MONDAY_0900_BERLIN)
-    finally:
-        await outbox.client_for.close()  # its kept-alive connections to the sandbox
+    outcomes = await outbox.send_due(MONDAY_0900_BERLIN)
 
     async with deps.db() as session:
         rows = list(await session.scalars(select(Delivery)))

@@ -12,13 +12,12 @@ from sqlalchemy import func, select
 
 from app.clock import system_clock
 from app.db.recorder_tables import RecordedCall, RecorderConnection, RecorderPerson
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.sandbox.driver import SlackDriver, typed
 from app.sandbox.gong import GongSandbox
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from tests.support.factories import sealing_install
+from tests.support.outboxes import Outboxes
 from tests.support.slack_answers import home_text
 
 HOME = {"ts": "1.0", "blocks": []}  # the App Home's button, as Slack sends it
@@ -58,7 +57,7 @@ async def stored(deps: Deps) -> RecorderConnection | None:
 
 
 async def test_an_admin_connects_gong_and_the_home_says_it_works(
-    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox, gong: GongSandbox
+    driver: SlackDriver, deps: Deps, sandbox: SlackSandbox, gong: GongSandbox, outboxes: Outboxes
 ) -> None:
     view = await driver.open_modal("U0ADMIN", HOME, FORM, "edit")
     assert [b.get("block_id") for b in view["blocks"][1:]] == [
@@ -85,7 +84,7 @@ async def test_an_admin_connects_gong_and_the_home_says_it_works(
     assert row.access_key and row.access_key.startswith("aesgcm:k1:")
     assert gong.access_key_secret not in f"{row.access_key}{row.access_key_secret}"
 
-    report = await Outbox(deps, OutboxClients(deps), owner="test").read_recorders(system_clock())
+    report = await outboxes(deps, "test").read_recorders(system_clock())
     assert report.connections == 1 and report.problems == {}
     home = await home_text(sandbox, driver, "U0ADMIN")
     assert "Call recorder:* Gong is connected: 2 people matched by email." in home

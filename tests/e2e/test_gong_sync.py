@@ -19,7 +19,6 @@ from app.clock import FrozenClock
 from app.config import RecorderCredentials
 from app.db.recorder_tables import RecordedCall, RecorderConnection
 from app.db.store import Store
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.recorder.gong import GongRecorder
 from app.recorder.pace import SharedPace
@@ -28,9 +27,9 @@ from app.rules.call_stats import Window
 from app.sandbox.driver import SlackDriver
 from app.sandbox.gong import GongSandbox
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from tests.support.factories import ORG_CSV, TEAM_ID, make_settings, seed_org
 from tests.support.log_capture import Capture
+from tests.support.outboxes import Outboxes
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
 REPS = {"U0REPA1": "ana@example.com", "U0REPA2": "ben@example.com", "U0REPB1": "chen@example.com"}
@@ -95,10 +94,15 @@ async def coach_status(driver: SlackDriver, user: str) -> str:
 
 
 async def test_a_refused_key_switches_gong_off_and_the_week_goes_on(
-    world: Deps, gong: GongSandbox, sandbox: SlackSandbox, driver: SlackDriver, deps: Deps
+    world: Deps,
+    gong: GongSandbox,
+    sandbox: SlackSandbox,
+    driver: SlackDriver,
+    deps: Deps,
+    outboxes: Outboxes,
 ) -> None:
     gong.access_key_secret = "rotated-in-gong"  # the key coach has no longer works
-    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    outbox = outboxes(world, "replica-a")
     report = await outbox.tick()
     assert report.recorder.problems == {"http_401": 1}
     assert report.outcomes["sent"] >= 1  # Berlin's prompt went out all the same
@@ -121,7 +125,7 @@ async def test_a_refused_key_switches_gong_off_and_the_week_goes_on(
         make_settings(world.settings.database_url, sandbox, **fixed_settings), world.clock
     )
     try:
-        again = await Outbox(fixed, OutboxClients(fixed), owner="replica-a").tick()
+        again = await outboxes(fixed, "replica-a").tick()
     finally:
         await fixed.close()
     assert again.recorder.problems == {}
@@ -129,10 +133,10 @@ async def test_a_refused_key_switches_gong_off_and_the_week_goes_on(
 
 
 async def test_gong_down_the_prompts_go_out_and_coach_tries_again_later(
-    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     gong.go_down(503)
-    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    outbox = outboxes(world, "replica-a")
     report = await outbox.tick()
     assert report.recorder.problems == {"http_503": 1} and report.outcomes["sent"] >= 1
     row = await connection(world)
@@ -148,7 +152,7 @@ async def test_gong_down_the_prompts_go_out_and_coach_tries_again_later(
 
 
 async def test_three_replicas_stay_under_three_requests_a_second(
-    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     """Measured in the stand-in: every request received (429s too) in any one second."""
     replicas = [
@@ -192,9 +196,7 @@ async def test_three_replicas_stay_under_three_requests_a_second(
     )
     together = [Deps.build(settings, world.clock) for _ in range(3)]
     try:
-        outboxes = [
-            Outbox(d, OutboxClients(d), owner=f"replica-{n}") for n, d in enumerate(together)
-        ]
+        outboxes = [outboxes(d, f"replica-{n}") for n, d in enumerate(together)]
         await asyncio.gather(*(o.read_recorders(world.clock()) for o in outboxes))
     finally:
         for replica in together:
@@ -207,9 +209,9 @@ async def test_three_replicas_stay_under_three_requests_a_second(
 
 
 async def test_no_gong_secret_reaches_the_log(
-    world: Deps, gong: GongSandbox, debug_capture: Capture
+    world: Deps, gong: GongSandbox, debug_capture: Capture, outboxes: Outboxes
 ) -> None:
-    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    outbox = outboxes(world, "replica-a")
     gong.rate_limit_next(count=1, retry_after=1)
     await outbox.tick()
     gong.refuse_credentials()
@@ -226,12 +228,12 @@ async def test_no_gong_secret_reaches_the_log(
 
 
 async def test_a_slow_gong_delays_no_prompt(
-    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     """Gong answering after the client's timeout: the prompts go out in the same tick, and
     the admin is told Gong didn't answer in time."""
     gong.slow_down(2)
-    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    outbox = outboxes(world, "replica-a")
     outbox.recorder_for = functools.partial(gong_recorder, timeout_s=0.3)
     report = await outbox.tick()
     assert report.outcomes["sent"] >= 1 and sandbox.messages_to("U0REPB1")
@@ -272,9 +274,9 @@ async def test_a_big_account_is_read_over_several_ticks_never_from_the_start_aga
 
 
 async def test_a_rep_matched_to_someone_else_loses_the_other_persons_calls(
-    world: Deps, gong: GongSandbox
+    world: Deps, gong: GongSandbox, outboxes: Outboxes
 ) -> None:
-    outbox = Outbox(world, OutboxClients(world), owner="replica-a")
+    outbox = outboxes(world, "replica-a")
     await outbox.read_recorders(world.clock())
     before = await stored_calls(world)
     assert before > 0
@@ -301,12 +303,12 @@ async def test_a_rep_matched_to_someone_else_loses_the_other_persons_calls(
 
 
 async def test_without_credentials_the_week_shows_nothing_of_gong(
-    world: Deps, gong: GongSandbox, sandbox: SlackSandbox
+    world: Deps, gong: GongSandbox, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
-    await Outbox(world, OutboxClients(world), owner="replica-a").read_recorders(world.clock())
+    await outboxes(world, "replica-a").read_recorders(world.clock())
     plain = Deps.build(make_settings(world.settings.database_url, sandbox), world.clock)
     try:
-        outbox = Outbox(plain, OutboxClients(plain), owner="replica-a")
+        outbox = outboxes(plain, "replica-a")
         await outbox.read_recorders(world.clock())  # what the first tick without GONG_* does
         report = await outbox.tick()
         assert report.outcomes["sent"] >= 1

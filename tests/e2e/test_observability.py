@@ -11,15 +11,14 @@ from sqlalchemy import select
 
 from app.clock import system_clock
 from app.db.models import Delivery, Person
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules import calendar
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.driver import SlackDriver
 from app.sandbox.harness import RunningBot, start_bot
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from tests.support.factories import make_settings, seed_org
+from tests.support.outboxes import Outboxes
 
 
 async def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -100,7 +99,9 @@ async def test_metrics_without_a_database_omit_only_the_queue(sandbox: SlackSand
     assert ("coach_deliveries_total", (("outcome", "sent"),)) in samples
 
 
-async def test_each_sent_dm_records_how_late_it_left(bot: RunningBot, deps: Deps) -> None:
+async def test_each_sent_dm_records_how_late_it_left(
+    bot: RunningBot, deps: Deps, outboxes: Outboxes
+) -> None:
     await seed_org(deps)
     now = system_clock()
     async with deps.db.begin() as session:
@@ -120,7 +121,7 @@ async def test_each_sent_dm_records_how_late_it_left(bot: RunningBot, deps: Deps
         )
     bucket = "coach_delivery_lateness_seconds_bucket"
     before = await scrape(bot.url)
-    outbox = Outbox(deps, OutboxClients(deps), owner="late")
+    outbox = outboxes(deps, "late")
     sent = await outbox.send_due(person_id=person.id, kind=Step.REP_PROMPT)
     assert sent["sent"] == 1
     after = await scrape(bot.url)

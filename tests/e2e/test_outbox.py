@@ -23,22 +23,24 @@ from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
 from app.sandbox.state import Fault
 from app.services import deals, people
-from app.slack.client import OutboxClients, make_outbox_client
+from app.slack.client import make_outbox_client
 from app.slack.metadata import delivery_id_in, delivery_metadata
 from tests.support.factories import empty_tables, make_settings, seed_org
+from tests.support.outboxes import Outboxes
 
 DUE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
 REP = "U0REPB1"
 
 
 @pytest.fixture
-async def box(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[tuple[Deps, Outbox]]:
+async def box(
+    database_url: str, sandbox: SlackSandbox, outboxes: Outboxes
+) -> AsyncIterator[tuple[Deps, Outbox]]:
     deps = Deps.build(make_settings(database_url, sandbox), FrozenClock(DUE))
     await empty_tables(deps)
     await seed_org(deps)
-    outbox = Outbox(deps, OutboxClients(deps, timeout_s=0.5), owner="test")
+    outbox = outboxes(deps, "test", timeout_s=0.5)
     yield deps, outbox
-    await outbox.client_for.close()
     await deps.close()
 
 

@@ -16,14 +16,13 @@ from app.db.ledger import Ledger
 from app.db.models import Delivery, Person, SendPace
 from app.db.pace import Learning, Pacer, Rate
 from app.db.store import Store
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.rules.pacing import FIRST_CUT, Pace
 from app.rules.types import DeliveryStatus
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from tests.support.factories import empty_tables, make_settings
 from tests.support.fanout import MONDAY_0900_BERLIN, seed_workspace
+from tests.support.outboxes import Outboxes
 
 REPS_EACH = 6
 
@@ -54,10 +53,10 @@ def post_times(sandbox: SlackSandbox, prefix: str, *, ok: bool = True) -> list[d
 
 
 async def test_two_senders_share_one_workspace_pace(
-    two_workspaces: Deps, sandbox: SlackSandbox
+    two_workspaces: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     deps = two_workspaces
-    senders = [Outbox(deps, OutboxClients(deps), owner=name) for name in ("one", "two")]
+    senders = [outboxes(deps, name) for name in ("one", "two")]
     await asyncio.gather(*(sender.tick() for sender in senders))
 
     # 6 prompts a workspace at 2 a second, a burst of 2 and a token back for the manager's
@@ -71,12 +70,12 @@ async def test_two_senders_share_one_workspace_pace(
 
 
 async def test_a_429_pauses_only_its_workspace_for_retry_after(
-    two_workspaces: Deps, sandbox: SlackSandbox
+    two_workspaces: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     deps = two_workspaces
     paced = frozenset(f"U0WR{n}" for n in range(REPS_EACH))
     sandbox.rate_limit_next("chat.postMessage", retry_after=2, channels=paced)
-    outbox = Outbox(deps, OutboxClients(deps), owner="solo")
+    outbox = outboxes(deps, "solo")
     await outbox.tick()
     clock = deps.clock
     assert isinstance(clock, FrozenClock)
@@ -132,7 +131,7 @@ async def test_a_learned_pace_is_shared_by_every_sender_and_kept(two_workspaces:
 
 
 async def test_a_429_cuts_the_pace_the_outbox_learned(
-    database_url: str, sandbox: SlackSandbox
+    database_url: str, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     settings = make_settings(database_url, sandbox, coach_send_start_per_minute=600)
     settings = settings.model_copy(update={"coach_send_rate_per_minute": None})
@@ -141,7 +140,7 @@ async def test_a_429_cuts_the_pace_the_outbox_learned(
         await empty_tables(deps)
         await seed_workspace(deps, sandbox, "T0PACEDW", "U0W", REPS_EACH)
         sandbox.rate_limit_next("chat.postMessage", retry_after=0)
-        await Outbox(deps, OutboxClients(deps), owner="solo").tick()
+        await outboxes(deps, "solo").tick()
         async with deps.db() as session:
             workspace = await Store(session).workspace_by_team("T0PACEDW")
             assert workspace is not None
@@ -156,10 +155,11 @@ async def test_a_429_cuts_the_pace_the_outbox_learned(
 
 async def test_a_claim_the_pace_refuses_says_when_its_batch_will_be_ready(
     two_workspaces: Deps,
+    outboxes: Outboxes,
 ) -> None:
     """Not "claim again now": a sender that did would pay a second claim for each refusal."""
     deps = two_workspaces
-    outbox = Outbox(deps, OutboxClients(deps), owner="solo")
+    outbox = outboxes(deps, "solo")
     assert await outbox.plan(MONDAY_0900_BERLIN) >= REPS_EACH
     async with deps.db() as session:
         workspace = await Store(session).workspace_by_team("T0PACEDW")
@@ -177,11 +177,12 @@ async def test_a_claim_the_pace_refuses_says_when_its_batch_will_be_ready(
 
 async def test_a_granted_claim_says_when_a_fixed_pace_allows_the_next(
     two_workspaces: Deps,
+    outboxes: Outboxes,
 ) -> None:
     """So a lane whose sends finish early waits instead of claiming into a refusal; a learned
     pace gives no such hint (its refusals are what raise it)."""
     deps = two_workspaces
-    assert await Outbox(deps, OutboxClients(deps), owner="solo").plan(MONDAY_0900_BERLIN)
+    assert await outboxes(deps, "solo").plan(MONDAY_0900_BERLIN)
     async with deps.db() as session:
         ids = [await Store(session).workspace_by_team(t) for t in ("T0PACEDW", "T0OTHERX")]
     fixed, learned = (w.id for w in ids if w is not None)
@@ -200,13 +201,13 @@ async def test_a_granted_claim_says_when_a_fixed_pace_allows_the_next(
 
 
 async def test_a_send_claimed_before_a_429_does_not_post_into_its_pause(
-    two_workspaces: Deps, sandbox: SlackSandbox
+    two_workspaces: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     # Two sends of one workspace claimed together; the first is answered 429 while the
     # second is still looking for an earlier attempt of its message (slow history). The
     # bucket row stops claims, not sends already claimed: the second must wait the pause out.
     deps = two_workspaces
-    outbox = Outbox(deps, OutboxClients(deps), owner="solo")
+    outbox = outboxes(deps, "solo")
     now = deps.clock()
     await outbox.plan(now)
     async with deps.db.begin() as session:

@@ -19,12 +19,12 @@ from app.db.models import Delivery, Person
 from app.delivery import roster_import
 from app.delivery.profile_reads import READ_RATE
 from app.delivery.roster_import import import_roster
-from app.delivery.tick import Outbox
 from app.deps import Deps
 from app.sandbox.driver import SlackDriver
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients, make_web_client
+from app.slack.client import make_web_client
 from tests.support.factories import TEAM_ID, count_rows, empty_tables, make_settings, seed_org
+from tests.support.outboxes import Outboxes
 from tests.support.processes import coach_env
 
 MONDAY_0900_BERLIN = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -90,13 +90,13 @@ async def test_profiles_read_at_import_are_kept_a_batch_of_records_at_a_time(
 
 
 async def test_the_tick_reads_profiles_before_it_plans_anyone(
-    fresh: Deps, sandbox: SlackSandbox
+    fresh: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     """Imported without Slack (no token yet): nobody is planned at a guessed zone; the first
     tick reads their profile (Berlin, though the roster says nothing) and plans them there."""
     add_people(sandbox, 3)
     await seed_org(fresh, roster(3), profiles_read=False)
-    outbox = Outbox(fresh, OutboxClients(fresh), owner="test")
+    outbox = outboxes(fresh, "test")
     assert await outbox.plan(MONDAY_0900_BERLIN) == 0  # not read: not planned
 
     report = await outbox.tick(MONDAY_0900_BERLIN)
@@ -106,13 +106,13 @@ async def test_the_tick_reads_profiles_before_it_plans_anyone(
 
 
 async def test_the_tick_reads_at_slacks_pace_and_waits_out_a_429(
-    fresh: Deps, sandbox: SlackSandbox
+    fresh: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     reps = 150
     add_people(sandbox, reps)
     sandbox.enforce_tiers()  # users.info: 100 a minute, as Slack's Tier 4
     await seed_org(fresh, roster(reps), profiles_read=False)
-    outbox = Outbox(fresh, OutboxClients(fresh), owner="test")
+    outbox = outboxes(fresh, "test")
 
     first = await outbox.tick(MONDAY_0900_BERLIN)
     assert first.profiles.read == READ_RATE.burst  # one burst, no more
@@ -134,12 +134,12 @@ async def test_the_tick_reads_at_slacks_pace_and_waits_out_a_429(
 
 
 async def test_a_429_pauses_profile_reads_for_retry_after(
-    fresh: Deps, sandbox: SlackSandbox
+    fresh: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     add_people(sandbox, 5)
     await seed_org(fresh, roster(5), profiles_read=False)
     sandbox.rate_limit_next("users.info", retry_after=30)
-    outbox = Outbox(fresh, OutboxClients(fresh), owner="test")
+    outbox = outboxes(fresh, "test")
     first = await outbox.tick(MONDAY_0900_BERLIN)
     asked = len(sandbox.calls_to("users.info"))
     assert first.profiles.read < 6 and asked >= 1

@@ -19,7 +19,6 @@ from app.deps import Deps
 from app.rules.types import Role, Step
 from app.sandbox.server import SlackSandbox
 from app.services.week_plan import REREAD_EVERY
-from app.slack.client import OutboxClients
 from tests.e2e.test_tick_cost import (
     NOTHING_DUE,
     looks_at_the_crm,
@@ -28,6 +27,7 @@ from tests.e2e.test_tick_cost import (
 )
 from tests.support.factories import make_settings
 from tests.support.fanout import seed_big_org
+from tests.support.outboxes import Outboxes
 from tests.support.statements import recorded_statements
 
 REPS = 12
@@ -44,8 +44,8 @@ async def replicas(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[tu
         await deps.close()
 
 
-def outbox(deps: Deps) -> Outbox:
-    return Outbox(deps, OutboxClients(deps), owner=f"replica-{id(deps)}")
+def outbox(deps: Deps, outboxes: Outboxes) -> Outbox:
+    return outboxes(deps, f"replica-{id(deps)}")
 
 
 async def version(deps: Deps) -> int | None:
@@ -140,11 +140,12 @@ async def test_a_rolled_back_change_moves_nothing_and_a_missing_stamp_comes_back
 
 async def test_a_team_schedule_changed_by_another_replica_is_planned_on_the_next_tick(
     replicas: tuple[Deps, Deps],
+    outboxes: Outboxes,
 ) -> None:
     """Replica A keeps the roster's shape between ticks; replica B moves the reps' prompt to
     03:00, in its own process's session: A plans it the minute after."""
     a, b = replicas
-    sender = outbox(a)
+    sender = outbox(a, outboxes)
     assert await sender.plan(NOTHING_DUE) == 0  # 03:00 in Berlin: nothing due yet
     with recorded_statements(*a.engines) as statements:
         assert await sender.plan(NOTHING_DUE + timedelta(seconds=30)) == 0
@@ -157,10 +158,11 @@ async def test_a_team_schedule_changed_by_another_replica_is_planned_on_the_next
 
 async def test_a_write_past_every_session_is_seen_within_the_reread_interval(
     replicas: tuple[Deps, Deps],
+    outboxes: Outboxes,
 ) -> None:
     """Raw SQL moves no stamp: the shape is read again after REREAD_EVERY all the same."""
     a, b = replicas
-    sender = outbox(a)
+    sender = outbox(a, outboxes)
     assert await sender.plan(NOTHING_DUE) == 0
     async with b.engine.begin() as connection:
         workspace_id = (await connection.execute(select(Workspace.id))).scalar_one()
@@ -178,13 +180,13 @@ async def test_a_write_past_every_session_is_seen_within_the_reread_interval(
 
 @pytest.mark.parametrize("system", ["crm", "recorder"])
 async def test_a_connection_added_by_another_replica_is_looked_at_on_the_next_tick(
-    replicas: tuple[Deps, Deps], system: str
+    replicas: tuple[Deps, Deps], system: str, outboxes: Outboxes
 ) -> None:
     """No workspace has one: the tick never looks. Replica B adds the row (a Core INSERT,
     as the admin's form, the command line and the environment's credentials do): A's next
     tick looks, then holds off while the row stays as it is (it has no credentials)."""
     a, b = replicas
-    sender = outbox(a)
+    sender = outbox(a, outboxes)
     looks = looks_at_the_crm if system == "crm" else looks_at_the_recorder
     await sender.tick(NOTHING_DUE)
     with recorded_statements(*a.engines) as statements:

@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from app.clock import FrozenClock
 from app.db.models import Delivery
-from app.delivery.tick import PERMANENT_ERRORS, Outbox
+from app.delivery.tick import PERMANENT_ERRORS
 from app.deps import Deps
 from app.rules.types import DeliveryStatus, Step
 from app.sandbox.server import SlackSandbox
-from app.slack.client import OutboxClients
 from tests.support.factories import make_settings
 from tests.support.fanout import MONDAY_0900_BERLIN, seed_big_org
+from tests.support.outboxes import Outboxes
 
 REPS = 150
 GONE = ("U0R0007", "U0R0042", "U0R0101")
@@ -47,13 +47,13 @@ async def unsent(deps: Deps) -> int:
 
 
 async def test_a_fan_out_through_slack_faults_loses_and_doubles_nothing(
-    org: Deps, sandbox: SlackSandbox
+    org: Deps, sandbox: SlackSandbox, outboxes: Outboxes
 ) -> None:
     for user in GONE:
         sandbox.state.users[user].deleted = True
     sandbox.make_flaky("chat.postMessage", share=SHARE, seed=7, stall_s=0.6)
     sandbox.make_flaky("conversations.history", share=SHARE, seed=8, stall_s=0.6)
-    outbox = Outbox(org, OutboxClients(org, timeout_s=0.3), owner="faults")
+    outbox = outboxes(org, "faults", timeout_s=0.3)
     clock = org.clock
     assert isinstance(clock, FrozenClock)
 

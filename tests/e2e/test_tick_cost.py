@@ -17,9 +17,9 @@ from app.deps import Deps
 from app.rules.types import Role, Step
 from app.sandbox.server import SlackSandbox
 from app.services.week_plan import REREAD_EVERY
-from app.slack.client import OutboxClients
 from tests.support.factories import make_settings
 from tests.support.fanout import MONDAY_0900_BERLIN, seed_big_org
+from tests.support.outboxes import Outboxes
 from tests.support.statements import recorded_statements
 
 NOTHING_DUE = MONDAY_0900_BERLIN - timedelta(hours=6)  # 03:00 in Berlin
@@ -33,7 +33,9 @@ MakeOrg = Callable[[int], Awaitable[Outbox]]
 
 
 @pytest.fixture
-async def make_org(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[MakeOrg]:
+async def make_org(
+    database_url: str, sandbox: SlackSandbox, outboxes: Outboxes
+) -> AsyncIterator[MakeOrg]:
     """An org of n reps (replacing the last one made), and the outbox that sends for it."""
     built: list[Deps] = []
 
@@ -41,7 +43,7 @@ async def make_org(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[Ma
         deps = Deps.build(make_settings(database_url, sandbox), system_clock)
         built.append(deps)
         await seed_big_org(deps, sandbox, reps, managers=max(1, reps // 10))
-        return Outbox(deps, OutboxClients(deps), owner="cost")
+        return outboxes(deps, "cost")
 
     yield make
     for deps in built:

@@ -102,8 +102,12 @@ async def outbox_client_works(deps: Deps) -> bool:
             select(Workspace.id).where(Workspace.team_id == TEAM_ID)
         )
     assert workspace_id is not None
-    client = await OutboxClients(deps)(workspace_id)
-    return bool((await client.auth_test())["ok"])
+    clients = OutboxClients(deps)
+    try:
+        client = await clients(workspace_id)
+        return bool((await client.auth_test())["ok"])
+    finally:
+        await clients.close()
 
 
 async def answer_to_drill_status(deps: Deps, sandbox: SlackSandbox) -> str:

@@ -26,21 +26,23 @@ from app.slack.client import OutboxClients, make_web_client
 from app.slack.metadata import delivery_id_in
 from app.slack.workspace_access import resume_with_token
 from tests.support.factories import TEAM_ID, empty_tables, make_settings, seed_org
+from tests.support.outboxes import Outboxes
 from tests.support.statements import recorded_statements
 
 DUE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
 
 
 @pytest.fixture
-async def box(database_url: str, sandbox: SlackSandbox) -> AsyncIterator[tuple[Deps, Outbox]]:
+async def box(
+    database_url: str, sandbox: SlackSandbox, outboxes: Outboxes
+) -> AsyncIterator[tuple[Deps, Outbox]]:
     # One send at a time, so "no call after the refusal" is exact rather than "≤ in flight".
     settings = make_settings(database_url, sandbox, coach_send_concurrency=1)
     deps = Deps.build(settings, FrozenClock(DUE))
     await empty_tables(deps)
     await seed_org(deps)
-    outbox = Outbox(deps, OutboxClients(deps, timeout_s=2), owner="test")
+    outbox = outboxes(deps, "test", timeout_s=2)
     yield deps, outbox
-    await outbox.client_for.close()  # its kept-alive connections to the sandbox
     await deps.close()
 
 
