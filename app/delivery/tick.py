@@ -111,6 +111,15 @@ class TickReport:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class Ready:
+    """A fresh claim's message, composed as soon as it was claimed (Outbox.prepare): None
+    when its workspace is disabled (the row goes back unsent); `person` is its recipient."""
+
+    person: Person | None
+    composed: weekly_messages.Composed | None
+
+
 async def posted_before(
     client: AsyncWebClient, slack_user_id: str, claim: Claimed
 ) -> tuple[str, str] | None:
@@ -332,13 +341,13 @@ class Outbox:
         lanes: dict[int, asyncio.Task[None]] = {}
         emptied: dict[int, float] = {}  # workspace → when its lane last found nothing to claim
 
-        async def send(claim: Claimed, claimed_at: float) -> None:
+        async def send(claim: Claimed, claimed_at: float, ready: Ready | None) -> None:
             try:
                 async with senders:
                     if self.stopping.is_set():  # claimed, never started: hand it straight back
                         outcome = await self._give_back(claim)
                     else:
-                        outcome = await self.send_one(claim, clock(), claimed_at)
+                        outcome = await self.send_one(claim, clock(), claimed_at, ready)
             except Exception:  # one row's surprise must not stop everyone else's prompt
                 log.exception(
                     "delivery id=%s failed unexpectedly; retried after its lease", claim.id
@@ -363,8 +372,9 @@ class Outbox:
                     continue
                 claims = await self._claim(clock(), wanted, workspace_id, person_id, kinds)
                 claimed_at = time.monotonic()
+                prepared = await self._prepare_claimed(claims.rows, clock())
                 for claim in claims.rows:
-                    task = group.create_task(send(claim, claimed_at))
+                    task = group.create_task(send(claim, claimed_at, prepared.get(claim.id)))
                     held.add(task)
                     task.add_done_callback(held.discard)
                 if claims.rows:
@@ -446,30 +456,51 @@ class Outbox:
             return False
         return time.monotonic() - claimed_at < self.lease.total_seconds() * FRESH_LEASE_SHARE
 
-    async def send_one(self, claim: Claimed, now: datetime, claimed_at: float | None = None) -> str:
+    async def prepare(self, claims: Sequence[Claimed], now: datetime) -> dict[int, Ready]:
+        """The messages of one workspace's claims made just now (delivery id → Ready), read
+        together in one read session: on SQLite the process's one writer is not held while
+        they are put together. A claim that may have reached Slack already (ambiguous) is
+        left out: it is reconciled first."""
+        fresh = [claim for claim in claims if not claim.ambiguous]
+        if not fresh:
+            return {}
+        tz = self.deps.settings.coach_default_tz
+        async with self.deps.reads() as session:
+            store = Store(session)
+            if not await store.workspace_active(fresh[0].workspace_id):
+                return {claim.id: Ready(None, None) for claim in fresh}
+            people = {p.id: p for p in await store.people_by_ids(c.person_id for c in fresh)}
+            composed = await weekly_messages.compose_many(
+                store, Ledger(session), fresh, people, now, tz
+            )
+        return {c.id: Ready(people.get(c.person_id), composed[c.id]) for c in fresh}
+
+    async def _prepare_claimed(self, claims: Sequence[Claimed], now: datetime) -> dict[int, Ready]:
+        """`prepare` for a lane's new claims. Should that fail, nothing is prepared and each
+        send composes its own: one row's surprise stays that row's."""
+        try:
+            return await self.prepare(claims, now)
+        except Exception:
+            log.exception("composing %s deliveries together failed; each goes alone", len(claims))
+            return {}
+
+    async def send_one(
+        self,
+        claim: Claimed,
+        now: datetime,
+        claimed_at: float | None = None,
+        ready: Ready | None = None,
+    ) -> str:
         """Compose, post and record one claimed delivery. `claimed_at`, when the claim was
-        made moments ago (monotonic), spares its renewal: the message is composed from a
-        read, so on SQLite the process's one writer is not held while it is put together."""
+        made moments ago (monotonic), spares its renewal: the message is the one `ready`
+        holds (composed at the claim) or is composed from a read now."""
+        if not claim.ambiguous and self._fresh(claimed_at):
+            if ready is None:
+                ready = (await self.prepare([claim], now)).get(claim.id)
+            if ready is not None:
+                return await self._send_ready(claim, ready, now)
         tz = self.deps.settings.coach_default_tz
         composed: weekly_messages.Composed | None = None
-        if not claim.ambiguous and self._fresh(claimed_at):
-            async with self.deps.reads() as session:
-                store = Store(session)
-                if not await store.workspace_active(claim.workspace_id):
-                    person = None  # disabled since the claim: give the row back, unsent
-                else:
-                    person = await store.person_by_id(claim.person_id)
-                    composed = await weekly_messages.compose(
-                        store, Ledger(session), claim, person, now, tz
-                    )
-            if composed is None:
-                return await self._held_back(claim)
-            if isinstance(composed, weekly_messages.Skip):
-                async with self.deps.db.begin() as session:
-                    await self._skipped(session, claim, composed)
-                return "cancelled"
-            assert person is not None  # compose skips a recipient who is gone
-            return await self._post_composed(claim, person, composed, now)
         async with self.deps.db.begin() as session:
             store, ledger = Store(session), Ledger(session, lease=self.lease)
             renewed = await ledger.renew(claim)
@@ -498,6 +529,18 @@ class Outbox:
             return "cancelled"
         assert person is not None and composed is not None  # compose skips who is gone
         return await self._post_composed(claim, person, composed, now)
+
+    async def _send_ready(self, claim: Claimed, ready: Ready, now: datetime) -> str:
+        """Send a fresh claim's prepared message: give the row back when its workspace was
+        disabled since the claim, record a Skip, or post."""
+        if ready.composed is None:
+            return await self._held_back(claim)
+        if isinstance(ready.composed, weekly_messages.Skip):
+            async with self.deps.db.begin() as session:
+                await self._skipped(session, claim, ready.composed)
+            return "cancelled"
+        assert ready.person is not None  # compose skips a recipient who is gone
+        return await self._post_composed(claim, ready.person, ready.composed, now)
 
     async def _held_back(self, claim: Claimed) -> str:
         """The claim's workspace was disabled after the claim: the row goes back, unsent."""

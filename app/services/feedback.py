@@ -6,6 +6,7 @@ one per week (per deal), and a second tap replaces the first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,16 +44,39 @@ class CoachedDeal:
 async def coached_deals(store: Store, rep: Person, cycle: str) -> list[CoachedDeal]:
     """The deals a rep shared for a week whose 1:1 was held, with any answer given (not
     those picked from a connected CRM: its stage history answers for them)."""
-    record = (await store.one_on_ones([rep.id], cycle)).get(rep.id)
-    submission = (await store.submissions([rep.id], cycle)).get(rep.id)
-    if record is None or not record.held or submission is None:
-        return []
-    answers = {row.deal_index: row.moved for row in await store.deal_progress([rep.id], cycle)}
-    deals = [(n, Deal.from_json(deal)) for n, deal in enumerate(submission.deals)]
-    if any(deal.crm_id for _, deal in deals) and await store.crm_workspace_ids([rep.workspace_id]):
-        # The CRM's stage history says whether these moved: the rep is asked about the rest.
-        deals = [(n, deal) for n, deal in deals if not deal.crm_id]
-    return [CoachedDeal(n, deal.name, answers.get(n)) for n, deal in deals]
+    return (await coached_deals_of(store, [rep], cycle)).get(rep.id, [])
+
+
+async def coached_deals_of(
+    store: Store, reps: Sequence[Person], cycle: str
+) -> dict[int, list[CoachedDeal]]:
+    """`coached_deals` of each of these reps (person id → deals; a rep without any is left
+    out), read together: a few statements however many reps."""
+    ids = [rep.id for rep in reps]
+    records = await store.one_on_ones(ids, cycle)
+    submissions = await store.submissions(ids, cycle)
+    shared = {
+        rep.id: [(n, Deal.from_json(deal)) for n, deal in enumerate(submissions[rep.id].deals)]
+        for rep in reps
+        if (record := records.get(rep.id)) is not None and record.held and rep.id in submissions
+    }
+    if not shared:
+        return {}
+    answered: dict[int, dict[int, bool | None]] = {rep_id: {} for rep_id in shared}
+    for row in await store.deal_progress(list(shared), cycle):
+        answered[row.person_id][row.deal_index] = row.moved
+    workspace_of = {rep.id: rep.workspace_id for rep in reps}
+    picked_from_crm = {
+        workspace_of[rep_id] for rep_id, deals in shared.items() if any(d.crm_id for _, d in deals)
+    }
+    with_crm = await store.crm_workspace_ids(picked_from_crm) if picked_from_crm else set()
+    found = {}
+    for rep_id, deals in shared.items():
+        if workspace_of[rep_id] in with_crm:
+            # The CRM's stage history says whether these moved: the rep is asked about the rest.
+            deals = [(n, deal) for n, deal in deals if not deal.crm_id]
+        found[rep_id] = [CoachedDeal(n, deal.name, answered[rep_id].get(n)) for n, deal in deals]
+    return found
 
 
 async def record_deal_progress(

@@ -7,6 +7,7 @@ is nudged for what they already did.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -28,7 +29,7 @@ from app.services.coaching_reviews import ReviewMessage
 from app.services.deals import PickableDeal
 from app.services.digests import Digest, digest_for
 from app.services.drill_reports import DrillAssignment, current_drill, drill_due_on
-from app.services.feedback import CoachedDeal, coached_deals
+from app.services.feedback import CoachedDeal, coached_deals_of
 
 # A reminder right after a late prompt would be noise.
 REMINDER_GAP = timedelta(hours=2)
@@ -212,21 +213,50 @@ async def _deal_prompt(
     store: Store, ledger: Ledger, person: Person, claim: Claimed, now: datetime, default_tz: str
 ) -> Composed:
     cycle = claim.cycle_week
+    if claim.kind is Step.REP_PROMPT:
+        return (await _first_prompts(store, [person], cycle, default_tz))[person.id]
     if (await store.submissions([person.id], cycle)).get(person.id) is not None:
         return Skip("already_answered")
-    week_of = calendar.monday_of(cycle) - timedelta(days=7)
-    if claim.kind is Step.REP_PROMPT:
-        last = calendar.previous_cycle(cycle)
-        open_deals = tuple(d for d in await coached_deals(store, person, last) if d.moved is None)
-        evidence = await call_evidence.rep_evidence(store, person, cycle, default_tz)
-        calls = len(evidence.calls) if evidence is not None else None
-        return DealPrompt(person.slack_user_id, cycle, week_of, False, last, open_deals, calls)
     prompt = await ledger.find(person.id, Step.REP_PROMPT, cycle)
     if prompt is None or prompt.status is not DeliveryStatus.SENT or prompt.sent_at is None:
         return Skip("no_prompt_sent")
     if claim.kind is Step.REP_REMINDER and now - prompt.sent_at < REMINDER_GAP:
         return Skip("prompt_just_sent")
-    return DealPrompt(person.slack_user_id, cycle, week_of, reminder=True)
+    return DealPrompt(person.slack_user_id, cycle, _week_of(cycle), reminder=True)
+
+
+def _week_of(cycle: str) -> date:
+    """The Monday of the week a cycle's prompt asks about: the one before."""
+    return calendar.monday_of(cycle) - timedelta(days=7)
+
+
+async def _first_prompts(
+    store: Store, reps: Sequence[Person], cycle: str, default_tz: str
+) -> dict[int, Composed]:
+    """The week's first deal prompt of each of these reps of one workspace (person id →
+    prompt, or a Skip for who has answered already), read together."""
+    answered = await store.submissions([rep.id for rep in reps], cycle)
+    found: dict[int, Composed] = {rep.id: Skip("already_answered") for rep in reps}
+    waiting = [rep for rep in reps if rep.id not in answered]
+    if not waiting:
+        return found
+    last = calendar.previous_cycle(cycle)
+    coached = await coached_deals_of(store, waiting, last)
+    evidence = await call_evidence.team_evidence(
+        store, waiting[0].workspace_id, waiting, cycle, default_tz
+    )
+    for rep in waiting:
+        rep_evidence = evidence.reps.get(rep.id) if evidence is not None else None
+        found[rep.id] = DealPrompt(
+            rep.slack_user_id,
+            cycle,
+            _week_of(cycle),
+            False,
+            last,
+            tuple(d for d in coached.get(rep.id, ()) if d.moved is None),
+            len(rep_evidence.calls) if rep_evidence is not None else None,
+        )
+    return found
 
 
 async def _drill_review(store: Store, manager: Person, cycle: str) -> Composed:
@@ -465,3 +495,30 @@ async def compose(
         check = team.schedule[Step.DRILL_CHECK].label
         return HeadsUp(person.slack_user_id, cycle, missed, check)
     return Skip(f"not_a_message:{kind.value}")
+
+
+async def compose_many(
+    store: Store,
+    ledger: Ledger,
+    claims: Sequence[Claimed],
+    people: Mapping[int, Person],
+    now: datetime,
+    default_tz: str,
+) -> dict[int, Composed]:
+    """`compose` for each of these claims (delivery id → what its recipient gets; `people`
+    by id holds the recipients found). The week's first deal prompts, a Monday's bulk, are
+    read together for each workspace and week: a few statements for the lot."""
+    found: dict[int, Composed] = {}
+    firsts: dict[tuple[int, str], list[Claimed]] = {}
+    for claim in claims:
+        person = people.get(claim.person_id)
+        if claim.kind is Step.REP_PROMPT and person is not None and person.active:
+            firsts.setdefault((person.workspace_id, claim.cycle_week), []).append(claim)
+        else:
+            found[claim.id] = await compose(store, ledger, claim, person, now, default_tz)
+    for (_, cycle), group in firsts.items():
+        prompts = await _first_prompts(
+            store, [people[claim.person_id] for claim in group], cycle, default_tz
+        )
+        found |= {claim.id: prompts[claim.person_id] for claim in group}
+    return found
