@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import resource
 import secrets
 import signal
 import sys
@@ -376,6 +377,13 @@ def cpu_seconds(pid: int | None = None) -> float:
         return time.process_time()  # finer than /proc's clock ticks
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU time of this process's children that have ended (`coach tick` runs,
+    say) so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 @dataclass

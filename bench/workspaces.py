@@ -29,6 +29,7 @@ from common import (
     Org,
     arguments,
     bench_settings,
+    children_cpu_seconds,
     coach_env,
     database_label,
     database_url,
@@ -152,6 +153,7 @@ async def main() -> None:
             env |= {"COACH_SEND_START_PER_MINUTE": str(limit)}
         due = local_instant(monday, 9, args.tz)
         print(f"sending: {args.replicas} sender(s), {limit}/min in each workspace", flush=True)
+        cpu_before = children_cpu_seconds()
         started = time.monotonic()
         started_wall = datetime.now(UTC)  # the senders' clocks start at `due` now
         done = asyncio.Event()
@@ -171,6 +173,7 @@ async def main() -> None:
             return len(finished) == len(teams) - len(throttled)
 
         elapsed, ticks = await run_senders_until(senders, done, all_served, started, args.give_up_s)
+        senders_cpu = children_cpu_seconds() - cpu_before
         posts = sandbox.calls_to("chat.postMessage")
         ids = sandbox.deliveries()
         await sandbox.stop()
@@ -212,6 +215,10 @@ async def main() -> None:
         [
             "messages a second (all senders, first → last prompt)",
             f"{len(prompts) / max((last - first).total_seconds(), 1e-9):.1f}",
+        ],
+        [
+            "senders' CPU a message (all coach tick runs ÷ posts answered ok)",
+            f"{senders_cpu / max(sum(sent.values()), 1) * 1000:.1f} ms",
         ],
         ["duplicates", f"{duplicates}  {verdict(duplicates == 0)}"],
         ["lost", f"{lost}  {verdict(lost == 0)}"],
