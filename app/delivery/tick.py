@@ -457,23 +457,28 @@ class Outbox:
         return time.monotonic() - claimed_at < self.lease.total_seconds() * FRESH_LEASE_SHARE
 
     async def prepare(self, claims: Sequence[Claimed], now: datetime) -> dict[int, Ready]:
-        """The messages of one workspace's claims made just now (delivery id → Ready), read
-        together in one read session: on SQLite the process's one writer is not held while
-        they are put together. A claim that may have reached Slack already (ambiguous) is
-        left out: it is reconciled first."""
+        """The messages of claims made just now (delivery id → Ready), read together in one
+        read session: on SQLite the process's one writer is not held while they are put
+        together. A claim that may have reached Slack already (ambiguous) is left out: it is
+        reconciled first. A lane's claims are one workspace's: its state is read once."""
         fresh = [claim for claim in claims if not claim.ambiguous]
         if not fresh:
             return {}
         tz = self.deps.settings.coach_default_tz
         async with self.deps.reads() as session:
             store = Store(session)
-            if not await store.workspace_active(fresh[0].workspace_id):
-                return {claim.id: Ready(None, None) for claim in fresh}
+            workspaces = {claim.workspace_id for claim in fresh}
+            active = {w for w in sorted(workspaces) if await store.workspace_active(w)}
+            held = [claim for claim in fresh if claim.workspace_id not in active]
+            fresh = [claim for claim in fresh if claim.workspace_id in active]
+            prepared = {claim.id: Ready(None, None) for claim in held}  # given back, unsent
+            if not fresh:
+                return prepared
             people = {p.id: p for p in await store.people_by_ids(c.person_id for c in fresh)}
             composed = await weekly_messages.compose_many(
                 store, Ledger(session), fresh, people, now, tz
             )
-        return {c.id: Ready(people.get(c.person_id), composed[c.id]) for c in fresh}
+        return prepared | {c.id: Ready(people.get(c.person_id), composed[c.id]) for c in fresh}
 
     async def _prepare_claimed(self, claims: Sequence[Claimed], now: datetime) -> dict[int, Ready]:
         """`prepare` for a lane's new claims. Should that fail, nothing is prepared and each

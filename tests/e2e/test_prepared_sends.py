@@ -7,20 +7,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.clock import system_clock
 from app.db.ledger import Claimed, Ledger
-from app.db.models import Delivery, Person
+from app.db.models import Delivery, Person, Workspace
 from app.db.store import Store
-from app.delivery.tick import Outbox
+from app.delivery.tick import Outbox, Ready
 from app.deps import Deps
 from app.rules import calendar
 from app.rules.types import DeliveryStatus, Role, Step
 from app.sandbox.server import SlackSandbox
 from app.services import call_evidence, weekly_messages
 from tests.support.factories import make_settings
-from tests.support.fanout import MONDAY_0900_BERLIN, seed_big_org
+from tests.support.fanout import MONDAY_0900_BERLIN, seed_big_org, seed_workspace
 from tests.support.outboxes import Outboxes
 from tests.support.statements import recorded_statements
 
@@ -50,8 +50,8 @@ async def org(
         await store.save_submission(reps[0].id, cycle, DEALS, "modal", MONDAY_0900_BERLIN)
         for rep in reps[1:4]:
             await store.save_submission(rep.id, last, DEALS, "modal", MONDAY_0900_BERLIN)
-            values = {"held": True, "author_id": rep.manager_id, "options": []}
-            await store.save_one_on_one(rep.id, last, values, MONDAY_0900_BERLIN)
+            held: dict[str, object] = {"held": True, "author_id": rep.manager_id, "options": []}
+            await store.save_one_on_one(rep.id, last, held, MONDAY_0900_BERLIN)
         await store.save_deal_progress(reps[1].id, last, 0, True, MONDAY_0900_BERLIN)
     yield deps, outbox
     await deps.close()
@@ -143,3 +143,23 @@ async def test_one_rows_surprise_while_composing_together_costs_no_other_row_its
     assert by_status[DeliveryStatus.SENDING] == [broken_rep]  # sent again after its lease
     assert by_status[DeliveryStatus.CANCELLED] == [reps[0]]  # who had answered already
     assert len(by_status[DeliveryStatus.SENT]) == REPS - 2
+
+
+async def test_claims_of_a_disabled_workspace_are_prepared_to_go_back_unsent(
+    org: tuple[Deps, Outbox], sandbox: SlackSandbox
+) -> None:
+    """Prepared together with another workspace's claims, those of a workspace disabled
+    since they were claimed are marked to go back; the others are composed."""
+    deps, outbox = org
+    await seed_workspace(deps, sandbox, "T0OTHERX", "U0X", 3)
+    await outbox.plan(MONDAY_0900_BERLIN)
+    claims = await prompt_claims(deps)
+    async with deps.db.begin() as session:
+        other = await session.scalar(select(Workspace.id).where(Workspace.team_id == "T0OTHERX"))
+        await session.execute(update(Workspace).where(Workspace.id == other).values(active=False))
+    prepared = await outbox.prepare(claims, MONDAY_0900_BERLIN)
+    assert len(prepared) == REPS + 3
+    held = {c.id for c in claims if c.workspace_id == other}
+    assert len(held) == 3
+    assert all(prepared[cid] == Ready(None, None) for cid in held)
+    assert all(r.composed is not None for cid, r in prepared.items() if cid not in held)
