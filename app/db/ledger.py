@@ -364,8 +364,11 @@ class Ledger:
         `sent` fences one. A mark whose lease was lost changes nothing, as with `sent`."""
         if not marks:
             return
-        each = [_finish_parameters(mark.claim, _sent_values(mark)) for mark in marks]
-        statement = _finish_statement(tuple(sorted(_sent_values(marks[0]))))
+        values = [_sent_values(mark) for mark in marks]
+        each = [
+            _finish_parameters(mark.claim, row) for mark, row in zip(marks, values, strict=True)
+        ]
+        statement = _finish_statement(tuple(sorted(values[0])))
         connection = await self.session.connection()  # Core: one executemany for them all
         await connection.execute(statement, each)
 

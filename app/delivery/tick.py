@@ -501,9 +501,8 @@ class Outbox:
         holds (composed at the claim) or is composed from a read now."""
         if not claim.ambiguous and self._fresh(claimed_at):
             if ready is None:
-                ready = (await self.prepare([claim], now)).get(claim.id)
-            if ready is not None:
-                return await self._send_ready(claim, ready, now)
+                ready = (await self.prepare([claim], now))[claim.id]
+            return await self._send_ready(claim, ready, now)
         tz = self.deps.settings.coach_default_tz
         composed: weekly_messages.Composed | None = None
         async with self.deps.db.begin() as session:
